@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what tapin's build (and, with `test`, its tests) need; skips what is
+# already there. Nothing downloads a prebuilt tool: every piece comes from the
+# package registries (crates.io, npm, Debian).
+#
+#   scripts/install.sh build   # wasm target, cargo-leptos, wasm-bindgen CLI
+#   scripts/install.sh test    # + Chromium, Playwright and wasm-opt (npm)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-build}"
+
+say() { printf '\033[1m[install]\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos 0.3.10" ]; then
+  say "building cargo-leptos 0.3.10 (once; 10-15 minutes)"
+  # no_downloads: a missing tool fails loudly instead of being fetched from the internet.
+  cargo install cargo-leptos@0.3.10 --locked --features no_downloads
+fi
+
+# The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
+wb_version="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)"
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_version" ]; then
+  say "building wasm-bindgen-cli $wb_version"
+  # Without --locked: its lockfile names a crate the registry mirror lacks.
+  cargo install wasm-bindgen-cli --version "$wb_version" --force
+fi
+
+if [ "$what" = "test" ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Debian's chromium"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  # Playwright (driving /usr/bin/chromium, never its own browser download) and
+  # binaryen's wasm-opt for release builds.
+  if [ ! -f end2end/node_modules/.installed ] || [ end2end/package-lock.json -nt end2end/node_modules/.installed ]; then
+    say "installing end-to-end test packages (npm ci)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    touch end2end/node_modules/.installed
+  fi
+  # schemathesis (PyPI) for the generated-input API test, in a private venv.
+  if [ "$(.tools/venv/bin/schemathesis --version 2>/dev/null || true)" != "schemathesis, version 4.32.5" ]; then
+    say "installing schemathesis into .tools/venv"
+    python3 -m venv .tools/venv
+    .tools/venv/bin/pip install -q --disable-pip-version-check schemathesis==4.32.5
+  fi
+fi
+say "ready ($what)"

@@ -1,0 +1,180 @@
+//! Per-API-key rate limit (GCRA via `governor`) and `Idempotency-Key` replay
+//! for creating POSTs. Both run before the handlers, keyed by a hash of the key.
+
+use crate::error::AppError;
+use crate::service::{sha256_hex, App};
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
+use std::num::NonZeroU32;
+
+pub type KeyLimiter =
+    RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
+
+pub fn limiter(per_minute: u32) -> KeyLimiter {
+    let per_minute = NonZeroU32::new(per_minute.max(1)).expect("at least 1");
+    RateLimiter::keyed(Quota::per_minute(per_minute))
+        .with_middleware::<StateInformationMiddleware>()
+}
+
+/// The raw API key of a request, if it carries one (validation is the extractor's job).
+fn raw_key(headers: &HeaderMap) -> Option<&str> {
+    if let Some(auth) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        return auth.split_once(' ').map(|(_, k)| k.trim());
+    }
+    headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+}
+
+fn set(headers: &mut HeaderMap, name: &'static str, value: u64) {
+    headers.insert(name, HeaderValue::from(value));
+}
+
+/// 200 requests a minute per key by default; `X-RateLimit-*` on every response,
+/// `429` with `Retry-After` when exhausted.
+pub async fn rate_limit(State(app): State<App>, req: Request, next: Next) -> Response {
+    let Some(key) = raw_key(req.headers()).map(|k| sha256_hex(k.as_bytes())) else {
+        return next.run(req).await;
+    };
+    let limit = app.config.rate_limit_per_minute as u64;
+    let per_cell_ms = 60_000 / limit.max(1);
+    match app.limiter.check_key(&key) {
+        Ok(snapshot) => {
+            let remaining = snapshot.remaining_burst_capacity() as u64;
+            let mut res = next.run(req).await;
+            let h = res.headers_mut();
+            set(h, "x-ratelimit-limit", limit);
+            set(h, "x-ratelimit-remaining", remaining);
+            set(
+                h,
+                "x-ratelimit-reset",
+                ((limit - remaining.min(limit)) * per_cell_ms).div_ceil(1000),
+            );
+            res
+        }
+        Err(not_until) => {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let secs = wait.as_millis().div_ceil(1000).max(1) as u64;
+            let mut res = AppError::rate_limited(format!(
+                "rate limit of {limit} requests per minute exceeded for this API key; retry in {secs} s"
+            ))
+            .into_response();
+            let h = res.headers_mut();
+            set(h, "retry-after", secs);
+            set(h, "x-ratelimit-limit", limit);
+            set(h, "x-ratelimit-remaining", 0);
+            set(h, "x-ratelimit-reset", secs);
+            res
+        }
+    }
+}
+
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// A retried POST with the same `Idempotency-Key` and body gets the first
+/// response again (`Idempotent-Replayed: true`); another body is a 409.
+pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Response {
+    if req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    let Some(idem) = req.headers().get("idempotency-key").cloned() else {
+        return next.run(req).await;
+    };
+    let Some(scope) = raw_key(req.headers()).map(|k| sha256_hex(k.as_bytes())) else {
+        return next.run(req).await;
+    };
+    let idem = match idem.to_str() {
+        Ok(k) if !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()) => {
+            k.to_string()
+        }
+        _ => {
+            return AppError::invalid_field(
+                "Idempotency-Key",
+                "must be 1-255 visible ASCII characters",
+            )
+            .into_response()
+        }
+    };
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return AppError::bad_request("request body too large or unreadable").into_response()
+        }
+    };
+    let mut fingerprint = format!("{} {}\n", parts.method, parts.uri.path()).into_bytes();
+    fingerprint.extend_from_slice(&bytes);
+    let hash = sha256_hex(&fingerprint);
+    let claim = match app
+        .store
+        .idem_claim(&scope, &idem, &hash, &crate::service::now())
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    use crate::store::IdemClaim;
+    match claim {
+        IdemClaim::Replay { status, body } => {
+            let mut res =
+                (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
+            let h = res.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            h.insert("idempotent-replayed", HeaderValue::from_static("true"));
+            res
+        }
+        IdemClaim::Mismatch => AppError::conflict(
+            "idempotency_key_reused",
+            "this Idempotency-Key was used with a different request; use a new key",
+        )
+        .into_response(),
+        IdemClaim::InFlight => AppError::conflict(
+            "idempotency_in_progress",
+            "a request with this Idempotency-Key is still being processed; retry shortly",
+        )
+        .into_response(),
+        IdemClaim::New => {
+            let res = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            let status = res.status();
+            // Server errors and rate limits are not answers worth replaying.
+            if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+                let _ = app.store.idem_release(&scope, &idem).await;
+                return res;
+            }
+            let (parts, body) = res.into_parts();
+            let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
+                let _ = app.store.idem_release(&scope, &idem).await;
+                return AppError::internal().into_response();
+            };
+            if let Err(e) = app
+                .store
+                .idem_finish(
+                    &scope,
+                    &idem,
+                    status.as_u16(),
+                    &String::from_utf8_lossy(&bytes),
+                )
+                .await
+            {
+                tracing::error!(error = %e, "could not store the idempotent response");
+            }
+            Response::from_parts(parts, Body::from(bytes))
+        }
+    }
+}

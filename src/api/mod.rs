@@ -1,0 +1,103 @@
+//! REST API for agents under `/api/v1`, authenticated by API key.
+
+mod agents;
+mod approvals;
+mod conversations;
+pub mod extract;
+mod handoffs;
+mod limits;
+pub mod openapi;
+mod reference;
+pub mod streams;
+pub use limits::{limiter, KeyLimiter};
+pub mod views;
+mod workflows;
+
+use crate::error::AppError;
+use crate::server::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi::document))
+        .route("/reference", get(reference::page))
+        .route("/conversations", post(conversations::create))
+        .route("/conversations/{id}", get(conversations::get))
+        .route(
+            "/conversations/{id}/messages",
+            post(conversations::post_message).get(conversations::messages),
+        )
+        .route("/handoffs", post(handoffs::create).get(handoffs::list))
+        .route("/handoffs/{id}", get(handoffs::get))
+        .route("/handoffs/{id}/resolve", post(handoffs::resolve))
+        .route("/handoffs/{id}/assign", post(handoffs::assign))
+        .route("/handoffs/{id}/accept", post(handoffs::accept))
+        .route("/handoffs/{id}/cancel", post(handoffs::cancel))
+        .route("/handoffs/{id}/handback", post(handoffs::handback))
+        .route("/handoffs/{id}/messages", post(handoffs::relay))
+        .route("/handoffs/{id}/resume", post(handoffs::resume))
+        .route("/handoffs/{id}/complete", post(handoffs::complete))
+        .route("/handoffs/{id}/fail", post(handoffs::fail))
+        .route(
+            "/conversations/{id}/escalate",
+            post(conversations::escalate),
+        )
+        .route("/leads/{id}/handoff", post(conversations::lead_handoff))
+        .route("/agents/handoff", post(agents::create))
+        .route(
+            "/conversations/{id}/events",
+            get(streams::conversation_stream),
+        )
+        .route("/audit/stream", get(streams::audit_stream))
+        .route(
+            "/workflows/{workflow_id}/nodes/{node_id}",
+            axum::routing::put(workflows::put).get(workflows::get),
+        )
+        .route(
+            "/workflows/{workflow_id}/nodes/{node_id}/evaluate",
+            post(workflows::evaluate),
+        )
+        .route("/approvals", post(approvals::create).get(approvals::list))
+        .route("/approvals/{id}", get(approvals::get))
+        .route("/approvals/{id}/decide", post(approvals::decide))
+        .route("/approvals/{id}/wait", get(approvals::wait))
+        .route(
+            "/approval-messages",
+            axum::routing::put(approvals::put_messages).get(approvals::get_messages),
+        )
+        .route("/handoffs/{id}/events", get(handoffs::events))
+        .fallback(|| async { AppError::not_found("endpoint") })
+        // Outermost first: the rate limit counts every request, replays included.
+        .layer(axum::middleware::from_fn_with_state(
+            state.app.clone(),
+            limits::idempotency,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.app.clone(),
+            limits::rate_limit,
+        ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/healthz",
+    operation_id = "healthz",
+    tag = "meta",
+    summary = "Liveness and database check",
+    description = "No API key needed.",
+    responses(
+        (status = 200, description = "The server is up and its database answers.", body = openapi::Health),
+        (status = 500, description = "`internal_error`: the database does not answer.", body = openapi::ErrorEnvelope),
+    )
+)]
+async fn healthz(
+    axum::extract::State(app): axum::extract::State<crate::service::App>,
+) -> Result<axum::Json<serde_json::Value>, AppError> {
+    app.store.ping().await?;
+    Ok(axum::Json(serde_json::json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+    })))
+}

@@ -1,0 +1,249 @@
+//! Server-Sent Events for agents: a handoff's events, a conversation's
+//! messages, the organization's audit stream. Every event has an `id:`; a
+//! client reconnecting with `Last-Event-ID` gets everything after it, in order.
+//!
+//! Gap-free by construction: the stream subscribes to the in-process bus
+//! first, then re-reads the store after the last id it sent whenever a notice
+//! arrives. The bus only says "look again"; the store is the source of truth.
+
+use super::extract::ApiAuth;
+use super::openapi::ErrorEnvelope;
+use super::views::MessageRead;
+use crate::error::AppError;
+use crate::service::{conversations, handoffs, parse_id, App, Notice};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::stream::{self, Stream};
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+const PAGE: i64 = 100;
+pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// What one stream follows.
+#[derive(Clone)]
+pub enum Topic {
+    Handoff(String),
+    Conversation(String),
+    Audit,
+}
+
+impl Topic {
+    fn wants(&self, org_id: &str, n: &Notice) -> bool {
+        n.organization_id == org_id
+            && match self {
+                Topic::Handoff(id) => n.handoff_id.as_deref() == Some(id),
+                Topic::Conversation(id) => n.conversation_id.as_deref() == Some(id),
+                Topic::Audit => n.handoff_id.is_some(),
+            }
+    }
+}
+
+pub fn last_event_id(headers: &HeaderMap) -> Result<Option<i64>, AppError> {
+    match headers.get("last-event-id") {
+        None => Ok(None),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .filter(|n| *n >= 0)
+            .map(Some)
+            .ok_or_else(|| {
+                AppError::invalid_field("Last-Event-ID", "must be an event id this stream sent")
+            }),
+    }
+}
+
+pub fn wants_sse(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/event-stream"))
+}
+
+fn to_event(name: &str, id: i64, data: String) -> Event {
+    Event::default().id(id.to_string()).event(name).data(data)
+}
+
+fn audit_event(r: crate::domain::audit::ChainedEvent) -> (i64, Event) {
+    let (seq, name) = (r.event.seq, r.event.event.clone());
+    (seq, to_event(&name, seq, super::handoffs::event_json(r)))
+}
+
+/// Reads the next page after `after` as SSE events, with the id to continue from.
+async fn page(
+    app: &App,
+    org_id: &str,
+    topic: &Topic,
+    after: i64,
+) -> Result<Vec<(i64, Event)>, AppError> {
+    Ok(match topic {
+        Topic::Handoff(id) => app
+            .store
+            .events_after(org_id, Some(id), after, PAGE)
+            .await?
+            .into_iter()
+            .map(audit_event)
+            .collect(),
+        Topic::Audit => app
+            .store
+            .events_after(org_id, None, after, PAGE)
+            .await?
+            .into_iter()
+            .map(audit_event)
+            .collect(),
+        Topic::Conversation(id) => app
+            .store
+            .messages(id, after, None, PAGE)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let seq = m.seq;
+                let data = serde_json::to_string(&MessageRead::from(m)).unwrap_or_default();
+                (seq, to_event("message", seq, data))
+            })
+            .collect(),
+    })
+}
+
+struct Cursor {
+    app: App,
+    org_id: String,
+    topic: Topic,
+    after: i64,
+    buffer: VecDeque<Event>,
+    rx: tokio::sync::broadcast::Receiver<Notice>,
+    /// Re-read the store before waiting (first poll, or after a notice).
+    dirty: bool,
+}
+
+fn follow(
+    app: App,
+    org_id: String,
+    topic: Topic,
+    after: i64,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    let rx = app.bus.subscribe();
+    let cursor = Cursor {
+        app,
+        org_id,
+        topic,
+        after,
+        buffer: VecDeque::new(),
+        rx,
+        dirty: true,
+    };
+    stream::unfold(cursor, |mut c| async move {
+        loop {
+            if let Some(ev) = c.buffer.pop_front() {
+                return Some((Ok(ev), c));
+            }
+            if c.dirty {
+                match page(&c.app, &c.org_id, &c.topic, c.after).await {
+                    Ok(rows) if !rows.is_empty() => {
+                        c.after = rows.last().map_or(c.after, |(id, _)| *id);
+                        c.buffer.extend(rows.into_iter().map(|(_, e)| e));
+                        continue;
+                    }
+                    Ok(_) => c.dirty = false,
+                    Err(e) => {
+                        tracing::error!(error = %e, "stream read failed; closing so the client reconnects");
+                        return None;
+                    }
+                }
+            }
+            match c.rx.recv().await {
+                Ok(n) if c.topic.wants(&c.org_id, &n) => c.dirty = true,
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => c.dirty = true,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    })
+}
+
+pub fn sse(app: App, org_id: String, topic: Topic, after: i64) -> Response {
+    Sse::new(follow(app, org_id, topic, after))
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        .into_response()
+}
+
+/// `GET /handoffs/{id}/events` with `Accept: text/event-stream`: from the start, or after Last-Event-ID.
+pub async fn handoff_stream(
+    app: App,
+    org_id: String,
+    id: String,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    handoffs::get(&app, &org_id, &id).await?;
+    let after = last_event_id(headers)?.unwrap_or(0);
+    Ok(sse(app, org_id, Topic::Handoff(id), after))
+}
+
+/// `GET /conversations/{id}/events`: messages as they are appended (id = seq).
+#[utoipa::path(
+    get,
+    path = "/api/v1/conversations/{id}/events",
+    operation_id = "conversation_events",
+    tag = "streams",
+    summary = "Live messages of a conversation (SSE)",
+    description = "A Server-Sent Events stream of the conversation's messages as they are appended. Each event has `id:` = the message `seq`, `event: message` and `data:` = one `MessageRead` as JSON. Without `Last-Event-ID` only new messages are sent (the history is `GET /messages`); with it, everything after that seq, then live. Keep-alive comments every 15 s.\n\nScope: `read`.",
+    params(
+        ("id" = String, Path, format = "uuid", description = "Conversation id (UUID)."),
+        ("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "Resume after this event id (the last `id:` received)."),
+    ),
+    responses(
+        (status = 200, description = "The event stream (never ends on its own).", content_type = "text/event-stream", body = String),
+        (status = 404, description = "`not_found`: no such conversation in this organization.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming `Last-Event-ID`: not an event id this stream sent (a non-negative integer).", body = ErrorEnvelope),
+    )
+)]
+pub async fn conversation_stream(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    key.require("read")?;
+    let id = parse_id(&id, "conversation")?;
+    let conv = conversations::get(&app, &key.organization_id, &id).await?;
+    // Without Last-Event-ID: only what comes next (the history is one GET away).
+    let after = last_event_id(&headers)?.unwrap_or(conv.last_seq);
+    Ok(sse(
+        app,
+        key.organization_id,
+        Topic::Conversation(id),
+        after,
+    ))
+}
+
+/// `GET /audit/stream`: every audit event of the organization (id = chain seq).
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/stream",
+    operation_id = "audit_stream",
+    tag = "streams",
+    summary = "The organization's audit events, live (SSE)",
+    description = "A Server-Sent Events stream of every audit event of the organization. Each event has `id:` = its `seq` in the organization's hash chain, `event:` = the event name (`create`, `resolve`, `decide`, …) and `data:` = one `EventRead` as JSON. Without `Last-Event-ID` only new events are sent; with it, everything after that seq, then live. Keep-alive comments every 15 s.\n\nScope: `read`.",
+    params(("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "Resume after this event id (the last `id:` received).")),
+    responses(
+        (status = 200, description = "The event stream (never ends on its own).", content_type = "text/event-stream", body = String),
+        (status = 422, description = "`bad_request` naming `Last-Event-ID`: not an event id this stream sent (a non-negative integer).", body = ErrorEnvelope),
+    )
+)]
+pub async fn audit_stream(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    key.require("read")?;
+    let after = match last_event_id(&headers)? {
+        Some(id) => id,
+        None => app.store.audit_head(&key.organization_id).await?,
+    };
+    Ok(sse(app, key.organization_id, Topic::Audit, after))
+}

@@ -1,0 +1,304 @@
+//! Response shapes of the REST API (seed 000 HandoffRead and friends).
+
+use crate::domain::state::takeover_status;
+use crate::domain::{Handoff, Kind, Packet};
+use crate::store::{Conversation, Message};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A handoff of any kind (seed 000 HandoffRead plus `kind`, `state`, `version`, `updated_at`).
+#[derive(Serialize, ToSchema)]
+pub struct HandoffRead {
+    #[schema(format = "uuid")]
+    pub id: String,
+    pub organization_id: String,
+    pub kind: Kind,
+    #[schema(required = true, format = "uuid")]
+    pub conversation_id: Option<String>,
+    /// Always null in this version.
+    #[schema(required = true)]
+    pub conv_turn_id: Option<String>,
+    /// `packet.reason`.
+    #[schema(required = true)]
+    pub reason: Option<String>,
+    /// `packet.static_text`.
+    pub static_text: String,
+    /// Kind-specific view of the state. Takeovers: `requested`, `assigned`, `accepted`,
+    /// `resolved`, `cancelled`; other kinds: the lifecycle state.
+    pub status: String,
+    /// The stored lifecycle state (`created`, `notified`, `escalated`, `opened`, `solving`,
+    /// `solved`, `resume_requested`, `resumed`, `completed`, `expired`, `cancelled`, `failed`).
+    pub state: String,
+    /// Incremented by every step.
+    /// low | medium | high | urgent.
+    pub priority: String,
+    pub version: i64,
+    /// The operator's id, once assigned.
+    #[schema(required = true)]
+    pub assignee: Option<String>,
+    /// `workflow_terminal`, `router`, `policy` or `operator`.
+    pub source: String,
+    /// As sent, with `transcript_ptr` filled in by the server.
+    pub packet: Packet,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+    #[schema(required = true, format = DateTime)]
+    pub resolved_at: Option<String>,
+}
+
+pub fn status_of(h: &Handoff) -> String {
+    match h.kind {
+        Kind::Takeover => takeover_status(h.state).to_string(),
+        _ => h.state.as_str().to_string(),
+    }
+}
+
+impl From<Handoff> for HandoffRead {
+    fn from(h: Handoff) -> Self {
+        HandoffRead {
+            status: status_of(&h),
+            state: h.state.as_str().to_string(),
+            id: h.id,
+            organization_id: h.organization_id,
+            kind: h.kind,
+            conversation_id: h.conversation_id,
+            conv_turn_id: None,
+            reason: h.packet.reason.clone(),
+            static_text: h.packet.static_text.clone(),
+            version: h.version,
+            priority: h.priority,
+            assignee: h.assignee,
+            source: h.source.as_str().to_string(),
+            packet: h.packet,
+            created_at: h.created_at,
+            updated_at: h.updated_at,
+            resolved_at: h.resolved_at,
+        }
+    }
+}
+
+/// A conversation (thread) and where its transcript ends.
+#[derive(Serialize, ToSchema)]
+pub struct ConversationRead {
+    #[schema(format = "uuid")]
+    pub id: String,
+    pub organization_id: String,
+    #[schema(required = true)]
+    pub external_ref: Option<String>,
+    /// `active`, `waiting_for_human`, `awaiting_approval` or `closed`.
+    pub status: String,
+    /// Why it closed (`handoff_resolved`, …).
+    #[schema(required = true)]
+    pub termination_reason: Option<String>,
+    /// Why it is active again (`handed_back`, `approval_decided`, …).
+    #[schema(required = true)]
+    pub status_reason: Option<String>,
+    /// The seq of the newest message; 0 when there is none.
+    pub last_seq: i64,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+impl From<Conversation> for ConversationRead {
+    fn from(c: Conversation) -> Self {
+        ConversationRead {
+            id: c.id,
+            organization_id: c.organization_id,
+            external_ref: c.external_ref,
+            status: c.status,
+            termination_reason: c.termination_reason,
+            status_reason: c.status_reason,
+            last_seq: c.last_seq,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// One message of a conversation's append-only transcript.
+#[derive(Serialize, ToSchema)]
+pub struct MessageRead {
+    #[schema(format = "uuid")]
+    pub id: String,
+    #[schema(format = "uuid")]
+    pub conversation_id: String,
+    /// 1, 2, 3, … within the conversation.
+    pub seq: i64,
+    /// `user`, `agent`, `operator` or `system`.
+    pub author: String,
+    pub content: String,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl From<Message> for MessageRead {
+    fn from(m: Message) -> Self {
+        MessageRead {
+            id: m.id,
+            conversation_id: m.conversation_id,
+            seq: m.seq,
+            author: m.author,
+            content: m.content,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// A cursor-paginated list, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+}
+
+/// Seed 001's ApprovalRequestDetail, plus the decision and where the workflow goes next.
+#[derive(Serialize, ToSchema)]
+pub struct ApprovalRead {
+    #[schema(format = "uuid")]
+    pub id: String,
+    #[schema(required = true, format = "uuid")]
+    pub conversation_id: Option<String>,
+    /// `workflow_node` or `tool_call`.
+    pub subject_kind: String,
+    pub subject_ref: String,
+    pub payload: serde_json::Map<String, serde_json::Value>,
+    #[schema(required = true)]
+    pub approver_role: Option<String>,
+    #[schema(required = true)]
+    pub suspend_message: Option<String>,
+    #[schema(required = true, format = DateTime)]
+    pub timeout_at: Option<String>,
+    /// pending | approved | denied | expired | cancelled (expired reads as a deny).
+    pub status: String,
+    pub state: String,
+    #[schema(required = true)]
+    pub decision_note: Option<String>,
+    #[schema(required = true)]
+    pub decided_by: Option<String>,
+    #[schema(required = true, format = DateTime)]
+    pub decided_at: Option<String>,
+    /// The payload as the approver edited it; execute this one when present.
+    #[schema(required = true)]
+    pub decided_payload: Option<serde_json::Map<String, serde_json::Value>>,
+    #[schema(required = true)]
+    pub workflow_id: Option<String>,
+    #[schema(required = true)]
+    pub node_id: Option<String>,
+    /// Workflow nodes: `on_approve` once approved, `on_deny` once denied or expired.
+    #[schema(required = true)]
+    pub next_node: Option<String>,
+    pub version: i64,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+impl ApprovalRead {
+    pub fn new(h: Handoff, a: crate::domain::approval::Approval) -> Self {
+        use crate::domain::approval::{next_node, status};
+        ApprovalRead {
+            status: status(h.state, h.decision.as_deref()).to_string(),
+            next_node: next_node(h.state, h.decision.as_deref(), a.node.as_ref()),
+            state: h.state.as_str().to_string(),
+            workflow_id: a.node.as_ref().map(|n| n.workflow_id.clone()),
+            node_id: a.node.as_ref().map(|n| n.node_id.clone()),
+            id: h.id,
+            conversation_id: h.conversation_id,
+            subject_kind: a.subject_kind.as_str().to_string(),
+            subject_ref: a.subject_ref,
+            payload: a.payload,
+            approver_role: a.approver_role,
+            suspend_message: a.suspend_message,
+            timeout_at: a.timeout_at,
+            decision_note: a.decision_note,
+            decided_by: a.decided_by,
+            decided_at: a.decided_at,
+            decided_payload: a.decided_payload,
+            version: h.version,
+            created_at: h.created_at,
+            updated_at: h.updated_at,
+        }
+    }
+}
+
+/// The list form: what an operator needs to pick an approval, without the payload.
+#[derive(Serialize, ToSchema)]
+pub struct ApprovalSummary {
+    #[schema(format = "uuid")]
+    pub id: String,
+    #[schema(required = true, format = "uuid")]
+    pub conversation_id: Option<String>,
+    pub subject_kind: String,
+    pub subject_ref: String,
+    #[schema(required = true)]
+    pub approver_role: Option<String>,
+    #[schema(required = true)]
+    pub suspend_message: Option<String>,
+    #[schema(required = true, format = DateTime)]
+    pub timeout_at: Option<String>,
+    pub status: String,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl From<ApprovalRead> for ApprovalSummary {
+    fn from(a: ApprovalRead) -> Self {
+        ApprovalSummary {
+            id: a.id,
+            conversation_id: a.conversation_id,
+            subject_kind: a.subject_kind,
+            subject_ref: a.subject_ref,
+            approver_role: a.approver_role,
+            suspend_message: a.suspend_message,
+            timeout_at: a.timeout_at,
+            status: a.status,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// A validated page request: `limit` (1..=PAGE_MAX, default PAGE_DEFAULT) and
+/// `cursor` (the last id of the previous page).
+pub struct PageRequest {
+    pub limit: i64,
+    pub before: Option<String>,
+}
+
+impl PageRequest {
+    pub fn parse(
+        limit: Option<i64>,
+        cursor: Option<String>,
+    ) -> Result<Self, crate::error::AppError> {
+        use crate::error::AppError;
+        use crate::service::handoffs::{PAGE_DEFAULT, PAGE_MAX};
+        let limit = limit.unwrap_or(PAGE_DEFAULT);
+        if !(1..=PAGE_MAX).contains(&limit) {
+            return Err(AppError::invalid_field(
+                "limit",
+                format!("must be 1 to {PAGE_MAX}"),
+            ));
+        }
+        let before = cursor
+            .map(|c| {
+                crate::service::parse_id(&c, "cursor").map_err(|_| {
+                    AppError::invalid_field("cursor", "not a cursor from a previous page")
+                })
+            })
+            .transpose()?;
+        Ok(PageRequest { limit, before })
+    }
+
+    /// The cursor for the next page: the last id, when the page is full.
+    pub fn next_cursor<T>(&self, items: &[T], id: impl Fn(&T) -> &str) -> Option<String> {
+        (items.len() as i64 == self.limit)
+            .then(|| items.last().map(|i| id(i).to_string()))
+            .flatten()
+    }
+}

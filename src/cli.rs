@@ -1,0 +1,320 @@
+//! The admin CLI, in the same binary as the server.
+
+use crate::config::Config;
+use crate::service::{self, keys, links, orgs, App};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "tapin",
+    version,
+    about = "Self-hosted human-in-the-loop desk for AI agents"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Create the database if needed and apply migrations.
+    Migrate,
+    /// Organizations.
+    Org {
+        #[command(subcommand)]
+        cmd: OrgCmd,
+    },
+    /// API keys for agents.
+    #[command(name = "api-key")]
+    ApiKey {
+        #[command(subcommand)]
+        cmd: ApiKeyCmd,
+    },
+    /// Operator accounts.
+    Operator {
+        #[command(subcommand)]
+        cmd: OperatorCmd,
+    },
+    /// Print a signed single-use mobile link for an operator.
+    Link {
+        handoff_id: String,
+        #[arg(long)]
+        operator: String,
+        /// Lifetime in seconds (default: link_ttl_seconds from the config).
+        #[arg(long)]
+        ttl: Option<i64>,
+    },
+    /// The hash-chained audit log.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCmd {
+    Create {
+        slug: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCmd {
+    /// Creates a key and prints it once; only its hash is stored.
+    Create {
+        #[arg(long)]
+        org: String,
+        /// Comma-separated: read, handoffs:write, approvals:write, admin
+        #[arg(long)]
+        scopes: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Revokes a key (by id or by the first 12 characters of the key).
+    Revoke {
+        #[arg(long)]
+        org: String,
+        key: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OperatorCmd {
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Repeat for several roles.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Enables password sign-in at /login (`-` reads it from standard input).
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Sets (or replaces) an operator's sign-in password.
+    SetPassword {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// The password; `-` (the default) reads it from standard input.
+        #[arg(long, default_value = "-")]
+        password: String,
+    },
+}
+
+/// `-` means "read it from standard input" (keeps it out of shell history).
+fn read_password(arg: &str) -> Result<String, String> {
+    if arg != "-" {
+        return Ok(arg.to_string());
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("reading the password: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Recompute every organization's hash chain (or one) and fail on any break.
+    Verify {
+        #[arg(long)]
+        org: Option<String>,
+    },
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TAPIN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Runs the CLI; returns the process exit code.
+pub async fn run() -> i32 {
+    let cli = Cli::parse();
+    init_tracing();
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tapin: configuration error: {e}");
+            return 2;
+        }
+    };
+    match execute(cli.command.unwrap_or(Command::Serve), config).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tapin: {e}");
+            1
+        }
+    }
+}
+
+async fn app(config: Config) -> Result<App, String> {
+    let store = crate::store::open(&config.database_url).await?;
+    App::new(store, config).await
+}
+
+async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
+    let err = |e: crate::error::AppError| match e.fields.first() {
+        Some(f) => format!("{}: {}", f.field, f.message),
+        None => e.message,
+    };
+    match cmd {
+        Command::Serve => crate::server::serve(config).await.map(|_| 0),
+        Command::Migrate => {
+            let url = config.database_url.clone();
+            app(config).await?;
+            println!("database {url} is up to date");
+            Ok(0)
+        }
+        Command::Org {
+            cmd: OrgCmd::Create { slug, name },
+        } => {
+            let app = app(config).await?;
+            let org = orgs::create_org(&app, &slug, name.as_deref())
+                .await
+                .map_err(err)?;
+            println!("{}", org.id);
+            Ok(0)
+        }
+        Command::ApiKey {
+            cmd: ApiKeyCmd::Create { org, scopes, name },
+        } => {
+            let app = app(config).await?;
+            let org = orgs::org_by_slug(&app, &org).await.map_err(err)?;
+            let scopes = keys::parse_scopes(&scopes).map_err(err)?;
+            let (plain, _) = keys::create(&app, &org.id, &name, scopes)
+                .await
+                .map_err(err)?;
+            eprintln!("store this key now: it is shown once");
+            println!("{plain}");
+            Ok(0)
+        }
+        Command::ApiKey {
+            cmd: ApiKeyCmd::Revoke { org, key },
+        } => {
+            let app = app(config).await?;
+            let org = orgs::org_by_slug(&app, &org).await.map_err(err)?;
+            let prefix: String = key.chars().take(12).collect();
+            let target = if key.starts_with("tk_") {
+                prefix.as_str()
+            } else {
+                key.as_str()
+            };
+            keys::revoke(&app, &org.id, target).await.map_err(err)?;
+            println!("revoked");
+            Ok(0)
+        }
+        Command::Operator {
+            cmd:
+                OperatorCmd::Create {
+                    org,
+                    email,
+                    name,
+                    roles,
+                    password,
+                },
+        } => {
+            let app = app(config).await?;
+            let org = orgs::org_by_slug(&app, &org).await.map_err(err)?;
+            let password = password.as_deref().map(read_password).transpose()?;
+            if let Some(p) = &password {
+                crate::service::passwords::hash(p).map_err(err)?;
+            }
+            let op = orgs::create_operator(&app, &org.id, &email, &name, roles)
+                .await
+                .map_err(err)?;
+            if let Some(p) = password {
+                crate::service::passwords::set(&app, &op, &p)
+                    .await
+                    .map_err(err)?;
+            }
+            println!("{}", op.id);
+            Ok(0)
+        }
+        Command::Operator {
+            cmd:
+                OperatorCmd::SetPassword {
+                    org,
+                    email,
+                    password,
+                },
+        } => {
+            let app = app(config).await?;
+            let org = orgs::org_by_slug(&app, &org).await.map_err(err)?;
+            let op = app
+                .store
+                .operator_by_email(&org.id, &email.trim().to_lowercase())
+                .await
+                .map_err(err)?
+                .ok_or("no operator with that email in this organization")?;
+            crate::service::passwords::set(&app, &op, &read_password(&password)?)
+                .await
+                .map_err(err)?;
+            println!("password set");
+            Ok(0)
+        }
+        Command::Link {
+            handoff_id,
+            operator,
+            ttl,
+        } => {
+            let ttl = ttl.unwrap_or(config.link_ttl_seconds);
+            if ttl <= 0 {
+                return Err("--ttl must be positive".into());
+            }
+            let app = app(config).await?;
+            let id = service::parse_id(&handoff_id, "handoff").map_err(err)?;
+            let h = app
+                .store
+                .handoff_any_org(&id)
+                .await
+                .map_err(err)?
+                .ok_or("handoff not found")?;
+            let op = app
+                .store
+                .operator_by_email(&h.organization_id, &operator.trim().to_lowercase())
+                .await
+                .map_err(err)?
+                .filter(|o| o.active)
+                .ok_or("no active operator with that email in the handoff's organization")?;
+            println!("{}", links::sign(&app, &h.id, &op.id, ttl).map_err(err)?);
+            Ok(0)
+        }
+        Command::Audit {
+            cmd: AuditCmd::Verify { org },
+        } => {
+            let app = app(config).await?;
+            let results = service::audit::verify(&app, org.as_deref())
+                .await
+                .map_err(err)?;
+            let mut broken = 0;
+            for v in results {
+                match v.result {
+                    Ok(n) => println!("ok      {}: {n} events, chain intact", v.org.slug),
+                    Err(e) => {
+                        broken += 1;
+                        eprintln!("BROKEN  {}: {e}", v.org.slug);
+                    }
+                }
+            }
+            if broken > 0 {
+                eprintln!("audit verification FAILED for {broken} organization(s)");
+                Ok(1)
+            } else {
+                Ok(0)
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Runtime configuration: `Leptos.toml` (or the file named by `TAPIN_CONFIG`),
+//! then environment variables on top.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::Path;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub site_addr: SocketAddr,
+    pub site_root: String,
+    pub database_url: String,
+    pub public_url: String,
+    pub link_ttl_seconds: i64,
+    pub session_ttl_hours: i64,
+    pub rate_limit_per_minute: u32,
+    pub demo: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            site_addr: "127.0.0.1:3000".parse().expect("valid default address"),
+            site_root: "target/site".into(),
+            database_url: "sqlite://data/tapin.db".into(),
+            public_url: String::new(),
+            link_ttl_seconds: 60,
+            session_ttl_hours: 12,
+            rate_limit_per_minute: 200,
+            demo: false,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the file (missing is fine: defaults) and applies env overrides.
+    pub fn load() -> Result<Config, String> {
+        let path = std::env::var("TAPIN_CONFIG").unwrap_or_else(|_| "Leptos.toml".into());
+        let mut config = if Path::new(&path).exists() {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+            toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?
+        } else {
+            Config::default()
+        };
+        config.apply_env(|k| std::env::var(k).ok())?;
+        Ok(config)
+    }
+
+    fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), String> {
+        let pick = |names: &[&'static str]| -> Option<(&'static str, String)> {
+            names.iter().find_map(|n| var(n).map(|v| (*n, v)))
+        };
+        if let Some((name, v)) = pick(&["TAPIN_SITE_ADDR", "LEPTOS_SITE_ADDR"]) {
+            self.site_addr = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((_, v)) = pick(&["TAPIN_SITE_ROOT", "LEPTOS_SITE_ROOT"]) {
+            self.site_root = v;
+        }
+        if let Some((_, v)) = pick(&["TAPIN_DATABASE_URL"]) {
+            self.database_url = v;
+        }
+        if let Some((_, v)) = pick(&["TAPIN_PUBLIC_URL"]) {
+            self.public_url = v;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_LINK_TTL_SECONDS"]) {
+            self.link_ttl_seconds = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_SESSION_TTL_HOURS"]) {
+            self.session_ttl_hours = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_RATE_LIMIT_PER_MINUTE"]) {
+            self.rate_limit_per_minute = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((_, v)) = pick(&["TAPIN_DEMO"]) {
+            self.demo = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        if self.link_ttl_seconds <= 0
+            || self.session_ttl_hours <= 0
+            || self.rate_limit_per_minute == 0
+        {
+            return Err(
+                "link_ttl_seconds, session_ttl_hours and rate_limit_per_minute must be positive"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// Base URL for links, without a trailing slash.
+    pub fn public_base(&self) -> String {
+        if self.public_url.is_empty() {
+            format!("http://{}", self.site_addr)
+        } else {
+            self.public_url.trim_end_matches('/').to_string()
+        }
+    }
+
+    /// Cookies get `Secure` when operators reach tapin over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_base().starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_file_values() {
+        let mut c = Config::default();
+        c.apply_env(|k| match k {
+            "TAPIN_DATABASE_URL" => Some("sqlite://x.db".into()),
+            "LEPTOS_SITE_ADDR" => Some("0.0.0.0:8080".into()),
+            "TAPIN_PUBLIC_URL" => Some("https://desk.example/".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.database_url, "sqlite://x.db");
+        assert_eq!(c.site_addr.port(), 8080);
+        assert_eq!(c.public_base(), "https://desk.example");
+        assert!(c.secure_cookies());
+    }
+
+    #[test]
+    fn a_bad_env_value_is_a_clear_error() {
+        let mut c = Config::default();
+        let err = c
+            .apply_env(|k| (k == "TAPIN_LINK_TTL_SECONDS").then(|| "soon".into()))
+            .unwrap_err();
+        assert!(err.contains("TAPIN_LINK_TTL_SECONDS"), "{err}");
+    }
+
+    #[test]
+    fn the_shipped_leptos_toml_parses() {
+        let text = include_str!("../Leptos.toml");
+        let c: Config = toml::from_str(text).unwrap();
+        assert_eq!(c.link_ttl_seconds, 60);
+    }
+}

@@ -1,0 +1,205 @@
+//! Approvals (seed 001): what the agent wants to do, who may approve it, and
+//! how the stored lifecycle state reads as pending / approved / denied / expired.
+
+use super::state::State;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    WorkflowNode,
+    ToolCall,
+}
+
+impl SubjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::WorkflowNode => "workflow_node",
+            SubjectKind::ToolCall => "tool_call",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SubjectKind> {
+        [SubjectKind::WorkflowNode, SubjectKind::ToolCall]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// The workflow node an approval came from, with where to go next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeRef {
+    pub workflow_id: String,
+    pub node_id: String,
+    pub on_approve: Option<String>,
+    pub on_deny: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Approval {
+    pub subject_kind: SubjectKind,
+    pub subject_ref: String,
+    pub payload: Map<String, Value>,
+    pub approver_role: Option<String>,
+    pub suspend_message: Option<String>,
+    pub timeout_at: Option<String>,
+    pub node: Option<NodeRef>,
+    pub decision_note: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    /// The payload as the approver edited it, when they did.
+    pub decided_payload: Option<Map<String, Value>>,
+}
+
+/// What a human decided, written with the `decide` transition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub approved: bool,
+    pub note: Option<String>,
+    pub decided_by: String,
+    pub payload: Option<Map<String, Value>>,
+}
+
+impl Decision {
+    pub fn word(&self) -> &'static str {
+        if self.approved {
+            "approved"
+        } else {
+            "denied"
+        }
+    }
+}
+
+/// Seed 001's status: `pending`, `approved`, `denied`, `expired` (plus `cancelled`).
+pub fn status(state: State, decision: Option<&str>) -> &'static str {
+    match state {
+        s if s.is_open() => "pending",
+        State::Expired => "expired",
+        State::Cancelled => "cancelled",
+        _ => match decision {
+            Some("approved") => "approved",
+            _ => "denied",
+        },
+    }
+}
+
+/// States a status filter selects (`approved`/`denied` also need the decision).
+pub fn states_for_status(status: &str) -> Option<Vec<State>> {
+    let decided = vec![
+        State::Solved,
+        State::ResumeRequested,
+        State::Resumed,
+        State::Completed,
+        State::Failed,
+    ];
+    match status {
+        "pending" => Some(State::ALL.into_iter().filter(|s| s.is_open()).collect()),
+        "approved" | "denied" => Some(decided),
+        "expired" => Some(vec![State::Expired]),
+        "cancelled" => Some(vec![State::Cancelled]),
+        _ => None,
+    }
+}
+
+/// Where the workflow goes next: `on_approve` after an approval, `on_deny`
+/// after a deny or a timeout (a timeout is a deny); nothing while pending.
+pub fn next_node(state: State, decision: Option<&str>, node: Option<&NodeRef>) -> Option<String> {
+    let node = node?;
+    match status(state, decision) {
+        "approved" => node.on_approve.clone(),
+        "denied" | "expired" => node.on_deny.clone(),
+        _ => None,
+    }
+}
+
+/// An edit may change the payload's values, never what is being approved.
+pub fn check_edit(
+    approval: &Approval,
+    subject_kind: Option<&str>,
+    subject_ref: Option<&str>,
+) -> Result<(), (&'static str, String)> {
+    if let Some(k) = subject_kind {
+        if k != approval.subject_kind.as_str() {
+            return Err((
+                "subject_kind",
+                format!(
+                    "an edit must keep subject_kind `{}`",
+                    approval.subject_kind.as_str()
+                ),
+            ));
+        }
+    }
+    if let Some(r) = subject_ref {
+        if r != approval.subject_ref {
+            return Err((
+                "subject_ref",
+                format!(
+                    "an edit must keep subject_ref `{}`: approving one action must not run another",
+                    approval.subject_ref
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node() -> NodeRef {
+        NodeRef {
+            workflow_id: "w".into(),
+            node_id: "approve_refund".into(),
+            on_approve: Some("process_refund".into()),
+            on_deny: Some("explain_denial".into()),
+        }
+    }
+
+    #[test]
+    fn a_timeout_routes_like_a_deny_but_reads_as_expired() {
+        assert_eq!(status(State::Expired, None), "expired");
+        assert_eq!(
+            next_node(State::Expired, None, Some(&node())).as_deref(),
+            Some("explain_denial")
+        );
+        assert_eq!(
+            next_node(State::Solved, Some("approved"), Some(&node())).as_deref(),
+            Some("process_refund")
+        );
+        assert_eq!(
+            next_node(State::Solved, Some("denied"), Some(&node())).as_deref(),
+            Some("explain_denial")
+        );
+        assert_eq!(next_node(State::Created, None, Some(&node())), None);
+        assert_eq!(status(State::Notified, None), "pending");
+    }
+
+    #[test]
+    fn edits_cannot_turn_one_action_into_another() {
+        let a = Approval {
+            subject_kind: SubjectKind::ToolCall,
+            subject_ref: "refund.create".into(),
+            payload: Map::new(),
+            approver_role: None,
+            suspend_message: None,
+            timeout_at: None,
+            node: None,
+            decision_note: None,
+            decided_by: None,
+            decided_at: None,
+            decided_payload: None,
+        };
+        assert!(check_edit(&a, Some("tool_call"), Some("refund.create")).is_ok());
+        assert_eq!(
+            check_edit(&a, None, Some("account.delete")).unwrap_err().0,
+            "subject_ref"
+        );
+        assert_eq!(
+            check_edit(&a, Some("workflow_node"), None).unwrap_err().0,
+            "subject_kind"
+        );
+    }
+}

@@ -1,0 +1,308 @@
+//! Turns "this actor wants this event on this handoff" into a `Plan`: the new
+//! state plus every side effect that belongs to the same fact. Pure: the store
+//! executes the plan in one transaction (`service::lifecycle::transition`).
+
+use super::approval::Decision;
+use super::packet::{Packet, Source};
+use super::state::{next, Event, Kind, State, TransitionError};
+use serde_json::{json, Value};
+
+/// A handoff as the lifecycle sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Handoff {
+    pub id: String,
+    pub organization_id: String,
+    pub kind: Kind,
+    pub state: State,
+    pub version: i64,
+    pub conversation_id: Option<String>,
+    pub source: Source,
+    pub packet: Packet,
+    pub assignee: Option<String>,
+    pub decision: Option<String>,
+    pub priority: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub resolved_at: Option<String>,
+}
+
+/// Who asks for a change. Recorded on every audit row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Actor {
+    ApiKey(String),
+    Operator(String),
+    System,
+}
+
+impl Actor {
+    pub fn label(&self) -> String {
+        match self {
+            Actor::ApiKey(id) => format!("api_key:{id}"),
+            Actor::Operator(id) => format!("operator:{id}"),
+            Actor::System => "system".to_string(),
+        }
+    }
+
+    /// Which events this kind of actor may cause at all.
+    fn may(&self, event: Event) -> bool {
+        use Event::*;
+        match self {
+            // Only a person opens a link or an inbox item.
+            Actor::Operator(_) => matches!(
+                event,
+                Open | Assign | Accept | Resolve | HandBack | Decide | Solve | Cancel
+            ),
+            // Agents (and integrations acting for operators, seed 001) drive everything but opening.
+            Actor::ApiKey(_) => !matches!(event, Open | Notify | Escalate | Expire),
+            // Timers, workers and policies.
+            Actor::System => matches!(
+                event,
+                Notify | Escalate | Assign | Expire | RequestResume | Fail
+            ),
+        }
+    }
+}
+
+/// Conversation status changes that happen with a handoff transition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConversationEffect {
+    pub conversation_id: String,
+    pub status: &'static str,
+    pub termination_reason: Option<&'static str>,
+    /// Why it is in that status (`handed_back`, `handoff_expired`, …).
+    pub status_reason: Option<&'static str>,
+}
+
+/// A requested change.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub event: Event,
+    pub actor: Actor,
+    /// Extra audit data supplied by the caller (note, channel, decision, …).
+    pub data: Value,
+    /// A signed-link nonce that must be consumed with this change (single use).
+    pub consume_nonce: Option<String>,
+    /// The operator to assign (`assign`, `accept` on behalf of someone).
+    pub assignee: Option<String>,
+    /// The approval decision (`decide`).
+    pub decision: Option<Decision>,
+}
+
+impl Request {
+    pub fn new(event: Event, actor: Actor) -> Self {
+        Request {
+            event,
+            actor,
+            data: json!({}),
+            consume_nonce: None,
+            assignee: None,
+            decision: None,
+        }
+    }
+}
+
+/// Everything one transition writes, decided before any write happens.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub event: Event,
+    pub from: State,
+    pub to: State,
+    pub actor: Actor,
+    pub data: Value,
+    pub assignee: Option<String>,
+    pub decision: Option<Decision>,
+    pub resolved: bool,
+    pub conversation: Option<ConversationEffect>,
+    pub consume_nonce: Option<String>,
+    /// Outbox topic for webhooks / push / live streams.
+    pub topic: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LifecycleError {
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("{actor} may not `{event}` a handoff")]
+    Forbidden { actor: String, event: Event },
+    #[error("another operator is already working on this handoff")]
+    Taken,
+    #[error("`{0}` needs {1}")]
+    Incomplete(Event, &'static str),
+}
+
+fn topic(kind: Kind, event: Event) -> &'static str {
+    use Event::*;
+    match (kind, event) {
+        (Kind::Approval, Decide) => "approval.decided",
+        (Kind::Approval, Expire) => "approval.expired",
+        (_, Notify) => "handoff.notified",
+        (_, Escalate) => "handoff.escalated",
+        (_, Open) => "handoff.opened",
+        (_, Assign) => "handoff.assigned",
+        (_, Accept) => "handoff.accepted",
+        (_, Resolve) => "handoff.resolved",
+        (_, HandBack) => "handoff.handed_back",
+        (_, Decide | Solve) => "handoff.solved",
+        (_, RequestResume) => "handoff.resume_requested",
+        (_, Resume) => "handoff.resumed",
+        (_, Complete) => "handoff.completed",
+        (_, Fail) => "handoff.failed",
+        (_, Expire) => "handoff.expired",
+        (_, Cancel) => "handoff.cancelled",
+    }
+}
+
+/// Decides a transition. The one place where "may this happen?" is answered.
+pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
+    if !req.actor.may(req.event) {
+        return Err(LifecycleError::Forbidden {
+            actor: req.actor.label(),
+            event: req.event,
+        });
+    }
+    let to = next(h.kind, h.state, req.event)?;
+    if let (Event::Open, State::Solving, Actor::Operator(op)) = (req.event, h.state, &req.actor) {
+        if h.assignee.as_deref() != Some(op.as_str()) {
+            return Err(LifecycleError::Taken);
+        }
+    }
+    let assignee = match (&req.actor, req.event) {
+        (_, Event::Assign) => Some(
+            req.assignee
+                .clone()
+                .ok_or(LifecycleError::Incomplete(Event::Assign, "an assignee"))?,
+        ),
+        (Actor::Operator(op), Event::Open | Event::Accept) => Some(op.clone()),
+        (_, Event::Accept) => req.assignee.clone(),
+        _ => None,
+    };
+    let decision = match req.event {
+        Event::Decide => Some(
+            req.decision
+                .clone()
+                .ok_or(LifecycleError::Incomplete(Event::Decide, "a decision"))?,
+        ),
+        _ => None,
+    };
+    let conversation = h.conversation_id.as_ref().and_then(|cid| {
+        let (status, termination_reason, status_reason) = match (h.kind, req.event) {
+            (Kind::Takeover, Event::Resolve) => ("closed", Some("handoff_resolved"), None),
+            // The human is done or never came: the bot gets the conversation back.
+            (Kind::Takeover, Event::HandBack) => ("active", None, Some("handed_back")),
+            (Kind::Takeover, Event::Cancel) => ("active", None, Some("handoff_cancelled")),
+            (Kind::Takeover, Event::Expire) => ("active", None, Some("handoff_expired")),
+            (Kind::Approval, Event::Decide) => ("active", None, Some("approval_decided")),
+            (Kind::Approval, Event::Cancel) => ("active", None, Some("approval_cancelled")),
+            (Kind::Approval, Event::Expire) => ("active", None, Some("approval_expired")),
+            _ => return None,
+        };
+        Some(ConversationEffect {
+            conversation_id: cid.clone(),
+            status,
+            termination_reason,
+            status_reason,
+        })
+    });
+    Ok(Plan {
+        event: req.event,
+        from: h.state,
+        to,
+        actor: req.actor,
+        data: req.data,
+        assignee,
+        decision,
+        resolved: to.is_terminal() || to == State::Solved,
+        conversation,
+        consume_nonce: req.consume_nonce,
+        topic: topic(h.kind, req.event),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn takeover(state: State) -> Handoff {
+        Handoff {
+            id: "h".into(),
+            organization_id: "o".into(),
+            kind: Kind::Takeover,
+            state,
+            version: 1,
+            conversation_id: Some("c".into()),
+            source: Source::Router,
+            packet: Packet {
+                static_text: "x".into(),
+                reason: None,
+                context_vars: Default::default(),
+                summary: None,
+                transcript_ptr: None,
+                transfer_to: None,
+                transfer_label: None,
+            },
+            assignee: None,
+            decision: None,
+            priority: "medium".into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            resolved_at: None,
+        }
+    }
+
+    #[test]
+    fn resolving_a_takeover_closes_its_conversation() {
+        let p = plan(
+            &takeover(State::Solving),
+            Request::new(Event::Resolve, Actor::ApiKey("k".into())),
+        )
+        .unwrap();
+        assert_eq!(p.to, State::Completed);
+        assert!(p.resolved);
+        assert_eq!(
+            p.conversation,
+            Some(ConversationEffect {
+                conversation_id: "c".into(),
+                status: "closed",
+                termination_reason: Some("handoff_resolved"),
+                status_reason: None,
+            })
+        );
+        assert_eq!(p.topic, "handoff.resolved");
+    }
+
+    #[test]
+    fn agents_cannot_open_links_and_timers_cannot_resolve() {
+        let h = takeover(State::Created);
+        assert!(matches!(
+            plan(&h, Request::new(Event::Open, Actor::ApiKey("k".into()))),
+            Err(LifecycleError::Forbidden { .. })
+        ));
+        assert!(matches!(
+            plan(&h, Request::new(Event::Resolve, Actor::System)),
+            Err(LifecycleError::Forbidden { .. })
+        ));
+    }
+
+    #[test]
+    fn only_the_assignee_reopens_a_handoff_being_solved() {
+        let mut h = takeover(State::Solving);
+        h.assignee = Some("op1".into());
+        let again = plan(&h, Request::new(Event::Open, Actor::Operator("op1".into()))).unwrap();
+        assert_eq!(again.to, State::Solving);
+        assert_eq!(
+            plan(&h, Request::new(Event::Open, Actor::Operator("op2".into()))).unwrap_err(),
+            LifecycleError::Taken
+        );
+    }
+
+    #[test]
+    fn opening_assigns_the_operator() {
+        let p = plan(
+            &takeover(State::Notified),
+            Request::new(Event::Open, Actor::Operator("op1".into())),
+        )
+        .unwrap();
+        assert_eq!(p.assignee.as_deref(), Some("op1"));
+        assert_eq!(p.conversation, None);
+    }
+}

@@ -1,0 +1,15 @@
+//! Pure types and the lifecycle state machine: no I/O, no sqlx.
+
+pub mod approval;
+#[cfg(feature = "ssr")]
+pub mod audit;
+pub mod expr;
+pub mod lifecycle;
+pub mod link;
+pub mod node;
+pub mod packet;
+pub mod state;
+
+pub use lifecycle::{Actor, Handoff, Plan, Request};
+pub use packet::{Packet, Source, TranscriptPtr};
+pub use state::{Event, Kind, State};

@@ -1,0 +1,36 @@
+//! tapin: a self-hosted human-in-the-loop desk for AI agents.
+//!
+//! Compiled twice: with `ssr` as the server (binary `tapin`), with `hydrate`
+//! as the browser bundle. Server-only modules are behind `ssr`.
+
+// Leptos views are deeply nested types; release builds need a higher limit.
+#![recursion_limit = "256"]
+
+pub mod domain;
+pub mod error;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod cli;
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod pwa;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
+pub mod web;
+
+/// Browser entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(ui::App);
+}

@@ -1,0 +1,328 @@
+//! Approvals (seed 001): create, read, list, decide, long-poll, timeout.
+
+use super::handoffs::{blank, PAGE_DEFAULT, PAGE_MAX};
+use super::lifecycle::{self, Creation, Extras};
+use super::{format_time, new_id, now, App, Notice};
+use crate::domain::approval::{self, Approval, Decision, NodeRef, SubjectKind};
+use crate::domain::lifecycle::Request;
+use crate::domain::{Actor, Event, Handoff, Kind, Packet, Source};
+use crate::error::AppError;
+use crate::store::{HandoffQuery, NewMessage, Timer};
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+pub const TIMER_KIND: &str = "approval_timeout";
+pub const MAX_TIMEOUT_SECONDS: i64 = 7 * 24 * 3600;
+const REF_MAX: usize = 200;
+const TEXT_MAX: usize = 2_000;
+const PAYLOAD_MAX_BYTES: usize = 64 * 1024;
+
+pub struct NewApproval {
+    pub conversation_id: String,
+    pub subject_kind: SubjectKind,
+    pub subject_ref: String,
+    pub payload: Map<String, Value>,
+    pub approver_role: Option<String>,
+    pub suspend_message: Option<String>,
+    pub timeout_seconds: Option<i64>,
+    pub node: Option<NodeRef>,
+    pub source: Source,
+}
+
+fn too_long(field: &str, value: Option<&str>, max: usize) -> Result<(), AppError> {
+    match value {
+        Some(v) if v.chars().count() > max => Err(AppError::invalid_field(
+            field,
+            format!("must be at most {max} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_payload(field: &str, payload: &Map<String, Value>) -> Result<(), AppError> {
+    if serde_json::to_string(payload).map_or(0, |s| s.len()) > PAYLOAD_MAX_BYTES {
+        return Err(AppError::invalid_field(
+            field,
+            format!("must be at most {PAYLOAD_MAX_BYTES} bytes of JSON"),
+        ));
+    }
+    Ok(())
+}
+
+/// Records the approval, flips the conversation to `awaiting_approval`, appends
+/// the organization's holding line and stores the timeout as a timer: one transaction.
+pub async fn create(
+    app: &App,
+    org_id: &str,
+    actor: &Actor,
+    new: NewApproval,
+) -> Result<(Handoff, Approval), AppError> {
+    if new.subject_ref.trim().is_empty() {
+        return Err(AppError::invalid_field("subject_ref", "must not be empty"));
+    }
+    too_long("subject_ref", Some(&new.subject_ref), REF_MAX)?;
+    too_long("approver_role", new.approver_role.as_deref(), REF_MAX)?;
+    too_long("suspend_message", new.suspend_message.as_deref(), TEXT_MAX)?;
+    check_payload("payload", &new.payload)?;
+    if let Some(t) = new.timeout_seconds {
+        if !(1..=MAX_TIMEOUT_SECONDS).contains(&t) {
+            return Err(AppError::invalid_field(
+                "timeout_seconds",
+                format!("must be 1 to {MAX_TIMEOUT_SECONDS} (7 days)"),
+            ));
+        }
+    }
+    let conv = app
+        .store
+        .conversation(org_id, &new.conversation_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid_field(
+                "conversation_id",
+                "no such conversation in this organization",
+            )
+        })?;
+    let packet = Packet {
+        static_text: format!(
+            "Approve {} `{}`",
+            new.subject_kind.as_str().replace('_', " "),
+            new.subject_ref
+        ),
+        reason: new.suspend_message.clone(),
+        context_vars: new.payload.clone(),
+        summary: None,
+        transcript_ptr: None,
+        transfer_to: None,
+        transfer_label: None,
+    };
+    let handoff = blank(
+        org_id,
+        Kind::Approval,
+        new.source,
+        packet,
+        Some(conv.id.clone()),
+    );
+    let timeout_at = new
+        .timeout_seconds
+        .map(|s| format_time(chrono::Utc::now() + chrono::Duration::seconds(s)));
+    let approval = Approval {
+        subject_kind: new.subject_kind,
+        subject_ref: new.subject_ref,
+        payload: new.payload,
+        approver_role: new.approver_role,
+        suspend_message: new.suspend_message,
+        timeout_at: timeout_at.clone(),
+        node: new.node,
+        decision_note: None,
+        decided_by: None,
+        decided_at: None,
+        decided_payload: None,
+    };
+    let (holding_line, _) = app.store.approval_messages(org_id).await?;
+    let data = serde_json::json!({
+        "kind": "approval",
+        "subject_kind": approval.subject_kind.as_str(),
+        "subject_ref": approval.subject_ref,
+        "approver_role": approval.approver_role,
+        "timeout_at": timeout_at,
+    });
+    let mut c = Creation::new(handoff, actor.label(), data);
+    c.conversation_status = Some("awaiting_approval");
+    c.message = Some(NewMessage {
+        id: new_id(),
+        author: "agent".into(),
+        content: holding_line,
+        created_at: now(),
+        client_ref: None,
+    });
+    c.timer = timeout_at.map(|due_at| Timer {
+        id: new_id(),
+        organization_id: org_id.to_string(),
+        handoff_id: c.handoff.id.clone(),
+        kind: TIMER_KIND.into(),
+        due_at,
+    });
+    c.approval = Some(approval.clone());
+    let h = lifecycle::create(app, c).await?;
+    Ok((h, approval))
+}
+
+pub async fn get(app: &App, org_id: &str, id: &str) -> Result<(Handoff, Approval), AppError> {
+    let h = app
+        .store
+        .handoff(org_id, id)
+        .await?
+        .filter(|h| h.kind == Kind::Approval)
+        .ok_or_else(|| AppError::not_found("approval"))?;
+    let a = app
+        .store
+        .approval(&h.id)
+        .await?
+        .ok_or_else(|| AppError::not_found("approval"))?;
+    Ok((h, a))
+}
+
+pub async fn list(
+    app: &App,
+    org_id: &str,
+    status: Option<&str>,
+    before: Option<String>,
+    limit: i64,
+) -> Result<Vec<(Handoff, Approval)>, AppError> {
+    let states = status
+        .map(|s| {
+            approval::states_for_status(s).ok_or_else(|| {
+                AppError::invalid_field(
+                    "status",
+                    "use pending, approved, denied, expired or cancelled",
+                )
+            })
+        })
+        .transpose()?;
+    let decision = match status {
+        Some("approved") => Some("approved".to_string()),
+        Some("denied") => Some("denied".to_string()),
+        _ => None,
+    };
+    let q = HandoffQuery {
+        states,
+        kind: Some(Kind::Approval),
+        decision,
+        before,
+        limit: if limit <= 0 {
+            PAGE_DEFAULT
+        } else {
+            limit.min(PAGE_MAX)
+        },
+    };
+    let handoffs = app.store.handoffs(org_id, &q).await?;
+    let ids: Vec<String> = handoffs.iter().map(|h| h.id.clone()).collect();
+    let mut details = app.store.approvals_for(&ids).await?;
+    Ok(handoffs
+        .into_iter()
+        .filter_map(|h| details.remove(&h.id).map(|a| (h, a)))
+        .collect())
+}
+
+/// A decision as submitted (already parsed at the edge).
+pub struct DecisionInput {
+    pub approve: bool,
+    pub note: Option<String>,
+    pub payload: Option<Map<String, Value>>,
+    pub subject_kind: Option<String>,
+    pub subject_ref: Option<String>,
+}
+
+/// Records the decision; the conversation resumes. A second decision is a 409.
+pub async fn decide(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    actor: Actor,
+    input: DecisionInput,
+) -> Result<(Handoff, Approval), AppError> {
+    too_long("note", input.note.as_deref(), TEXT_MAX)?;
+    let mut input = input;
+    input.note = input
+        .note
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty());
+    // A person who denies says why: the agent passes it on to the customer.
+    if matches!(actor, Actor::Operator(_)) && !input.approve && input.note.is_none() {
+        return Err(AppError::invalid_field(
+            "note",
+            "say why you deny: the agent tells the customer",
+        ));
+    }
+    let (_, approval) = get(app, org_id, id).await?;
+    approval::check_edit(
+        &approval,
+        input.subject_kind.as_deref(),
+        input.subject_ref.as_deref(),
+    )
+    .map_err(|(field, msg)| AppError::invalid_field(field, msg))?;
+    if let Some(p) = &input.payload {
+        check_payload("payload", p)?;
+    }
+    if let (Actor::Operator(op_id), Some(role)) = (&actor, &approval.approver_role) {
+        let op = app.store.operator_by_id(op_id).await?;
+        if !op.is_some_and(|o| o.roles.iter().any(|r| r == role)) {
+            return Err(AppError::forbidden(format!(
+                "deciding this approval needs the `{role}` role"
+            )));
+        }
+    }
+    let decision = Decision {
+        approved: input.approve,
+        note: input.note.clone(),
+        decided_by: actor.label(),
+        payload: input.payload.clone(),
+    };
+    let mut req = Request::new(Event::Decide, actor);
+    req.data = serde_json::json!({
+        "decision": decision.word(),
+        "note": input.note,
+        "payload_edited": input.payload.is_some(),
+    });
+    req.decision = Some(decision);
+    lifecycle::transition(app, org_id, id, req, Extras::default()).await?;
+    get(app, org_id, id).await
+}
+
+/// Long-poll: returns once the approval is no longer pending, or after `timeout`.
+pub async fn wait(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    timeout: Duration,
+) -> Result<(Handoff, Approval), AppError> {
+    // Subscribe before reading, so a decision between the read and the wait is not missed.
+    let mut rx = app.bus.subscribe();
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let (h, a) = get(app, org_id, id).await?;
+        if !h.state.is_open() {
+            return Ok((h, a));
+        }
+        let woke = tokio::time::timeout_at(deadline, async {
+            loop {
+                match rx.recv().await {
+                    Ok(Notice {
+                        handoff_id: Some(hid),
+                        ..
+                    }) if hid == id => return,
+                    Ok(_) => continue,
+                    // Lagged: something may have been missed, so re-read.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => return,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                        std::future::pending::<()>().await
+                    }
+                }
+            }
+        })
+        .await;
+        if woke.is_err() {
+            return get(app, org_id, id).await;
+        }
+    }
+}
+
+pub async fn set_messages(
+    app: &App,
+    org_id: &str,
+    holding_line: &str,
+    waiting_reply: &str,
+) -> Result<(), AppError> {
+    for (field, v) in [
+        ("holding_line", holding_line),
+        ("waiting_reply", waiting_reply),
+    ] {
+        if v.trim().is_empty() {
+            return Err(AppError::invalid_field(field, "must not be empty"));
+        }
+        too_long(field, Some(v), TEXT_MAX)?;
+    }
+    app.store
+        .set_approval_messages(org_id, holding_line, waiting_reply)
+        .await
+}

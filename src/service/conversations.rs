@@ -1,0 +1,153 @@
+//! Conversations and their append-only transcript.
+
+use super::{new_id, now, App};
+use crate::error::AppError;
+use crate::store::{Conversation, Message, NewMessage};
+
+pub const AUTHORS: [&str; 4] = ["user", "agent", "operator", "system"];
+pub const CONTENT_MAX: usize = 20_000;
+pub const EXTERNAL_REF_MAX: usize = 200;
+pub const PAGE_MAX: i64 = 500;
+
+pub async fn create(
+    app: &App,
+    org_id: &str,
+    external_ref: Option<String>,
+) -> Result<Conversation, AppError> {
+    if external_ref
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > EXTERNAL_REF_MAX)
+    {
+        return Err(AppError::invalid_field(
+            "external_ref",
+            format!("must be at most {EXTERNAL_REF_MAX} characters"),
+        ));
+    }
+    let t = now();
+    let c = Conversation {
+        id: new_id(),
+        organization_id: org_id.to_string(),
+        external_ref,
+        status: "active".into(),
+        termination_reason: None,
+        status_reason: None,
+        last_seq: 0,
+        created_at: t.clone(),
+        updated_at: t,
+    };
+    app.store.insert_conversation(&c).await?;
+    Ok(c)
+}
+
+pub async fn get(app: &App, org_id: &str, id: &str) -> Result<Conversation, AppError> {
+    app.store
+        .conversation(org_id, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("conversation"))
+}
+
+/// Appends a message with the next seq. A closed conversation takes no more
+/// messages; while a human owns it, the agent must stay quiet.
+pub async fn post_message(
+    app: &App,
+    org_id: &str,
+    conversation_id: &str,
+    author: &str,
+    content: &str,
+) -> Result<Message, AppError> {
+    post_message_ref(app, org_id, conversation_id, author, content, None).await
+}
+
+/// Like `post_message`; a repeated `client_ref` returns the first message (safe retries).
+pub async fn post_message_ref(
+    app: &App,
+    org_id: &str,
+    conversation_id: &str,
+    author: &str,
+    content: &str,
+    client_ref: Option<&str>,
+) -> Result<Message, AppError> {
+    if client_ref
+        .is_some_and(|r| r.is_empty() || r.len() > 100 || !r.bytes().all(|b| b.is_ascii_graphic()))
+    {
+        return Err(AppError::invalid_field(
+            "client_ref",
+            "must be 1-100 visible ASCII characters",
+        ));
+    }
+    if !AUTHORS.contains(&author) {
+        return Err(AppError::invalid_field(
+            "author",
+            format!("must be one of {}", AUTHORS.join(", ")),
+        ));
+    }
+    if content.trim().is_empty() {
+        return Err(AppError::invalid_field("content", "must not be empty"));
+    }
+    if content.chars().count() > CONTENT_MAX {
+        return Err(AppError::invalid_field(
+            "content",
+            format!("must be at most {CONTENT_MAX} characters"),
+        ));
+    }
+    let author_owned = author.to_string();
+    let guard = move |c: &Conversation| -> Result<(), AppError> {
+        if c.status == "closed" {
+            return Err(AppError::conflict(
+                "conversation_closed",
+                "the conversation is closed",
+            ));
+        }
+        if author_owned == "agent" && c.status == "waiting_for_human" {
+            return Err(AppError::conflict(
+                "conversation_owned_by_human",
+                "a human owns this conversation; the agent must not answer until it is handed back",
+            ));
+        }
+        Ok(())
+    };
+    let msg = app
+        .store
+        .append_message(
+            org_id,
+            conversation_id,
+            NewMessage {
+                id: new_id(),
+                author: author.to_string(),
+                content: content.to_string(),
+                created_at: now(),
+                client_ref: client_ref.map(str::to_string),
+            },
+            &guard,
+        )
+        .await?;
+    // The end user wrote while an approval is pending: the "still here" reply (seed 001).
+    if author == "user" && get(app, org_id, conversation_id).await?.status == "awaiting_approval" {
+        let (_, waiting_reply) = app.store.approval_messages(org_id).await?;
+        let reply = NewMessage {
+            id: new_id(),
+            author: "agent".into(),
+            content: waiting_reply,
+            created_at: now(),
+            client_ref: None,
+        };
+        app.store
+            .append_message(org_id, conversation_id, reply, &|_| Ok(()))
+            .await?;
+    }
+    app.announce(org_id, None, Some(conversation_id));
+    Ok(msg)
+}
+
+pub async fn messages(
+    app: &App,
+    org_id: &str,
+    conversation_id: &str,
+    since_seq: i64,
+    limit: i64,
+) -> Result<Vec<Message>, AppError> {
+    get(app, org_id, conversation_id).await?;
+    app.store
+        .messages(conversation_id, since_seq, None, limit.clamp(1, PAGE_MAX))
+        .await
+}

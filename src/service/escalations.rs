@@ -1,0 +1,72 @@
+//! Operator-initiated escalation (seed 003): a takeover whose source is
+//! `operator`, announced as `conversation.handoff_requested`.
+
+use super::handoffs::blank;
+use super::lifecycle::{self, Creation};
+use super::App;
+use crate::domain::{Actor, Handoff, Kind, Packet, Source, TranscriptPtr};
+use crate::error::AppError;
+
+pub const REASON_MAX: usize = 200;
+pub const SUMMARY_MAX: usize = 1000;
+/// Written when the caller gives none, so the audit trail is never empty.
+pub const DEFAULT_REASON: &str = "operator_escalation";
+pub const DEFAULT_SUMMARY: &str = "Escalated to a human by an operator or workflow.";
+
+pub async fn escalate(
+    app: &App,
+    org_id: &str,
+    actor: &Actor,
+    conversation_id: &str,
+    reason: Option<String>,
+    summary: Option<String>,
+) -> Result<Handoff, AppError> {
+    let reason = reason.filter(|r| !r.trim().is_empty());
+    let summary = summary.filter(|s| !s.trim().is_empty());
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > REASON_MAX)
+    {
+        return Err(AppError::invalid_field(
+            "reason",
+            format!("must be at most {REASON_MAX} characters"),
+        ));
+    }
+    if summary
+        .as_ref()
+        .is_some_and(|s| s.chars().count() > SUMMARY_MAX)
+    {
+        return Err(AppError::invalid_field(
+            "summary",
+            format!("must be at most {SUMMARY_MAX} characters"),
+        ));
+    }
+    let conv = super::conversations::get(app, org_id, conversation_id).await?;
+    let reason = reason.unwrap_or_else(|| DEFAULT_REASON.into());
+    let summary = summary.unwrap_or_else(|| DEFAULT_SUMMARY.into());
+    let packet = Packet {
+        static_text: summary.clone(),
+        reason: Some(reason.clone()),
+        context_vars: Default::default(),
+        summary: Some(summary.clone()),
+        transcript_ptr: Some(TranscriptPtr {
+            conversation_id: conv.id.clone(),
+            up_to_seq: (conv.last_seq > 0).then_some(conv.last_seq),
+        }),
+        transfer_to: None,
+        transfer_label: None,
+    };
+    let handoff = blank(
+        org_id,
+        Kind::Takeover,
+        Source::Operator,
+        packet,
+        Some(conv.id.clone()),
+    );
+    let data =
+        serde_json::json!({ "reason": reason, "summary": summary, "conversation_id": conv.id });
+    let mut c = Creation::new(handoff, actor.label(), data);
+    c.conversation_status = Some("waiting_for_human");
+    c.topic = Some("conversation.handoff_requested");
+    lifecycle::create(app, c).await
+}

@@ -1,0 +1,227 @@
+//! Handoff use cases: create a takeover, read, list, and the takeover steps
+//! (assign, accept, relay, resolve, hand back, cancel).
+
+use super::lifecycle::{self, Creation, Extras};
+use super::{conversations, new_id, now, App};
+use crate::domain::lifecycle::Request;
+use crate::domain::state::{states_for_takeover_status, Kind, State};
+use crate::domain::{Actor, Event, Handoff, Packet, Source, TranscriptPtr};
+use crate::error::{AppError, FieldError};
+use crate::store::{HandoffQuery, Message};
+
+pub const PAGE_DEFAULT: i64 = 50;
+pub const PAGE_MAX: i64 = 200;
+pub const PRIORITIES: [&str; 4] = ["low", "medium", "high", "urgent"];
+
+/// A fresh handoff in state `created`; callers fill in what their kind needs.
+pub fn blank(
+    org_id: &str,
+    kind: Kind,
+    source: Source,
+    packet: Packet,
+    conversation_id: Option<String>,
+) -> Handoff {
+    let t = now();
+    Handoff {
+        id: new_id(),
+        organization_id: org_id.to_string(),
+        kind,
+        state: State::Created,
+        version: 1,
+        conversation_id,
+        source,
+        packet,
+        assignee: None,
+        decision: None,
+        priority: "medium".into(),
+        created_at: t.clone(),
+        updated_at: t,
+        resolved_at: None,
+    }
+}
+
+pub fn check_packet(packet: &Packet) -> Result<(), AppError> {
+    let problems = packet.validate("packet");
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::invalid(
+        problems
+            .into_iter()
+            .map(|p| FieldError {
+                field: p.field,
+                message: p.message,
+            })
+            .collect(),
+    ))
+}
+
+/// A validated request to create a handoff (parsed at the edge).
+pub struct NewTakeover {
+    pub conversation_id: String,
+    pub source: Source,
+    pub packet: Packet,
+}
+
+pub async fn create_takeover(
+    app: &App,
+    org_id: &str,
+    actor: &Actor,
+    new: NewTakeover,
+) -> Result<Handoff, AppError> {
+    check_packet(&new.packet)?;
+    let conv = app
+        .store
+        .conversation(org_id, &new.conversation_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid_field(
+                "conversation_id",
+                "no such conversation in this organization",
+            )
+        })?;
+    let mut packet = new.packet;
+    // The pointer is enriched by the server at record time (seed 000): the
+    // highest seq the agent had seen, or null for an empty thread.
+    packet.transcript_ptr = Some(TranscriptPtr {
+        conversation_id: conv.id.clone(),
+        up_to_seq: (conv.last_seq > 0).then_some(conv.last_seq),
+    });
+    let handoff = blank(
+        org_id,
+        Kind::Takeover,
+        new.source,
+        packet,
+        Some(conv.id.clone()),
+    );
+    let data = serde_json::json!({
+        "kind": "takeover",
+        "source": new.source.as_str(),
+        "conversation_id": conv.id,
+    });
+    let mut c = Creation::new(handoff, actor.label(), data);
+    c.conversation_status = Some("waiting_for_human");
+    lifecycle::create(app, c).await
+}
+
+pub async fn get(app: &App, org_id: &str, id: &str) -> Result<Handoff, AppError> {
+    app.store
+        .handoff(org_id, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("handoff"))
+}
+
+/// `status` accepts a lifecycle state (`opened`) or a takeover status (`requested`).
+pub fn parse_status_filter(status: &str) -> Result<Vec<State>, AppError> {
+    State::parse(status)
+        .map(|s| vec![s])
+        .or_else(|| states_for_takeover_status(status))
+        .ok_or_else(|| {
+            AppError::invalid_field(
+                "status",
+                "use a takeover status (requested, assigned, accepted, resolved, cancelled) or a lifecycle state",
+            )
+        })
+}
+
+pub async fn list(app: &App, org_id: &str, mut q: HandoffQuery) -> Result<Vec<Handoff>, AppError> {
+    q.limit = if q.limit <= 0 {
+        PAGE_DEFAULT
+    } else {
+        q.limit.min(PAGE_MAX)
+    };
+    app.store.handoffs(org_id, &q).await
+}
+
+/// One takeover step by an agent or operator: resolve, hand back, cancel, accept.
+pub async fn step(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    event: Event,
+    actor: Actor,
+    data: serde_json::Value,
+) -> Result<Handoff, AppError> {
+    let mut req = Request::new(event, actor);
+    req.data = data;
+    lifecycle::transition(app, org_id, id, req, Extras::default()).await
+}
+
+pub async fn resolve(app: &App, org_id: &str, id: &str, actor: Actor) -> Result<Handoff, AppError> {
+    step(
+        app,
+        org_id,
+        id,
+        Event::Resolve,
+        actor,
+        serde_json::json!({}),
+    )
+    .await
+}
+
+/// Assigns (or, with `accept`, assigns and accepts) to an operator of the organization.
+pub async fn assign(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    actor: Actor,
+    operator: &str,
+    accept: bool,
+) -> Result<Handoff, AppError> {
+    // The handoff first: an unknown handoff is a 404 whatever the body says.
+    get(app, org_id, id).await?;
+    let op = match app.store.operator_by_id(operator).await? {
+        Some(op) => Some(op),
+        None => {
+            app.store
+                .operator_by_email(org_id, &operator.trim().to_lowercase())
+                .await?
+        }
+    }
+    .filter(|o| o.organization_id == org_id && o.active)
+    .ok_or_else(|| {
+        AppError::invalid_field(
+            "assignee",
+            "no active operator with that id or email in this organization",
+        )
+    })?;
+    let mut req = Request::new(if accept { Event::Accept } else { Event::Assign }, actor);
+    req.assignee = Some(op.id.clone());
+    req.data = serde_json::json!({ "assignee": op.id });
+    lifecycle::transition(app, org_id, id, req, Extras::default()).await
+}
+
+/// An operator's message relayed into the handoff's conversation.
+pub async fn relay(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    content: &str,
+    client_ref: Option<&str>,
+    actor: &Actor,
+) -> Result<Message, AppError> {
+    let h = get(app, org_id, id).await?;
+    // An operator writes to the customer only once the handoff is theirs;
+    // an integration relaying for its own operators (seed 001) may at any time.
+    if let Actor::Operator(op) = actor {
+        if h.assignee.as_deref() != Some(op.as_str()) {
+            return Err(AppError::conflict(
+                "taken",
+                "accept the handoff before writing to the customer",
+            ));
+        }
+    }
+    if !h.state.is_open() {
+        return Err(AppError::conflict(
+            "handoff_finished",
+            format!(
+                "the handoff is {}; messages can no longer be relayed",
+                h.state
+            ),
+        ));
+    }
+    let cid = h
+        .conversation_id
+        .ok_or_else(|| AppError::conflict("no_conversation", "this handoff has no conversation"))?;
+    conversations::post_message_ref(app, org_id, &cid, "operator", content, client_ref).await
+}

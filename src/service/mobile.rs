@@ -1,0 +1,161 @@
+//! The mobile page's data: link confirmation, problem screens, the handoff view.
+
+use super::{links, parse_id, sessions, App};
+use crate::domain::approval::Approval;
+use crate::domain::link::LinkProblem;
+use crate::domain::{Handoff, Kind};
+use crate::error::AppError;
+use crate::store::Operator;
+use crate::ui::types::{ApprovalCard, HandoffCard, Line, MobileScreen, MobileView};
+
+pub async fn screen(
+    app: &App,
+    id: &str,
+    token: Option<&str>,
+    problem: Option<&str>,
+    cookie_header: &str,
+) -> Result<MobileScreen, AppError> {
+    if let Some(token) = token {
+        return Ok(match links::check(app, id, token).await? {
+            Ok(link) => MobileScreen::Confirm {
+                handoff_id: link.handoff.id.clone(),
+                token: token.to_string(),
+                kind: link.handoff.kind.as_str().to_string(),
+                operator_name: link.operator.name.clone(),
+                seconds_left: links::seconds_left(&link),
+            },
+            Err(p) => MobileScreen::Problem(p),
+        });
+    }
+    if let Some(p) = problem {
+        // Set by the open handler's redirect; it only selects which explanation to show.
+        let p = match p {
+            "expired" => LinkProblem::Expired,
+            "used" => LinkProblem::Used,
+            "foreign" => LinkProblem::Foreign,
+            "taken" => LinkProblem::Taken,
+            "finished" => LinkProblem::Finished {
+                state: "closed".into(),
+            },
+            _ => LinkProblem::Tampered,
+        };
+        return Ok(MobileScreen::Problem(p));
+    }
+    let Some(token) = sessions::token_from_cookie_header(cookie_header) else {
+        return Ok(MobileScreen::SignIn);
+    };
+    let Some(operator) = sessions::operator(app, token).await? else {
+        return Ok(MobileScreen::SignIn);
+    };
+    let Ok(id) = parse_id(id, "handoff") else {
+        return Ok(MobileScreen::NotFound);
+    };
+    let Some(h) = app.store.handoff(&operator.organization_id, &id).await? else {
+        return Ok(MobileScreen::NotFound);
+    };
+    let transcript = match &h.conversation_id {
+        Some(cid) => app
+            .store
+            .messages(cid, 0, None, TRANSCRIPT_MAX)
+            .await?
+            .into_iter()
+            .map(line)
+            .collect(),
+        None => Vec::new(),
+    };
+    let approval = match h.kind {
+        Kind::Approval => app
+            .store
+            .approval(&h.id)
+            .await?
+            .map(|a| approval_card(&h, a, &operator)),
+        _ => None,
+    };
+    let last_event_seq = app
+        .store
+        .handoff_events(&operator.organization_id, &h.id)
+        .await?
+        .last()
+        .map_or(0, |e| e.event.seq);
+    Ok(MobileScreen::Handoff(Box::new(MobileView {
+        card: card(&h),
+        transcript,
+        operator_name: operator.name.clone(),
+        operator_id: operator.id.clone(),
+        approval,
+        last_event_seq,
+    })))
+}
+
+/// The most messages the page loads at once; older ones stay in the API.
+pub const TRANSCRIPT_MAX: i64 = 500;
+
+pub fn line(m: crate::store::Message) -> Line {
+    Line {
+        seq: m.seq,
+        author: m.author,
+        content: m.content,
+        created_at: m.created_at,
+    }
+}
+
+fn readable(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn approval_card(h: &Handoff, a: Approval, operator: &Operator) -> ApprovalCard {
+    let cannot_decide = a.approver_role.as_ref().and_then(|role| {
+        (!operator.roles.iter().any(|r| r == role)).then(|| {
+            format!(
+                "Deciding needs the `{role}` role, which you do not have. Ask someone who has it."
+            )
+        })
+    });
+    ApprovalCard {
+        subject_kind: a.subject_kind.as_str().to_string(),
+        subject_ref: a.subject_ref.clone(),
+        payload: a
+            .payload
+            .iter()
+            .map(|(k, v)| (k.clone(), readable(v)))
+            .collect(),
+        payload_json: serde_json::to_string_pretty(&a.payload).unwrap_or_default(),
+        suspend_message: a.suspend_message.clone(),
+        approver_role: a.approver_role.clone(),
+        timeout_unix: a
+            .timeout_at
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.timestamp()),
+        decision: h.decision.clone(),
+        decision_note: a.decision_note,
+        decided_by: a.decided_by,
+        cannot_decide,
+    }
+}
+
+fn card(h: &Handoff) -> HandoffCard {
+    HandoffCard {
+        id: h.id.clone(),
+        kind: h.kind.as_str().to_string(),
+        state: h.state.as_str().to_string(),
+        assignee: h.assignee.clone(),
+        static_text: h.packet.static_text.clone(),
+        reason: h.packet.reason.clone(),
+        summary: h.packet.summary.clone(),
+        context_vars: h
+            .packet
+            .context_vars
+            .iter()
+            .map(|(k, v)| (k.clone(), readable(v)))
+            .collect(),
+        transfer_label: h.packet.transfer_label.clone(),
+        source: h.source.as_str().to_string(),
+        created_at: h.created_at.clone(),
+        up_to_seq: h.packet.transcript_ptr.as_ref().and_then(|p| p.up_to_seq),
+        packet_json: serde_json::to_string_pretty(&h.packet).unwrap_or_default(),
+    }
+}

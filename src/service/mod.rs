@@ -1,0 +1,112 @@
+//! Use cases: what the REST API, the server functions and the CLI all call.
+
+pub mod admin;
+pub mod agents;
+pub mod approvals;
+pub mod audit;
+pub mod conversations;
+pub mod demo;
+pub mod escalations;
+pub mod handoffs;
+pub mod inbox;
+pub mod keys;
+pub mod lifecycle;
+pub mod links;
+pub mod mobile;
+pub mod orgs;
+pub mod passwords;
+pub mod sessions;
+pub mod timers;
+pub mod workflows;
+
+use crate::config::Config;
+use crate::store::DynStore;
+use std::sync::Arc;
+
+/// Shared by every request: the store, the settings, the link-signing key and
+/// the in-process bus that wakes live streams and long-polls after a commit.
+#[derive(Clone)]
+pub struct App {
+    pub store: DynStore,
+    pub config: Arc<Config>,
+    link_key: Arc<Vec<u8>>,
+    pub bus: tokio::sync::broadcast::Sender<Notice>,
+    pub limiter: Arc<crate::api::KeyLimiter>,
+    /// Sign-in attempts per account (10 a minute).
+    pub login_limiter: Arc<crate::api::KeyLimiter>,
+}
+
+/// "Something committed for this organization / handoff / conversation."
+/// Listeners re-read the store, so a missed notice never loses data.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub organization_id: String,
+    pub handoff_id: Option<String>,
+    pub conversation_id: Option<String>,
+}
+
+impl App {
+    /// Loads (or creates on first start) the server secrets.
+    pub async fn new(store: DynStore, config: Config) -> Result<App, String> {
+        let fresh = hex::encode(random_bytes::<32>());
+        let key = store
+            .secret_or_insert("link_signing_key", &fresh, &now())
+            .await
+            .map_err(|e| format!("loading the link signing key: {e}"))?;
+        let link_key = hex::decode(key).map_err(|_| "stored link signing key is not hex")?;
+        Ok(App {
+            store,
+            link_key: Arc::new(link_key),
+            bus: tokio::sync::broadcast::channel(1024).0,
+            limiter: Arc::new(crate::api::limiter(config.rate_limit_per_minute)),
+            login_limiter: Arc::new(crate::api::limiter(10)),
+            config: Arc::new(config),
+        })
+    }
+
+    /// Wakes listeners after a commit (no receivers is fine).
+    pub fn announce(&self, org_id: &str, handoff_id: Option<&str>, conversation_id: Option<&str>) {
+        let _ = self.bus.send(Notice {
+            organization_id: org_id.to_string(),
+            handoff_id: handoff_id.map(str::to_string),
+            conversation_id: conversation_id.map(str::to_string),
+        });
+    }
+
+    pub(crate) fn link_key(&self) -> &[u8] {
+        &self.link_key
+    }
+}
+
+/// RFC 3339 UTC with microseconds: sorts lexicographically in the database.
+pub fn now() -> String {
+    format_time(chrono::Utc::now())
+}
+
+pub fn format_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Time-ordered UUIDv7.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    use rand::RngCore;
+    let mut b = [0u8; N];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b
+}
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(data))
+}
+
+/// Parses a path id: anything that is not a UUID cannot exist, so it is a 404.
+pub fn parse_id(raw: &str, what: &str) -> Result<String, crate::error::AppError> {
+    uuid::Uuid::parse_str(raw)
+        .map(|u| u.to_string())
+        .map_err(|_| crate::error::AppError::not_found(what))
+}

@@ -1,0 +1,94 @@
+//! Operator sessions: a random token in an HttpOnly cookie, stored hashed.
+
+use super::{format_time, now, random_bytes, sha256_hex, App};
+use crate::error::AppError;
+use crate::store::{Operator, SessionGrant};
+
+pub const COOKIE: &str = "tapin_session";
+
+/// A new session for `operator`; the caller stores the grant (in a transition).
+pub fn grant(app: &App, operator: &Operator) -> (String, SessionGrant) {
+    let token = hex::encode(random_bytes::<32>());
+    let created = chrono::Utc::now();
+    let expires = created + chrono::Duration::hours(app.config.session_ttl_hours);
+    let grant = SessionGrant {
+        token_hash: sha256_hex(token.as_bytes()),
+        operator_id: operator.id.clone(),
+        organization_id: operator.organization_id.clone(),
+        created_at: format_time(created),
+        expires_at: format_time(expires),
+    };
+    (token, grant)
+}
+
+/// `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when served over https.
+pub fn cookie(app: &App, token: &str) -> String {
+    let secure = if app.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        app.config.session_ttl_hours * 3600
+    )
+}
+
+/// Finds the session token in a `Cookie` header.
+pub fn token_from_cookie_header(header: &str) -> Option<&str> {
+    header
+        .split(';')
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v)
+}
+
+/// The operator signed in by the `Cookie` header of a request, or 401 with `message`.
+pub async fn operator_from_cookies(
+    app: &App,
+    cookie_header: &str,
+    message: &str,
+) -> Result<Operator, AppError> {
+    let token =
+        token_from_cookie_header(cookie_header).ok_or_else(|| AppError::unauthorized(message))?;
+    operator(app, token)
+        .await?
+        .ok_or_else(|| AppError::unauthorized(message))
+}
+
+/// The `Cookie` header of a request, or "".
+pub fn cookie_header(headers: &axum::http::HeaderMap) -> &str {
+    headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// The signed-in operator, if the token names a live session of an active operator.
+pub async fn operator(app: &App, token: &str) -> Result<Option<Operator>, AppError> {
+    if token.len() != 64 {
+        return Ok(None);
+    }
+    let Some(session) = app
+        .store
+        .session(&sha256_hex(token.as_bytes()), &now())
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(app
+        .store
+        .operator_by_id(&session.operator_id)
+        .await?
+        .filter(|o| o.active && o.organization_id == session.organization_id))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_the_session_cookie_among_others() {
+        let h = "a=1; tapin_session=abc; b=2";
+        assert_eq!(super::token_from_cookie_header(h), Some("abc"));
+        assert_eq!(super::token_from_cookie_header("a=1"), None);
+    }
+}

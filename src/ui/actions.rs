@@ -1,0 +1,159 @@
+//! What an operator does on the handoff page. Each server function finds the
+//! operator from the session cookie and calls the same service functions as
+//! the REST API, so the lifecycle, roles and tenancy rules are the same.
+
+use super::types::Line;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use crate::error::AppError;
+    use crate::service::{sessions, App};
+    use crate::store::Operator;
+
+    /// Gives a failed server function the HTTP status its error means (Leptos
+    /// would answer 500 for every error, which reads as a server fault).
+    pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(e) = &result {
+            if let (Some(res), Ok(status)) = (
+                leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+                axum::http::StatusCode::from_u16(e.http_status()),
+            ) {
+                res.set_status(status);
+            }
+        }
+        result
+    }
+
+    /// The `Cookie` header of the request a server function is answering.
+    pub async fn cookies() -> Result<String, AppError> {
+        let headers: axum::http::HeaderMap = leptos_axum::extract()
+            .await
+            .map_err(|_| AppError::internal())?;
+        Ok(sessions::cookie_header(&headers).to_string())
+    }
+
+    /// The signed-in operator of this request, or 401.
+    pub async fn operator() -> Result<(App, Operator), AppError> {
+        let app = leptos::prelude::use_context::<App>().ok_or_else(AppError::internal)?;
+        let op = sessions::operator_from_cookies(
+            &app,
+            &cookies().await?,
+            "your session has ended; open the link from your notification again",
+        )
+        .await?;
+        Ok((app, op))
+    }
+}
+
+/// Accept, resolve or hand back; returns the new lifecycle state.
+#[server(prefix = "/fn", endpoint = "handoff_step")]
+pub async fn handoff_step(id: String, step: String) -> Result<String, AppError> {
+    ssr::respond(handoff_step_inner(id, step).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn handoff_step_inner(id: String, step: String) -> Result<String, AppError> {
+    use crate::domain::{Actor, Event};
+    let (app, op) = ssr::operator().await?;
+    let id = crate::service::parse_id(&id, "handoff")?;
+    let event = match step.as_str() {
+        "accept" => Event::Accept,
+        "resolve" => Event::Resolve,
+        "hand_back" => Event::HandBack,
+        _ => {
+            return Err(AppError::invalid_field(
+                "step",
+                "must be accept, resolve or hand_back",
+            ))
+        }
+    };
+    let h = crate::service::handoffs::step(
+        &app,
+        &op.organization_id,
+        &id,
+        event,
+        Actor::Operator(op.id.clone()),
+        serde_json::json!({ "via": "mobile" }),
+    )
+    .await?;
+    Ok(h.state.as_str().to_string())
+}
+
+/// Relays the operator's message. `client_ref` makes a retried send harmless.
+#[server(prefix = "/fn", endpoint = "send_message")]
+pub async fn send_message(
+    id: String,
+    content: String,
+    client_ref: String,
+) -> Result<Line, AppError> {
+    ssr::respond(send_message_inner(id, content, client_ref).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn send_message_inner(
+    id: String,
+    content: String,
+    client_ref: String,
+) -> Result<Line, AppError> {
+    let (app, op) = ssr::operator().await?;
+    let id = crate::service::parse_id(&id, "handoff")?;
+    let m = crate::service::handoffs::relay(
+        &app,
+        &op.organization_id,
+        &id,
+        &content,
+        Some(&client_ref),
+        &crate::domain::Actor::Operator(op.id.clone()),
+    )
+    .await?;
+    Ok(crate::service::mobile::line(m))
+}
+
+/// Approve or deny; a deny needs a note the agent can pass on. An edited
+/// payload (JSON object) replaces the agent's for execution.
+#[server(prefix = "/fn", endpoint = "decide")]
+pub async fn decide(
+    id: String,
+    approve: bool,
+    note: Option<String>,
+    payload: Option<String>,
+) -> Result<String, AppError> {
+    ssr::respond(decide_inner(id, approve, note, payload).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn decide_inner(
+    id: String,
+    approve: bool,
+    note: Option<String>,
+    payload: Option<String>,
+) -> Result<String, AppError> {
+    use crate::domain::Actor;
+    use crate::service::approvals::{self, DecisionInput};
+    let (app, op) = ssr::operator().await?;
+    let id = crate::service::parse_id(&id, "approval")?;
+    let payload = match payload.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(map)) => Some(map),
+            _ => return Err(AppError::invalid_field("payload", "must be a JSON object")),
+        },
+    };
+    let (h, _) = approvals::decide(
+        &app,
+        &op.organization_id,
+        &id,
+        Actor::Operator(op.id.clone()),
+        DecisionInput {
+            approve,
+            note,
+            payload,
+            subject_kind: None,
+            subject_ref: None,
+        },
+    )
+    .await?;
+    Ok(h.decision.unwrap_or_default())
+}

@@ -1,0 +1,213 @@
+//! `/admin`: operators, API keys, approval messages and the audit log.
+
+use super::admin_fns::*;
+use super::types::AdminView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Shows an action's error, if its last run failed.
+fn failure<T: 'static>(
+    last: impl Fn() -> Option<Result<T, crate::error::AppError>> + Send + Sync + 'static,
+) -> impl IntoView {
+    move || {
+        last()
+            .and_then(|r| r.err())
+            .map(|e| view! { <p class="error" role="alert">{e.message}</p> })
+    }
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let add = ServerAction::<AdminAddOperator>::new();
+    let update = ServerAction::<AdminUpdateOperator>::new();
+    let create_key = ServerAction::<AdminCreateKey>::new();
+    let revoke = ServerAction::<AdminRevokeKey>::new();
+    let messages = ServerAction::<AdminSaveMessages>::new();
+    let verify = ServerAction::<AdminVerify>::new();
+    // Reload after any change.
+    let data = Resource::new(
+        move || {
+            (
+                add.version().get(),
+                update.version().get(),
+                create_key.version().get(),
+                revoke.version().get(),
+                messages.version().get(),
+            )
+        },
+        |_| admin_overview(),
+    );
+    view! {
+        <Title text="Admin · tapin"/>
+        <main class="page wide admin">
+            <header class="bar"><a class="brand" href="/inbox">"tapin"</a><span class="who">"Administration"</span></header>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(v) => view! { <Sections v add update create_key revoke messages verify/> }.into_any(),
+                        Err(e) => view! {
+                            <section class="notice" role="alert">
+                                <h1>"Administration"</h1>
+                                <p>{e.message}</p>
+                                <p><a href="/login?next=/admin">"Sign in"</a></p>
+                            </section>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn Sections(
+    v: AdminView,
+    add: ServerAction<AdminAddOperator>,
+    update: ServerAction<AdminUpdateOperator>,
+    create_key: ServerAction<AdminCreateKey>,
+    revoke: ServerAction<AdminRevokeKey>,
+    messages: ServerAction<AdminSaveMessages>,
+    verify: ServerAction<AdminVerify>,
+) -> impl IntoView {
+    let new_key = move || create_key.value().get().and_then(|r| r.ok());
+    // A saved operator clears the form, ready for the next one.
+    let add_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(form)) = (add.value().get(), add_form.get()) {
+            form.reset();
+        }
+    });
+    view! {
+        <h1>"Administration"</h1>
+        <section aria-labelledby="ops-h">
+            <h2 id="ops-h">"Operators"</h2>
+            <table>
+                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Roles"</th><th>"Status"</th><th></th></tr></thead>
+                <tbody>
+                    {v.operators.into_iter().map(|o| view! { <OperatorLine o update/> }).collect_view()}
+                </tbody>
+            </table>
+            {failure(move || update.value().get())}
+            <ActionForm action=add attr:class="grid-form" node_ref=add_form>
+                <h3>"Add an operator"</h3>
+                <label for="op-name">"Name"</label><input id="op-name" name="name" required/>
+                <label for="op-email">"Email"</label><input id="op-email" name="email" type="email" required/>
+                <label for="op-roles">"Roles (comma-separated)"</label><input id="op-roles" name="roles" placeholder="support, billing_manager"/>
+                <label for="op-password">"Password (optional, 10+ characters)"</label><input id="op-password" name="password" type="password" autocomplete="new-password"/>
+                <button type="submit" class="primary">"Add operator"</button>
+                {failure(move || add.value().get())}
+            </ActionForm>
+        </section>
+
+        <section aria-labelledby="keys-h">
+            <h2 id="keys-h">"API keys"</h2>
+            <table>
+                <thead><tr><th>"Name"</th><th>"Key"</th><th>"Scopes"</th><th>"Created"</th><th></th></tr></thead>
+                <tbody>
+                    {v.keys.into_iter().map(|k| view! {
+                        <tr>
+                            <td>{k.name.clone()}</td>
+                            <td><code>{format!("{}…", k.prefix)}</code></td>
+                            <td>{k.scopes.clone()}</td>
+                            <td>{k.created_at.get(..10).unwrap_or_default().to_string()}</td>
+                            <td>
+                                {if k.revoked {
+                                    view! { <span class="fine">"revoked"</span> }.into_any()
+                                } else {
+                                    view! {
+                                        <ActionForm action=revoke>
+                                            <input type="hidden" name="id" value=k.id.clone()/>
+                                            <button type="submit" class="secondary">{format!("Revoke {}", k.name)}</button>
+                                        </ActionForm>
+                                    }.into_any()
+                                }}
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {failure(move || revoke.value().get())}
+            <ActionForm action=create_key attr:class="grid-form">
+                <h3>"Create a key"</h3>
+                <label for="key-name">"Name"</label><input id="key-name" name="name" required/>
+                <label for="key-scopes">"Scopes"</label><input id="key-scopes" name="scopes" value="read, handoffs:write, approvals:write"/>
+                <button type="submit" class="primary">"Create key"</button>
+                {failure(move || create_key.value().get())}
+            </ActionForm>
+            {move || new_key().map(|k| view! {
+                <p class="notice" role="status">"Copy it now, it is shown once: " <code data-testid="new-key">{k}</code></p>
+            })}
+        </section>
+
+        <section aria-labelledby="msg-h">
+            <h2 id="msg-h">"Approval messages"</h2>
+            <ActionForm action=messages attr:class="grid-form">
+                <label for="holding">"Holding line (sent when a conversation starts waiting for an approval)"</label>
+                <textarea id="holding" name="holding_line" rows="2">{v.holding_line.clone()}</textarea>
+                <label for="waiting">"Waiting reply (sent when the customer writes while it waits)"</label>
+                <textarea id="waiting" name="waiting_reply" rows="2">{v.waiting_reply.clone()}</textarea>
+                <button type="submit" class="primary">"Save messages"</button>
+                {failure(move || messages.value().get())}
+                {move || messages.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="fine" role="status">"Saved."</p> })}
+            </ActionForm>
+        </section>
+
+        <section aria-labelledby="audit-h">
+            <h2 id="audit-h">"Audit log"</h2>
+            <ActionForm action=verify>
+                <button type="submit" class="secondary">"Verify chain"</button>
+            </ActionForm>
+            {move || verify.value().get().map(|r| {
+                let text = r.unwrap_or_else(|e| e.message);
+                view! { <p class="notice" role="status" data-testid="verify-result">{text}</p> }
+            })}
+            <table class="audit">
+                <thead><tr><th>"#"</th><th>"Event"</th><th>"State"</th><th>"Actor"</th><th>"When"</th><th>"Hash"</th></tr></thead>
+                <tbody>
+                    {v.events.into_iter().map(|e| view! {
+                        <tr>
+                            <td>{e.seq}</td>
+                            <td><a href=format!("/m/{}", e.handoff_id)>{e.event.clone()}</a></td>
+                            <td>{e.to_state.clone()}</td>
+                            <td>{e.actor.clone()}</td>
+                            <td>{e.created_at.replace('T', " ").get(..19).unwrap_or_default().to_string()}</td>
+                            <td><code>{e.hash.clone()}</code></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn OperatorLine(
+    o: super::types::OperatorRow,
+    update: ServerAction<AdminUpdateOperator>,
+) -> impl IntoView {
+    let (id_roles, id_active, roles_for) = (o.id.clone(), o.id.clone(), format!("roles-{}", o.id));
+    view! {
+        <tr data-email=o.email.clone()>
+            <td>{o.name.clone()}</td>
+            <td>{o.email.clone()}</td>
+            <td>
+                <ActionForm action=update attr:class="inline">
+                    <input type="hidden" name="id" value=id_roles/>
+                    <label class="sr-only" for=roles_for.clone()>{format!("Roles of {}", o.name)}</label>
+                    <input id=roles_for name="roles" value=o.roles.clone() size="22"/>
+                    <button type="submit" class="secondary">"Save roles"</button>
+                </ActionForm>
+            </td>
+            <td>{if o.active { "active" } else { "deactivated" }}</td>
+            <td>
+                {(!o.is_me).then(|| view! {
+                    <ActionForm action=update>
+                        <input type="hidden" name="id" value=id_active.clone()/>
+                        <input type="hidden" name="active" value=(!o.active).to_string()/>
+                        <button type="submit" class="secondary">{if o.active { "Deactivate" } else { "Reactivate" }}</button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
+    }
+}

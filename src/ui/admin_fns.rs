@@ -1,0 +1,66 @@
+//! Server functions of `/admin`; each checks the `admin` role in the service.
+
+use super::types::AdminView;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[server(prefix = "/fn", endpoint = "admin_overview")]
+pub async fn admin_overview() -> Result<AdminView, AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(crate::service::admin::overview(&app, &me).await)
+}
+
+#[server(prefix = "/fn", endpoint = "admin_add_operator")]
+pub async fn admin_add_operator(
+    email: String,
+    name: String,
+    roles: String,
+    password: Option<String>,
+) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(
+        crate::service::admin::add_operator(&app, &me, &email, &name, &roles, password.as_deref())
+            .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_update_operator")]
+pub async fn admin_update_operator(
+    id: String,
+    roles: Option<String>,
+    active: Option<bool>,
+) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(
+        crate::service::admin::update_operator(&app, &me, &id, roles.as_deref(), active).await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_create_key")]
+pub async fn admin_create_key(name: String, scopes: String) -> Result<String, AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(crate::service::admin::create_key(&app, &me, &name, &scopes).await)
+}
+
+#[server(prefix = "/fn", endpoint = "admin_revoke_key")]
+pub async fn admin_revoke_key(id: String) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(crate::service::admin::revoke_key(&app, &me, &id).await)
+}
+
+#[server(prefix = "/fn", endpoint = "admin_save_messages")]
+pub async fn admin_save_messages(
+    holding_line: String,
+    waiting_reply: String,
+) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(
+        crate::service::admin::save_messages(&app, &me, &holding_line, &waiting_reply).await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_verify")]
+pub async fn admin_verify() -> Result<String, AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(crate::service::admin::verify(&app, &me).await)
+}

@@ -1,0 +1,191 @@
+//! The approval card: what the agent wants to do, the countdown, and the
+//! decision (note required to deny, optional payload edit).
+
+use super::actions::decide;
+use super::live;
+use super::types::ApprovalCard;
+use leptos::prelude::*;
+
+fn countdown(seconds: i64) -> String {
+    if seconds <= 0 {
+        return "time is up".into();
+    }
+    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
+    if h > 0 {
+        format!("{h} h {m:02} min left")
+    } else {
+        format!("{m}:{s:02} left")
+    }
+}
+
+/// Who decided, as the approver reads it.
+pub fn decided_by_label(decided_by: Option<&str>, me: &str) -> String {
+    match decided_by {
+        Some(d) if d == format!("operator:{me}") => "you".into(),
+        Some(d) if d.starts_with("operator:") => "another operator".into(),
+        Some(_) => "an integration (API key)".into(),
+        None => "nobody".into(),
+    }
+}
+
+#[component]
+pub fn ApprovalPanel(
+    handoff_id: String,
+    card: ApprovalCard,
+    operator_id: String,
+    /// Lifecycle state and decision, kept live by the page.
+    state: RwSignal<String>,
+    decision: RwSignal<Option<String>>,
+    decided_by: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let note = RwSignal::new(String::new());
+    let edit_open = RwSignal::new(false);
+    let edited = RwSignal::new(card.payload_json.clone());
+    let error = RwSignal::new(None::<String>);
+    let raw_open = RwSignal::new(false);
+    let now = RwSignal::new(live::now_unix());
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = set_interval_with_handle(
+            move || now.set(live::now_unix()),
+            std::time::Duration::from_secs(1),
+        );
+    }
+    let timeout = card.timeout_unix;
+    let pending = move || crate::domain::State::parse(&state.get()).is_some_and(|s| s.is_open());
+    let submit = Action::new(
+        move |(approve, note, payload): &(bool, String, Option<String>)| {
+            let (id, approve, note, payload) =
+                (handoff_id.clone(), *approve, note.clone(), payload.clone());
+            async move { decide(id, approve, Some(note), payload).await }
+        },
+    );
+    Effect::new(move |_| {
+        if let Some(result) = submit.value().get() {
+            match result {
+                Ok(word) => {
+                    error.set(None);
+                    decision.set(Some(word));
+                    state.set("solved".into());
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        }
+    });
+    let send = move |approve: bool| {
+        let payload = edit_open.get_untracked().then(|| edited.get_untracked());
+        submit.dispatch((approve, note.get_untracked(), payload));
+    };
+    let me = operator_id.clone();
+    let outcome = Signal::derive(move || {
+        let st = state.get();
+        let word = crate::domain::approval::status(
+            crate::domain::State::parse(&st).unwrap_or(crate::domain::State::Created),
+            decision.get().as_deref(),
+        );
+        let who = decided_by_label(decided_by.get().as_deref(), &me);
+        let resumed = matches!(st.as_str(), "resumed" | "completed");
+        let head = match word {
+            "approved" => format!("Approved by {who}."),
+            "denied" => format!("Denied by {who}."),
+            "expired" => {
+                "Expired: nobody decided in time, so the agent treats it as a deny.".into()
+            }
+            "cancelled" => "Cancelled: the agent withdrew the request.".into(),
+            _ => String::new(),
+        };
+        let tail = match (resumed, word) {
+            (true, _) => " The agent resumed.",
+            (false, "approved" | "denied") => " Waiting for the agent to pick it up…",
+            _ => "",
+        };
+        head + tail
+    });
+    let cannot = card.cannot_decide.clone();
+    let payload_json = card.payload_json.clone();
+    view! {
+        <article class="card approval" aria-labelledby="subject">
+            <p class="eyebrow">{card.subject_kind.replace('_', " ")}</p>
+            <h1 id="subject" class="subject"><code>{card.subject_ref.clone()}</code></h1>
+            {card.suspend_message.clone().map(|m| view! {
+                <p class="fine">"The customer sees: " <q>{m}</q></p>
+            })}
+            <dl class="vars">
+                {card.payload.iter().cloned().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+            <button type="button" class="secondary" aria-expanded=move || raw_open.get().to_string()
+                on:click=move |_| raw_open.update(|o| *o = !*o)>
+                {move || if raw_open.get() { "Hide raw JSON" } else { "Show raw JSON" }}
+            </button>
+            <Show when=move || raw_open.get()>
+                <pre class="raw">{payload_json.clone()}</pre>
+            </Show>
+            {timeout.map(|t| view! {
+                <p class="countdown" data-testid="countdown" role="timer">
+                    {move || if pending() { countdown(t - now.get()) } else { String::new() }}
+                </p>
+            })}
+        </article>
+        <Show
+            when=pending
+            fallback=move || view! {
+                <section class="notice outcome" role="status" data-testid="outcome">
+                    <p>{outcome}</p>
+                </section>
+            }
+        >
+            {match cannot.clone() {
+                Some(why) => view! { <p class="notice" role="note" data-testid="cannot-decide">{why}</p> }.into_any(),
+                None => view! {
+                    <section class="decide" aria-label="Decision">
+                        <label for="note">"Note for the agent (required to deny)"</label>
+                        <textarea id="note" rows="2" prop:value=move || note.get()
+                            on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                        <label class="check">
+                            <input type="checkbox" prop:checked=move || edit_open.get()
+                                on:change=move |ev| edit_open.set(event_target_checked(&ev))/>
+                            "Edit the payload before approving"
+                        </label>
+                        <Show when=move || edit_open.get()>
+                            <label for="payload" class="sr-only">"Payload (JSON)"</label>
+                            <textarea id="payload" class="raw" rows="6" prop:value=move || edited.get()
+                                on:input=move |ev| edited.set(event_target_value(&ev))></textarea>
+                        </Show>
+                        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                        <div class="actions">
+                            <button type="button" class="danger" disabled=move || submit.pending().get()
+                                on:click=move |_| send(false)>"Deny"</button>
+                            <button type="button" class="primary" disabled=move || submit.pending().get()
+                                on:click=move |_| send(true)>"Approve"</button>
+                        </div>
+                    </section>
+                }.into_any(),
+            }}
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countdown_reads_naturally() {
+        assert_eq!(countdown(0), "time is up");
+        assert_eq!(countdown(65), "1:05 left");
+        assert_eq!(countdown(3 * 3600 + 120), "3 h 02 min left");
+    }
+
+    #[test]
+    fn the_decider_is_named_from_the_readers_point_of_view() {
+        assert_eq!(decided_by_label(Some("operator:me"), "me"), "you");
+        assert_eq!(
+            decided_by_label(Some("operator:x"), "me"),
+            "another operator"
+        );
+        assert_eq!(
+            decided_by_label(Some("api_key:k"), "me"),
+            "an integration (API key)"
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! The takeover chat: the conversation live, and the operator's messages sent
+//! through an outbox kept in localStorage, so a message typed on a flaky
+//! network is retried until the server has it and is never silently lost.
+
+use super::actions::send_message;
+use super::live;
+use super::types::Line;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A message typed here that the server has not confirmed yet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub client_ref: String,
+    pub content: String,
+    /// Why the server refused it for good (shown; the operator may discard it).
+    pub refused: Option<String>,
+}
+
+fn outbox_key(handoff_id: &str) -> String {
+    format!("tapin.outbox.{handoff_id}")
+}
+
+/// Adds `line` unless a message with its seq is already shown, keeping seq order.
+pub fn merge(lines: &mut Vec<Line>, line: Line) {
+    if lines.iter().any(|l| l.seq == line.seq) {
+        return;
+    }
+    let at = lines.partition_point(|l| l.seq < line.seq);
+    lines.insert(at, line);
+}
+
+#[component]
+pub fn Chat(
+    handoff_id: String,
+    lines: RwSignal<Vec<Line>>,
+    up_to_seq: Option<i64>,
+    /// Whether this operator may write now (accepted and assigned to them).
+    can_write: Signal<bool>,
+) -> impl IntoView {
+    // Stored values are Copy, so the closures below are too.
+    let key = StoredValue::new(outbox_key(&handoff_id));
+    let id = StoredValue::new(handoff_id);
+    let outbox: RwSignal<Vec<Pending>> = RwSignal::new(Vec::new());
+    let draft = RwSignal::new(String::new());
+    let sending = RwSignal::new(false);
+    let offline = RwSignal::new(false);
+
+    let persist = move || {
+        let json = serde_json::to_string(&outbox.get_untracked()).unwrap_or_default();
+        live::store(&key.get_value(), &json);
+    };
+
+    // Sends what is waiting, oldest first; stops at the first network failure
+    // and tries again on the next trigger (online event, timer, new message).
+    let flush = {
+        move || {
+            if sending.get_untracked() {
+                return;
+            }
+            let Some(next) = outbox
+                .get_untracked()
+                .into_iter()
+                .find(|p| p.refused.is_none())
+            else {
+                return;
+            };
+            sending.set(true);
+            leptos::task::spawn_local(async move {
+                let result = send_message(
+                    id.get_value(),
+                    next.content.clone(),
+                    next.client_ref.clone(),
+                )
+                .await;
+                sending.set(false);
+                match result {
+                    Ok(line) => {
+                        offline.set(false);
+                        outbox.update(|o| o.retain(|p| p.client_ref != next.client_ref));
+                        lines.update(|l| merge(l, line));
+                    }
+                    Err(e) if e.is_transient() => {
+                        offline.set(true);
+                        persist();
+                        return;
+                    }
+                    Err(e) => outbox.update(|o| {
+                        if let Some(p) = o.iter_mut().find(|p| p.client_ref == next.client_ref) {
+                            p.refused = Some(e.message.clone());
+                        }
+                    }),
+                }
+                persist();
+                // Keep going while there is more.
+                #[cfg(feature = "hydrate")]
+                if let Some(w) = web_sys::window() {
+                    let _ = w.dispatch_event(&web_sys::Event::new("tapin-flush").expect("event"));
+                }
+            });
+        }
+    };
+
+    #[cfg(feature = "hydrate")]
+    {
+        Effect::new(move |_| {
+            if let Some(saved) = live::stored(&key.get_value()) {
+                if let Ok(saved) = serde_json::from_str::<Vec<Pending>>(&saved) {
+                    outbox.set(saved);
+                }
+            }
+            flush();
+        });
+        let _ = window_event_listener(leptos::ev::online, move |_| flush());
+        let _ = window_event_listener(
+            leptos::ev::Custom::<leptos::ev::Event>::new("tapin-flush"),
+            move |_| flush(),
+        );
+        let _ = set_interval_with_handle(flush, std::time::Duration::from_secs(5));
+    }
+
+    let submit = {
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let text = draft.get_untracked().trim().to_string();
+            if text.is_empty() {
+                return;
+            }
+            outbox.update(|o| {
+                o.push(Pending {
+                    client_ref: live::client_ref(),
+                    content: text,
+                    refused: None,
+                })
+            });
+            persist();
+            draft.set(String::new());
+            flush();
+        }
+    };
+
+    let discard = move |client_ref: String| {
+        outbox.update(|o| o.retain(|p| p.client_ref != client_ref));
+        persist();
+    };
+
+    view! {
+        <section class="transcript chat" aria-label="Conversation">
+            <h2>"Conversation"</h2>
+            <ol aria-live="polite">
+                <For each=move || lines.get() key=|l| l.seq let:l>
+                    <li class=format!("msg {}", l.author) data-seq=l.seq>
+                        <span class="author">{l.author.clone()}</span>
+                        <p>{l.content.clone()}</p>
+                    </li>
+                    // After the last message the agent handled, a plain list item (a
+                    // `separator` role would take it out of the list for screen readers).
+                    {(up_to_seq == Some(l.seq)).then(|| view! {
+                        <li class="divider">"handed to a person"</li>
+                    })}
+                </For>
+                <For each=move || outbox.get() key=|p| p.client_ref.clone() let:p>
+                    <li class="msg operator pending" data-pending="true">
+                        <span class="author">
+                            {
+                                let refused = p.refused.is_some();
+                                move || match (refused, offline.get()) {
+                                    (true, _) => "not sent",
+                                    (false, true) => "waiting for connection",
+                                    (false, false) => "sending…",
+                                }
+                            }
+                        </span>
+                        <p>{p.content.clone()}</p>
+                        {p.refused.clone().map(|why| {
+                            let r = p.client_ref.clone();
+                            view! {
+                                <p class="fine">{why}</p>
+                                <button type="button" class="secondary" on:click=move |_| discard(r.clone())>"Discard"</button>
+                            }
+                        })}
+                    </li>
+                </For>
+            </ol>
+            <Show when=move || offline.get()>
+                <p class="fine" role="status">"You are offline. Messages are kept on this device and sent when the connection returns."</p>
+            </Show>
+            <form class="composer" on:submit=submit>
+                <label for="reply" class="sr-only">"Message to the customer"</label>
+                <textarea
+                    id="reply"
+                    rows="2"
+                    placeholder=move || if can_write.get() { "Write to the customer…" } else { "Accept the handoff to write" }
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))
+                    disabled=move || !can_write.get()
+                ></textarea>
+                <button type="submit" class="primary" disabled=move || !can_write.get()>"Send"</button>
+            </form>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(seq: i64) -> Line {
+        Line {
+            seq,
+            author: "user".into(),
+            content: format!("m{seq}"),
+            created_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn merging_keeps_order_and_drops_duplicates() {
+        let mut lines = vec![line(1), line(3)];
+        merge(&mut lines, line(2));
+        merge(&mut lines, line(3));
+        merge(&mut lines, line(4));
+        let seqs: Vec<i64> = lines.iter().map(|l| l.seq).collect();
+        assert_eq!(seqs, [1, 2, 3, 4]);
+    }
+}

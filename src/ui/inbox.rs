@@ -1,0 +1,125 @@
+//! `/inbox`: the organization's open handoffs and pending approvals, filtered
+//! by a plain GET form (works without JavaScript) and kept live.
+
+use super::session::{load_inbox, Logout};
+use super::types::{InboxFilter, InboxItem, InboxScreen};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        InboxFilter {
+            kind: q.get("kind"),
+            status: q.get("status"),
+            role: q.get("role"),
+            assignee: q.get("assignee"),
+        }
+    };
+    let data = Resource::new(filter, |f| load_inbox(f.kind, f.status, f.role, f.assignee));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        super::live::follow("/inbox/live", &super::live::EVENT_NAMES, move |_, _| {
+            data.refetch()
+        });
+    });
+    view! {
+        <Title text="Inbox · tapin"/>
+        <main class="page wide">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(InboxScreen::Inbox { operator_name, items }) => view! {
+                            <Inbox operator_name items filter=filter()/>
+                        }.into_any(),
+                        Ok(InboxScreen::SignIn) => view! {
+                            <section class="notice">
+                                <h1>"Sign in to see the inbox"</h1>
+                                <p><a href="/login?next=/inbox">"Sign in"</a></p>
+                            </section>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+fn option(value: &'static str, label: &'static str, current: &Option<String>) -> impl IntoView {
+    let selected = current.as_deref().unwrap_or("") == value;
+    view! { <option value=value selected=selected>{label}</option> }
+}
+
+#[component]
+fn Inbox(operator_name: String, items: Vec<InboxItem>, filter: InboxFilter) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let count = items.len();
+    view! {
+        <header class="bar">
+            <span class="brand">"tapin"</span>
+            <span class="who">{operator_name}</span>
+            <ActionForm action=logout>
+                <button type="submit" class="link">"Sign out"</button>
+            </ActionForm>
+        </header>
+        <h1>"Inbox " <span class="count">{format!("({count})")}</span></h1>
+        <form method="get" action="/inbox" class="filters" aria-label="Filters">
+            <label>"Kind "
+                <select name="kind">
+                    {option("", "any", &filter.kind)}
+                    {option("takeover", "takeover", &filter.kind)}
+                    {option("approval", "approval", &filter.kind)}
+                    {option("assist", "assist", &filter.kind)}
+                    {option("agent", "agent", &filter.kind)}
+                </select>
+            </label>
+            <label>"Status "
+                <select name="status">
+                    {option("", "any open", &filter.status)}
+                    {option("created", "new", &filter.status)}
+                    {option("notified", "notified", &filter.status)}
+                    {option("escalated", "escalated", &filter.status)}
+                    {option("opened", "opened", &filter.status)}
+                    {option("solving", "in progress", &filter.status)}
+                </select>
+            </label>
+            <label>"Role "
+                <input name="role" size="14" value=filter.role.clone().unwrap_or_default() placeholder="any"/>
+            </label>
+            <label>"Assignee "
+                <select name="assignee">
+                    {option("", "anyone", &filter.assignee)}
+                    {option("me", "me", &filter.assignee)}
+                    {option("unassigned", "unassigned", &filter.assignee)}
+                </select>
+            </label>
+            <button type="submit" class="secondary">"Filter"</button>
+        </form>
+        {(count == 0).then(|| view! { <p class="notice" role="status">"Nothing is waiting. New handoffs appear here as they arrive."</p> })}
+        <ul class="queue" aria-live="polite">
+            {items.into_iter().map(|i| view! {
+                <li data-kind=i.kind.clone() data-id=i.id.clone()>
+                    <a href=format!("/m/{}", i.id)>
+                        <span class="pill">{i.status.clone()}</span>
+                        <span class="kind">{i.kind.clone()}</span>
+                        {(i.priority != "medium").then(|| view! { <span class="kind">{i.priority.clone()}</span> })}
+                        <strong class="title">{i.title.clone()}</strong>
+                        {i.detail.clone().map(|d| view! { <span class="fine">{d}</span> })}
+                        <span class="fine">
+                            {i.approver_role.clone().map(|r| format!("needs {r} · ")).unwrap_or_default()}
+                            {match (&i.assignee, i.mine) {
+                                (_, true) => "yours".to_string(),
+                                (Some(a), false) => format!("with {a}"),
+                                (None, _) => "unassigned".to_string(),
+                            }}
+                        </span>
+                    </a>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}

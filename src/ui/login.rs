@@ -1,0 +1,42 @@
+//! `/login`: operator sign-in with organization, email and password.
+
+use super::session::Login;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    let next = move || {
+        use_query_map()
+            .read()
+            .get("next")
+            .unwrap_or_else(|| "/inbox".into())
+    };
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.message)
+    };
+    view! {
+        <Title text="Sign in · tapin"/>
+        <main class="page narrow">
+            <h1>"Sign in to tapin"</h1>
+            <ActionForm action>
+                <input type="hidden" name="next" value=next/>
+                <label for="organization">"Organization"</label>
+                <input id="organization" name="organization" autocomplete="organization" required/>
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="username" required/>
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <button type="submit" class="primary" disabled=move || action.pending().get()>"Sign in"</button>
+            </ActionForm>
+            <p class="fine">"On a phone, the signed link in your notification signs you in too."</p>
+        </main>
+    }
+}

@@ -1,0 +1,100 @@
+//! Sign-in, sign-out and the inbox's data, as server functions.
+
+use super::types::InboxScreen;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Where to go after signing in: only a path on this site.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/inbox",
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "login")]
+pub async fn login(
+    organization: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    super::actions::ssr::respond(login_inner(organization, email, password, next).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn login_inner(
+    organization: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::service::{passwords, sessions, App};
+    let app = use_context::<App>().ok_or_else(AppError::internal)?;
+    let (token, _) = passwords::login(&app, &organization, &email, &password).await?;
+    let res = expect_context::<leptos_axum::ResponseOptions>();
+    let cookie = axum::http::HeaderValue::from_str(&sessions::cookie(&app, &token))
+        .map_err(|_| AppError::internal())?;
+    res.append_header(axum::http::header::SET_COOKIE, cookie);
+    leptos_axum::redirect(safe_next(next.as_deref()));
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::service::{passwords, sessions, App};
+    let app = use_context::<App>().ok_or_else(AppError::internal)?;
+    let cookie = super::actions::ssr::cookies().await?;
+    if let Some(token) = sessions::token_from_cookie_header(&cookie) {
+        passwords::logout(&app, token).await?;
+    }
+    let res = expect_context::<leptos_axum::ResponseOptions>();
+    res.append_header(
+        axum::http::header::SET_COOKIE,
+        axum::http::HeaderValue::from_static(
+            "tapin_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+        ),
+    );
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "load_inbox")]
+pub async fn load_inbox(
+    kind: Option<String>,
+    status: Option<String>,
+    role: Option<String>,
+    assignee: Option<String>,
+) -> Result<InboxScreen, AppError> {
+    // Flat arguments: an all-empty struct would encode to an empty body.
+    let filter = super::types::InboxFilter {
+        kind,
+        status,
+        role,
+        assignee,
+    };
+    let (app, op) = match super::actions::ssr::operator().await {
+        Ok(x) => x,
+        Err(e) if e.code == crate::error::ErrorCode::Unauthorized => {
+            return Ok(InboxScreen::SignIn)
+        }
+        Err(e) => return Err(e),
+    };
+    let items =
+        super::actions::ssr::respond(crate::service::inbox::items(&app, &op, &filter).await)?;
+    Ok(InboxScreen::Inbox {
+        operator_name: op.name,
+        items,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(super::safe_next(Some("/m/abc")), "/m/abc");
+        assert_eq!(super::safe_next(Some("//evil.example")), "/inbox");
+        assert_eq!(super::safe_next(Some("https://evil.example")), "/inbox");
+        assert_eq!(super::safe_next(None), "/inbox");
+    }
+}

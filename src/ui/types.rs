@@ -1,0 +1,153 @@
+//! What the server sends the browser for the mobile page (shared by SSR and hydration).
+
+use crate::domain::link::LinkProblem;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum MobileScreen {
+    /// A valid link: ask for a tap before consuming it (link scanners only GET).
+    Confirm {
+        handoff_id: String,
+        token: String,
+        kind: String,
+        operator_name: String,
+        seconds_left: i64,
+    },
+    Problem(LinkProblem),
+    /// No session: the page needs a link.
+    SignIn,
+    /// Signed in, but this handoff is not in the operator's organization (or does not exist).
+    NotFound,
+    Handoff(Box<MobileView>),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MobileView {
+    pub card: HandoffCard,
+    /// The whole conversation so far; `card.up_to_seq` marks where the agent handed over.
+    pub transcript: Vec<Line>,
+    pub operator_name: String,
+    pub operator_id: String,
+    pub approval: Option<ApprovalCard>,
+    /// The audit seq of the latest event: live updates continue after it.
+    pub last_event_seq: i64,
+}
+
+/// What an approver needs to decide (seed 001's detail, readable).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalCard {
+    pub subject_kind: String,
+    pub subject_ref: String,
+    /// (field, value rendered for reading)
+    pub payload: Vec<(String, String)>,
+    pub payload_json: String,
+    pub suspend_message: Option<String>,
+    pub approver_role: Option<String>,
+    /// Unix seconds of `timeout_at`, for the countdown.
+    pub timeout_unix: Option<i64>,
+    pub decision: Option<String>,
+    pub decision_note: Option<String>,
+    pub decided_by: Option<String>,
+    /// Why this operator cannot decide (missing role), shown instead of the buttons.
+    pub cannot_decide: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandoffCard {
+    pub id: String,
+    pub kind: String,
+    pub state: String,
+    pub assignee: Option<String>,
+    pub static_text: String,
+    pub reason: Option<String>,
+    pub summary: Option<String>,
+    /// (name, value rendered for reading)
+    pub context_vars: Vec<(String, String)>,
+    pub transfer_label: Option<String>,
+    pub source: String,
+    pub created_at: String,
+    pub up_to_seq: Option<i64>,
+    pub packet_json: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub seq: i64,
+    pub author: String,
+    pub content: String,
+    pub created_at: String,
+}
+
+/// Filters of the inbox, from its GET form (all optional).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InboxFilter {
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub role: Option<String>,
+    /// `me`, `unassigned`, or empty for anyone.
+    pub assignee: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub id: String,
+    pub kind: String,
+    pub status: String,
+    pub title: String,
+    pub detail: Option<String>,
+    pub approver_role: Option<String>,
+    pub assignee: Option<String>,
+    pub mine: bool,
+    pub priority: String,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum InboxScreen {
+    SignIn,
+    Inbox {
+        operator_name: String,
+        items: Vec<InboxItem>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminView {
+    pub operators: Vec<OperatorRow>,
+    pub keys: Vec<KeyRow>,
+    pub holding_line: String,
+    pub waiting_reply: String,
+    /// The newest audit events, newest first.
+    pub events: Vec<EventRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OperatorRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub roles: String,
+    pub active: bool,
+    pub is_me: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyRow {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub scopes: String,
+    pub created_at: String,
+    pub revoked: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventRow {
+    pub seq: i64,
+    pub handoff_id: String,
+    pub event: String,
+    pub to_state: String,
+    pub actor: String,
+    pub created_at: String,
+    pub hash: String,
+}

@@ -1,0 +1,135 @@
+//! Browser-facing HTTP handlers outside Leptos: consuming a signed link, and
+//! the cross-site request guard for every state-changing browser request.
+
+use crate::error::AppError;
+use crate::service::{links, sessions, App};
+use axum::extract::{Form, Path, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct OpenForm {
+    /// Missing is treated like a damaged link: the same clear page.
+    #[serde(default)]
+    t: String,
+}
+
+/// POST /m/{id}/open: consumes the link in the `opened` transition, starts the
+/// session and sends the browser to the handoff page (303, so a reload does not re-post).
+pub async fn open_link(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Form(form): Form<OpenForm>,
+) -> Result<Response, AppError> {
+    let target = format!("/m/{}", path_safe(&id));
+    match links::open(&app, &id, &form.t).await? {
+        Ok((_, token)) => {
+            let mut res = Redirect::to(&target).into_response();
+            let cookie = HeaderValue::from_str(&sessions::cookie(&app, &token))
+                .map_err(|_| AppError::internal())?;
+            res.headers_mut().insert(header::SET_COOKIE, cookie);
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            Ok(res)
+        }
+        Err(problem) => {
+            let code = serde_json::to_value(&problem)
+                .ok()
+                .and_then(|v| {
+                    v.get("problem")
+                        .and_then(|p| p.as_str())
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| "tampered".into());
+            Ok(Redirect::to(&format!("{target}?problem={code}")).into_response())
+        }
+    }
+}
+
+/// Keeps only what a handoff id can contain, so the redirect cannot be steered elsewhere.
+fn path_safe(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
+
+/// Browsers say where a request comes from; a state-changing request from
+/// another site is refused (CSRF). The agent API uses header credentials, not
+/// ambient cookies, so it is exempt.
+pub async fn reject_cross_site(State(app): State<App>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe || req.uri().path().starts_with("/api/v1/") {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let origin_host = origin.and_then(|o| o.split_once("://").map(|(_, rest)| rest));
+    // Behind a proxy the Host header may differ; the configured public URL is ours too.
+    let public = app.config.public_base();
+    let foreign_origin = match origin {
+        Some("null") => true,
+        Some(o) if o == public => false,
+        Some(_) => matches!((origin_host, host), (Some(o), Some(h)) if o != h) || host.is_none(),
+        None => false,
+    };
+    let cross = fetch_site == Some("cross-site") || foreign_origin;
+    if cross {
+        tracing::warn!(?origin, ?host, "refused cross-site request");
+        let mut res = AppError::forbidden("cross-site requests are not accepted").into_response();
+        *res.status_mut() = StatusCode::FORBIDDEN;
+        return res;
+    }
+    next.run(req).await
+}
+
+#[derive(Deserialize)]
+pub struct LiveQuery {
+    /// Where to start when the browser has no Last-Event-ID yet (the page's last id).
+    #[serde(default)]
+    after: Option<i64>,
+}
+
+/// `GET /m/{id}/live/{events|messages}`: the operator page's live updates (SSE),
+/// authenticated by the session cookie; EventSource reconnects with Last-Event-ID.
+pub async fn live(
+    State(app): State<App>,
+    Path((id, what)): Path<(String, String)>,
+    crate::api::extract::Query(q): crate::api::extract::Query<LiveQuery>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    use crate::api::streams::{last_event_id, sse, Topic};
+    let op = sessions::operator_from_cookies(&app, sessions::cookie_header(&headers), "no session")
+        .await?;
+    let id = crate::service::parse_id(&id, "handoff")?;
+    let h = crate::service::handoffs::get(&app, &op.organization_id, &id).await?;
+    let after = last_event_id(&headers)?.or(q.after).unwrap_or(0).max(0);
+    let topic = match what.as_str() {
+        "events" => Topic::Handoff(h.id),
+        "messages" => Topic::Conversation(
+            h.conversation_id
+                .ok_or_else(|| AppError::not_found("conversation"))?,
+        ),
+        _ => return Err(AppError::not_found("stream")),
+    };
+    Ok(sse(app, op.organization_id, topic, after))
+}
+
+/// `GET /inbox/live`: the organization's lifecycle events from now on (SSE,
+/// session cookie); the inbox reloads its list when one arrives.
+pub async fn inbox_live(
+    State(app): State<App>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    use crate::api::streams::{last_event_id, sse, Topic};
+    let op = sessions::operator_from_cookies(&app, sessions::cookie_header(&headers), "no session")
+        .await?;
+    let after = match last_event_id(&headers)? {
+        Some(id) => id,
+        None => app.store.audit_head(&op.organization_id).await?,
+    };
+    Ok(sse(app, op.organization_id, Topic::Audit, after))
+}

@@ -1,0 +1,234 @@
+//! Test harness: the real router on port 0 with a fresh SQLite database per test.
+
+use serde_json::{json, Value};
+use tapin::config::Config;
+use tapin::service::{keys, orgs, App};
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    pub client: reqwest::Client,
+    pub org_id: String,
+    /// A key with every scope in the default organization.
+    pub key: String,
+    pub db_url: String,
+    pub dir: TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Like `spawn`, with settings changed by `tune` (e.g. a small rate limit).
+    pub async fn spawn_with(tune: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_url = format!("sqlite://{}/tapin.db", dir.path().display());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = Config {
+            site_addr: addr,
+            site_root: dir.path().join("site").display().to_string(),
+            database_url: db_url.clone(),
+            public_url: format!("http://{addr}"),
+            ..Config::default()
+        };
+        tune(&mut config);
+        let store = tapin::store::open(&db_url).await.expect("store opens");
+        let app = App::new(store, config).await.expect("app starts");
+        let router = tapin::server::router(app.clone());
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.unwrap();
+        });
+        let org = orgs::create_org(&app, "acme", None).await.unwrap();
+        let (key, _) = keys::create(&app, &org.id, "test", vec!["admin".into()])
+            .await
+            .unwrap();
+        TestApp {
+            base: format!("http://{addr}"),
+            app,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            org_id: org.id,
+            key,
+            db_url,
+            dir,
+        }
+    }
+
+    /// A second `App` on the same database file, as after a restart.
+    pub async fn reopen(&self) -> App {
+        let store = tapin::store::open(&self.db_url)
+            .await
+            .expect("store reopens");
+        App::new(store, (*self.app.config).clone())
+            .await
+            .expect("app restarts")
+    }
+
+    pub async fn conversation(&self) -> String {
+        let (s, conv) = self
+            .post("/api/v1/conversations", &self.key, json!({}))
+            .await;
+        assert_eq!(s, 201, "{conv}");
+        conv["id"].as_str().unwrap().to_string()
+    }
+
+    /// A pending approval on a fresh conversation.
+    pub async fn approval(&self, extra: Value) -> (String, Value) {
+        let cid = self.conversation().await;
+        let mut body = json!({
+            "conversation_id": cid,
+            "subject_kind": "tool_call",
+            "subject_ref": "refund.create",
+            "payload": {"amount": 120, "currency": "EUR"},
+            "approver_role": "billing_manager",
+            "suspend_message": "Checking your refund with the billing team.",
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (s, a) = self.post("/api/v1/approvals", &self.key, body).await;
+        assert_eq!(s, 201, "{a}");
+        (cid, a)
+    }
+
+    /// A key in a new organization `slug` with the given scopes.
+    pub async fn other_org_key(&self, slug: &str, scopes: &[&str]) -> String {
+        let org = orgs::create_org(&self.app, slug, None).await.unwrap();
+        self.key_in(&org.id, scopes).await
+    }
+
+    pub async fn key_in(&self, org_id: &str, scopes: &[&str]) -> String {
+        let scopes = scopes.iter().map(|s| s.to_string()).collect();
+        keys::create(&self.app, org_id, "t", scopes)
+            .await
+            .unwrap()
+            .0
+    }
+
+    pub async fn post(&self, path: &str, key: &str, body: Value) -> (u16, Value) {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("x-api-key", key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        read(res).await
+    }
+
+    /// A POST with extra headers; returns the response itself.
+    pub async fn post_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Value,
+    ) -> reqwest::Response {
+        let mut req = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("x-api-key", &self.key)
+            .json(&body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn post_raw(&self, path: &str, key: &str, body: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("authorization", format!("Bearer {key}"))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        read(res).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        let res = self
+            .client
+            .put(format!("{}{path}", self.base))
+            .header("x-api-key", &self.key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        read(res).await
+    }
+
+    pub async fn get(&self, path: &str, key: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("authorization", format!("Bearer {key}"))
+            .send()
+            .await
+            .unwrap();
+        read(res).await
+    }
+
+    /// A conversation with `n` messages, and a takeover handoff on it.
+    pub async fn takeover(&self, n: usize) -> (String, Value) {
+        let (s, conv) = self
+            .post("/api/v1/conversations", &self.key, json!({}))
+            .await;
+        assert_eq!(s, 201, "{conv}");
+        let cid = conv["id"].as_str().unwrap().to_string();
+        for i in 0..n {
+            let author = if i % 2 == 0 { "user" } else { "agent" };
+            let (s, _) = self
+                .post(
+                    &format!("/api/v1/conversations/{cid}/messages"),
+                    &self.key,
+                    json!({"author": author, "content": format!("message {}", i + 1)}),
+                )
+                .await;
+            assert_eq!(s, 201);
+        }
+        let (s, h) = self
+            .post("/api/v1/handoffs", &self.key, takeover_body(&cid))
+            .await;
+        assert_eq!(s, 201, "{h}");
+        (cid, h)
+    }
+}
+
+pub fn takeover_body(cid: &str) -> Value {
+    json!({
+        "kind": "takeover",
+        "conversation_id": cid,
+        "source": "router",
+        "packet": {
+            "static_text": "Customer was double-charged and wants a refund.",
+            "reason": "Refunds need billing access.",
+            "summary": "Alex reports a duplicate $50 charge.",
+            "context_vars": {"invoice": "INV-1", "amount": 50},
+            "transfer_to": "billing",
+            "transfer_label": "Billing team"
+        }
+    })
+}
+
+async fn read(res: reqwest::Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, body)
+}
+
+/// Asserts the error envelope and returns its code.
+pub fn error_code(body: &Value) -> &str {
+    let e = &body["error"];
+    assert!(e["message"].is_string(), "envelope has a message: {body}");
+    assert!(e["fields"].is_array(), "envelope has fields: {body}");
+    e["code"].as_str().expect("envelope has a code")
+}

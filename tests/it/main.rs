@@ -1,0 +1,13 @@
+//! Integration tests: one binary (faster to link), one module per area.
+
+mod api_auth;
+mod api_handoffs;
+mod approvals;
+mod audit;
+mod common;
+mod limits;
+mod mobile_link;
+mod nodes_agents_escalation;
+mod streams;
+mod takeover_steps;
+mod tenancy;
