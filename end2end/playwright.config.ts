@@ -14,6 +14,8 @@ const chromiumArgs = [
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
+  // The whole suite takes ~1 minute; a hang fails it long before CI's limit.
+  globalTimeout: 15 * 60_000,
   retries: 0,
   workers: 1,
   reporter: [['list']],

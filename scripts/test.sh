@@ -11,7 +11,8 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "Rust unit and integration tests (SQLite)"
-cargo test --features ssr --no-fail-fast
+# Bounded: a test that hangs fails the run here instead of using up CI's time.
+timeout --kill-after=30s 20m cargo test --features ssr --no-fail-fast
 
 step "build the site as shipped (release server + wasm-release bundle, precompressed)"
 # The production build is the one under test: release-only failures (and a

@@ -63,6 +63,10 @@ pub fn router(app: App) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(ui::shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ui::preload::ssr::preload,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::reject_cross_site))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -41,6 +41,15 @@ pub fn parse_roles(text: &str) -> Result<Vec<String>, AppError> {
     Ok(roles)
 }
 
+/// `/admin` for the request carrying `cookie_header`: 401 without a session, 403 for non-admins.
+pub async fn overview_for(app: &App, cookie_header: &str) -> Result<AdminView, AppError> {
+    let me = super::sessions::operator_from_cookies(app, cookie_header, SIGNED_OUT).await?;
+    overview(app, &me).await
+}
+
+/// Shown when a session has ended (server functions say the same).
+pub const SIGNED_OUT: &str = "your session has ended; open the link from your notification again";
+
 pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
     require_admin(me)?;
     let org = &me.organization_id;

@@ -5,10 +5,28 @@ use crate::domain::state::takeover_status;
 use crate::domain::{Kind, State};
 use crate::error::AppError;
 use crate::store::{HandoffQuery, Operator};
-use crate::ui::types::{InboxFilter, InboxItem};
+use crate::ui::types::{InboxFilter, InboxItem, InboxScreen};
 use std::collections::HashMap;
 
 pub const INBOX_MAX: i64 = 200;
+
+/// What `/inbox` shows the request carrying `cookie_header`: the queue, or a sign-in prompt.
+pub async fn screen(
+    app: &App,
+    cookie_header: &str,
+    f: &InboxFilter,
+) -> Result<InboxScreen, AppError> {
+    let Some(token) = super::sessions::token_from_cookie_header(cookie_header) else {
+        return Ok(InboxScreen::SignIn);
+    };
+    let Some(op) = super::sessions::operator(app, token).await? else {
+        return Ok(InboxScreen::SignIn);
+    };
+    Ok(InboxScreen::Inbox {
+        items: items(app, &op, f).await?,
+        operator_name: op.name,
+    })
+}
 
 pub async fn items(app: &App, me: &Operator, f: &InboxFilter) -> Result<Vec<InboxItem>, AppError> {
     let kind = match f.kind.as_deref().filter(|k| !k.is_empty()) {

@@ -40,7 +40,7 @@ pub mod ssr {
         let op = sessions::operator_from_cookies(
             &app,
             &cookies().await?,
-            "your session has ended; open the link from your notification again",
+            crate::service::admin::SIGNED_OUT,
         )
         .await?;
         Ok((app, op))

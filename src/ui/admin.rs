@@ -2,6 +2,7 @@
 
 use super::admin_fns::*;
 use super::types::AdminView;
+use super::preload::page_data;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -25,7 +26,7 @@ pub fn AdminPage() -> impl IntoView {
     let messages = ServerAction::<AdminSaveMessages>::new();
     let verify = ServerAction::<AdminVerify>::new();
     // Reload after any change.
-    let data = Resource::new(
+    let data = page_data(
         move || {
             (
                 add.version().get(),
@@ -41,20 +42,17 @@ pub fn AdminPage() -> impl IntoView {
         <Title text="Admin · tapin"/>
         <main class="page wide admin">
             <header class="bar"><a class="brand" href="/inbox">"tapin"</a><span class="who">"Administration"</span></header>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(v) => view! { <Sections v add update create_key revoke messages verify/> }.into_any(),
-                        Err(e) => view! {
-                            <section class="notice" role="alert">
-                                <h1>"Administration"</h1>
-                                <p>{e.message}</p>
-                                <p><a href="/login?next=/admin">"Sign in"</a></p>
-                            </section>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || match data.value.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Ok(v)) => view! { <Sections v add update create_key revoke messages verify/> }.into_any(),
+                Some(Err(e)) => view! {
+                    <section class="notice" role="alert">
+                        <h1>"Administration"</h1>
+                        <p>{e.message}</p>
+                        <p><a href="/login?next=/admin">"Sign in"</a></p>
+                    </section>
+                }.into_any(),
+            }}
         </main>
     }
 }

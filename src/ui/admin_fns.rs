@@ -6,8 +6,9 @@ use leptos::prelude::*;
 
 #[server(prefix = "/fn", endpoint = "admin_overview")]
 pub async fn admin_overview() -> Result<AdminView, AppError> {
-    let (app, me) = super::actions::ssr::operator().await?;
-    super::actions::ssr::respond(crate::service::admin::overview(&app, &me).await)
+    let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
+    let cookie = super::actions::ssr::cookies().await?;
+    super::actions::ssr::respond(crate::service::admin::overview_for(&app, &cookie).await)
 }
 
 #[server(prefix = "/fn", endpoint = "admin_add_operator")]

@@ -1,6 +1,7 @@
 //! `/inbox`: the organization's open handoffs and pending approvals, filtered
 //! by a plain GET form (works without JavaScript) and kept live.
 
+use super::preload::page_data;
 use super::session::{load_inbox, Logout};
 use super::types::{InboxFilter, InboxItem, InboxScreen};
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ pub fn InboxPage() -> impl IntoView {
             assignee: q.get("assignee"),
         }
     };
-    let data = Resource::new(filter, |f| load_inbox(f.kind, f.status, f.role, f.assignee));
+    let data = page_data(filter, |f| load_inbox(f.kind, f.status, f.role, f.assignee));
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         super::live::follow("/inbox/live", &super::live::EVENT_NAMES, move |_, _| {
@@ -29,22 +30,19 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <Title text="Inbox · tapin"/>
         <main class="page wide">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(InboxScreen::Inbox { operator_name, items }) => view! {
-                            <Inbox operator_name items filter=filter()/>
-                        }.into_any(),
-                        Ok(InboxScreen::SignIn) => view! {
-                            <section class="notice">
-                                <h1>"Sign in to see the inbox"</h1>
-                                <p><a href="/login?next=/inbox">"Sign in"</a></p>
-                            </section>
-                        }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || match data.value.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Ok(InboxScreen::Inbox { operator_name, items })) => view! {
+                    <Inbox operator_name items filter=filter()/>
+                }.into_any(),
+                Some(Ok(InboxScreen::SignIn)) => view! {
+                    <section class="notice">
+                        <h1>"Sign in to see the inbox"</h1>
+                        <p><a href="/login?next=/inbox">"Sign in"</a></p>
+                    </section>
+                }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+            }}
         </main>
     }
 }

@@ -6,6 +6,7 @@ use super::approval::ApprovalPanel;
 use super::chat::Chat;
 #[cfg(feature = "hydrate")]
 use super::live;
+use super::preload::page_data;
 use super::screen::load_mobile_screen;
 use super::types::{HandoffCard, Line, MobileScreen, MobileView};
 use crate::domain::link::LinkProblem;
@@ -19,7 +20,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn MobilePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let screen = Resource::new(
+    let screen = page_data(
         move || {
             (
                 params.read().get("id").unwrap_or_default(),
@@ -31,16 +32,13 @@ pub fn MobilePage() -> impl IntoView {
     );
     view! {
         <main class="mobile">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match screen.await {
-                        Ok(s) => render(s).into_any(),
-                        Err(e) => view! {
-                            <Notice title="Something went wrong".to_string() body=e.message/>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || match screen.value.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Ok(s)) => render(s).into_any(),
+                Some(Err(e)) => view! {
+                    <Notice title="Something went wrong".to_string() body=e.message/>
+                }.into_any(),
+            }}
         </main>
     }
 }

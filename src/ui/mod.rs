@@ -9,6 +9,7 @@ mod inbox;
 mod live;
 mod login;
 mod mobile;
+pub mod preload;
 pub mod screen;
 pub mod session;
 pub mod types;

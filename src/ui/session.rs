@@ -73,19 +73,9 @@ pub async fn load_inbox(
         role,
         assignee,
     };
-    let (app, op) = match super::actions::ssr::operator().await {
-        Ok(x) => x,
-        Err(e) if e.code == crate::error::ErrorCode::Unauthorized => {
-            return Ok(InboxScreen::SignIn)
-        }
-        Err(e) => return Err(e),
-    };
-    let items =
-        super::actions::ssr::respond(crate::service::inbox::items(&app, &op, &filter).await)?;
-    Ok(InboxScreen::Inbox {
-        operator_name: op.name,
-        items,
-    })
+    let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
+    let cookie = super::actions::ssr::cookies().await?;
+    super::actions::ssr::respond(crate::service::inbox::screen(&app, &cookie, &filter).await)
 }
 
 #[cfg(test)]

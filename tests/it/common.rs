@@ -50,6 +50,8 @@ impl TestApp {
             app,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // A response that never completes fails its test instead of stalling the run.
+                .timeout(std::time::Duration::from_secs(30))
                 .build()
                 .unwrap(),
             org_id: org.id,

@@ -81,6 +81,21 @@ async fn get_asks_for_a_tap_and_does_not_burn_the_link() {
     assert_eq!(state_of(&t, &hid).await, "created", "a GET changes nothing");
 }
 
+/// Leptos's server-side Suspense could lose its wake-up under concurrent load
+/// and never answer; pages now load their data before rendering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_answer_completely_under_concurrent_load() {
+    let t = TestApp::spawn().await;
+    let (hid, _, token) = setup(&t).await;
+    let paths = [format!("/m/{hid}?t={token}"), "/inbox".into(), "/admin".into()];
+    for _ in 0..3 {
+        let pages = (0..60).map(|i| get(&t, &paths[i % 3], None));
+        for p in futures::future::join_all(pages).await {
+            assert!(p.html.contains("</html>"), "{}", p.html);
+        }
+    }
+}
+
 #[tokio::test]
 async fn tapping_opens_the_handoff_starts_a_session_and_shows_the_packet() {
     let t = TestApp::spawn().await;

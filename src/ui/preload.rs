@@ -1,0 +1,185 @@
+//! Page data loaded by the server *before* Leptos renders, then handed to the
+//! browser with the HTML.
+//!
+//! Why not `Resource` + `<Suspense>`: under concurrent load Leptos 0.8's
+//! server-side Suspense can lose the wake-up that says its resources are done
+//! (leptos-rs/leptos#4851, #4647), and the response then never arrives — seen
+//! here as a page request that hung a test run. Loading first in plain async
+//! Rust (the `ssr::preload` middleware) leaves the render nothing to wait for.
+//! The value travels to the browser as a `SharedValue`, so hydration reuses it;
+//! after that the browser refreshes it through the page's server function.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{de::DeserializeOwned, Serialize};
+use std::future::Future;
+
+/// What a page loaded: `None` while the browser is still fetching it.
+pub type Loaded<T> = Option<Result<T, AppError>>;
+
+/// A page's data: its value, and a way to ask for a fresh copy.
+pub struct PageData<T: Send + Sync + 'static> {
+    pub value: RwSignal<Loaded<T>>,
+    version: RwSignal<u64>,
+}
+
+impl<T: Send + Sync + 'static> Clone for PageData<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for PageData<T> {}
+
+impl<T: Send + Sync + 'static> PageData<T> {
+    /// Loads the data again (in the browser; on the server there is nothing to refresh).
+    pub fn refetch(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}
+
+/// The page's data for `key`: the server's preloaded value on the first render,
+/// then `fetch(key)` in the browser whenever `key` changes or `refetch` is called.
+/// Responses that arrive out of order never overwrite a newer one.
+pub fn page_data<K, T, F, Fut>(key: impl Fn() -> K + 'static, fetch: F) -> PageData<T>
+where
+    K: Clone + PartialEq + 'static,
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    F: Fn(K) -> Fut + 'static,
+    Fut: Future<Output = Result<T, AppError>> + 'static,
+{
+    let initial: Loaded<T> = SharedValue::new(server_value::<T>).into_inner();
+    let value = RwSignal::new(initial);
+    let version = RwSignal::new(0u64);
+    #[cfg(feature = "hydrate")]
+    {
+        use std::cell::Cell;
+        use std::rc::Rc;
+        let preloaded = value.with_untracked(Option::is_some);
+        let latest = Rc::new(Cell::new(0u64));
+        Effect::new(move |seen: Option<(K, u64)>| {
+            let now = (key(), version.get());
+            let first = seen.is_none();
+            if (first && preloaded) || seen.as_ref() == Some(&now) {
+                return now;
+            }
+            let ticket = latest.get() + 1;
+            latest.set(ticket);
+            let latest = latest.clone();
+            let pending = fetch(now.0.clone());
+            leptos::task::spawn_local(async move {
+                let result = pending.await;
+                if latest.get() == ticket {
+                    value.set(Some(result));
+                }
+            });
+            now
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (key, fetch);
+    PageData { value, version }
+}
+
+#[cfg(feature = "ssr")]
+fn server_value<T: Clone + Send + Sync + 'static>() -> Loaded<T> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    parts
+        .extensions
+        .get::<ssr::Preloaded<T>>()
+        .map(|p| p.0.clone())
+}
+
+#[cfg(not(feature = "ssr"))]
+fn server_value<T>() -> Loaded<T> {
+    None
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use crate::error::AppError;
+    use crate::server::AppState;
+    use crate::service::{admin, inbox, mobile, sessions};
+    use crate::ui::types::InboxFilter;
+    use axum::extract::{Query, Request, State};
+    use axum::http::{Method, StatusCode};
+    use axum::middleware::Next;
+    use axum::response::Response;
+    use std::collections::HashMap;
+
+    /// A page's data, put in the request's extensions for the render to pick up.
+    #[derive(Clone)]
+    pub struct Preloaded<T>(pub Result<T, AppError>);
+
+    /// Loads the data of `/m/{id}`, `/inbox` and `/admin` page requests with the
+    /// same service functions their server functions call. A failure becomes
+    /// the page's status, as it would for the server function.
+    pub async fn preload(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+        if req.method() != Method::GET {
+            return next.run(req).await;
+        }
+        let app = &state.app;
+        let cookie = sessions::cookie_header(req.headers()).to_string();
+        let q: HashMap<String, String> = Query::try_from_uri(req.uri())
+            .map(|Query(q)| q)
+            .unwrap_or_default();
+        let path = req.uri().path().to_string();
+        let status = match page(&path) {
+            Some(Page::Mobile(id)) => {
+                let r = mobile::screen(
+                    app,
+                    id,
+                    q.get("t").map(String::as_str),
+                    q.get("problem").map(String::as_str),
+                    &cookie,
+                )
+                .await;
+                insert(&mut req, r)
+            }
+            Some(Page::Inbox) => {
+                let f = InboxFilter {
+                    kind: q.get("kind").cloned(),
+                    status: q.get("status").cloned(),
+                    role: q.get("role").cloned(),
+                    assignee: q.get("assignee").cloned(),
+                };
+                insert(&mut req, inbox::screen(app, &cookie, &f).await)
+            }
+            Some(Page::Admin) => insert(&mut req, admin::overview_for(app, &cookie).await),
+            None => None,
+        };
+        let mut res = next.run(req).await;
+        if let Some(s) = status {
+            *res.status_mut() = s;
+        }
+        res
+    }
+
+    fn insert<T: Clone + Send + Sync + 'static>(
+        req: &mut Request,
+        r: Result<T, AppError>,
+    ) -> Option<StatusCode> {
+        let status = r
+            .as_ref()
+            .err()
+            .and_then(|e| StatusCode::from_u16(e.http_status()).ok());
+        req.extensions_mut().insert(Preloaded(r));
+        status
+    }
+
+    enum Page<'a> {
+        Mobile(&'a str),
+        Inbox,
+        Admin,
+    }
+
+    fn page(path: &str) -> Option<Page<'_>> {
+        match path {
+            "/inbox" => Some(Page::Inbox),
+            "/admin" => Some(Page::Admin),
+            _ => path
+                .strip_prefix("/m/")
+                .filter(|id| !id.is_empty() && !id.contains('/'))
+                .map(Page::Mobile),
+        }
+    }
+}
