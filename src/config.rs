@@ -16,6 +16,12 @@ pub struct Config {
     pub session_ttl_hours: i64,
     pub rate_limit_per_minute: u32,
     pub demo: bool,
+    /// VAPID `sub` claim: how a push service reaches the operator of this server.
+    pub vapid_subject: String,
+    /// Lifetime of the signed link inside a push notification.
+    pub push_link_ttl_seconds: i64,
+    /// Accept `http://` push endpoints (tests and local push services only).
+    pub push_allow_http: bool,
 }
 
 impl Default for Config {
@@ -29,6 +35,9 @@ impl Default for Config {
             session_ttl_hours: 12,
             rate_limit_per_minute: 200,
             demo: false,
+            vapid_subject: "mailto:admin@localhost".into(),
+            push_link_ttl_seconds: 3600,
+            push_allow_http: false,
         }
     }
 }
@@ -75,7 +84,17 @@ impl Config {
         if let Some((_, v)) = pick(&["TAPIN_DEMO"]) {
             self.demo = matches!(v.as_str(), "1" | "true" | "yes");
         }
+        if let Some((_, v)) = pick(&["TAPIN_VAPID_SUBJECT"]) {
+            self.vapid_subject = v;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_PUSH_LINK_TTL_SECONDS"]) {
+            self.push_link_ttl_seconds = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((_, v)) = pick(&["TAPIN_PUSH_ALLOW_HTTP"]) {
+            self.push_allow_http = matches!(v.as_str(), "1" | "true" | "yes");
+        }
         if self.link_ttl_seconds <= 0
+            || self.push_link_ttl_seconds <= 0
             || self.session_ttl_hours <= 0
             || self.rate_limit_per_minute == 0
         {

@@ -52,6 +52,11 @@ pub fn router(app: App) -> Router {
         .route("/m/{id}/open", axum::routing::post(web::open_link))
         .route("/m/{id}/live/{what}", axum::routing::get(web::live))
         .route("/inbox/live", axum::routing::get(web::inbox_live))
+        .route(
+            "/settings/push",
+            axum::routing::post(web::push_subscribe).delete(web::push_unsubscribe),
+        )
+        .route("/settings/push/test", axum::routing::post(web::push_test))
         .route("/sw.js", axum::routing::get(crate::pwa::service_worker))
         .leptos_routes_with_context(
             &state,

@@ -2,7 +2,7 @@
 //! the cross-site request guard for every state-changing browser request.
 
 use crate::error::AppError;
-use crate::service::{links, sessions, App};
+use crate::service::{links, push, sessions, App};
 use axum::extract::{Form, Path, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -132,4 +132,72 @@ pub async fn inbox_live(
         None => app.store.audit_head(&op.organization_id).await?,
     };
     Ok(sse(app, op.organization_id, Topic::Audit, after))
+}
+
+/// The signed-in operator of a browser request, or 401.
+async fn signed_in(
+    app: &App,
+    headers: &axum::http::HeaderMap,
+) -> Result<crate::store::Operator, AppError> {
+    sessions::operator_from_cookies(
+        app,
+        sessions::cookie_header(headers),
+        crate::service::admin::SIGNED_OUT,
+    )
+    .await
+}
+
+/// POST /settings/push: stores this browser's `PushSubscription.toJSON()`.
+pub async fn push_subscribe(
+    State(app): State<App>,
+    headers: axum::http::HeaderMap,
+    crate::api::extract::Json(sub): crate::api::extract::Json<push::SubscriptionJson>,
+) -> Result<StatusCode, AppError> {
+    let op = signed_in(&app, &headers).await?;
+    push::subscribe(&app, &op, sub).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointBody {
+    endpoint: String,
+}
+
+/// DELETE /settings/push: forgets one of the operator's subscriptions.
+pub async fn push_unsubscribe(
+    State(app): State<App>,
+    headers: axum::http::HeaderMap,
+    crate::api::extract::Json(body): crate::api::extract::Json<EndpointBody>,
+) -> Result<StatusCode, AppError> {
+    let op = signed_in(&app, &headers).await?;
+    if push::unsubscribe(&app, &op, &body.endpoint).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::not_found("push subscription"))
+    }
+}
+
+/// POST /settings/push/test: a test notification to each of the operator's devices.
+pub async fn push_test(
+    State(app): State<App>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::Json<serde_json::Value>, AppError> {
+    let op = signed_in(&app, &headers).await?;
+    let payload = serde_json::json!({
+        "title": "tapin test notification",
+        "body": format!("Notifications reach {} on this device.", op.name),
+        "url": "/settings",
+        "tag": "tapin-test",
+    });
+    let mut results = Vec::new();
+    for s in app.store.push_subscriptions(&op.id).await? {
+        let outcome = match push::send(&app, &s, &payload).await {
+            push::Outcome::Delivered => "delivered".to_string(),
+            push::Outcome::Gone => "gone (removed)".to_string(),
+            push::Outcome::Failed(e) => e,
+        };
+        results.push(serde_json::json!({"endpoint": s.endpoint, "outcome": outcome}));
+    }
+    Ok(axum::Json(serde_json::json!({ "devices": results })))
 }

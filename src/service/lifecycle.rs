@@ -68,6 +68,7 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
         _ => "handoff.created",
     });
     let event = draft("create", None, c.handoff.state, c.actor, c.data, topic);
+    let role = c.approval.as_ref().and_then(|a| a.approver_role.clone());
     let handoff = c.handoff;
     app.store
         .create_handoff(NewHandoff {
@@ -85,6 +86,7 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
         Some(&handoff.id),
         handoff.conversation_id.as_deref(),
     );
+    super::push::notify_new(app, &handoff, role);
     Ok(handoff)
 }
 

@@ -15,6 +15,7 @@ pub mod links;
 pub mod mobile;
 pub mod orgs;
 pub mod passwords;
+pub mod push;
 pub mod sessions;
 pub mod timers;
 pub mod workflows;
@@ -34,6 +35,9 @@ pub struct App {
     pub limiter: Arc<crate::api::KeyLimiter>,
     /// Sign-in attempts per account (10 a minute).
     pub login_limiter: Arc<crate::api::KeyLimiter>,
+    /// Web Push key pair and the HTTP client that delivers pushes.
+    pub vapid: Arc<push::Vapid>,
+    pub http: reqwest::Client,
 }
 
 /// "Something committed for this organization / handoff / conversation."
@@ -54,7 +58,14 @@ impl App {
             .await
             .map_err(|e| format!("loading the link signing key: {e}"))?;
         let link_key = hex::decode(key).map_err(|_| "stored link signing key is not hex")?;
+        let vapid = push::Vapid::load(&store).await?;
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("tapin/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("HTTP client: {e}"))?;
         Ok(App {
+            vapid: Arc::new(vapid),
+            http,
             store,
             link_key: Arc::new(link_key),
             bus: tokio::sync::broadcast::channel(1024).0,

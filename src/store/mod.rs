@@ -42,6 +42,17 @@ pub struct Operator {
     pub created_at: String,
 }
 
+/// A browser's Web Push subscription (RFC 8030 endpoint + RFC 8291 keys, base64url).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushSubscription {
+    pub endpoint: String,
+    pub organization_id: String,
+    pub operator_id: String,
+    pub p256dh: String,
+    pub auth: String,
+    pub created_at: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conversation {
     pub id: String,
@@ -334,6 +345,20 @@ pub trait Store: Send + Sync + 'static {
         org_id: &str,
         handoff_id: &str,
     ) -> Result<Vec<ChainedEvent>, AppError>;
+
+    // Web Push.
+    /// Stores the subscription; an endpoint seen before now belongs to this operator.
+    async fn save_push_subscription(&self, s: &PushSubscription) -> Result<(), AppError>;
+    async fn push_subscriptions(
+        &self,
+        operator_id: &str,
+    ) -> Result<Vec<PushSubscription>, AppError>;
+    /// Deletes by endpoint (optionally only the operator's own); true if one was removed.
+    async fn delete_push_subscription(
+        &self,
+        endpoint: &str,
+        operator_id: Option<&str>,
+    ) -> Result<bool, AppError>;
 
     // Secrets and sessions.
     /// Returns the named secret, storing `fresh` first if none exists yet.

@@ -1257,6 +1257,63 @@ impl Store for SqliteStore {
         rows.iter().map(event_row).collect()
     }
 
+    async fn save_push_subscription(&self, p: &PushSubscription) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO push_subscriptions \
+             (endpoint, organization_id, operator_id, p256dh, auth, created_at) VALUES (?,?,?,?,?,?) \
+             ON CONFLICT (endpoint) DO UPDATE SET organization_id = excluded.organization_id, \
+             operator_id = excluded.operator_id, p256dh = excluded.p256dh, auth = excluded.auth",
+        )
+        .bind(&p.endpoint)
+        .bind(&p.organization_id)
+        .bind(&p.operator_id)
+        .bind(&p.p256dh)
+        .bind(&p.auth)
+        .bind(&p.created_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn push_subscriptions(
+        &self,
+        operator_id: &str,
+    ) -> Result<Vec<PushSubscription>, AppError> {
+        let rows = sqlx::query(
+            "SELECT * FROM push_subscriptions WHERE operator_id = ? ORDER BY created_at, endpoint",
+        )
+        .bind(operator_id)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| PushSubscription {
+                endpoint: r.get("endpoint"),
+                organization_id: r.get("organization_id"),
+                operator_id: r.get("operator_id"),
+                p256dh: r.get("p256dh"),
+                auth: r.get("auth"),
+                created_at: r.get("created_at"),
+            })
+            .collect())
+    }
+
+    async fn delete_push_subscription(
+        &self,
+        endpoint: &str,
+        operator_id: Option<&str>,
+    ) -> Result<bool, AppError> {
+        let done = sqlx::query(
+            "DELETE FROM push_subscriptions WHERE endpoint = ? AND (? IS NULL OR operator_id = ?)",
+        )
+        .bind(endpoint)
+        .bind(operator_id)
+        .bind(operator_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn secret_or_insert(
         &self,
         name: &str,

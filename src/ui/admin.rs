@@ -1,8 +1,8 @@
 //! `/admin`: operators, API keys, approval messages and the audit log.
 
 use super::admin_fns::*;
-use super::types::AdminView;
 use super::preload::page_data;
+use super::types::AdminView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -8,6 +8,7 @@ mod common;
 mod limits;
 mod mobile_link;
 mod nodes_agents_escalation;
+mod push;
 mod streams;
 mod takeover_steps;
 mod tenancy;

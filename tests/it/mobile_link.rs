@@ -87,7 +87,11 @@ async fn get_asks_for_a_tap_and_does_not_burn_the_link() {
 async fn pages_answer_completely_under_concurrent_load() {
     let t = TestApp::spawn().await;
     let (hid, _, token) = setup(&t).await;
-    let paths = [format!("/m/{hid}?t={token}"), "/inbox".into(), "/admin".into()];
+    let paths = [
+        format!("/m/{hid}?t={token}"),
+        "/inbox".into(),
+        "/admin".into(),
+    ];
     for _ in 0..3 {
         let pages = (0..60).map(|i| get(&t, &paths[i % 3], None));
         for p in futures::future::join_all(pages).await {
