@@ -232,3 +232,36 @@ async fn try_send(app: &App, s: &PushSubscription, payload: &Value) -> Result<Ou
         _ => Outcome::Failed(format!("push service answered {status}")),
     })
 }
+
+/// What `/settings` shows the request carrying `cookie_header`.
+pub async fn settings(
+    app: &App,
+    cookie_header: &str,
+) -> Result<crate::ui::types::SettingsScreen, AppError> {
+    use crate::ui::types::{PushDevice, SettingsScreen};
+    let Some(token) = super::sessions::token_from_cookie_header(cookie_header) else {
+        return Ok(SettingsScreen::SignIn);
+    };
+    let Some(op) = super::sessions::operator(app, token).await? else {
+        return Ok(SettingsScreen::SignIn);
+    };
+    let devices = app
+        .store
+        .push_subscriptions(&op.id)
+        .await?
+        .into_iter()
+        .map(|s| PushDevice {
+            service: reqwest::Url::parse(&s.endpoint)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default(),
+            since: s.created_at.chars().take(10).collect(),
+            endpoint: s.endpoint,
+        })
+        .collect();
+    Ok(SettingsScreen::Settings {
+        operator_name: op.name,
+        vapid_public_key: app.vapid.public_key.clone(),
+        devices,
+    })
+}

@@ -60,6 +60,7 @@ fn Inbox(operator_name: String, items: Vec<InboxItem>, filter: InboxFilter) -> i
         <header class="bar">
             <span class="brand">"tapin"</span>
             <span class="who">{operator_name}</span>
+            <a href="/settings">"Notifications"</a>
             <ActionForm action=logout>
                 <button type="submit" class="link">"Sign out"</button>
             </ActionForm>

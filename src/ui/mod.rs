@@ -12,6 +12,7 @@ mod mobile;
 pub mod preload;
 pub mod screen;
 pub mod session;
+pub mod settings;
 pub mod types;
 
 use leptos::prelude::*;
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=login::LoginPage/>
                 <Route path=path!("/inbox") view=inbox::InboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings") view=settings::SettingsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -98,7 +98,7 @@ fn server_value<T>() -> Loaded<T> {
 pub mod ssr {
     use crate::error::AppError;
     use crate::server::AppState;
-    use crate::service::{admin, inbox, mobile, sessions};
+    use crate::service::{admin, inbox, mobile, push, sessions};
     use crate::ui::types::InboxFilter;
     use axum::extract::{Query, Request, State};
     use axum::http::{Method, StatusCode};
@@ -110,7 +110,7 @@ pub mod ssr {
     #[derive(Clone)]
     pub struct Preloaded<T>(pub Result<T, AppError>);
 
-    /// Loads the data of `/m/{id}`, `/inbox` and `/admin` page requests with the
+    /// Loads the data of `/m/{id}`, `/inbox`, `/admin` and `/settings` page requests with the
     /// same service functions their server functions call. A failure becomes
     /// the page's status, as it would for the server function.
     pub async fn preload(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -145,6 +145,7 @@ pub mod ssr {
                 insert(&mut req, inbox::screen(app, &cookie, &f).await)
             }
             Some(Page::Admin) => insert(&mut req, admin::overview_for(app, &cookie).await),
+            Some(Page::Settings) => insert(&mut req, push::settings(app, &cookie).await),
             None => None,
         };
         let mut res = next.run(req).await;
@@ -170,12 +171,14 @@ pub mod ssr {
         Mobile(&'a str),
         Inbox,
         Admin,
+        Settings,
     }
 
     fn page(path: &str) -> Option<Page<'_>> {
         match path {
             "/inbox" => Some(Page::Inbox),
             "/admin" => Some(Page::Admin),
+            "/settings" => Some(Page::Settings),
             _ => path
                 .strip_prefix("/m/")
                 .filter(|id| !id.is_empty() && !id.contains('/'))

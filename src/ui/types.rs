@@ -151,3 +151,23 @@ pub struct EventRow {
     pub created_at: String,
     pub hash: String,
 }
+
+/// `/settings`: this operator's notification devices.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SettingsScreen {
+    SignIn,
+    Settings {
+        operator_name: String,
+        /// The server's VAPID public key (base64url), the browser's `applicationServerKey`.
+        vapid_public_key: String,
+        devices: Vec<PushDevice>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushDevice {
+    pub endpoint: String,
+    /// The push service's host, which says which browser family it is.
+    pub service: String,
+    pub since: String,
+}

@@ -347,3 +347,27 @@ async fn a_subscription_the_push_service_calls_gone_is_removed() {
         .unwrap();
     assert_eq!(next(&mut rx).await.payload["tag"], "tapin-test");
 }
+
+#[tokio::test]
+async fn the_settings_page_shows_the_key_and_the_operators_devices() {
+    let t = TestApp::spawn().await;
+    let page = |cookie: Option<String>| {
+        let mut req = t.client.get(format!("{}/settings", t.base));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(page(None).await.contains("Sign in to change your settings"));
+    let (_, cookie) = operator(&t, "bo@acme.test", &[]).await;
+    let html = page(Some(cookie.clone())).await;
+    assert!(
+        html.contains(&format!("data-key=\"{}\"", t.app.vapid.public_key)),
+        "{html}"
+    );
+    assert!(html.contains("No device receives notifications yet."));
+    let sub = Browser::new().subscription("https://push.example.test/device-1");
+    assert_eq!(subscribe(&t, &cookie, &sub).await.0, 204);
+    let html = page(Some(cookie)).await;
+    assert!(html.contains("push.example.test · since"), "{html}");
+}
