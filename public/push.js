@@ -44,8 +44,14 @@
       if ((await Notification.requestPermission()) !== "granted") {
         throw new Error("Notifications are blocked for this site: allow them in the browser's site settings, then try again.");
       }
-      const sub = (await reg.pushManager.getSubscription()) ||
-        (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromB64url($("push").dataset.key) }));
+      let sub = await reg.pushManager.getSubscription();
+      if (!sub) {
+        try {
+          sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromB64url($("push").dataset.key) });
+        } catch (err) {
+          throw new Error(`The browser could not subscribe this device (${err.message || err.name}). It needs its push service to be reachable; private windows and headless browsers refuse.`);
+        }
+      }
       await call("POST", "/settings/push", sub.toJSON());
       done("Notifications are on for this device.");
     },

@@ -2,6 +2,7 @@
 
 mod agents;
 mod approvals;
+mod audit;
 mod conversations;
 pub mod extract;
 mod handoffs;
@@ -51,6 +52,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
             get(streams::conversation_stream),
         )
         .route("/audit/stream", get(streams::audit_stream))
+        .route("/audit/export.jsonl", get(audit::export_jsonl))
+        .route("/audit/export.csv", get(audit::export_csv))
         .route(
             "/workflows/{workflow_id}/nodes/{node_id}",
             axum::routing::put(workflows::put).get(workflows::get),

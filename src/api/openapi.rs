@@ -7,7 +7,7 @@
 //! 403, 429, 500, and `Idempotency-Key` on POSTs) is added in one place,
 //! [`Shared`], so a handler's annotation lists only what is particular to it.
 
-use super::{agents, approvals, conversations, handoffs, reference, streams, workflows};
+use super::{agents, approvals, audit, conversations, handoffs, reference, streams, workflows};
 use crate::error::AppError;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -115,6 +115,8 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         workflows::get,
         workflows::evaluate,
         streams::audit_stream,
+        audit::export_jsonl,
+        audit::export_csv,
     ),
     components(schemas(ErrorEnvelope, Health)),
     modifiers(&Shared),
@@ -125,6 +127,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         (name = "agents", description = "Agent-to-agent handoffs (seed 002)."),
         (name = "approvals", description = "Human approval of an agent's action (seed 001)."),
         (name = "workflows", description = "Workflow approval nodes: when an approval is needed."),
+        (name = "audit", description = "The hash-chained audit log, exported for auditors."),
         (name = "streams", description = "Server-Sent Events."),
     )
 )]

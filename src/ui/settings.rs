@@ -54,8 +54,8 @@ fn Settings(
         <p>"When a handoff or approval needs you, tapin notifies each device you turn on here. The notification opens the handoff with a single-use link."</p>
         <section id="push" data-key=vapid_public_key aria-label="This device">
             <button type="button" id="push-enable" class="primary">"Turn on for this device"</button>
-            <button type="button" id="push-test">"Send a test notification"</button>
-            <button type="button" id="push-disable">"Turn off for this device"</button>
+            <button type="button" id="push-test" class="secondary">"Send a test notification"</button>
+            <button type="button" id="push-disable" class="secondary">"Turn off for this device"</button>
             <p id="push-status" role="status" aria-live="polite"></p>
         </section>
         <h2>"Devices"</h2>
