@@ -22,6 +22,12 @@ pub struct Config {
     pub push_link_ttl_seconds: i64,
     /// Accept `http://` push endpoints (tests and local push services only).
     pub push_allow_http: bool,
+    /// First webhook retry delay; each retry doubles it (at most 1 h), with jitter.
+    pub webhook_backoff_ms: u64,
+    /// How long a webhook delivery is retried before it is dead-lettered.
+    pub webhook_retry_hours: i64,
+    /// How often the webhook worker looks for due deliveries (it also wakes on each commit).
+    pub webhook_poll_ms: u64,
 }
 
 impl Default for Config {
@@ -38,6 +44,9 @@ impl Default for Config {
             vapid_subject: "mailto:admin@localhost".into(),
             push_link_ttl_seconds: 3600,
             push_allow_http: false,
+            webhook_backoff_ms: 10_000,
+            webhook_retry_hours: 24,
+            webhook_poll_ms: 1_000,
         }
     }
 }
@@ -93,7 +102,19 @@ impl Config {
         if let Some((_, v)) = pick(&["TAPIN_PUSH_ALLOW_HTTP"]) {
             self.push_allow_http = matches!(v.as_str(), "1" | "true" | "yes");
         }
+        if let Some((name, v)) = pick(&["TAPIN_WEBHOOK_BACKOFF_MS"]) {
+            self.webhook_backoff_ms = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_WEBHOOK_RETRY_HOURS"]) {
+            self.webhook_retry_hours = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_WEBHOOK_POLL_MS"]) {
+            self.webhook_poll_ms = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
         if self.link_ttl_seconds <= 0
+            || self.webhook_retry_hours <= 0
+            || self.webhook_backoff_ms == 0
+            || self.webhook_poll_ms == 0
             || self.push_link_ttl_seconds <= 0
             || self.session_ttl_hours <= 0
             || self.rate_limit_per_minute == 0

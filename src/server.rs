@@ -108,6 +108,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         );
     }
     crate::service::timers::spawn(app.clone());
+    crate::service::webhooks::spawn(app.clone());
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("binding {}: {e}", config.site_addr))?;

@@ -12,6 +12,7 @@ mod reference;
 pub mod streams;
 pub use limits::{limiter, KeyLimiter};
 pub mod views;
+mod webhooks;
 mod workflows;
 
 use crate::error::AppError;
@@ -54,6 +55,19 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/audit/stream", get(streams::audit_stream))
         .route("/audit/export.jsonl", get(audit::export_jsonl))
         .route("/audit/export.csv", get(audit::export_csv))
+        .route("/webhooks", post(webhooks::create).get(webhooks::list))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::get)
+                .patch(webhooks::update)
+                .delete(webhooks::delete),
+        )
+        .route("/webhooks/{id}/rotate-secret", post(webhooks::rotate))
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route(
+            "/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+            post(webhooks::redeliver),
+        )
         .route(
             "/workflows/{workflow_id}/nodes/{node_id}",
             axum::routing::put(workflows::put).get(workflows::get),

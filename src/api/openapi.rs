@@ -7,7 +7,9 @@
 //! 403, 429, 500, and `Idempotency-Key` on POSTs) is added in one place,
 //! [`Shared`], so a handler's annotation lists only what is particular to it.
 
-use super::{agents, approvals, audit, conversations, handoffs, reference, streams, workflows};
+use super::{
+    agents, approvals, audit, conversations, handoffs, reference, streams, webhooks, workflows,
+};
 use crate::error::AppError;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -117,6 +119,14 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         streams::audit_stream,
         audit::export_jsonl,
         audit::export_csv,
+        webhooks::create,
+        webhooks::list,
+        webhooks::get,
+        webhooks::update,
+        webhooks::delete,
+        webhooks::rotate,
+        webhooks::deliveries,
+        webhooks::redeliver,
     ),
     components(schemas(ErrorEnvelope, Health)),
     modifiers(&Shared),
@@ -128,6 +138,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         (name = "approvals", description = "Human approval of an agent's action (seed 001)."),
         (name = "workflows", description = "Workflow approval nodes: when an approval is needed."),
         (name = "audit", description = "The hash-chained audit log, exported for auditors."),
+        (name = "webhooks", description = "Signed, retried event delivery to your endpoints."),
         (name = "streams", description = "Server-Sent Events."),
     )
 )]

@@ -18,6 +18,7 @@ pub mod passwords;
 pub mod push;
 pub mod sessions;
 pub mod timers;
+pub mod webhooks;
 pub mod workflows;
 
 use crate::config::Config;

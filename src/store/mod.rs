@@ -42,6 +42,63 @@ pub struct Operator {
     pub created_at: String,
 }
 
+/// A webhook subscription; `events` holds names or `*`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Webhook {
+    pub id: String,
+    pub organization_id: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub secret: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Webhook {
+    pub fn wants(&self, topic: &str) -> bool {
+        self.events.iter().any(|e| e == "*" || e == topic)
+    }
+}
+
+/// One event on its way to one subscription.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: String,
+    pub webhook_id: String,
+    pub organization_id: String,
+    pub event_id: String,
+    pub seq: i64,
+    pub handoff_id: String,
+    pub topic: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: String,
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub delivered_at: Option<String>,
+}
+
+/// What one delivery attempt came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    Delivered {
+        status: i64,
+    },
+    /// Try again at `next_at`.
+    Retry {
+        status: Option<i64>,
+        error: String,
+        next_at: String,
+    },
+    /// Give up: a 4xx that retrying cannot fix, or the retry window is over.
+    Dead {
+        status: Option<i64>,
+        error: String,
+    },
+}
+
 /// A browser's Web Push subscription (RFC 8030 endpoint + RFC 8291 keys, base64url).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PushSubscription {
@@ -345,6 +402,36 @@ pub trait Store: Send + Sync + 'static {
         org_id: &str,
         handoff_id: &str,
     ) -> Result<Vec<ChainedEvent>, AppError>;
+
+    // Webhooks.
+    async fn insert_webhook(&self, w: &Webhook) -> Result<(), AppError>;
+    async fn webhooks(&self, org_id: &str) -> Result<Vec<Webhook>, AppError>;
+    async fn webhook(&self, org_id: &str, id: &str) -> Result<Option<Webhook>, AppError>;
+    /// Saves url, events and secret of an existing subscription; false if none.
+    async fn update_webhook(&self, w: &Webhook) -> Result<bool, AppError>;
+    async fn delete_webhook(&self, org_id: &str, id: &str) -> Result<bool, AppError>;
+    /// Turns up to `limit` undelivered outbox rows into deliveries for the
+    /// subscriptions that want them, marking the rows delivered: one transaction.
+    async fn fan_out(&self, now: &str, limit: i64) -> Result<usize, AppError>;
+    /// Pending deliveries due at `now`, each the oldest pending one of its
+    /// (subscription, handoff), so a handoff's events arrive in order.
+    async fn due_deliveries(&self, now: &str, limit: i64) -> Result<Vec<Delivery>, AppError>;
+    async fn record_attempt(&self, id: &str, attempt: &Attempt, now: &str) -> Result<(), AppError>;
+    async fn deliveries(
+        &self,
+        org_id: &str,
+        webhook_id: &str,
+        status: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, AppError>;
+    /// Makes a delivery pending again, due now; false if there is none.
+    async fn redeliver(
+        &self,
+        org_id: &str,
+        webhook_id: &str,
+        delivery_id: &str,
+        now: &str,
+    ) -> Result<bool, AppError>;
 
     // Web Push.
     /// Stores the subscription; an endpoint seen before now belongs to this operator.

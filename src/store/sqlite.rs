@@ -87,6 +87,38 @@ fn key_row(r: &SqliteRow) -> ApiKeyRecord {
     }
 }
 
+fn webhook_row(r: &SqliteRow) -> Webhook {
+    Webhook {
+        id: r.get("id"),
+        organization_id: r.get("organization_id"),
+        url: r.get("url"),
+        events: serde_json::from_str(&r.get::<String, _>("events")).unwrap_or_default(),
+        secret: r.get("secret"),
+        created_at: r.get("created_at"),
+        updated_at: r.get("updated_at"),
+    }
+}
+
+fn delivery_row(r: &SqliteRow) -> Delivery {
+    Delivery {
+        id: r.get("id"),
+        webhook_id: r.get("webhook_id"),
+        organization_id: r.get("organization_id"),
+        event_id: r.get("event_id"),
+        seq: r.get("seq"),
+        handoff_id: r.get("handoff_id"),
+        topic: r.get("topic"),
+        payload: r.get("payload"),
+        status: r.get("status"),
+        attempts: r.get("attempts"),
+        next_attempt_at: r.get("next_attempt_at"),
+        last_status: r.get("last_status"),
+        last_error: r.get("last_error"),
+        created_at: r.get("created_at"),
+        delivered_at: r.get("delivered_at"),
+    }
+}
+
 fn operator_row(r: &SqliteRow) -> Operator {
     Operator {
         id: r.get("id"),
@@ -1255,6 +1287,213 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await?;
         rows.iter().map(event_row).collect()
+    }
+
+    async fn insert_webhook(&self, w: &Webhook) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO webhooks (id, organization_id, url, events, secret, created_at, updated_at) \
+             VALUES (?,?,?,?,?,?,?)",
+        )
+        .bind(&w.id)
+        .bind(&w.organization_id)
+        .bind(&w.url)
+        .bind(serde_json::to_string(&w.events).expect("strings serialize"))
+        .bind(&w.secret)
+        .bind(&w.created_at)
+        .bind(&w.updated_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn webhooks(&self, org_id: &str) -> Result<Vec<Webhook>, AppError> {
+        let rows =
+            sqlx::query("SELECT * FROM webhooks WHERE organization_id = ? ORDER BY created_at, id")
+                .bind(org_id)
+                .fetch_all(&self.reader)
+                .await?;
+        Ok(rows.iter().map(webhook_row).collect())
+    }
+
+    async fn webhook(&self, org_id: &str, id: &str) -> Result<Option<Webhook>, AppError> {
+        let row = sqlx::query("SELECT * FROM webhooks WHERE organization_id = ? AND id = ?")
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(&self.writer)
+            .await?;
+        Ok(row.as_ref().map(webhook_row))
+    }
+
+    async fn update_webhook(&self, w: &Webhook) -> Result<bool, AppError> {
+        let done = sqlx::query(
+            "UPDATE webhooks SET url = ?, events = ?, secret = ?, updated_at = ? \
+             WHERE organization_id = ? AND id = ?",
+        )
+        .bind(&w.url)
+        .bind(serde_json::to_string(&w.events).expect("strings serialize"))
+        .bind(&w.secret)
+        .bind(&w.updated_at)
+        .bind(&w.organization_id)
+        .bind(&w.id)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn delete_webhook(&self, org_id: &str, id: &str) -> Result<bool, AppError> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM webhook_deliveries WHERE organization_id = ? AND webhook_id = ?")
+            .bind(org_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let done = sqlx::query("DELETE FROM webhooks WHERE organization_id = ? AND id = ?")
+            .bind(org_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn fan_out(&self, now: &str, limit: i64) -> Result<usize, AppError> {
+        let mut tx = self.writer.begin().await?;
+        let rows = sqlx::query(
+            "SELECT o.id, o.organization_id, o.event_id, o.handoff_id, o.topic, o.payload, e.seq \
+             FROM outbox o JOIN handoff_events e ON e.id = o.event_id \
+             WHERE o.delivered_at IS NULL AND o.available_at <= ? \
+             ORDER BY e.organization_id, e.seq LIMIT ?",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut hooks: std::collections::HashMap<String, Vec<Webhook>> = Default::default();
+        for r in &rows {
+            let org: String = r.get("organization_id");
+            if !hooks.contains_key(&org) {
+                let found = sqlx::query("SELECT * FROM webhooks WHERE organization_id = ?")
+                    .bind(&org)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                hooks.insert(org.clone(), found.iter().map(webhook_row).collect());
+            }
+            let topic: String = r.get("topic");
+            for w in hooks[&org].iter().filter(|w| w.wants(&topic)) {
+                sqlx::query(
+                    "INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, seq, \
+                     handoff_id, topic, payload, next_attempt_at, created_at) \
+                     VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (webhook_id, event_id) DO NOTHING",
+                )
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(&w.id)
+                .bind(&org)
+                .bind(r.get::<String, _>("event_id"))
+                .bind(r.get::<i64, _>("seq"))
+                .bind(r.get::<String, _>("handoff_id"))
+                .bind(&topic)
+                .bind(r.get::<String, _>("payload"))
+                .bind(now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("UPDATE outbox SET delivered_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(r.get::<String, _>("id"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+
+    async fn due_deliveries(&self, now: &str, limit: i64) -> Result<Vec<Delivery>, AppError> {
+        let rows = sqlx::query(
+            "SELECT d.* FROM webhook_deliveries d \
+             WHERE d.status = 'pending' AND d.next_attempt_at <= ? \
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id \
+               AND p.handoff_id = d.handoff_id AND p.status = 'pending' AND p.seq < d.seq) \
+             ORDER BY d.seq LIMIT ?",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.writer)
+        .await?;
+        Ok(rows.iter().map(delivery_row).collect())
+    }
+
+    async fn record_attempt(&self, id: &str, attempt: &Attempt, now: &str) -> Result<(), AppError> {
+        let (status, code, error, next_at, delivered_at) = match attempt {
+            Attempt::Delivered { status } => ("delivered", Some(*status), None, None, Some(now)),
+            Attempt::Retry {
+                status,
+                error,
+                next_at,
+            } => (
+                "pending",
+                *status,
+                Some(error.as_str()),
+                Some(next_at.as_str()),
+                None,
+            ),
+            Attempt::Dead { status, error } => ("dead", *status, Some(error.as_str()), None, None),
+        };
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_status = ?, \
+             last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at), delivered_at = ? \
+             WHERE id = ?",
+        )
+        .bind(status)
+        .bind(code)
+        .bind(error)
+        .bind(next_at)
+        .bind(delivered_at)
+        .bind(id)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn deliveries(
+        &self,
+        org_id: &str,
+        webhook_id: &str,
+        status: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, AppError> {
+        let rows = sqlx::query(
+            "SELECT * FROM webhook_deliveries WHERE organization_id = ? AND webhook_id = ? \
+             AND (? IS NULL OR status = ?) ORDER BY seq DESC LIMIT ?",
+        )
+        .bind(org_id)
+        .bind(webhook_id)
+        .bind(status)
+        .bind(status)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.iter().map(delivery_row).collect())
+    }
+
+    async fn redeliver(
+        &self,
+        org_id: &str,
+        webhook_id: &str,
+        delivery_id: &str,
+        now: &str,
+    ) -> Result<bool, AppError> {
+        let done = sqlx::query(
+            "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, delivered_at = NULL \
+             WHERE organization_id = ? AND webhook_id = ? AND id = ?",
+        )
+        .bind(now)
+        .bind(org_id)
+        .bind(webhook_id)
+        .bind(delivery_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn save_push_subscription(&self, p: &PushSubscription) -> Result<(), AppError> {

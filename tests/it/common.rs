@@ -167,6 +167,19 @@ impl TestApp {
         read(res).await
     }
 
+    /// Any method with the all-scopes key; `null` sends no body.
+    pub async fn send_json(&self, method: &str, path: &str, body: Value) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("x-api-key", &self.key);
+        if !body.is_null() {
+            req = req.json(&body);
+        }
+        read(req.send().await.unwrap()).await
+    }
+
     pub async fn get(&self, path: &str, key: &str) -> (u16, Value) {
         let res = self
             .client

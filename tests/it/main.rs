@@ -12,3 +12,4 @@ mod push;
 mod streams;
 mod takeover_steps;
 mod tenancy;
+mod webhooks;

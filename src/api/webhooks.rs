@@ -1,0 +1,350 @@
+//! `/api/v1/webhooks`: subscriptions, their delivery log, redelivery.
+
+use super::extract::{ApiAuth, Json, Query};
+use super::openapi::ErrorEnvelope;
+use crate::error::AppError;
+use crate::service::webhooks::{self, WebhookInput};
+use crate::service::App;
+use crate::store::{Delivery, Webhook};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWebhook {
+    /// Where events are POSTed (http or https).
+    url: String,
+    /// Event names (`handoff.created`, `approval.decided`, …) or `["*"]` for all.
+    events: Vec<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWebhook {
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    events: Option<Vec<String>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookRead {
+    id: String,
+    url: String,
+    events: Vec<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+/// Returned on creation and rotation only: the signing secret is never shown again.
+#[derive(Serialize, ToSchema)]
+pub struct WebhookWithSecret {
+    id: String,
+    url: String,
+    events: Vec<String>,
+    /// Verify `tapin-signature` with it (see the README's "Webhooks").
+    secret: String,
+    created_at: String,
+    updated_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookList {
+    data: Vec<WebhookRead>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryRead {
+    id: String,
+    /// The event's id, also sent as `tapin-event-id`.
+    event_id: String,
+    event: String,
+    handoff_id: String,
+    /// `pending` (will be tried or retried), `delivered`, or `dead` (gave up; redeliver to try again).
+    status: String,
+    attempts: i64,
+    last_status: Option<i64>,
+    last_error: Option<String>,
+    next_attempt_at: String,
+    created_at: String,
+    delivered_at: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryList {
+    /// Newest first, at most 100.
+    data: Vec<DeliveryRead>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DeliveryQuery {
+    /// `pending`, `delivered` or `dead`.
+    #[serde(default)]
+    status: Option<String>,
+}
+
+fn read(w: Webhook) -> WebhookRead {
+    WebhookRead {
+        id: w.id,
+        url: w.url,
+        events: w.events,
+        created_at: w.created_at,
+        updated_at: w.updated_at,
+    }
+}
+
+fn with_secret(w: Webhook) -> WebhookWithSecret {
+    WebhookWithSecret {
+        id: w.id,
+        url: w.url,
+        events: w.events,
+        secret: w.secret,
+        created_at: w.created_at,
+        updated_at: w.updated_at,
+    }
+}
+
+fn delivery(d: Delivery) -> DeliveryRead {
+    DeliveryRead {
+        id: d.id,
+        event_id: d.event_id,
+        event: d.topic,
+        handoff_id: d.handoff_id,
+        status: d.status,
+        attempts: d.attempts,
+        last_status: d.last_status,
+        last_error: d.last_error,
+        next_attempt_at: d.next_attempt_at,
+        created_at: d.created_at,
+        delivered_at: d.delivered_at,
+    }
+}
+
+const ID: &str = "Webhook id (UUID). Another organization's id is a 404 like a missing one.";
+
+/// Subscribe a URL to events.
+#[utoipa::path(
+    post,
+    path = "/api/v1/webhooks",
+    operation_id = "create_webhook",
+    tag = "webhooks",
+    summary = "Subscribe a URL to events",
+    description = "Every matching lifecycle event is POSTed to `url` as JSON, at least once, in order per handoff, signed with `tapin-signature: t=<unix>,v1=<hex hmac-sha256(secret, \"<t>.<body>\")>` and identified by `tapin-event-id`. Failed deliveries (timeouts, connection errors, 5xx, 408, 429) are retried with exponential backoff and jitter for 24 h, then dead-lettered; other 4xx stop at once. The `secret` is shown only in this response.\n\nScope: `admin`.",
+    request_body = CreateWebhook,
+    responses(
+        (status = 201, description = "The subscription, with its secret.", body = WebhookWithSecret),
+        (status = 400, description = "`bad_request`: malformed JSON or an unknown field, named in `fields`.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming `url` (not http/https) or `events` (empty or unknown name).", body = ErrorEnvelope),
+    )
+)]
+pub async fn create(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+    Json(body): Json<CreateWebhook>,
+) -> Result<(StatusCode, axum::Json<WebhookWithSecret>), AppError> {
+    key.require("admin")?;
+    let w = webhooks::create(
+        &app,
+        &key.organization_id,
+        WebhookInput {
+            url: Some(body.url),
+            events: Some(body.events),
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(with_secret(w))))
+}
+
+/// The organization's subscriptions.
+#[utoipa::path(
+    get,
+    path = "/api/v1/webhooks",
+    operation_id = "list_webhooks",
+    tag = "webhooks",
+    summary = "List subscriptions",
+    description = "Secrets are not included.\n\nScope: `admin`.",
+    responses((status = 200, description = "Oldest first.", body = WebhookList))
+)]
+pub async fn list(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+) -> Result<axum::Json<WebhookList>, AppError> {
+    key.require("admin")?;
+    let data = app
+        .store
+        .webhooks(&key.organization_id)
+        .await?
+        .into_iter()
+        .map(read)
+        .collect();
+    Ok(axum::Json(WebhookList { data }))
+}
+
+/// One subscription.
+#[utoipa::path(
+    get,
+    path = "/api/v1/webhooks/{id}",
+    operation_id = "get_webhook",
+    tag = "webhooks",
+    summary = "Read a subscription",
+    description = "Scope: `admin`.",
+    params(("id" = String, Path, format = "uuid", description = ID)),
+    responses(
+        (status = 200, description = "The subscription (no secret).", body = WebhookRead),
+        (status = 404, description = "`not_found`.", body = ErrorEnvelope),
+    )
+)]
+pub async fn get(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<axum::Json<WebhookRead>, AppError> {
+    key.require("admin")?;
+    Ok(axum::Json(read(
+        webhooks::get(&app, &key.organization_id, &id).await?,
+    )))
+}
+
+/// Change the URL or the events.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/webhooks/{id}",
+    operation_id = "update_webhook",
+    tag = "webhooks",
+    summary = "Change a subscription",
+    description = "Only the fields given change. Pending deliveries go to the new URL.\n\nScope: `admin`.",
+    params(("id" = String, Path, format = "uuid", description = ID)),
+    request_body = UpdateWebhook,
+    responses(
+        (status = 200, description = "The subscription (no secret).", body = WebhookRead),
+        (status = 400, description = "`bad_request`: malformed JSON or an unknown field.", body = ErrorEnvelope),
+        (status = 404, description = "`not_found`.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming `url` or `events`.", body = ErrorEnvelope),
+    )
+)]
+pub async fn update(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+    Path(id): Path<String>,
+    Json(body): Json<UpdateWebhook>,
+) -> Result<axum::Json<WebhookRead>, AppError> {
+    key.require("admin")?;
+    let input = WebhookInput {
+        url: body.url,
+        events: body.events,
+    };
+    Ok(axum::Json(read(
+        webhooks::update(&app, &key.organization_id, &id, input).await?,
+    )))
+}
+
+/// Delete a subscription and its delivery log.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/webhooks/{id}",
+    operation_id = "delete_webhook",
+    tag = "webhooks",
+    summary = "Delete a subscription",
+    description = "Pending deliveries are dropped with it.\n\nScope: `admin`.",
+    params(("id" = String, Path, format = "uuid", description = ID)),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "`not_found`.", body = ErrorEnvelope),
+    )
+)]
+pub async fn delete(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    key.require("admin")?;
+    webhooks::delete(&app, &key.organization_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Replace the signing secret.
+#[utoipa::path(
+    post,
+    path = "/api/v1/webhooks/{id}/rotate-secret",
+    operation_id = "rotate_webhook_secret",
+    tag = "webhooks",
+    summary = "Rotate the signing secret",
+    description = "The next delivery is signed with the new secret, shown only in this response.\n\nScope: `admin`.",
+    params(("id" = String, Path, format = "uuid", description = ID)),
+    responses(
+        (status = 200, description = "The subscription with its new secret.", body = WebhookWithSecret),
+        (status = 404, description = "`not_found`.", body = ErrorEnvelope),
+    )
+)]
+pub async fn rotate(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+    Path(id): Path<String>,
+) -> Result<axum::Json<WebhookWithSecret>, AppError> {
+    key.require("admin")?;
+    Ok(axum::Json(with_secret(
+        webhooks::rotate_secret(&app, &key.organization_id, &id).await?,
+    )))
+}
+
+/// The delivery log.
+#[utoipa::path(
+    get,
+    path = "/api/v1/webhooks/{id}/deliveries",
+    operation_id = "list_webhook_deliveries",
+    tag = "webhooks",
+    summary = "Delivery log of a subscription",
+    description = "Each event sent (or to be sent) to this subscription: attempts, the receiver's last status or the connection error, and when the next try is due. `status=dead` lists the dead letters.\n\nScope: `admin`.",
+    params(("id" = String, Path, format = "uuid", description = ID), DeliveryQuery),
+    responses(
+        (status = 200, description = "Newest first, at most 100.", body = DeliveryList),
+        (status = 400, description = "`bad_request` naming an unknown query parameter.", body = ErrorEnvelope),
+        (status = 404, description = "`not_found`.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming `status`.", body = ErrorEnvelope),
+    )
+)]
+pub async fn deliveries(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+    Path(id): Path<String>,
+    Query(q): Query<DeliveryQuery>,
+) -> Result<axum::Json<DeliveryList>, AppError> {
+    key.require("admin")?;
+    let data = webhooks::deliveries(&app, &key.organization_id, &id, q.status.as_deref())
+        .await?
+        .into_iter()
+        .map(delivery)
+        .collect();
+    Ok(axum::Json(DeliveryList { data }))
+}
+
+/// Send a delivery again (a dead letter, or one already delivered).
+#[utoipa::path(
+    post,
+    path = "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+    operation_id = "redeliver_webhook_delivery",
+    tag = "webhooks",
+    summary = "Redeliver",
+    description = "Makes the delivery pending and due now; it keeps its event id, so a receiver that already has it can drop it.\n\nScope: `admin`.",
+    params(
+        ("id" = String, Path, format = "uuid", description = ID),
+        ("delivery_id" = String, Path, format = "uuid", description = "Delivery id from the delivery log."),
+    ),
+    responses(
+        (status = 202, description = "Queued."),
+        (status = 404, description = "`not_found`: no such subscription or delivery.", body = ErrorEnvelope),
+    )
+)]
+pub async fn redeliver(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+    Path((id, delivery_id)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    key.require("admin")?;
+    webhooks::redeliver(&app, &key.organization_id, &id, &delivery_id).await?;
+    Ok(StatusCode::ACCEPTED)
+}
