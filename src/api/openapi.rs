@@ -384,7 +384,7 @@ mod tests {
     }
 
     /// Every route `api::router` registers, as (method, full path).
-    const ROUTES: [(&str, &str); 35] = [
+    const ROUTES: [(&str, &str); 45] = [
         ("get", "/api/v1/healthz"),
         ("get", "/api/v1/openapi.json"),
         ("get", "/api/v1/reference"),
@@ -423,6 +423,16 @@ mod tests {
             "/api/v1/workflows/{workflow_id}/nodes/{node_id}/evaluate",
         ),
         ("get", "/api/v1/audit/stream"),
+        ("get", "/api/v1/audit/export.jsonl"),
+        ("get", "/api/v1/audit/export.csv"),
+        ("post", "/api/v1/webhooks"),
+        ("get", "/api/v1/webhooks"),
+        ("get", "/api/v1/webhooks/{id}"),
+        ("patch", "/api/v1/webhooks/{id}"),
+        ("delete", "/api/v1/webhooks/{id}"),
+        ("post", "/api/v1/webhooks/{id}/rotate-secret"),
+        ("get", "/api/v1/webhooks/{id}/deliveries"),
+        ("post", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver"),
     ];
 
     const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
@@ -541,7 +551,7 @@ mod tests {
             }
             let description = op["description"].as_str().unwrap_or_default();
             assert!(
-                ["read", "handoffs:write", "approvals:write"]
+                ["read", "handoffs:write", "approvals:write", "admin"]
                     .iter()
                     .any(|s| description.contains(&format!("Scope: `{s}`"))),
                 "{m} {path} does not name its scope"
