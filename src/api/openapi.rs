@@ -432,7 +432,10 @@ mod tests {
         ("delete", "/api/v1/webhooks/{id}"),
         ("post", "/api/v1/webhooks/{id}/rotate-secret"),
         ("get", "/api/v1/webhooks/{id}/deliveries"),
-        ("post", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver"),
+        (
+            "post",
+            "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+        ),
     ];
 
     const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
