@@ -143,6 +143,26 @@ impl Server {
         proc_status_kb(self.pid, "VmHWM:").map(|kb| kb * 1024)
     }
 
+    /// CPU time (user + system) the server has used so far.
+    pub fn cpu_time(&self) -> Result<Duration, String> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid))
+            .map_err(|e| format!("reading /proc/{}/stat: {e}", self.pid))?;
+        // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+        let f: Vec<u64> = rest
+            .split_whitespace()
+            .skip(11)
+            .take(2)
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        // SAFETY: sysconf only reads a configuration value.
+        let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+        match f.as_slice() {
+            [u, s] => Ok(Duration::from_secs_f64((u + s) as f64 / ticks)),
+            _ => Err("unexpected /proc/<pid>/stat".into()),
+        }
+    }
+
     /// Stops the server and removes its directory.
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
@@ -156,6 +176,15 @@ impl Drop for Server {
         let _ = self.child.start_kill();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// CPU time (user + system) this process (the load generator) has used so far.
+pub fn own_cpu_time() -> Duration {
+    // SAFETY: getrusage fills the struct passed by pointer.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let t = |tv: libc::timeval| Duration::new(tv.tv_sec as u64, tv.tv_usec as u32 * 1000);
+    t(u.ru_utime) + t(u.ru_stime)
 }
 
 fn proc_status_kb(pid: u32, field: &str) -> Result<usize, String> {

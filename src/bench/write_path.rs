@@ -5,8 +5,8 @@
 //! latency at half the peak rate, open-loop.
 
 use super::client::{id_of, Api};
-use super::report::{spread, Report};
-use super::server::{takeover_packet, Server};
+use super::report::{ms, spread, Report};
+use super::server::{own_cpu_time, takeover_packet, Server};
 use super::Params;
 use futures::StreamExt;
 use serde_json::{json, Value};
@@ -37,7 +37,7 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
                    "source": "router", "packet": takeover_packet()}),
         )
     };
-    let handoffs = closed_loop(&s.api, p, p.write_requests, &handoff_body).await?;
+    let handoffs = closed_loop(s, p, p.write_requests, &handoff_body).await?;
 
     // Decisions: pending approvals made beforehand, one decision each.
     let approvals = pending_approvals(s, p, p.write_requests).await?;
@@ -49,13 +49,7 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
             )
         }
     };
-    let decides = closed_loop(
-        &s.api,
-        p,
-        approvals.len(),
-        &decide_body(Arc::new(approvals)),
-    )
-    .await?;
+    let decides = closed_loop(s, p, approvals.len(), &decide_body(Arc::new(approvals))).await?;
     let raw2 = raw_commits(s, p, "raw2").await?;
     let raw = (raw1 + raw2) / 2.0;
 
@@ -73,6 +67,11 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
         None,
     );
     r.figure(
+        "    CPU per request: server · load generator",
+        &format!("{} · {}", ms(handoffs.server_cpu), ms(handoffs.client_cpu)),
+        None,
+    );
+    r.figure(
         "    handoffs b/a",
         &format!("{:.2}", handoffs.rate / raw),
         Some(("≥ 0.40", handoffs.rate / raw >= RATIO_GOAL)),
@@ -80,6 +79,11 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     r.figure(
         "(b) POST /api/v1/approvals/{id}/decide, peak",
         &format!("{:.0} /s ({} requests)", decides.rate, decides.done),
+        None,
+    );
+    r.figure(
+        "    CPU per request: server · load generator",
+        &format!("{} · {}", ms(decides.server_cpu), ms(decides.client_cpu)),
         None,
     );
     r.figure(
@@ -152,18 +156,23 @@ async fn raw_commits(s: &Server, p: &Params, name: &str) -> Result<f64, String> 
 pub struct Peak {
     pub rate: f64,
     pub done: usize,
+    /// CPU time per request: the server's, and this load generator's (same 2 cores).
+    pub server_cpu: Duration,
+    pub client_cpu: Duration,
 }
 
 /// `n` POSTs (bounded by `p.loop_deadline`) from `p.write_concurrency` workers,
 /// each sending its next as soon as the previous answered. Any non-2xx is an error.
 async fn closed_loop(
-    api: &Api,
+    s: &Server,
     p: &Params,
     n: usize,
     body: &(dyn Fn(usize) -> (String, Value) + Sync),
 ) -> Result<Peak, String> {
+    let api = &s.api;
     let next = AtomicUsize::new(0);
     let deadline = Instant::now() + p.loop_deadline;
+    let (server0, client0) = (s.cpu_time()?, own_cpu_time());
     let start = Instant::now();
     let worker = || async {
         let mut done = 0usize;
@@ -183,9 +192,12 @@ async fn closed_loop(
     for r in results {
         done += r?;
     }
+    let per = |d: Duration| d / done.max(1) as u32;
     Ok(Peak {
         rate: done as f64 / elapsed,
         done,
+        server_cpu: per(s.cpu_time()? - server0),
+        client_cpu: per(own_cpu_time() - client0),
     })
 }
 
