@@ -9,6 +9,11 @@
 //! `--quick` (seconds, small N) runs in `scripts/test.sh` so the code keeps
 //! working; it fails only on errors. The full run reports every goal with
 //! PASS/FAIL and exits 1 if one was missed.
+//!
+//! For profiling: `TAPIN_BENCH_ONLY=page,write,live,memory` runs only those
+//! sections; `TAPIN_BENCH_SERVER_PREFIX="valgrind --tool=massif"` (or `perf
+//! record -g --`, …) starts the server under a tool; `TAPIN_BENCH_IDLE_STREAMS`
+//! overrides the memory section's stream count.
 
 mod client;
 mod live;
@@ -88,7 +93,12 @@ impl Params {
 /// Runs the suite; the process exit code.
 pub async fn run(quick: bool, site_root: &str) -> Result<i32, String> {
     let started = Instant::now();
-    let p = Params::new(quick);
+    let mut p = Params::new(quick);
+    if let Ok(n) = std::env::var("TAPIN_BENCH_IDLE_STREAMS") {
+        p.idle_streams = n
+            .parse()
+            .map_err(|_| format!("TAPIN_BENCH_IDLE_STREAMS={n}: not a number"))?;
+    }
     let site_root = std::fs::canonicalize(site_root).map_err(|e| {
         format!(
             "site root {site_root}: {e} (build the site first: cargo leptos build --release -P)"
@@ -97,18 +107,30 @@ pub async fn run(quick: bool, site_root: &str) -> Result<i32, String> {
     let nofile = server::raise_nofile(p.idle_streams as u64 + 4096)?;
     header(quick, &site_root, nofile);
     let mut r = Report::new(quick);
+    let only = std::env::var("TAPIN_BENCH_ONLY").unwrap_or_default();
+    let wants = |section: &str| only.is_empty() || only.split(',').any(|s| s.trim() == section);
 
-    let s = Server::start("main", &site_root).await?;
-    page_weight::run(&mut r, &s, &p, &site_root).await?;
-    write_path::run(&mut r, &s, &p).await?;
-    live::run(&mut r, &s, &p).await?;
-    s.stop().await;
-
-    let s = Server::start("memory", &site_root).await?;
-    memory::run(&mut r, &s, &p, nofile).await?;
-    s.stop().await;
-
-    push::run(&mut r);
+    if wants("page") || wants("write") || wants("live") {
+        let s = Server::start("main", &site_root).await?;
+        if wants("page") {
+            page_weight::run(&mut r, &s, &p, &site_root).await?;
+        }
+        if wants("write") {
+            write_path::run(&mut r, &s, &p).await?;
+        }
+        if wants("live") {
+            live::run(&mut r, &s, &p).await?;
+        }
+        s.stop().await;
+    }
+    if wants("memory") {
+        let s = Server::start("memory", &site_root).await?;
+        memory::run(&mut r, &s, &p, nofile).await?;
+        s.stop().await;
+    }
+    if wants("push") {
+        push::run(&mut r);
+    }
     let missed = r.finish();
     println!("   took {:.1} s", started.elapsed().as_secs_f64());
     Ok(if quick || missed == 0 { 0 } else { 1 })

@@ -68,7 +68,22 @@ impl Server {
         let log = std::fs::File::create(dir.join("server.log"))
             .map_err(|e| format!("creating the server log: {e}"))?;
         let log2 = log.try_clone().map_err(|e| e.to_string())?;
-        let child = tokio::process::Command::new(exe)
+        // TAPIN_BENCH_SERVER_PREFIX runs the server under a profiler (RSS and
+        // CPU figures are then the tool's process, not the server's).
+        let prefix: Vec<String> = std::env::var("TAPIN_BENCH_SERVER_PREFIX")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let mut cmd = match prefix.split_first() {
+            Some((tool, args)) => {
+                let mut c = tokio::process::Command::new(tool);
+                c.args(args).arg(exe);
+                c
+            }
+            None => tokio::process::Command::new(exe),
+        };
+        let child = cmd
             .arg("serve")
             .env("TAPIN_DATABASE_URL", &db_url)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -108,7 +123,7 @@ impl Server {
     }
 
     async fn wait_healthy(&mut self) -> Result<(), String> {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + Duration::from_secs(120);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return Err(format!(
@@ -122,7 +137,7 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Err(format!(
-            "the server did not answer /api/v1/healthz within 30 s:\n{}",
+            "the server did not answer /api/v1/healthz within 120 s:\n{}",
             self.log_tail()
         ))
     }
@@ -165,7 +180,18 @@ impl Server {
 
     /// Stops the server and removes its directory.
     pub async fn stop(mut self) {
-        let _ = self.child.kill().await;
+        // SIGTERM first: the server shuts down gracefully (and a profiler it
+        // runs under writes its report); SIGKILL if it has not exited in 60 s.
+        // SAFETY: signals our own child, by its pid.
+        unsafe {
+            libc::kill(self.pid as libc::pid_t, libc::SIGTERM);
+        }
+        if tokio::time::timeout(Duration::from_secs(60), self.child.wait())
+            .await
+            .is_err()
+        {
+            let _ = self.child.kill().await;
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
