@@ -1,4 +1,4 @@
-//! 3. Live delivery: N operator streams (`/m/{id}/live/messages`, session
+//! Section 3, Live delivery: N operator streams (`/m/{id}/live/messages`, session
 //! cookie, as the page's EventSource opens them) spread over handoffs; customer
 //! messages are posted through the agent API and timed from the POST to their
 //! arrival on every subscribed stream. Then decision → agent through the

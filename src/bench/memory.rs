@@ -1,4 +1,4 @@
-//! 4. Memory per stream: the server's resident set (VmRSS) with no stream open,
+//! Section 4, Memory per stream: the server's resident set (VmRSS) with no stream open,
 //! then with `p.idle_streams` idle operator streams, on a server of its own.
 
 use super::live::{followed, open_streams};

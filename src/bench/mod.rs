@@ -26,7 +26,7 @@ mod write_path;
 
 use report::Report;
 use server::Server;
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Sizes of one run.
@@ -136,7 +136,7 @@ pub async fn run(quick: bool, site_root: &str) -> Result<i32, String> {
     Ok(if quick || missed == 0 { 0 } else { 1 })
 }
 
-fn header(quick: bool, site_root: &PathBuf, nofile: u64) {
+fn header(quick: bool, site_root: &Path, nofile: u64) {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|t| {

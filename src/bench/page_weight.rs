@@ -1,4 +1,4 @@
-//! 1. Page weight of the handoff page `/m/<id>`: the first HTML response (raw,
+//! Section 1, Page weight of the handoff page `/m/<id>`: the first HTML response (raw,
 //! gzip, brotli; does it hold the whole packet?), the assets it loads to
 //! become interactive (CSS, JS glue, WASM), how long the first response takes,
 //! and (full mode) Lighthouse's mobile audit.

@@ -1,4 +1,4 @@
-//! 5. Push overhead: handoff creation → request received by a local test push
+//! Section 5, Push overhead: handoff creation → request received by a local test push
 //! endpoint. Web Push is not part of this build yet.
 
 use super::report::Report;

@@ -65,7 +65,7 @@ impl Report {
             }
             Verdict::Fail => {
                 self.fail += 1;
-                self.failed.push(label.to_string());
+                self.failed.push(label.trim().to_string());
                 "FAIL"
             }
             Verdict::Info => "",

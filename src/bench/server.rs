@@ -243,7 +243,7 @@ pub fn raise_nofile(wanted: u64) -> Result<u64, String> {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
             return Err("getrlimit(RLIMIT_NOFILE) failed".into());
         }
-        if (lim.rlim_max as u64) < wanted {
+        if lim.rlim_max < wanted as libc::rlim_t {
             // Only a privileged process may raise the hard limit; try, then settle.
             let more = libc::rlimit {
                 rlim_cur: wanted as libc::rlim_t,
@@ -261,7 +261,7 @@ pub fn raise_nofile(wanted: u64) -> Result<u64, String> {
         if libc::setrlimit(libc::RLIMIT_NOFILE, &set) != 0 {
             return Err("setrlimit(RLIMIT_NOFILE) failed".into());
         }
-        Ok(target as u64)
+        Ok(target)
     }
 }
 
@@ -281,7 +281,7 @@ pub fn customer_line(i: usize) -> String {
         "Refunds above the automatic limit need a person from the billing team",
         "I am handing this conversation to a colleague who can issue the refund right away",
     ];
-    let pool = if i % 2 == 0 { &USER } else { &AGENT };
+    let pool = if i.is_multiple_of(2) { &USER } else { &AGENT };
     format!("{} (msg {:02})", pool[(i / 2) % 5], i + 1)
 }
 

@@ -1,4 +1,4 @@
-//! 2. The write path against its physical limit, in one run: (a) durable
+//! Section 2, The write path against its physical limit, in one run: (a) durable
 //! single-row SQLite commits with tapin's pragmas on the same disk, (b) tapin's
 //! `POST /api/v1/handoffs` and `POST /api/v1/approvals/{id}/decide` end to end
 //! (HTTP, auth, rate limiter, transition, audit hash, outbox), b/a, then
