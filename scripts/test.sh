@@ -19,6 +19,11 @@ step "build the site as shipped (release server + wasm-release bundle, precompre
 # missing wasm-opt) show up here, not at deploy time.
 PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release -P
 
+# --- benchmarks (issue 6) -------------------------------------------------
+step "benchmarks, quick mode (real server on loopback; fails only on errors)"
+timeout --kill-after=30s 5m target/release/tapin bench --quick
+# ---------------------------------------------------------------------------
+
 step "end-to-end (Playwright in Debian Chromium: phone and desktop viewports, axe-core)"
 (cd end2end && npx playwright test)
 

@@ -51,6 +51,12 @@ enum Command {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// Benchmarks: starts this binary as a server on loopback and measures it.
+    Bench {
+        /// Seconds, small N; fails only on errors (the test suite runs this).
+        #[arg(long)]
+        quick: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -191,6 +197,7 @@ async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
     };
     match cmd {
         Command::Serve => crate::server::serve(config).await.map(|_| 0),
+        Command::Bench { quick } => crate::bench::run(quick, &config.site_root).await,
         Command::Migrate => {
             let url = config.database_url.clone();
             app(config).await?;

@@ -13,6 +13,8 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod bench;
+#[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod config;

@@ -73,6 +73,9 @@ pub fn router(app: App) -> Router {
             ui::preload::ssr::preload,
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::reject_cross_site))
+        // Pages and JSON go out compressed when the client accepts it (a page is
+        // ~16 KB raw, ~3 KB gzip); SSE streams and precompressed assets are left alone.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
                 let id = req
@@ -113,7 +116,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("binding {}: {e}", config.site_addr))?;
     println!("tapin listening on http://{}", config.site_addr);
-    axum::serve(listener, router(app))
+    // A make-service: each connection gets a cheap clone of the built router.
+    // Serving the Router itself rebuilds the route table per connection, which
+    // cost ~130 KB per open SSE stream (docs/performance.md, memory).
+    axum::serve(listener, router(app).into_make_service())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))

@@ -39,7 +39,9 @@ impl TestApp {
         let app = App::new(store, config).await.expect("app starts");
         let router = tapin::server::router(app.clone());
         tokio::spawn(async move {
-            axum::serve(listener, router).await.unwrap();
+            axum::serve(listener, router.into_make_service())
+                .await
+                .unwrap();
         });
         let org = orgs::create_org(&app, "acme", None).await.unwrap();
         let (key, _) = keys::create(&app, &org.id, "test", vec!["admin".into()])

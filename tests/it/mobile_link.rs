@@ -101,6 +101,33 @@ async fn pages_answer_completely_under_concurrent_load() {
 }
 
 #[tokio::test]
+async fn pages_are_compressed_for_browsers_and_event_streams_are_not() {
+    let t = TestApp::spawn().await;
+    let (hid, _, token) = setup(&t).await;
+    let res = t
+        .client
+        .get(format!("{}/m/{hid}?t={token}", t.base))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let res = t
+        .client
+        .get(format!("{}/api/v1/audit/stream", t.base))
+        .header("x-api-key", &t.key)
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    assert!(
+        res.headers().get("content-encoding").is_none(),
+        "a compressed stream would hold events back"
+    );
+}
+
+#[tokio::test]
 async fn tapping_opens_the_handoff_starts_a_session_and_shows_the_packet() {
     let t = TestApp::spawn().await;
     let (hid, op_id, token) = setup(&t).await;

@@ -1,0 +1,420 @@
+//! Section 1, Page weight of the handoff page `/m/<id>`: the first HTML response (raw,
+//! gzip, brotli; does it hold the whole packet?), the assets it loads to
+//! become interactive (CSS, JS glue, WASM), how long the first response takes,
+//! and (full mode) Lighthouse's mobile audit.
+
+use super::client::{id_of, Api};
+use super::report::{kb, ms, percentile, Report};
+use super::server::{customer_line, takeover_packet, Server};
+use super::Params;
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// One TCP initial window (10 segments), as the goal counts it.
+const FIRST_RESPONSE_GOAL: usize = 14 * 1024;
+const ASSETS_GOAL: usize = 150 * 1024;
+
+pub struct Pages {
+    pub takeover: String,
+    pub approval: String,
+}
+
+pub async fn run(r: &mut Report, s: &Server, p: &Params, site_root: &Path) -> Result<(), String> {
+    r.section("1. page weight of /m/<id>");
+    let api = &s.api;
+    // A realistic takeover: the packet and a 30-message transcript.
+    let (_, takeover) = api.takeover(30, "page").await?;
+    let takeover_id = id_of(&takeover)?;
+    // An approval on a short conversation, decidable by the operator (role billing_manager).
+    let cid = api.conversation().await?;
+    for i in 0..4 {
+        api.message(
+            &cid,
+            if i % 2 == 0 { "user" } else { "agent" },
+            &customer_line(i),
+        )
+        .await?;
+    }
+    let approval = api.approval(&cid, Some("billing_manager")).await?;
+    let approval_id = id_of(&approval)?;
+    let pages = Pages {
+        takeover: format!("/m/{takeover_id}"),
+        approval: format!("/m/{approval_id}"),
+    };
+
+    let mut takeover_must = vec![];
+    let packet = takeover_packet();
+    for k in ["static_text", "reason", "summary", "transfer_label"] {
+        takeover_must.push(packet[k].as_str().unwrap_or_default().to_string());
+    }
+    if let Some(vars) = packet["context_vars"].as_object() {
+        for (k, v) in vars {
+            takeover_must.push(k.clone());
+            takeover_must.push(match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+        }
+    }
+    let messages: Vec<String> = (0..30).map(customer_line).collect();
+    // The approval's packet: the subject, each payload field and value, the customer's line.
+    let approval_must: Vec<String> = [
+        "billing.refund.create",
+        "invoice",
+        "INV-2024-0891",
+        "amount",
+        "currency",
+        "USD",
+        "duplicate charge",
+        "notify_customer",
+        "Checking your refund with the billing team, one moment.",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+
+    let mut html = String::new();
+    for (name, path, must, msgs) in [
+        ("takeover", &pages.takeover, &takeover_must, &messages[..]),
+        ("approval", &pages.approval, &approval_must, &messages[..4]),
+    ] {
+        let body = page(api, path, &s.cookie).await?;
+        let (gz, br) = (gzip(body.as_bytes()), brotli(body.as_bytes()));
+        r.figure(
+            &format!("{name}: first HTML response"),
+            &format!("raw {} · gzip {} · br {}", kb(body.len()), kb(gz), kb(br)),
+            Some(("≤ 14 KB gzip", gz <= FIRST_RESPONSE_GOAL)),
+        );
+        let visible = without_scripts(&body);
+        let script_bytes = body.len() - visible.len();
+        let missing: Vec<&String> = must
+            .iter()
+            .chain(msgs.iter())
+            .filter(|m| !visible.contains(&escape(m)))
+            .collect();
+        r.figure(
+            &format!("{name}: packet in the first response"),
+            &format!(
+                "{} of {} fields and messages in the HTML",
+                must.len() + msgs.len() - missing.len(),
+                must.len() + msgs.len()
+            ),
+            Some(("all (readable w/o JS)", missing.is_empty())),
+        );
+        if let Some(m) = missing.first() {
+            r.note(&format!("not in the HTML outside <script>: {m:?}"));
+        }
+        r.note(&format!(
+            "{name}: {} of the raw HTML is inside <script> (hydration data and loader)",
+            kb(script_bytes)
+        ));
+        let served = api
+            .http
+            .get(format!("{}{path}", api.base))
+            .header("cookie", &s.cookie)
+            .header("accept-encoding", "br, gzip")
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let encoding = served
+            .headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("none")
+            .to_string();
+        let wire = served.bytes().await.map_err(|e| e.to_string())?.len();
+        r.figure(
+            &format!("{name}: HTML as served (accepts br, gzip)"),
+            &format!("{} on the wire, content-encoding: {encoding}", kb(wire)),
+            None,
+        );
+        if name == "takeover" {
+            html = body;
+        }
+    }
+
+    assets(r, s, site_root, &html).await?;
+    first_response_time(r, s, p, &pages.takeover).await?;
+    if p.quick {
+        r.skipped(
+            "Lighthouse (mobile)",
+            "full mode only (`tapin bench` without --quick)",
+        );
+    } else {
+        for (name, path) in [("takeover", &pages.takeover), ("approval", &pages.approval)] {
+            lighthouse(r, s, name, path).await;
+        }
+    }
+    Ok(())
+}
+
+async fn page(api: &Api, path: &str, cookie: &str) -> Result<String, String> {
+    let res = api
+        .http
+        .get(format!("{}{path}", api.base))
+        .header("cookie", cookie)
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .map_err(|e| format!("GET {path}: {e}"))?;
+    if res.status() != 200 {
+        return Err(format!("GET {path}: {}", res.status()));
+    }
+    res.text().await.map_err(|e| format!("GET {path}: {e}"))
+}
+
+/// The JS, WASM and CSS in `<site>/pkg`: raw, and brotli as cargo-leptos
+/// precompressed it (`-P` writes `.br` beside each file), compressed here if not.
+async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Result<(), String> {
+    let pkg = site_root.join("pkg");
+    let mut files: Vec<(String, usize, usize, bool, usize)> = Vec::new();
+    let entries = std::fs::read_dir(&pkg).map_err(|e| {
+        format!(
+            "reading {}: {e} (build the site first: cargo leptos build --release -P)",
+            pkg.display()
+        )
+    })?;
+    let mut precompressed = true;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !(name.ends_with(".js") || name.ends_with(".wasm") || name.ends_with(".css")) {
+            continue;
+        }
+        let raw = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+        let br = match std::fs::metadata(pkg.join(format!("{name}.br"))) {
+            Ok(m) => m.len() as usize,
+            Err(_) => {
+                precompressed = false;
+                brotli(&raw)
+            }
+        };
+        let loaded = html.contains(&format!("/pkg/{name}"))
+            || (name.ends_with(".wasm") && html.contains("/pkg/"));
+        // What this server sends when the browser accepts br and gzip.
+        let wire = s
+            .api
+            .http
+            .get(format!("{}/pkg/{name}", s.base))
+            .header("accept-encoding", "br, gzip")
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .bytes()
+            .await
+            .map_err(|e| e.to_string())?
+            .len();
+        files.push((name, raw.len(), br, loaded, wire));
+    }
+    files.sort_by_key(|f| std::cmp::Reverse(f.2));
+    let total_br: usize = files.iter().filter(|f| f.3).map(|f| f.2).sum();
+    let total_raw: usize = files.iter().filter(|f| f.3).map(|f| f.1).sum();
+    let total_wire: usize = files.iter().filter(|f| f.3).map(|f| f.4).sum();
+    for (name, raw, br, loaded, wire) in &files {
+        r.figure(
+            &format!("  {name}{}", if *loaded { "" } else { " (not loaded)" }),
+            &format!("raw {} · br {} · served {}", kb(*raw), kb(*br), kb(*wire)),
+            None,
+        );
+    }
+    r.figure(
+        "JS + WASM + CSS to become interactive",
+        &format!(
+            "br {} (raw {}, served {})",
+            kb(total_br),
+            kb(total_raw),
+            kb(total_wire)
+        ),
+        Some(("≤ 150 KB br", total_br <= ASSETS_GOAL)),
+    );
+    if let Some((name, _, br, _, _)) = files.first() {
+        r.note(&format!(
+            "largest: {name}, {} of the {} brotli total ({:.0} %)",
+            kb(*br),
+            kb(total_br),
+            100.0 * *br as f64 / total_br.max(1) as f64
+        ));
+    }
+    if !precompressed {
+        r.note("no .br files beside the assets (not built with -P): brotli computed here at quality 11");
+    }
+    Ok(())
+}
+
+/// Median time of the first HTML response, over `p.page_requests` sequential
+/// requests, against a trivial route timed in the same loop.
+async fn first_response_time(
+    r: &mut Report,
+    s: &Server,
+    p: &Params,
+    path: &str,
+) -> Result<(), String> {
+    let (mut page_t, mut base_t) = (Vec::new(), Vec::new());
+    let deadline = Instant::now() + p.loop_deadline;
+    for _ in 0..p.page_requests {
+        if Instant::now() > deadline {
+            break;
+        }
+        let t = Instant::now();
+        page(&s.api, path, &s.cookie).await?;
+        page_t.push(t.elapsed());
+        let t = Instant::now();
+        s.api.get("/api/v1/healthz").await?;
+        base_t.push(t.elapsed());
+    }
+    let med = |v: &[Duration]| percentile(v, 50.0).unwrap_or_default();
+    r.figure(
+        "takeover page: first HTML response time",
+        &format!(
+            "median {} · p95 {} (n={})",
+            ms(med(&page_t)),
+            ms(percentile(&page_t, 95.0).unwrap_or_default()),
+            page_t.len()
+        ),
+        None,
+    );
+    r.figure(
+        "  ratio to GET /api/v1/healthz (same loop)",
+        &format!(
+            "{:.1}× (healthz median {})",
+            med(&page_t).as_secs_f64() / med(&base_t).as_secs_f64().max(1e-9),
+            ms(med(&base_t))
+        ),
+        None,
+    );
+    Ok(())
+}
+
+/// Lighthouse's mobile performance audit through `scripts/lighthouse.sh`.
+async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str) {
+    let label = format!("{name}: Lighthouse mobile score");
+    let script = Path::new("scripts/lighthouse.sh");
+    if !script.exists() {
+        r.skipped(
+            &label,
+            "scripts/lighthouse.sh not found (run from the repository root)",
+        );
+        return;
+    }
+    let out = s.dir.join(format!("lighthouse-{name}.json"));
+    let headers = serde_json::json!({ "Cookie": s.cookie }).to_string();
+    let run = tokio::time::timeout(
+        Duration::from_secs(300),
+        tokio::process::Command::new("bash")
+            .arg(script)
+            .arg(format!("{}{path}", s.base))
+            .arg(&out)
+            .arg(&headers)
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await;
+    let output = match run {
+        Err(_) => return r.skipped(&label, "Lighthouse did not finish within 300 s"),
+        Ok(Err(e)) => return r.skipped(&label, &format!("could not run the script: {e}")),
+        Ok(Ok(o)) => o,
+    };
+    let report: Option<Value> = std::fs::read_to_string(&out)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok());
+    let Some(report) = report.filter(|_| output.status.success()) else {
+        let err = String::from_utf8_lossy(&output.stderr);
+        let why = err
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no output");
+        return r.skipped(&label, &format!("Lighthouse failed: {why}"));
+    };
+    let score = report["categories"]["performance"]["score"]
+        .as_f64()
+        .map(|s| s * 100.0);
+    let audit = |id: &str| report["audits"][id]["numericValue"].as_f64();
+    match score {
+        Some(sc) => r.figure(&label, &format!("{sc:.0}"), Some(("≥ 98", sc >= 98.0))),
+        None => r.skipped(&label, "no performance score in the report"),
+    }
+    if let Some(lcp) = audit("largest-contentful-paint") {
+        r.figure(
+            &format!("{name}: LCP (simulated slow 4G)"),
+            &format!("{:.2} s", lcp / 1000.0),
+            Some(("≤ 1.5 s", lcp <= 1500.0)),
+        );
+    }
+    if let Some(tbt) = audit("total-blocking-time") {
+        r.figure(
+            &format!("{name}: TBT"),
+            &format!("{tbt:.0} ms"),
+            Some(("≤ 50 ms", tbt <= 50.0)),
+        );
+    }
+    if let Some(bytes) = audit("total-byte-weight") {
+        r.figure(
+            &format!("{name}: transferred (Lighthouse)"),
+            &kb(bytes as usize),
+            None,
+        );
+    }
+    for id in ["first-contentful-paint", "interactive"] {
+        if let Some(v) = audit(id) {
+            r.figure(
+                &format!("{name}: {id}"),
+                &format!("{:.2} s", v / 1000.0),
+                None,
+            );
+        }
+    }
+}
+
+fn gzip(data: &[u8]) -> usize {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(data).expect("writing to memory");
+    e.finish().expect("writing to memory").len()
+}
+
+fn brotli(data: &[u8]) -> usize {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params).expect("writing to memory");
+    out.len()
+}
+
+/// The document without the contents of its `<script>` elements: what a
+/// reader sees before (or without) JavaScript.
+fn without_scripts(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("</script>") {
+            Some(end) => rest = &rest[start + end + "</script>".len()..],
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Text as the server escapes it in HTML.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn scripts_are_cut_out() {
+        let html = "<p>a</p><script>var x = 'b';</script><p>c</p><script type=module>d</script>";
+        assert_eq!(super::without_scripts(html), "<p>a</p><p>c</p>");
+    }
+}

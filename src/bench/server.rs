@@ -1,0 +1,308 @@
+//! The server under test: `tapin serve` (this same binary) as a child process
+//! on a free loopback port, with a fresh SQLite database in a temporary
+//! directory, plus the organization, operator, API key and operator session
+//! a benchmark drives it with.
+
+use super::client::Api;
+use crate::config::Config;
+use crate::service::{keys, links, orgs, App};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+pub const OPERATOR_EMAIL: &str = "bench@tapin.local";
+
+pub struct Server {
+    pub base: String,
+    pub pid: u32,
+    pub dir: PathBuf,
+    child: tokio::process::Child,
+    /// The agent's API (an `admin` key) and the operator's session cookie.
+    pub api: Api,
+    pub cookie: String,
+}
+
+impl Server {
+    /// Starts a server for `name` (used in the temp dir's name) on a fresh database.
+    pub async fn start(name: &str, site_root: &Path) -> Result<Server, String> {
+        let dir = std::env::temp_dir().join(format!(
+            "tapin-bench-{}-{name}-{}",
+            std::process::id(),
+            crate::service::new_id()
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        let db_url = format!("sqlite://{}/tapin.db", dir.display());
+        let port = free_port()?;
+        let base = format!("http://127.0.0.1:{port}");
+
+        // Tenant set-up in-process, on the same file, before the child opens it.
+        let config = Config {
+            site_addr: format!("127.0.0.1:{port}")
+                .parse()
+                .expect("loopback address"),
+            database_url: db_url.clone(),
+            public_url: base.clone(),
+            ..Config::default()
+        };
+        let store = crate::store::open(&db_url).await?;
+        let app = App::new(store, config).await?;
+        let e = |e: crate::error::AppError| e.to_string();
+        let org = orgs::create_org(&app, "bench", Some("Benchmark"))
+            .await
+            .map_err(e)?;
+        let operator = orgs::create_operator(
+            &app,
+            &org.id,
+            OPERATOR_EMAIL,
+            "Bench Operator",
+            vec!["billing_manager".into()],
+        )
+        .await
+        .map_err(e)?;
+        let (key, _) = keys::create(&app, &org.id, "bench", vec!["admin".into()])
+            .await
+            .map_err(e)?;
+
+        let exe = std::env::current_exe().map_err(|e| format!("finding this binary: {e}"))?;
+        let log = std::fs::File::create(dir.join("server.log"))
+            .map_err(|e| format!("creating the server log: {e}"))?;
+        let log2 = log.try_clone().map_err(|e| e.to_string())?;
+        // TAPIN_BENCH_SERVER_PREFIX runs the server under a profiler (RSS and
+        // CPU figures are then the tool's process, not the server's).
+        let prefix: Vec<String> = std::env::var("TAPIN_BENCH_SERVER_PREFIX")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let mut cmd = match prefix.split_first() {
+            Some((tool, args)) => {
+                let mut c = tokio::process::Command::new(tool);
+                c.args(args).arg(exe);
+                c
+            }
+            None => tokio::process::Command::new(exe),
+        };
+        let child = cmd
+            .arg("serve")
+            .env("TAPIN_DATABASE_URL", &db_url)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("LEPTOS_SITE_ROOT", site_root)
+            .env("TAPIN_PUBLIC_URL", &base)
+            // One key drives thousands of requests a second here; the limiter
+            // still runs on every request, it just never says no.
+            .env("TAPIN_RATE_LIMIT_PER_MINUTE", "1000000000")
+            .env("TAPIN_DEMO", "false")
+            // The push section's endpoint is a local http:// one.
+            .env("TAPIN_PUSH_ALLOW_HTTP", "1")
+            .env("TAPIN_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(log))
+            .stderr(Stdio::from(log2))
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("starting `tapin serve`: {e}"))?;
+        let pid = child.id().ok_or("the server exited at once")?;
+        let api = Api::new(&base, &key)?;
+        let mut server = Server {
+            base,
+            pid,
+            dir,
+            child,
+            api,
+            cookie: String::new(),
+        };
+        server.wait_healthy().await?;
+
+        // The operator signs in as a person does: a signed link, its "tap to
+        // open" page, then the POST that consumes it and sets the session cookie.
+        let (_, h) = server.api.takeover(2, "session").await?;
+        let hid = h["id"].as_str().ok_or("handoff without id")?.to_string();
+        let link = links::sign(&app, &hid, &operator.id, 600).map_err(e)?;
+        drop(app);
+        server.cookie = server.api.open_link(&link, &hid).await?;
+        Ok(server)
+    }
+
+    async fn wait_healthy(&mut self) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!(
+                    "the server exited ({status}) before answering:\n{}",
+                    self.log_tail()
+                ));
+            }
+            if let Ok((200, _)) = self.api.get("/api/v1/healthz").await {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(format!(
+            "the server did not answer /api/v1/healthz within 120 s:\n{}",
+            self.log_tail()
+        ))
+    }
+
+    pub fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(20)..].join("\n")
+    }
+
+    /// Resident set size of the server process, in bytes (VmRSS).
+    pub fn rss(&self) -> Result<usize, String> {
+        proc_status_kb(self.pid, "VmRSS:").map(|kb| kb * 1024)
+    }
+
+    /// Peak resident set size so far, in bytes (VmHWM).
+    pub fn peak_rss(&self) -> Result<usize, String> {
+        proc_status_kb(self.pid, "VmHWM:").map(|kb| kb * 1024)
+    }
+
+    /// CPU time (user + system) the server has used so far.
+    pub fn cpu_time(&self) -> Result<Duration, String> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid))
+            .map_err(|e| format!("reading /proc/{}/stat: {e}", self.pid))?;
+        // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+        let f: Vec<u64> = rest
+            .split_whitespace()
+            .skip(11)
+            .take(2)
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        // SAFETY: sysconf only reads a configuration value.
+        let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+        match f.as_slice() {
+            [u, s] => Ok(Duration::from_secs_f64((u + s) as f64 / ticks)),
+            _ => Err("unexpected /proc/<pid>/stat".into()),
+        }
+    }
+
+    /// Stops the server and removes its directory.
+    pub async fn stop(mut self) {
+        // SIGTERM first: the server shuts down gracefully (and a profiler it
+        // runs under writes its report); SIGKILL if it has not exited in 60 s.
+        // SAFETY: signals our own child, by its pid.
+        unsafe {
+            libc::kill(self.pid as libc::pid_t, libc::SIGTERM);
+        }
+        if tokio::time::timeout(Duration::from_secs(60), self.child.wait())
+            .await
+            .is_err()
+        {
+            let _ = self.child.kill().await;
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // `stop` is the normal way; after an error the child dies with its handle.
+        let _ = self.child.start_kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// CPU time (user + system) this process (the load generator) has used so far.
+pub fn own_cpu_time() -> Duration {
+    // SAFETY: getrusage fills the struct passed by pointer.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let t = |tv: libc::timeval| Duration::new(tv.tv_sec as u64, tv.tv_usec as u32 * 1000);
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
+fn proc_status_kb(pid: u32, field: &str) -> Result<usize, String> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .map_err(|e| format!("reading /proc/{pid}/status: {e}"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| format!("no {field} in /proc/{pid}/status"))
+}
+
+fn free_port() -> Result<u16, String> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    l.local_addr()
+        .map(|a| a.port())
+        .map_err(|e| format!("no free port: {e}"))
+}
+
+/// Raises this process's open-file limit (the server child inherits it) to at
+/// least `wanted` if the hard limit allows (or can be raised), else to the hard
+/// limit. Returns the soft limit now in force.
+pub fn raise_nofile(wanted: u64) -> Result<u64, String> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read/write the struct passed by pointer.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return Err("getrlimit(RLIMIT_NOFILE) failed".into());
+        }
+        if lim.rlim_max < wanted as libc::rlim_t {
+            // Only a privileged process may raise the hard limit; try, then settle.
+            let more = libc::rlimit {
+                rlim_cur: wanted as libc::rlim_t,
+                rlim_max: wanted as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &more) == 0 {
+                return Ok(wanted);
+            }
+        }
+        let target = (wanted as libc::rlim_t).min(lim.rlim_max).max(lim.rlim_cur);
+        let set = libc::rlimit {
+            rlim_cur: target,
+            rlim_max: lim.rlim_max,
+        };
+        if libc::setrlimit(libc::RLIMIT_NOFILE, &set) != 0 {
+            return Err("setrlimit(RLIMIT_NOFILE) failed".into());
+        }
+        Ok(target)
+    }
+}
+
+/// Realistic takeover content, so the page weighs what a real one does.
+pub fn customer_line(i: usize) -> String {
+    const USER: [&str; 5] = [
+        "Hi, I was charged twice for my March invoice and I need one of the charges reversed",
+        "It is the annual plan, order number ORD-77812, paid with the card ending 4417",
+        "Yes, both charges show as completed on my bank statement, not pending",
+        "This is the second time this happens, last time it took two weeks to get my money back",
+        "Can you confirm by email once the refund is on its way please",
+    ];
+    const AGENT: [&str; 5] = [
+        "Sorry about that! Let me look up the invoice and the payments attached to it",
+        "I can see two charges of 50.00 USD on March 3, four minutes apart, same card",
+        "The second charge comes from a retried checkout; our records mark it as a duplicate",
+        "Refunds above the automatic limit need a person from the billing team",
+        "I am handing this conversation to a colleague who can issue the refund right away",
+    ];
+    let pool = if i.is_multiple_of(2) { &USER } else { &AGENT };
+    format!("{} (msg {:02})", pool[(i / 2) % 5], i + 1)
+}
+
+/// The packet a realistic takeover carries; every value is checked for in the page.
+pub fn takeover_packet() -> serde_json::Value {
+    json!({
+        "static_text": "The customer was double-charged for invoice INV-2024-0891 and wants one charge refunded.",
+        "reason": "Refunds above 25 USD need access to the billing backend, outside what the agent may do.",
+        "summary": "Alex Rivera reports a duplicate 50 USD charge on invoice INV-2024-0891 (annual plan, card ending 4417) and asks for one refund plus an email confirmation; it has happened before.",
+        "context_vars": {
+            "customer": "Alex Rivera",
+            "invoice": "INV-2024-0891",
+            "order": "ORD-77812",
+            "amount_usd": 50,
+            "plan": "annual",
+            "card_last4": "4417",
+            "previous_incidents": 1
+        },
+        "transfer_to": "billing",
+        "transfer_label": "Billing team"
+    })
+}

@@ -1,0 +1,261 @@
+//! Section 2, The write path against its physical limit, in one run: (a) durable
+//! single-row SQLite commits with tapin's pragmas on the same disk, (b) tapin's
+//! `POST /api/v1/handoffs` and `POST /api/v1/approvals/{id}/decide` end to end
+//! (HTTP, auth, rate limiter, transition, audit hash, outbox), b/a, then
+//! latency at half the peak rate, open-loop.
+
+use super::client::{id_of, Api};
+use super::report::{ms, spread, Report};
+use super::server::{own_cpu_time, takeover_packet, Server};
+use super::Params;
+use futures::StreamExt;
+use serde_json::{json, Value};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const RATIO_GOAL: f64 = 0.40;
+
+pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
+    r.section("2. write path vs the SQLite limit");
+    let raw1 = raw_commits(s, p, "raw1").await?;
+
+    // Takeovers: each worker posts on its own conversation (a conversation can
+    // carry several handoffs), so the loop measures handoff creation only.
+    let convs = setup(p.write_concurrency, p.write_concurrency, |_| {
+        let api = s.api.clone();
+        async move { api.conversation().await }
+    })
+    .await?;
+    let handoff_body = move |i: usize| -> (String, Value) {
+        (
+            "/api/v1/handoffs".to_string(),
+            json!({"kind": "takeover", "conversation_id": convs[i % convs.len()],
+                   "source": "router", "packet": takeover_packet()}),
+        )
+    };
+    let handoffs = closed_loop(s, p, p.write_requests, &handoff_body).await?;
+
+    // Decisions: pending approvals made beforehand, one decision each.
+    let approvals = pending_approvals(s, p, p.write_requests).await?;
+    let decide_body = |ids: Arc<Vec<String>>| {
+        move |i: usize| -> (String, Value) {
+            (
+                format!("/api/v1/approvals/{}/decide", ids[i]),
+                json!({"decision": "approve", "note": "benchmark"}),
+            )
+        }
+    };
+    let decides = closed_loop(s, p, approvals.len(), &decide_body(Arc::new(approvals))).await?;
+    let raw2 = raw_commits(s, p, "raw2").await?;
+    let raw = (raw1 + raw2) / 2.0;
+
+    r.figure(
+        "(a) raw durable SQLite commits (WAL, FULL)",
+        &format!("{raw:.0} /s (runs: {raw1:.0}, {raw2:.0})"),
+        None,
+    );
+    r.figure(
+        "(b) POST /api/v1/handoffs, peak",
+        &format!(
+            "{:.0} /s ({} requests, {} in flight)",
+            handoffs.rate, handoffs.done, p.write_concurrency
+        ),
+        None,
+    );
+    r.figure(
+        "    CPU per request: server · load generator",
+        &format!("{} · {}", ms(handoffs.server_cpu), ms(handoffs.client_cpu)),
+        None,
+    );
+    r.figure(
+        "    handoffs b/a",
+        &format!("{:.2}", handoffs.rate / raw),
+        Some(("≥ 0.40", handoffs.rate / raw >= RATIO_GOAL)),
+    );
+    r.figure(
+        "(b) POST /api/v1/approvals/{id}/decide, peak",
+        &format!("{:.0} /s ({} requests)", decides.rate, decides.done),
+        None,
+    );
+    r.figure(
+        "    CPU per request: server · load generator",
+        &format!("{} · {}", ms(decides.server_cpu), ms(decides.client_cpu)),
+        None,
+    );
+    r.figure(
+        "    decide b/a",
+        &format!("{:.2}", decides.rate / raw),
+        Some(("≥ 0.40", decides.rate / raw >= RATIO_GOAL)),
+    );
+
+    // Open loop at half the measured peak: sent on a schedule, so queueing shows.
+    let rate = handoffs.rate / 2.0;
+    let n = ((rate * p.open_loop_secs) as usize).max(10);
+    let lat = open_loop(&s.api, rate, n, &handoff_body).await?;
+    r.figure(
+        &format!("handoffs at {rate:.0}/s (half peak), open loop"),
+        &spread(&lat),
+        None,
+    );
+    let rate = decides.rate / 2.0;
+    let n = ((rate * p.open_loop_secs) as usize).max(10);
+    let ids = Arc::new(pending_approvals(s, p, n).await?);
+    let lat = open_loop(&s.api, rate, ids.len(), &decide_body(ids)).await?;
+    r.figure(
+        &format!("decide at {rate:.0}/s (half peak), open loop"),
+        &spread(&lat),
+        None,
+    );
+    r.note("latency is measured from each request's scheduled send time (no coordinated omission)");
+    Ok(())
+}
+
+/// Single-row INSERTs, each its own durable transaction, through one
+/// connection with the pragmas `store::sqlite` uses, on the server's disk.
+async fn raw_commits(s: &Server, p: &Params, name: &str) -> Result<f64, String> {
+    let path = s.dir.join(format!("{name}.db"));
+    let mut conn = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+        .map_err(|e| e.to_string())?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .connect()
+        .await
+        .map_err(|e| format!("opening {}: {e}", path.display()))?;
+    sqlx::query(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, body TEXT NOT NULL)",
+    )
+    .execute(&mut conn)
+    .await
+    .map_err(|e| e.to_string())?;
+    let body = takeover_packet().to_string();
+    let deadline = Instant::now() + p.loop_deadline;
+    let start = Instant::now();
+    let mut n = 0usize;
+    while n < p.commits && Instant::now() < deadline {
+        sqlx::query("INSERT INTO t (created_at, body) VALUES (?, ?)")
+            .bind(crate::service::now())
+            .bind(&body)
+            .execute(&mut conn)
+            .await
+            .map_err(|e| format!("raw insert: {e}"))?;
+        n += 1;
+    }
+    let rate = n as f64 / start.elapsed().as_secs_f64();
+    conn.close().await.map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_file(&path);
+    Ok(rate)
+}
+
+pub struct Peak {
+    pub rate: f64,
+    pub done: usize,
+    /// CPU time per request: the server's, and this load generator's (same 2 cores).
+    pub server_cpu: Duration,
+    pub client_cpu: Duration,
+}
+
+/// `n` POSTs (bounded by `p.loop_deadline`) from `p.write_concurrency` workers,
+/// each sending its next as soon as the previous answered. Any non-2xx is an error.
+async fn closed_loop(
+    s: &Server,
+    p: &Params,
+    n: usize,
+    body: &(dyn Fn(usize) -> (String, Value) + Sync),
+) -> Result<Peak, String> {
+    let api = &s.api;
+    let next = AtomicUsize::new(0);
+    let deadline = Instant::now() + p.loop_deadline;
+    let (server0, client0) = (s.cpu_time()?, own_cpu_time());
+    let start = Instant::now();
+    let worker = || async {
+        let mut done = 0usize;
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n || Instant::now() > deadline {
+                return Ok::<usize, String>(done);
+            }
+            let (path, b) = body(i);
+            api.post_ok(&path, &b).await?;
+            done += 1;
+        }
+    };
+    let results = futures::future::join_all((0..p.write_concurrency).map(|_| worker())).await;
+    let elapsed = start.elapsed().as_secs_f64();
+    let mut done = 0;
+    for r in results {
+        done += r?;
+    }
+    let per = |d: Duration| d / done.max(1) as u32;
+    Ok(Peak {
+        rate: done as f64 / elapsed,
+        done,
+        server_cpu: per(s.cpu_time()? - server0),
+        client_cpu: per(own_cpu_time() - client0),
+    })
+}
+
+/// `n` POSTs sent at `rate` per second on a fixed schedule, whatever the
+/// answers; each latency counts from the scheduled send time.
+async fn open_loop(
+    api: &Api,
+    rate: f64,
+    n: usize,
+    body: &(dyn Fn(usize) -> (String, Value) + Sync),
+) -> Result<Vec<Duration>, String> {
+    let interval = Duration::from_secs_f64(1.0 / rate.max(1.0));
+    let start = tokio::time::Instant::now() + Duration::from_millis(20);
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let at = start + interval * i as u32;
+        tokio::time::sleep_until(at).await;
+        let (path, b) = body(i);
+        let api = api.clone();
+        tasks.push(tokio::spawn(async move {
+            api.post_ok(&path, &b).await?;
+            Ok::<Duration, String>(at.elapsed())
+        }));
+    }
+    let mut out = Vec::with_capacity(n);
+    for t in tasks {
+        out.push(t.await.map_err(|e| e.to_string())??);
+    }
+    Ok(out)
+}
+
+/// `n` pending approvals, created 8 at a time (set-up, not timed).
+async fn pending_approvals(s: &Server, p: &Params, n: usize) -> Result<Vec<String>, String> {
+    let convs = Arc::new(
+        setup(p.write_concurrency, p.write_concurrency, |_| {
+            let api = s.api.clone();
+            async move { api.conversation().await }
+        })
+        .await?,
+    );
+    setup(n, 8, |i| {
+        let api = s.api.clone();
+        let convs = convs.clone();
+        async move { id_of(&api.approval(&convs[i % convs.len()], None).await?) }
+    })
+    .await
+}
+
+/// Runs `make(i)` for i in 0..n, `parallel` at a time; all must succeed.
+pub async fn setup<F, Fut>(n: usize, parallel: usize, make: F) -> Result<Vec<String>, String>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<String, String>>,
+{
+    futures::stream::iter((0..n).map(make))
+        .buffered(parallel)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect()
+}
