@@ -36,8 +36,12 @@ impl SqliteStore {
                     .map_err(|e| format!("creating {}: {e}", dir.display()))?;
             }
         }
+        // No liveness ping before each acquire: a local SQLite file does not drop
+        // connections, and the ping is one more thread hop inside every write
+        // (docs/performance.md, write path).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await
             .map_err(|e| format!("opening {url}: {e}"))?;
@@ -47,6 +51,7 @@ impl SqliteStore {
             .map_err(|e| format!("migrating {url}: {e}"))?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|e| format!("opening {url} for reading: {e}"))?;
