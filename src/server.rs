@@ -75,7 +75,7 @@ pub fn router(app: App) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::reject_cross_site))
         // Pages and JSON go out compressed when the client accepts it (a page is
         // ~16 KB raw, ~3 KB gzip); SSE streams and precompressed assets are left alone.
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::from_fn(web::compress))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
                 let id = req

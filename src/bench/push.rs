@@ -92,7 +92,7 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     let p99 = percentile(&samples, 99.0).ok_or("no push arrived")?;
     r.figure(
         "handoff created → push received",
-        &format!("{} (n={})", spread(&samples), samples.len()),
+        &spread(&samples),
         Some(("p99 < 100 ms", p99 < GOAL)),
     );
     r.note("the interval includes the POST that creates the handoff (conversation + handoff)");
