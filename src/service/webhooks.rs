@@ -203,6 +203,9 @@ pub fn backoff(base: Duration, attempt: u32) -> Duration {
     capped.mul_f64(jitter)
 }
 
+/// How long the worker waits after a commit for more to batch with it.
+const BATCH_WINDOW: Duration = Duration::from_millis(50);
+
 /// Starts the worker: fans out the outbox and posts due deliveries, waking on
 /// every commit and at least every `webhook_poll_ms`.
 pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
@@ -214,7 +217,12 @@ pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
                 tracing::error!(error = %e, "webhook delivery step failed");
             }
             tokio::select! {
-                _ = notices.recv() => {}
+                _ = notices.recv() => {
+                    // Let a burst of commits gather, then fan them out in one
+                    // transaction: the single writer is shared with the API.
+                    tokio::time::sleep(BATCH_WINDOW.min(poll)).await;
+                    while notices.try_recv().is_ok() {}
+                }
                 _ = tokio::time::sleep(poll) => {}
             }
         }
