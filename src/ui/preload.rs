@@ -114,17 +114,17 @@ pub mod ssr {
     /// same service functions their server functions call. A failure becomes
     /// the page's status, as it would for the server function.
     pub async fn preload(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-        if req.method() != Method::GET {
-            return next.run(req).await;
-        }
+        let path = req.uri().path().to_string();
+        let Some(which) = page(&path).filter(|_| req.method() == Method::GET) else {
+            return next.run(req).await; // the API, assets, server functions
+        };
         let app = &state.app;
         let cookie = sessions::cookie_header(req.headers()).to_string();
         let q: HashMap<String, String> = Query::try_from_uri(req.uri())
             .map(|Query(q)| q)
             .unwrap_or_default();
-        let path = req.uri().path().to_string();
-        let status = match page(&path) {
-            Some(Page::Mobile(id)) => {
+        let status = match which {
+            Page::Mobile(id) => {
                 let r = mobile::screen(
                     app,
                     id,
@@ -135,7 +135,7 @@ pub mod ssr {
                 .await;
                 insert(&mut req, r)
             }
-            Some(Page::Inbox) => {
+            Page::Inbox => {
                 let f = InboxFilter {
                     kind: q.get("kind").cloned(),
                     status: q.get("status").cloned(),
@@ -144,9 +144,8 @@ pub mod ssr {
                 };
                 insert(&mut req, inbox::screen(app, &cookie, &f).await)
             }
-            Some(Page::Admin) => insert(&mut req, admin::overview_for(app, &cookie).await),
-            Some(Page::Settings) => insert(&mut req, push::settings(app, &cookie).await),
-            None => None,
+            Page::Admin => insert(&mut req, admin::overview_for(app, &cookie).await),
+            Page::Settings => insert(&mut req, push::settings(app, &cookie).await),
         };
         let mut res = next.run(req).await;
         if let Some(s) = status {
