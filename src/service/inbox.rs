@@ -16,10 +16,7 @@ pub async fn screen(
     cookie_header: &str,
     f: &InboxFilter,
 ) -> Result<InboxScreen, AppError> {
-    let Some(token) = super::sessions::token_from_cookie_header(cookie_header) else {
-        return Ok(InboxScreen::SignIn);
-    };
-    let Some(op) = super::sessions::operator(app, token).await? else {
+    let Some(op) = super::sessions::signed_in(app, cookie_header).await? else {
         return Ok(InboxScreen::SignIn);
     };
     Ok(InboxScreen::Inbox {

@@ -41,10 +41,7 @@ pub async fn screen(
         };
         return Ok(MobileScreen::Problem(p));
     }
-    let Some(token) = sessions::token_from_cookie_header(cookie_header) else {
-        return Ok(MobileScreen::SignIn);
-    };
-    let Some(operator) = sessions::operator(app, token).await? else {
+    let Some(operator) = sessions::signed_in(app, cookie_header).await? else {
         return Ok(MobileScreen::SignIn);
     };
     let Ok(id) = parse_id(id, "handoff") else {

@@ -239,10 +239,7 @@ pub async fn settings(
     cookie_header: &str,
 ) -> Result<crate::ui::types::SettingsScreen, AppError> {
     use crate::ui::types::{PushDevice, SettingsScreen};
-    let Some(token) = super::sessions::token_from_cookie_header(cookie_header) else {
-        return Ok(SettingsScreen::SignIn);
-    };
-    let Some(op) = super::sessions::operator(app, token).await? else {
+    let Some(op) = super::sessions::signed_in(app, cookie_header).await? else {
         return Ok(SettingsScreen::SignIn);
     };
     let devices = app

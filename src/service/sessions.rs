@@ -49,11 +49,17 @@ pub async fn operator_from_cookies(
     cookie_header: &str,
     message: &str,
 ) -> Result<Operator, AppError> {
-    let token =
-        token_from_cookie_header(cookie_header).ok_or_else(|| AppError::unauthorized(message))?;
-    operator(app, token)
+    signed_in(app, cookie_header)
         .await?
         .ok_or_else(|| AppError::unauthorized(message))
+}
+
+/// The operator whose live session cookie the request carries, if any.
+pub async fn signed_in(app: &App, cookie_header: &str) -> Result<Option<Operator>, AppError> {
+    match token_from_cookie_header(cookie_header) {
+        Some(token) => operator(app, token).await,
+        None => Ok(None),
+    }
 }
 
 /// The `Cookie` header of a request, or "".
