@@ -152,13 +152,18 @@ pub fn notify_new(app: &App, h: &Handoff, approver_role: Option<String>) {
 }
 
 async fn notify(app: &App, h: &Handoff, role: Option<&str>) -> Result<(), AppError> {
+    // Most organizations have no subscriptions: one read, and done.
+    let subs = app.store.org_push_subscriptions(&h.organization_id).await?;
+    if subs.is_empty() {
+        return Ok(());
+    }
     let operators = app.store.operators(&h.organization_id).await?;
     for op in operators
         .iter()
         .filter(|o| o.active && role.is_none_or(|r| o.roles.iter().any(|x| x == r)))
     {
-        let subs = app.store.push_subscriptions(&op.id).await?;
-        if subs.is_empty() {
+        let mine: Vec<&PushSubscription> = subs.iter().filter(|s| s.operator_id == op.id).collect();
+        if mine.is_empty() {
             continue;
         }
         // A fresh single-use link per operator: it signs that operator in.
@@ -169,7 +174,7 @@ async fn notify(app: &App, h: &Handoff, role: Option<&str>) -> Result<(), AppErr
             "url": link,
             "tag": h.id,
         });
-        for s in &subs {
+        for s in mine {
             let outcome = send(app, s, &payload).await;
             tracing::info!(handoff = %h.id, operator = %op.id, ?outcome, "web push");
         }

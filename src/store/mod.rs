@@ -440,6 +440,9 @@ pub trait Store: Send + Sync + 'static {
         &self,
         operator_id: &str,
     ) -> Result<Vec<PushSubscription>, AppError>;
+    /// Every subscription of the organization's operators (one read per new handoff).
+    async fn org_push_subscriptions(&self, org_id: &str)
+        -> Result<Vec<PushSubscription>, AppError>;
     /// Deletes by endpoint (optionally only the operator's own); true if one was removed.
     async fn delete_push_subscription(
         &self,

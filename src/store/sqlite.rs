@@ -92,6 +92,17 @@ fn key_row(r: &SqliteRow) -> ApiKeyRecord {
     }
 }
 
+fn push_row(r: &SqliteRow) -> PushSubscription {
+    PushSubscription {
+        endpoint: r.get("endpoint"),
+        organization_id: r.get("organization_id"),
+        operator_id: r.get("operator_id"),
+        p256dh: r.get("p256dh"),
+        auth: r.get("auth"),
+        created_at: r.get("created_at"),
+    }
+}
+
 fn webhook_row(r: &SqliteRow) -> Webhook {
     Webhook {
         id: r.get("id"),
@@ -1529,17 +1540,21 @@ impl Store for SqliteStore {
         .bind(operator_id)
         .fetch_all(&self.reader)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| PushSubscription {
-                endpoint: r.get("endpoint"),
-                organization_id: r.get("organization_id"),
-                operator_id: r.get("operator_id"),
-                p256dh: r.get("p256dh"),
-                auth: r.get("auth"),
-                created_at: r.get("created_at"),
-            })
-            .collect())
+        Ok(rows.iter().map(push_row).collect())
+    }
+
+    async fn org_push_subscriptions(
+        &self,
+        org_id: &str,
+    ) -> Result<Vec<PushSubscription>, AppError> {
+        let rows = sqlx::query(
+            "SELECT * FROM push_subscriptions WHERE organization_id = ? \
+             ORDER BY operator_id, created_at, endpoint",
+        )
+        .bind(org_id)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.iter().map(push_row).collect())
     }
 
     async fn delete_push_subscription(
