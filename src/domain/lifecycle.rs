@@ -130,6 +130,30 @@ pub enum LifecycleError {
     Incomplete(Event, &'static str),
 }
 
+/// Every outbox topic: what a webhook subscription may name. The creation
+/// topics are chosen by `service::lifecycle::create`, the rest by `topic`.
+pub const TOPICS: &[&str] = &[
+    "handoff.created",
+    "approval.requested",
+    "conversation.handoff_requested",
+    "handoff.notified",
+    "handoff.opened",
+    "handoff.escalated",
+    "handoff.assigned",
+    "handoff.accepted",
+    "handoff.solved",
+    "handoff.resolved",
+    "handoff.handed_back",
+    "handoff.resume_requested",
+    "handoff.resumed",
+    "handoff.completed",
+    "handoff.expired",
+    "handoff.failed",
+    "handoff.cancelled",
+    "approval.decided",
+    "approval.expired",
+];
+
 fn topic(kind: Kind, event: Event) -> &'static str {
     use Event::*;
     match (kind, event) {
@@ -220,6 +244,16 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_transition_topic_is_listed() {
+        for kind in super::Kind::ALL {
+            for event in super::Event::ALL {
+                let t = super::topic(kind, event);
+                assert!(super::TOPICS.contains(&t), "{t} is missing from TOPICS");
+            }
+        }
+    }
+
     use super::*;
 
     fn takeover(state: State) -> Handoff {

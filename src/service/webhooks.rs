@@ -16,27 +16,7 @@ use sha2::Sha256;
 use std::time::Duration;
 
 /// Event names a subscription may ask for (or `*` for all).
-pub const EVENTS: &[&str] = &[
-    "handoff.created",
-    "handoff.notified",
-    "handoff.opened",
-    "handoff.escalated",
-    "handoff.assigned",
-    "handoff.accepted",
-    "handoff.solved",
-    "handoff.resolved",
-    "handoff.handed_back",
-    "handoff.resume_requested",
-    "handoff.resumed",
-    "handoff.completed",
-    "handoff.expired",
-    "handoff.failed",
-    "handoff.cancelled",
-    "approval.requested",
-    "approval.decided",
-    "approval.expired",
-    "conversation.handoff_requested",
-];
+pub use crate::domain::lifecycle::TOPICS as EVENTS;
 
 /// What the API accepts when creating or changing a subscription.
 pub struct WebhookInput {
