@@ -28,6 +28,40 @@ pub struct Config {
     pub webhook_retry_hours: i64,
     /// How often the webhook worker looks for due deliveries (it also wakes on each commit).
     pub webhook_poll_ms: u64,
+    /// Email channel: `smtp://host:port`, `smtps://…` or `smtp://…?tls=required`
+    /// (credentials as `user:pass@`); empty turns email off.
+    pub smtp_url: String,
+    /// `From:` of notification emails.
+    pub email_from: String,
+    /// SMS channel: the provider request (empty URL turns it off).
+    pub sms: HttpProvider,
+    /// Voice-call channel: the provider request (empty URL turns it off).
+    pub voice: HttpProvider,
+}
+
+/// A provider reached with one HTTP POST (Twilio, Vonage, an in-house gateway…).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpProvider {
+    pub url: String,
+    /// One header line sent as is, e.g. `Authorization: Basic …`.
+    pub auth_header: String,
+    /// `application/json` or `application/x-www-form-urlencoded`.
+    pub content_type: String,
+    /// The body, with `{{to}}`, `{{text}}`, `{{link}}`, `{{handoff_id}}` and
+    /// `{{operator}}` replaced by values escaped for `content_type`.
+    pub body_template: String,
+}
+
+impl Default for HttpProvider {
+    fn default() -> Self {
+        HttpProvider {
+            url: String::new(),
+            auth_header: String::new(),
+            content_type: "application/json".into(),
+            body_template: r#"{"to":"{{to}}","text":"{{text}}"}"#.into(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -47,6 +81,10 @@ impl Default for Config {
             webhook_backoff_ms: 10_000,
             webhook_retry_hours: 24,
             webhook_poll_ms: 1_000,
+            smtp_url: String::new(),
+            email_from: "tapin <tapin@localhost>".into(),
+            sms: HttpProvider::default(),
+            voice: HttpProvider::default(),
         }
     }
 }
@@ -110,6 +148,30 @@ impl Config {
         }
         if let Some((name, v)) = pick(&["TAPIN_WEBHOOK_POLL_MS"]) {
             self.webhook_poll_ms = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((_, v)) = pick(&["TAPIN_SMTP_URL"]) {
+            self.smtp_url = v;
+        }
+        if let Some((_, v)) = pick(&["TAPIN_EMAIL_FROM"]) {
+            self.email_from = v;
+        }
+        for (prefix, p) in [
+            ("TAPIN_SMS_", &mut self.sms),
+            ("TAPIN_VOICE_", &mut self.voice),
+        ] {
+            let get = |suffix: &str| var(&format!("{prefix}{suffix}"));
+            if let Some(v) = get("URL") {
+                p.url = v;
+            }
+            if let Some(v) = get("AUTH_HEADER") {
+                p.auth_header = v;
+            }
+            if let Some(v) = get("CONTENT_TYPE") {
+                p.content_type = v;
+            }
+            if let Some(v) = get("BODY_TEMPLATE") {
+                p.body_template = v;
+            }
         }
         if self.link_ttl_seconds <= 0
             || self.webhook_retry_hours <= 0

@@ -9,6 +9,7 @@ mod handoffs;
 mod limits;
 pub mod openapi;
 mod reference;
+mod routing;
 pub mod streams;
 pub use limits::{limiter, KeyLimiter};
 pub mod views;
@@ -68,6 +69,42 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/webhooks/{id}/deliveries/{delivery_id}/redeliver",
             post(webhooks::redeliver),
         )
+        .route(
+            "/escalation-chains",
+            post(routing::create_chain).get(routing::list_chains),
+        )
+        .route(
+            "/escalation-chains/{id}",
+            get(routing::get_chain)
+                .put(routing::update_chain)
+                .delete(routing::delete_chain),
+        )
+        .route(
+            "/rotations",
+            post(routing::create_rotation).get(routing::list_rotations),
+        )
+        .route(
+            "/rotations/{id}",
+            get(routing::get_rotation)
+                .put(routing::update_rotation)
+                .delete(routing::delete_rotation),
+        )
+        .route("/rotations/{id}/overrides", post(routing::add_override))
+        .route("/rotations/{id}/on-call", get(routing::on_call))
+        .route(
+            "/policies",
+            get(routing::list_policies).put(routing::put_policies),
+        )
+        .route("/policies/test", post(routing::test_policies))
+        .route(
+            "/routing/settings",
+            get(routing::get_settings).put(routing::put_settings),
+        )
+        .route(
+            "/operators/{id}/channels",
+            get(routing::get_channels).put(routing::put_channels),
+        )
+        .route("/handoffs/{id}/notifications", get(routing::notifications))
         .route(
             "/workflows/{workflow_id}/nodes/{node_id}",
             axum::routing::put(workflows::put).get(workflows::get),

@@ -8,7 +8,8 @@
 //! [`Shared`], so a handler's annotation lists only what is particular to it.
 
 use super::{
-    agents, approvals, audit, conversations, handoffs, reference, streams, webhooks, workflows,
+    agents, approvals, audit, conversations, handoffs, reference, routing, streams, webhooks,
+    workflows,
 };
 use crate::error::AppError;
 use axum::http::header;
@@ -127,6 +128,26 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         webhooks::rotate,
         webhooks::deliveries,
         webhooks::redeliver,
+        routing::create_chain,
+        routing::list_chains,
+        routing::get_chain,
+        routing::update_chain,
+        routing::delete_chain,
+        routing::create_rotation,
+        routing::list_rotations,
+        routing::get_rotation,
+        routing::update_rotation,
+        routing::delete_rotation,
+        routing::add_override,
+        routing::on_call,
+        routing::list_policies,
+        routing::put_policies,
+        routing::test_policies,
+        routing::get_settings,
+        routing::put_settings,
+        routing::get_channels,
+        routing::put_channels,
+        routing::notifications,
     ),
     components(schemas(ErrorEnvelope, Health)),
     modifiers(&Shared),
@@ -139,6 +160,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         (name = "workflows", description = "Workflow approval nodes: when an approval is needed."),
         (name = "audit", description = "The hash-chained audit log, exported for auditors."),
         (name = "webhooks", description = "Signed, retried event delivery to your endpoints."),
+        (name = "routing", description = "Who is notified, how, and what happens when nobody answers: escalation chains, on-call rotations, policies, channels."),
         (name = "streams", description = "Server-Sent Events."),
     )
 )]
@@ -384,7 +406,7 @@ mod tests {
     }
 
     /// Every route `api::router` registers, as (method, full path).
-    const ROUTES: [(&str, &str); 45] = [
+    const ROUTES: &[(&str, &str)] = &[
         ("get", "/api/v1/healthz"),
         ("get", "/api/v1/openapi.json"),
         ("get", "/api/v1/reference"),
@@ -436,6 +458,26 @@ mod tests {
             "post",
             "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
         ),
+        ("post", "/api/v1/escalation-chains"),
+        ("get", "/api/v1/escalation-chains"),
+        ("get", "/api/v1/escalation-chains/{id}"),
+        ("put", "/api/v1/escalation-chains/{id}"),
+        ("delete", "/api/v1/escalation-chains/{id}"),
+        ("post", "/api/v1/rotations"),
+        ("get", "/api/v1/rotations"),
+        ("get", "/api/v1/rotations/{id}"),
+        ("put", "/api/v1/rotations/{id}"),
+        ("delete", "/api/v1/rotations/{id}"),
+        ("post", "/api/v1/rotations/{id}/overrides"),
+        ("get", "/api/v1/rotations/{id}/on-call"),
+        ("get", "/api/v1/policies"),
+        ("put", "/api/v1/policies"),
+        ("post", "/api/v1/policies/test"),
+        ("get", "/api/v1/routing/settings"),
+        ("put", "/api/v1/routing/settings"),
+        ("get", "/api/v1/operators/{id}/channels"),
+        ("put", "/api/v1/operators/{id}/channels"),
+        ("get", "/api/v1/handoffs/{id}/notifications"),
     ];
 
     const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];

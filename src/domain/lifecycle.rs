@@ -32,6 +32,8 @@ pub enum Actor {
     ApiKey(String),
     Operator(String),
     System,
+    /// A routing policy that resolves without a person (its id).
+    Policy(String),
 }
 
 impl Actor {
@@ -40,6 +42,7 @@ impl Actor {
             Actor::ApiKey(id) => format!("api_key:{id}"),
             Actor::Operator(id) => format!("operator:{id}"),
             Actor::System => "system".to_string(),
+            Actor::Policy(id) => format!("policy:{id}"),
         }
     }
 
@@ -59,6 +62,8 @@ impl Actor {
                 event,
                 Notify | Escalate | Assign | Expire | RequestResume | Fail
             ),
+            // Auto-resolution at creation, and nothing else.
+            Actor::Policy(_) => matches!(event, Decide | Resolve),
         }
     }
 }

@@ -8,6 +8,8 @@ pub mod lifecycle;
 pub mod link;
 pub mod node;
 pub mod packet;
+#[cfg(feature = "ssr")]
+pub mod routing;
 pub mod state;
 
 pub use lifecycle::{Actor, Handoff, Plan, Request};

@@ -135,13 +135,14 @@ pub async fn create(
         created_at: now(),
         client_ref: None,
     });
-    c.timer = timeout_at.map(|due_at| Timer {
+    c.timers.extend(timeout_at.map(|due_at| Timer {
         id: new_id(),
         organization_id: org_id.to_string(),
         handoff_id: c.handoff.id.clone(),
         kind: TIMER_KIND.into(),
         due_at,
-    });
+        data: None,
+    }));
     c.approval = Some(approval.clone());
     let h = lifecycle::create(app, c).await?;
     Ok((h, approval))

@@ -38,7 +38,8 @@ pub struct Creation {
     pub message: Option<NewMessage>,
     pub approval: Option<Approval>,
     pub agent: Option<AgentDetails>,
-    pub timer: Option<Timer>,
+    /// Deadlines written with the creation (approval timeout; routing adds its own).
+    pub timers: Vec<Timer>,
     /// Outbox topic when not the kind's default (`conversation.handoff_requested`).
     pub topic: Option<&'static str>,
     pub actor: String,
@@ -53,7 +54,7 @@ impl Creation {
             message: None,
             approval: None,
             agent: None,
-            timer: None,
+            timers: Vec::new(),
             topic: None,
             actor,
             data,
@@ -61,15 +62,24 @@ impl Creation {
     }
 }
 
-/// Records a new handoff (state `created`) with its side effects.
-pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
+/// Records a new handoff (state `created`) with its side effects, routed by
+/// the organization's policies: the route's first escalation step is a timer
+/// written in the same transaction, so a crash right after the commit still
+/// notifies someone (the timer worker picks it up).
+pub async fn create(app: &App, mut c: Creation) -> Result<Handoff, AppError> {
+    let routed = super::routing::route_new(app, &mut c).await?;
     let topic = c.topic.unwrap_or(match c.handoff.kind {
         crate::domain::Kind::Approval => "approval.requested",
         _ => "handoff.created",
     });
     let event = draft("create", None, c.handoff.state, c.actor, c.data, topic);
-    let role = c.approval.as_ref().and_then(|a| a.approver_role.clone());
     let handoff = c.handoff;
+    let kick: Vec<Timer> = c
+        .timers
+        .iter()
+        .filter(|t| t.kind == super::escalation::NOTIFY)
+        .cloned()
+        .collect();
     app.store
         .create_handoff(NewHandoff {
             handoff: handoff.clone(),
@@ -77,7 +87,7 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
             message: c.message,
             approval: c.approval,
             agent: c.agent,
-            timer: c.timer,
+            timers: c.timers,
             event,
         })
         .await?;
@@ -86,7 +96,13 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
         Some(&handoff.id),
         handoff.conversation_id.as_deref(),
     );
-    super::push::notify_new(app, &handoff, role);
+    if let Some(policy) = routed.auto_resolve {
+        return super::routing::auto_resolve(app, &handoff, policy).await;
+    }
+    // The first step goes out now rather than at the worker's next tick.
+    for t in kick {
+        super::escalation::kick(app, t);
+    }
     Ok(handoff)
 }
 
@@ -95,8 +111,10 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
 pub struct Extras {
     /// Starts an operator session in the same transaction (signed links).
     pub session: Option<SessionGrant>,
-    /// The timer that caused this change, marked fired in the same transaction.
+    /// The timer that caused this change, claimed in the same transaction.
     pub timer_fired: Option<String>,
+    /// Deadlines the change starts (the next escalation step).
+    pub timers: Vec<Timer>,
 }
 
 /// Applies `req` to the handoff if the state table and the actor allow it.
@@ -107,6 +125,10 @@ pub async fn transition(
     req: Request,
     extras: Extras,
 ) -> Result<Handoff, AppError> {
+    let mut req = req;
+    if let (crate::domain::Actor::Policy(_), Value::Object(data)) = (&req.actor, &mut req.data) {
+        data.insert("source".into(), "policy".into());
+    }
     let decide = move |h: &Handoff| -> Result<Change, AppError> {
         let plan = plan(h, req.clone())?;
         let event = draft(
@@ -122,6 +144,7 @@ pub async fn transition(
             event,
             session: extras.session.clone(),
             timer_fired: extras.timer_fired.clone(),
+            timers: extras.timers.clone(),
         })
     };
     let h = app.store.transition(org_id, handoff_id, &decide).await?;

@@ -68,12 +68,12 @@ pub async fn screen(
             .map(|a| approval_card(&h, a, &operator)),
         _ => None,
     };
-    let last_event_seq = app
+    let events = app
         .store
         .handoff_events(&operator.organization_id, &h.id)
-        .await?
-        .last()
-        .map_or(0, |e| e.event.seq);
+        .await?;
+    let last_event_seq = events.last().map_or(0, |e| e.event.seq);
+    let timeline = super::timeline::rows(app, &h, &events).await?;
     Ok(MobileScreen::Handoff(Box::new(MobileView {
         card: card(&h),
         transcript,
@@ -81,6 +81,7 @@ pub async fn screen(
         operator_id: operator.id.clone(),
         approval,
         last_event_seq,
+        timeline,
     })))
 }
 

@@ -1,11 +1,14 @@
 //! Use cases: what the REST API, the server functions and the CLI all call.
 
 pub mod admin;
+pub mod admin_routing;
 pub mod agents;
 pub mod approvals;
 pub mod audit;
+pub mod channels;
 pub mod conversations;
 pub mod demo;
+pub mod escalation;
 pub mod escalations;
 pub mod handoffs;
 pub mod inbox;
@@ -16,7 +19,9 @@ pub mod mobile;
 pub mod orgs;
 pub mod passwords;
 pub mod push;
+pub mod routing;
 pub mod sessions;
+pub mod timeline;
 pub mod timers;
 pub mod webhooks;
 pub mod workflows;

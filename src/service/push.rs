@@ -1,18 +1,17 @@
 //! Web Push: operators' browser subscriptions and the notifications tapin
 //! sends them (RFC 8030 delivery, RFC 8291 aes128gcm payloads, RFC 8292 VAPID).
 //!
-//! Recipients today: the organization's active operators, narrowed to the
-//! approval's `approver_role` for approvals. Escalation chains (routing issue)
-//! will choose them instead.
+//! Whom to push and when is decided by the escalation run (`escalation`,
+//! `channels`); this module holds subscriptions and the sending itself.
 
-use super::{links, now, App};
+use super::{now, App};
 use crate::domain::{Handoff, Kind};
 use crate::error::AppError;
 use crate::store::{Operator, PushSubscription};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::time::Duration;
 use web_push_native::jwt_simple::algorithms::{
     ECDSAP256KeyPairLike, ECDSAP256PublicKeyLike, ES256KeyPair,
@@ -140,49 +139,8 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// Notifies the operators a new handoff or approval concerns, without delaying
-/// the caller (pushes go out after the creation has committed).
-pub fn notify_new(app: &App, h: &Handoff, approver_role: Option<String>) {
-    let (app, h) = (app.clone(), h.clone());
-    tokio::spawn(async move {
-        if let Err(e) = notify(&app, &h, approver_role.as_deref()).await {
-            tracing::warn!(handoff = %h.id, "push notifications failed: {e}");
-        }
-    });
-}
-
-async fn notify(app: &App, h: &Handoff, role: Option<&str>) -> Result<(), AppError> {
-    // Most organizations have no subscriptions: one read, and done.
-    let subs = app.store.org_push_subscriptions(&h.organization_id).await?;
-    if subs.is_empty() {
-        return Ok(());
-    }
-    let operators = app.store.operators(&h.organization_id).await?;
-    for op in operators
-        .iter()
-        .filter(|o| o.active && role.is_none_or(|r| o.roles.iter().any(|x| x == r)))
-    {
-        let mine: Vec<&PushSubscription> = subs.iter().filter(|s| s.operator_id == op.id).collect();
-        if mine.is_empty() {
-            continue;
-        }
-        // A fresh single-use link per operator: it signs that operator in.
-        let link = links::sign(app, &h.id, &op.id, app.config.push_link_ttl_seconds)?;
-        let payload = json!({
-            "title": title(h),
-            "body": h.packet.static_text,
-            "url": link,
-            "tag": h.id,
-        });
-        for s in mine {
-            let outcome = send(app, s, &payload).await;
-            tracing::info!(handoff = %h.id, operator = %op.id, ?outcome, "web push");
-        }
-    }
-    Ok(())
-}
-
-fn title(h: &Handoff) -> &'static str {
+/// The notification title for a handoff (push, email subject, Slack, SMS).
+pub fn title(h: &Handoff) -> &'static str {
     match h.kind {
         Kind::Approval => "Approval needed",
         Kind::Takeover => "A customer needs a person",
@@ -261,9 +219,21 @@ pub async fn settings(
             endpoint: s.endpoint,
         })
         .collect();
+    let prefs = super::channels::preferences(app, &op).await?;
+    let channels = crate::domain::routing::URGENCIES
+        .iter()
+        .map(|u| {
+            (
+                u.to_string(),
+                prefs.channels.get(*u).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
     Ok(SettingsScreen::Settings {
         operator_name: op.name,
         vapid_public_key: app.vapid.public_key.clone(),
         devices,
+        phone: prefs.phone,
+        channels,
     })
 }

@@ -1,5 +1,5 @@
-//! The timer worker: stored deadlines (approval timeouts, later escalation
-//! steps) are polled, so they survive restarts and fire once.
+//! The timer worker: stored deadlines (approval timeouts, policy expiries,
+//! escalation steps) are polled, so they survive restarts and fire once.
 
 use super::lifecycle::{self, Extras};
 use super::{format_time, App};
@@ -14,6 +14,14 @@ pub async fn tick(app: &App, now: DateTime<Utc>) -> Result<usize, AppError> {
     let stamp = format_time(now);
     let mut changed = 0;
     for t in app.store.due_timers(&stamp, 100).await? {
+        if super::escalation::is_escalation(&t.kind) {
+            // One failing step must not hold up the other timers; it is retried next tick.
+            match super::escalation::fire(app, t, now).await {
+                Ok(n) => changed += n,
+                Err(e) => tracing::warn!("escalation step failed: {e}"),
+            }
+            continue;
+        }
         let mut req = Request::new(Event::Expire, Actor::System);
         req.data = serde_json::json!({ "reason": "timeout", "timer": t.kind, "due_at": t.due_at });
         let extras = Extras {

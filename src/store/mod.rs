@@ -1,7 +1,10 @@
 //! Storage interface. The only place SQL lives is below this module; a
 //! PostgreSQL implementation joins `sqlite.rs` behind the same trait.
 
+mod routing;
 mod sqlite;
+
+pub use routing::*;
 
 pub use sqlite::SqliteStore;
 
@@ -183,6 +186,8 @@ pub struct Timer {
     pub handoff_id: String,
     pub kind: String,
     pub due_at: String,
+    /// What the timer is about (an escalation's position), JSON.
+    pub data: Option<String>,
 }
 
 /// Agent-to-agent details (seed 002).
@@ -204,7 +209,7 @@ pub struct NewHandoff {
     pub message: Option<NewMessage>,
     pub approval: Option<Approval>,
     pub agent: Option<AgentDetails>,
-    pub timer: Option<Timer>,
+    pub timers: Vec<Timer>,
     pub event: EventDraft,
 }
 
@@ -227,8 +232,11 @@ pub struct Change {
     pub plan: Plan,
     pub event: EventDraft,
     pub session: Option<SessionGrant>,
-    /// A timer that fired and caused this change: marked done in the same transaction.
+    /// A timer that fired and caused this change: claimed in the same
+    /// transaction, which fails with a conflict if it had already fired.
     pub timer_fired: Option<String>,
+    /// Deadlines the change starts (the next escalation step).
+    pub timers: Vec<Timer>,
 }
 
 /// Filter and page for handoff lists: newest first, `before` is the cursor (an id).
@@ -254,7 +262,7 @@ pub struct AuditChain {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: RoutingStore + Send + Sync + 'static {
     /// Cheap liveness check of the database.
     async fn ping(&self) -> Result<(), AppError>;
 

@@ -14,6 +14,8 @@ use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
+mod routing;
+
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
@@ -243,7 +245,23 @@ fn timer_row(r: &SqliteRow) -> Timer {
         handoff_id: r.get("handoff_id"),
         kind: r.get("kind"),
         due_at: r.get("due_at"),
+        data: r.get("data"),
     }
+}
+
+async fn insert_timer(tx: &mut Transaction<'_, Sqlite>, t: &Timer) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO timers (id, organization_id, handoff_id, kind, due_at, data) VALUES (?,?,?,?,?,?)",
+    )
+    .bind(&t.id)
+    .bind(&t.organization_id)
+    .bind(&t.handoff_id)
+    .bind(&t.kind)
+    .bind(&t.due_at)
+    .bind(&t.data)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Appends a message with the next seq inside an open transaction.
@@ -799,17 +817,8 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
         }
-        if let Some(t) = &new.timer {
-            sqlx::query(
-                "INSERT INTO timers (id, organization_id, handoff_id, kind, due_at) VALUES (?,?,?,?,?)",
-            )
-            .bind(&t.id)
-            .bind(&t.organization_id)
-            .bind(&t.handoff_id)
-            .bind(&t.kind)
-            .bind(&t.due_at)
-            .execute(&mut *tx)
-            .await?;
+        for t in &new.timers {
+            insert_timer(&mut tx, t).await?;
         }
         append_event(&mut tx, &h.organization_id, &h.id, &new.event).await?;
         tx.commit().await?;
@@ -891,6 +900,7 @@ impl Store for SqliteStore {
             event,
             session,
             timer_fired,
+            timers,
         } = decide(&h)?;
         let now = event.created_at.clone();
 
@@ -942,11 +952,22 @@ impl Store for SqliteStore {
             .await?;
         }
         if let Some(timer) = &timer_fired {
-            sqlx::query("UPDATE timers SET fired_at = ? WHERE id = ?")
-                .bind(&now)
-                .bind(timer)
-                .execute(&mut *tx)
-                .await?;
+            // The claim that makes a timer fire once, even with two workers.
+            let claimed =
+                sqlx::query("UPDATE timers SET fired_at = ? WHERE id = ? AND fired_at IS NULL")
+                    .bind(&now)
+                    .bind(timer)
+                    .execute(&mut *tx)
+                    .await?;
+            if claimed.rows_affected() == 0 {
+                return Err(AppError::conflict(
+                    "timer_fired",
+                    "this timer has already fired",
+                ));
+            }
+        }
+        for t in &timers {
+            insert_timer(&mut tx, t).await?;
         }
         if plan.resolved && h.resolved_at.is_none() {
             h.resolved_at = Some(now.clone());

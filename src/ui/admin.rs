@@ -77,6 +77,7 @@ fn Sections(
     });
     view! {
         <h1>"Administration"</h1>
+        <nav class="fine" aria-label="More administration"><a href="/admin/routing">"Routing: policies, escalation chains, on call"</a></nav>
         <section aria-labelledby="ops-h">
             <h2 id="ops-h">"Operators"</h2>
             <table>

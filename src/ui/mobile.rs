@@ -136,6 +136,7 @@ fn HandoffView(view: MobileView) -> impl IntoView {
         operator_id,
         approval,
         last_event_seq,
+        timeline,
     } = view;
     let kind = Kind::parse(&card.kind).unwrap_or(Kind::Takeover);
     let state = RwSignal::new(card.state.clone());
@@ -202,12 +203,37 @@ fn HandoffView(view: MobileView) -> impl IntoView {
             <Chat handoff_id=id.clone() lines up_to_seq can_write/>
         }.into_any())}
         {(kind != Kind::Takeover).then(|| view! { <Transcript lines/> }.into_any())}
+        <Timeline rows=timeline/>
         <Show when=move || celebrate.get()>
             <div class="confetti" aria-hidden="true">
                 {(0..24).map(|i| view! { <i style=format!("--i:{i}")></i> }).collect_view()}
             </div>
         </Show>
     }
+}
+
+/// Events and notifications so far, collapsed: the operator came to act.
+#[component]
+fn Timeline(rows: Vec<super::types::TimelineRow>) -> impl IntoView {
+    view! {
+        <details class="timeline" data-testid="timeline">
+            <summary>{format!("Timeline ({})", rows.len())}</summary>
+            <ol>
+                {rows.into_iter().map(|r| {
+                    let at = r.at.get(11..19).unwrap_or_default().to_string();
+                    view! {
+                        <li data-outcome=r.outcome.clone()>
+                            <time datetime=r.at.clone()>{at}</time>" "
+                            <strong>{r.what}</strong>
+                            {(!r.outcome.is_empty()).then(|| view! { <span class="pill">{r.outcome.clone()}</span> })}
+                            {(!r.detail.is_empty()).then(|| view! { <span class="fine">" "{r.detail.clone()}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </details>
+    }
+    .into_any()
 }
 
 /// Applies one live lifecycle event to the page's signals.

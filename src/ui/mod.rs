@@ -10,6 +10,7 @@ mod live;
 mod login;
 mod mobile;
 pub mod preload;
+mod routing;
 pub mod screen;
 pub mod session;
 pub mod settings;
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=login::LoginPage/>
                 <Route path=path!("/inbox") view=inbox::InboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/routing") view=routing::RoutingPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings") view=settings::SettingsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

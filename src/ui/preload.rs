@@ -98,7 +98,7 @@ fn server_value<T>() -> Loaded<T> {
 pub mod ssr {
     use crate::error::AppError;
     use crate::server::AppState;
-    use crate::service::{admin, inbox, mobile, push, sessions};
+    use crate::service::{admin, admin_routing, inbox, mobile, push, sessions};
     use crate::ui::types::InboxFilter;
     use axum::extract::{Query, Request, State};
     use axum::http::{Method, StatusCode};
@@ -110,7 +110,7 @@ pub mod ssr {
     #[derive(Clone)]
     pub struct Preloaded<T>(pub Result<T, AppError>);
 
-    /// Loads the data of `/m/{id}`, `/inbox`, `/admin` and `/settings` page requests with the
+    /// Loads the data of `/m/{id}`, `/inbox`, `/admin`, `/admin/routing` and `/settings` page requests with the
     /// same service functions their server functions call. A failure becomes
     /// the page's status, as it would for the server function.
     pub async fn preload(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -146,6 +146,7 @@ pub mod ssr {
             }
             Page::Admin => insert(&mut req, admin::overview_for(app, &cookie).await),
             Page::Settings => insert(&mut req, push::settings(app, &cookie).await),
+            Page::Routing => insert(&mut req, admin_routing::screen_for(app, &cookie).await),
         };
         let mut res = next.run(req).await;
         if let Some(s) = status {
@@ -171,6 +172,7 @@ pub mod ssr {
         Inbox,
         Admin,
         Settings,
+        Routing,
     }
 
     fn page(path: &str) -> Option<Page<'_>> {
@@ -178,6 +180,7 @@ pub mod ssr {
             "/inbox" => Some(Page::Inbox),
             "/admin" => Some(Page::Admin),
             "/settings" => Some(Page::Settings),
+            "/admin/routing" => Some(Page::Routing),
             _ => path
                 .strip_prefix("/m/")
                 .filter(|id| !id.is_empty() && !id.contains('/'))

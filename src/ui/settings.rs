@@ -15,16 +15,29 @@ pub async fn load_settings() -> Result<SettingsScreen, AppError> {
     super::actions::ssr::respond(crate::service::push::settings(&app, &cookie).await)
 }
 
+#[server(prefix = "/fn", endpoint = "save_channels")]
+pub async fn save_channels(
+    phone: String,
+    pick: Option<std::collections::HashMap<String, String>>,
+) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    let saved =
+        crate::service::channels::save_form(&app, &me, &phone, &pick.unwrap_or_default()).await;
+    super::actions::ssr::respond(saved.map(|_| ()))
+}
+
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let data = page_data(|| (), |_| load_settings());
+    let save = ServerAction::<SaveChannels>::new();
+    let data = page_data(move || save.version().get(), |_| load_settings());
     view! {
         <Title text="Settings · tapin"/>
         <main class="page settings">
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Ok(SettingsScreen::Settings { operator_name, vapid_public_key, devices })) => view! {
+                Some(Ok(SettingsScreen::Settings { operator_name, vapid_public_key, devices, phone, channels })) => view! {
                     <Settings operator_name vapid_public_key devices/>
+                    <Channels phone channels save/>
                 }.into_any(),
                 Some(Ok(SettingsScreen::SignIn)) => view! {
                     <section class="notice">
@@ -66,5 +79,49 @@ fn Settings(
             }).collect_view()}
         </ul>
         <script src="/push.js" defer></script>
+    }
+}
+
+/// Which channels to use for each urgency, and the phone number SMS and calls go to.
+#[component]
+fn Channels(
+    phone: Option<String>,
+    channels: Vec<(String, Vec<String>)>,
+    save: ServerAction<SaveChannels>,
+) -> impl IntoView {
+    const ALL: [(&str, &str); 5] = [
+        ("push", "Push"),
+        ("email", "Email"),
+        ("slack", "Slack"),
+        ("sms", "SMS"),
+        ("voice", "Call"),
+    ];
+    view! {
+        <h2 id="channels-h">"How to reach me"</h2>
+        <p>"A handoff's urgency picks the row. If nobody opens it in time, it goes to the next person in the escalation chain."</p>
+        <ActionForm action=save attr:class="grid-form" attr:aria-labelledby="channels-h">
+            <label for="phone">"Phone for SMS and calls (international, e.g. +4915112345678)"</label>
+            <input id="phone" name="phone" type="tel" autocomplete="tel" value=phone.unwrap_or_default()/>
+            <table class="channels">
+                <thead><tr><th>"Urgency"</th>{ALL.iter().map(|(_, l)| view! { <th scope="col">{*l}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {channels.into_iter().map(|(urgency, on)| view! {
+                        <tr>
+                            <th scope="row">{urgency.clone()}</th>
+                            {ALL.iter().map(|(c, l)| {
+                                let name = format!("pick[{urgency}_{c}]");
+                                let label = format!("{l} when {urgency}");
+                                view! { <td><input type="checkbox" name=name aria-label=label checked=on.iter().any(|x| x == c)/></td> }
+                            }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <button type="submit" class="primary">"Save how to reach me"</button>
+            {move || save.value().get().map(|r| match r {
+                Ok(()) => view! { <p class="fine" role="status">"Saved."</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+            })}
+        </ActionForm>
     }
 }

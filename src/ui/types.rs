@@ -31,6 +31,18 @@ pub struct MobileView {
     pub approval: Option<ApprovalCard>,
     /// The audit seq of the latest event: live updates continue after it.
     pub last_event_seq: i64,
+    /// What happened so far: lifecycle events and every notification sent.
+    pub timeline: Vec<TimelineRow>,
+}
+
+/// One line of a handoff's timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineRow {
+    pub at: String,
+    pub what: String,
+    pub detail: String,
+    /// `sent`, `failed`, `skipped` for notifications; empty for events.
+    pub outcome: String,
 }
 
 /// What an approver needs to decide (seed 001's detail, readable).
@@ -161,6 +173,9 @@ pub enum SettingsScreen {
         /// The server's VAPID public key (base64url), the browser's `applicationServerKey`.
         vapid_public_key: String,
         devices: Vec<PushDevice>,
+        phone: Option<String>,
+        /// (urgency, chosen channels), lowest urgency first.
+        channels: Vec<(String, Vec<String>)>,
     },
 }
 
@@ -170,4 +185,48 @@ pub struct PushDevice {
     /// The push service's host, which says which browser family it is.
     pub service: String,
     pub since: String,
+}
+
+/// `/admin/routing`: policies (editable, with a test box), chains, rotations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoutingView {
+    pub policies: Vec<PolicyRow>,
+    pub chains: Vec<ChainRow>,
+    pub rotations: Vec<RotationRow>,
+    pub default_chain_id: Option<String>,
+    pub slack_webhook_url: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PolicyRow {
+    pub name: String,
+    pub condition: String,
+    /// The actions in words ("route to Support, priority high").
+    pub actions: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChainRow {
+    pub id: String,
+    pub name: String,
+    /// Steps in words ("1. on call (Support), 5 min → 2. role lead, 10 min").
+    pub steps: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RotationRow {
+    pub name: String,
+    pub operators: String,
+    pub on_call_now: String,
+}
+
+/// What the test box found for a sample.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PolicyTestView {
+    pub matched: Option<String>,
+    pub route: String,
+    pub priority: String,
+    pub auto_resolve: Option<String>,
+    pub expire_after_seconds: Option<i64>,
+    pub errors: Vec<String>,
 }

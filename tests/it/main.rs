@@ -9,6 +9,8 @@ mod limits;
 mod mobile_link;
 mod nodes_agents_escalation;
 mod push;
+mod routing;
+mod sinks;
 mod streams;
 mod takeover_steps;
 mod tenancy;

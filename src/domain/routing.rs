@@ -1,0 +1,459 @@
+//! Who is told about a new handoff, how, and what happens when nobody answers:
+//! routing policies, escalation chains and weekly on-call rotations. Pure: the
+//! service layer loads the definitions, the timer worker acts on `Next`.
+
+use super::approval::Approval;
+use super::expr::Expr;
+use super::{Kind, Packet, Source};
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+/// Handoff priorities, lowest first; operators choose channels per urgency.
+pub const URGENCIES: [&str; 4] = ["low", "medium", "high", "urgent"];
+/// Every channel an operator can be reached on.
+pub const CHANNELS: [&str; 5] = ["push", "email", "slack", "sms", "voice"];
+/// What an operator gets until they choose: the phone app, and email when configured.
+pub const DEFAULT_CHANNELS: [&str; 2] = ["push", "email"];
+
+/// Whom a step notifies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Target {
+    /// One operator, by id.
+    Operator(String),
+    /// Every active operator with the role.
+    Role(String),
+    /// Whoever a rotation has on call at the time of the step.
+    OnCall(String),
+    /// Every active operator of the organization.
+    Everyone,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub targets: Vec<Target>,
+    /// How long the step's operators have to open the handoff before the next step.
+    pub wait_seconds: i64,
+}
+
+/// An ordered list of steps; `repeat` more rounds once the last step's wait is over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chain {
+    /// `None`: the built-in route (notify once, never escalate).
+    pub id: Option<String>,
+    pub name: String,
+    pub steps: Vec<Step>,
+    pub repeat: u32,
+}
+
+impl Chain {
+    /// The route when no policy and no organization default names a chain:
+    /// everyone who may act on it, told once.
+    pub fn built_in(approver_role: Option<&str>) -> Chain {
+        let target = match approver_role {
+            Some(role) => Target::Role(role.to_string()),
+            None => Target::Everyone,
+        };
+        Chain {
+            id: None,
+            name: "everyone who may act".into(),
+            steps: vec![Step {
+                targets: vec![target],
+                wait_seconds: 0,
+            }],
+            repeat: 0,
+        }
+    }
+}
+
+/// Where an escalation stands: stored with its timer, so a restart resumes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    pub chain_id: Option<String>,
+    pub step: usize,
+    pub round: u32,
+    /// The operators the previous step notified (`handoff.escalated` names them).
+    #[serde(default)]
+    pub from: Vec<String>,
+}
+
+/// What the chain does after a step has notified (or found nobody to notify).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Escalate to the step in `at` once `after_seconds` pass without an open.
+    Escalate { at: Position, after_seconds: i64 },
+    /// The last step's wait: then repeat or expire.
+    Exhaust { at: Position, after_seconds: i64 },
+    /// The built-in route: nothing more happens.
+    Stop,
+}
+
+/// What follows the step at `pos` that notified `notified`.
+pub fn after_step(chain: &Chain, pos: &Position, notified: &[String]) -> Next {
+    if chain.id.is_none() {
+        return Next::Stop;
+    }
+    let wait = chain.steps.get(pos.step).map_or(0, |s| s.wait_seconds);
+    let at = Position {
+        chain_id: pos.chain_id.clone(),
+        step: pos.step + 1,
+        round: pos.round,
+        from: notified.to_vec(),
+    };
+    if pos.step + 1 < chain.steps.len() {
+        Next::Escalate {
+            at,
+            after_seconds: wait,
+        }
+    } else {
+        Next::Exhaust {
+            at,
+            after_seconds: wait,
+        }
+    }
+}
+
+/// When the last step's wait is over: another round from step 1, or `None` (expire).
+pub fn after_exhausted(chain: &Chain, pos: &Position) -> Option<Position> {
+    (pos.round < chain.repeat).then(|| Position {
+        chain_id: pos.chain_id.clone(),
+        step: 0,
+        round: pos.round + 1,
+        from: pos.from.clone(),
+    })
+}
+
+/// A temporary replacement: `operator_id` is on call from `starts_at` to `ends_at`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    pub operator_id: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+/// A weekly rotation: `operators[0]` from `starts_at` for a week, then the next, round robin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rotation {
+    pub operators: Vec<String>,
+    pub starts_at: DateTime<Utc>,
+    pub overrides: Vec<Override>,
+}
+
+impl Rotation {
+    /// Who is on call at `at`. The override added last wins over earlier ones
+    /// and over the rotation; before `starts_at` nobody is.
+    pub fn on_call(&self, at: DateTime<Utc>) -> Option<&str> {
+        if let Some(o) = self
+            .overrides
+            .iter()
+            .rev()
+            .find(|o| o.starts_at <= at && at < o.ends_at)
+        {
+            return Some(&o.operator_id);
+        }
+        if self.operators.is_empty() || at < self.starts_at {
+            return None;
+        }
+        let weeks = (at - self.starts_at).num_seconds() / Duration::weeks(1).num_seconds();
+        let turn = (weeks as usize) % self.operators.len();
+        Some(&self.operators[turn])
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoResolve {
+    /// Approvals: approve without a person (known-safe tool calls).
+    Approve,
+    /// Approvals: deny without a person.
+    Deny,
+    /// Takeovers: close without a person.
+    Resolve,
+}
+
+/// What a matching policy does. Every field is optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actions {
+    /// Escalation chain id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_resolve: Option<AutoResolve>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_after_seconds: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    pub id: String,
+    pub name: String,
+    pub condition: Expr,
+    pub source: String,
+    pub actions: Actions,
+}
+
+/// The variables a policy condition sees (documented in the README).
+pub fn vars(
+    kind: Kind,
+    source: Source,
+    priority: &str,
+    packet: &Packet,
+    approval: Option<&Approval>,
+    at: DateTime<Utc>,
+) -> Map<String, Value> {
+    let mut v = Map::new();
+    v.insert("kind".into(), json!(kind.as_str()));
+    v.insert("source".into(), json!(source.as_str()));
+    v.insert("priority".into(), json!(priority));
+    v.insert(
+        "packet".into(),
+        json!({
+            "static_text": packet.static_text,
+            "reason": packet.reason,
+            "summary": packet.summary,
+            "transfer_to": packet.transfer_to,
+        }),
+    );
+    v.insert("context".into(), Value::Object(packet.context_vars.clone()));
+    v.insert(
+        "approver_role".into(),
+        json!(approval.and_then(|a| a.approver_role.clone())),
+    );
+    if let Some(a) = approval {
+        v.insert("subject_kind".into(), json!(a.subject_kind.as_str()));
+        v.insert("subject_ref".into(), json!(a.subject_ref));
+        v.insert("payload".into(), Value::Object(a.payload.clone()));
+    }
+    v.insert("hour".into(), json!(at.hour()));
+    v.insert("minute".into(), json!(at.minute()));
+    v.insert("time".into(), json!(at.format("%H:%M").to_string()));
+    let weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        [at.weekday().num_days_from_monday() as usize];
+    v.insert("weekday".into(), json!(weekday));
+    v
+}
+
+/// The result of running the policies against one handoff.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Evaluation {
+    /// Index of the first policy whose condition is true.
+    pub matched: Option<usize>,
+    /// Policies skipped because their condition could not be decided (id, why).
+    /// A condition that errs never matches: an auto-approve must not fire on a guess.
+    pub errors: Vec<(String, String)>,
+}
+
+/// First match wins.
+pub fn first_match(policies: &[Policy], vars: &Map<String, Value>) -> Evaluation {
+    let mut out = Evaluation::default();
+    for (i, p) in policies.iter().enumerate() {
+        match p.condition.eval_bool(vars) {
+            Ok(true) => {
+                out.matched = Some(i);
+                break;
+            }
+            Ok(false) => {}
+            Err(e) => out.errors.push((p.id.clone(), e.to_string())),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn chain(steps: usize, repeat: u32) -> Chain {
+        Chain {
+            id: Some("c".into()),
+            name: "c".into(),
+            steps: (0..steps)
+                .map(|i| Step {
+                    targets: vec![Target::Operator(format!("op{i}"))],
+                    wait_seconds: 60 * (i as i64 + 1),
+                })
+                .collect(),
+            repeat,
+        }
+    }
+
+    #[test]
+    fn a_chain_escalates_step_by_step_then_exhausts() {
+        let c = chain(2, 0);
+        let p0 = Position {
+            chain_id: Some("c".into()),
+            step: 0,
+            round: 0,
+            from: vec![],
+        };
+        let Next::Escalate { at, after_seconds } = after_step(&c, &p0, &["op0".into()]) else {
+            panic!("step 1 escalates");
+        };
+        assert_eq!(
+            (at.step, after_seconds, at.from.clone()),
+            (1, 60, vec!["op0".into()])
+        );
+        let Next::Exhaust { at, after_seconds } = after_step(&c, &at, &["op1".into()]) else {
+            panic!("the last step exhausts");
+        };
+        assert_eq!(after_seconds, 120);
+        assert_eq!(after_exhausted(&c, &at), None);
+    }
+
+    #[test]
+    fn a_repeating_chain_starts_over_as_often_as_it_says() {
+        let c = chain(1, 2);
+        let mut pos = Position {
+            chain_id: Some("c".into()),
+            step: 1,
+            round: 0,
+            from: vec!["op0".into()],
+        };
+        let mut rounds = 0;
+        while let Some(next) = after_exhausted(&c, &pos) {
+            assert_eq!(next.step, 0);
+            rounds += 1;
+            pos = Position { step: 1, ..next };
+        }
+        assert_eq!(rounds, 2);
+    }
+
+    #[test]
+    fn the_built_in_route_never_escalates() {
+        let c = Chain::built_in(Some("billing"));
+        assert_eq!(c.steps[0].targets, vec![Target::Role("billing".into())]);
+        let p = Position {
+            chain_id: None,
+            step: 0,
+            round: 0,
+            from: vec![],
+        };
+        assert_eq!(after_step(&c, &p, &["x".into()]), Next::Stop);
+    }
+
+    #[test]
+    fn rotation_turns_weekly_and_overrides_win() {
+        let mut r = Rotation {
+            operators: vec!["ann".into(), "bob".into(), "cy".into()],
+            starts_at: t("2026-11-02T09:00:00Z"),
+            overrides: vec![],
+        };
+        assert_eq!(
+            r.on_call(t("2026-11-01T09:00:00Z")),
+            None,
+            "before the start"
+        );
+        assert_eq!(r.on_call(t("2026-11-02T09:00:00Z")), Some("ann"));
+        assert_eq!(r.on_call(t("2026-11-09T08:59:59Z")), Some("ann"));
+        assert_eq!(r.on_call(t("2026-11-09T09:00:00Z")), Some("bob"));
+        assert_eq!(r.on_call(t("2026-11-16T09:00:00Z")), Some("cy"));
+        assert_eq!(
+            r.on_call(t("2026-11-23T09:00:00Z")),
+            Some("ann"),
+            "round robin"
+        );
+        r.overrides.push(Override {
+            operator_id: "dee".into(),
+            starts_at: t("2026-11-10T00:00:00Z"),
+            ends_at: t("2026-11-11T00:00:00Z"),
+        });
+        r.overrides.push(Override {
+            operator_id: "eve".into(),
+            starts_at: t("2026-11-10T12:00:00Z"),
+            ends_at: t("2026-11-10T13:00:00Z"),
+        });
+        assert_eq!(r.on_call(t("2026-11-10T11:00:00Z")), Some("dee"));
+        assert_eq!(
+            r.on_call(t("2026-11-10T12:30:00Z")),
+            Some("eve"),
+            "latest override wins"
+        );
+        assert_eq!(
+            r.on_call(t("2026-11-11T00:00:00Z")),
+            Some("bob"),
+            "end is exclusive"
+        );
+    }
+
+    #[test]
+    fn targets_read_as_documented() {
+        let steps: Vec<Target> = serde_json::from_value(json!([
+            {"operator": "o1"}, {"role": "billing"}, {"on_call": "r1"}, "everyone"
+        ]))
+        .unwrap();
+        assert_eq!(
+            steps,
+            vec![
+                Target::Operator("o1".into()),
+                Target::Role("billing".into()),
+                Target::OnCall("r1".into()),
+                Target::Everyone
+            ]
+        );
+        assert!(serde_json::from_value::<Target>(json!({"team": "x"})).is_err());
+    }
+
+    fn policy(id: &str, cond: &str) -> Policy {
+        Policy {
+            id: id.into(),
+            name: id.into(),
+            condition: Expr::parse(cond).unwrap(),
+            source: cond.into(),
+            actions: Actions::default(),
+        }
+    }
+
+    fn sample_vars(at: &str) -> Map<String, Value> {
+        let packet: Packet = serde_json::from_value(json!({
+            "static_text": "Refund 40 EUR?",
+            "context_vars": {"amount": 40, "tier": "gold"}
+        }))
+        .unwrap();
+        vars(
+            Kind::Takeover,
+            Source::Router,
+            "medium",
+            &packet,
+            None,
+            t(at),
+        )
+    }
+
+    #[test]
+    fn first_matching_policy_wins_and_errors_never_match() {
+        let v = sample_vars("2026-11-21T22:15:00Z");
+        let ps = [
+            policy("broken", "context.missing > 3"),
+            policy("night", "hour >= 22 or hour < 6"),
+            policy("gold", "context.tier == 'gold'"),
+        ];
+        let e = first_match(&ps, &v);
+        assert_eq!(e.matched, Some(1));
+        assert_eq!(e.errors.len(), 1);
+        assert_eq!(e.errors[0].0, "broken");
+        let day = sample_vars("2026-11-21T10:00:00Z");
+        assert_eq!(first_match(&ps, &day).matched, Some(2));
+    }
+
+    #[test]
+    fn vars_carry_time_of_day_and_packet_fields() {
+        let v = sample_vars("2026-11-21T09:05:00Z");
+        assert_eq!(v["time"], json!("09:05"));
+        assert_eq!(v["weekday"], json!("sat"));
+        assert_eq!(v["kind"], json!("takeover"));
+        assert_eq!(v["context"]["amount"], json!(40));
+        assert_eq!(v["approver_role"], Value::Null);
+        let e = Expr::parse("time >= '09:00' and time < '17:00' and weekday != 'sun'").unwrap();
+        assert!(e.eval_bool(&v).unwrap());
+    }
+}

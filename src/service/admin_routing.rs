@@ -1,0 +1,332 @@
+//! `/admin/routing` for operators with the `admin` role: the same service
+//! calls as the REST API, with the policy list edited one entry at a time.
+
+use super::admin::{require_admin, SIGNED_OUT};
+use super::routing::{self, PolicyInput, PolicySample, SettingsInput};
+use super::App;
+use crate::domain::routing::{Actions, AutoResolve, Target};
+use crate::error::AppError;
+use crate::store::Operator;
+use crate::ui::types::{ChainRow, PolicyRow, PolicyTestView, RotationRow, RoutingView};
+use std::collections::HashMap;
+
+pub async fn screen_for(app: &App, cookie_header: &str) -> Result<RoutingView, AppError> {
+    let me = super::sessions::operator_from_cookies(app, cookie_header, SIGNED_OUT).await?;
+    screen(app, &me).await
+}
+
+pub async fn screen(app: &App, me: &Operator) -> Result<RoutingView, AppError> {
+    require_admin(me)?;
+    let org = &me.organization_id;
+    let ops: HashMap<String, String> = app
+        .store
+        .operators(org)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let name = |id: &str| ops.get(id).cloned().unwrap_or_else(|| "(removed)".into());
+    let chains = routing::chains(app, org).await?;
+    let rotations = routing::rotations(app, org).await?;
+    let chain_name = |id: &str| {
+        chains
+            .iter()
+            .find(|c| c.id == id)
+            .map_or_else(|| "(removed chain)".to_string(), |c| c.name.clone())
+    };
+    let rotation_name = |id: &str| {
+        rotations
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| "(removed rotation)".to_string(), |r| r.name.clone())
+    };
+    let policies = routing::policies(app, org)
+        .await?
+        .into_iter()
+        .map(|p| PolicyRow {
+            actions: describe(&p.actions, &chain_name),
+            name: p.name,
+            condition: p.condition,
+        })
+        .collect();
+    let chain_rows = chains
+        .iter()
+        .map(|c| ChainRow {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            steps: {
+                let mut s: Vec<String> = c
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, st)| {
+                        let who: Vec<String> = st
+                            .targets
+                            .iter()
+                            .map(|t| match t {
+                                Target::Operator(id) => name(id),
+                                Target::Role(r) => format!("role {r}"),
+                                Target::OnCall(r) => format!("on call ({})", rotation_name(r)),
+                                Target::Everyone => "everyone".into(),
+                            })
+                            .collect();
+                        format!(
+                            "{}. {}, wait {}",
+                            i + 1,
+                            who.join(" + "),
+                            duration(st.wait_seconds)
+                        )
+                    })
+                    .collect();
+                if c.repeat > 0 {
+                    s.push(format!("repeat ×{}", c.repeat));
+                }
+                s.join(" → ")
+            },
+        })
+        .collect();
+    let rotation_rows = rotations
+        .iter()
+        .map(|r| RotationRow {
+            name: r.name.clone(),
+            operators: r
+                .operators
+                .iter()
+                .map(|o| name(o))
+                .collect::<Vec<_>>()
+                .join(", "),
+            on_call_now: r
+                .on_call_now
+                .as_deref()
+                .map_or_else(|| "nobody".into(), name),
+        })
+        .collect();
+    let s = routing::settings(app, org).await?;
+    Ok(RoutingView {
+        policies,
+        chains: chain_rows,
+        rotations: rotation_rows,
+        default_chain_id: s.default_chain_id,
+        slack_webhook_url: s.slack_webhook_url,
+    })
+}
+
+fn duration(secs: i64) -> String {
+    match secs {
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}
+
+fn describe(a: &Actions, chain_name: &dyn Fn(&str) -> String) -> String {
+    let mut parts = Vec::new();
+    if let Some(r) = &a.route {
+        parts.push(format!("route to {}", chain_name(r)));
+    }
+    if let Some(p) = &a.priority {
+        parts.push(format!("priority {p}"));
+    }
+    if let Some(r) = a.auto_resolve {
+        parts.push(
+            match r {
+                AutoResolve::Approve => "approve without a person",
+                AutoResolve::Deny => "deny without a person",
+                AutoResolve::Resolve => "resolve without a person",
+            }
+            .to_string(),
+        );
+    }
+    if let Some(s) = a.expire_after_seconds {
+        parts.push(format!("expire after {}", duration(s)));
+    }
+    if parts.is_empty() {
+        "nothing (stops later policies from matching)".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+async fn current(app: &App, org: &str) -> Result<Vec<PolicyInput>, AppError> {
+    Ok(routing::policies(app, org)
+        .await?
+        .into_iter()
+        .map(|p| PolicyInput {
+            name: p.name,
+            condition: p.condition,
+            actions: p.actions,
+        })
+        .collect())
+}
+
+/// The add-a-policy form; empty fields mean "no such action".
+pub struct PolicyForm {
+    pub name: String,
+    pub condition: String,
+    pub route: String,
+    pub priority: String,
+    pub auto_resolve: String,
+    pub expire_after_seconds: String,
+}
+
+/// Appends a policy (last = lowest precedence). Errors name the form's fields.
+pub async fn add_policy(app: &App, me: &Operator, f: PolicyForm) -> Result<(), AppError> {
+    require_admin(me)?;
+    let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let expire = match some(&f.expire_after_seconds) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| {
+            AppError::invalid_field("expire_after_seconds", "a whole number of seconds")
+        })?),
+    };
+    let auto_resolve = match f.auto_resolve.trim() {
+        "" => None,
+        "approve" => Some(AutoResolve::Approve),
+        "deny" => Some(AutoResolve::Deny),
+        "resolve" => Some(AutoResolve::Resolve),
+        _ => {
+            return Err(AppError::invalid_field(
+                "auto_resolve",
+                "approve, deny, resolve or nothing",
+            ))
+        }
+    };
+    let mut list = current(app, &me.organization_id).await?;
+    let at = list.len();
+    list.push(PolicyInput {
+        name: f.name,
+        condition: f.condition,
+        actions: Actions {
+            route: some(&f.route),
+            priority: some(&f.priority),
+            auto_resolve,
+            expire_after_seconds: expire,
+        },
+    });
+    routing::set_policies(app, &me.organization_id, list)
+        .await
+        .map(|_| ())
+        .map_err(|mut e| {
+            // "policies[3].actions.route" → "route": the form's own field names.
+            let prefix = format!("policies[{at}].");
+            for f in &mut e.fields {
+                f.field = f.field.replace(&prefix, "").replace("actions.", "");
+            }
+            e.message = match e.fields.as_slice() {
+                [one] => format!("{}: {}", one.field, one.message),
+                _ => e.message,
+            };
+            e
+        })
+}
+
+/// Removes the policy at `index`, or moves it one place up.
+pub async fn change_policy(
+    app: &App,
+    me: &Operator,
+    index: usize,
+    up: bool,
+) -> Result<(), AppError> {
+    require_admin(me)?;
+    let mut list = current(app, &me.organization_id).await?;
+    if index >= list.len() {
+        return Err(AppError::not_found("policy"));
+    }
+    if up {
+        if index > 0 {
+            list.swap(index - 1, index);
+        }
+    } else {
+        list.remove(index);
+    }
+    routing::set_policies(app, &me.organization_id, list)
+        .await
+        .map(|_| ())
+}
+
+pub async fn save_settings(
+    app: &App,
+    me: &Operator,
+    default_chain_id: &str,
+    slack_webhook_url: &str,
+) -> Result<(), AppError> {
+    require_admin(me)?;
+    let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    routing::set_settings(
+        app,
+        &me.organization_id,
+        SettingsInput {
+            default_chain_id: some(default_chain_id),
+            slack_webhook_url: some(slack_webhook_url),
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The test box: a sample packet typed into the form.
+pub struct SampleForm {
+    pub kind: String,
+    pub source: String,
+    pub priority: String,
+    pub approver_role: String,
+    pub subject_ref: String,
+    pub static_text: String,
+    pub context: String,
+    pub at: String,
+}
+
+pub async fn test(app: &App, me: &Operator, f: SampleForm) -> Result<PolicyTestView, AppError> {
+    require_admin(me)?;
+    let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let context: serde_json::Map<String, serde_json::Value> = match some(&f.context) {
+        None => Default::default(),
+        Some(c) => serde_json::from_str(&c).map_err(|e| {
+            AppError::invalid_field(
+                "context",
+                format!("a JSON object, e.g. {{\"amount\": 40}}: {e}"),
+            )
+        })?,
+    };
+    let at = match some(&f.at) {
+        None => None,
+        Some(a) => Some(
+            chrono::DateTime::parse_from_rfc3339(&a)
+                .map_err(|_| AppError::invalid_field("at", "RFC 3339, e.g. 2026-11-21T22:30:00Z"))?
+                .with_timezone(&chrono::Utc),
+        ),
+    };
+    let r = routing::test(
+        app,
+        &me.organization_id,
+        PolicySample {
+            kind: f.kind,
+            source: some(&f.source),
+            priority: some(&f.priority),
+            packet: Some(serde_json::json!({
+                "static_text": f.static_text,
+                "context_vars": context,
+            })),
+            approver_role: some(&f.approver_role),
+            subject_kind: None,
+            subject_ref: some(&f.subject_ref),
+            payload: None,
+            at,
+        },
+    )
+    .await?;
+    Ok(PolicyTestView {
+        matched: r
+            .matched
+            .and_then(|m| m["name"].as_str().map(str::to_string)),
+        route: r.chain_name.unwrap_or_else(|| "(removed chain)".into()),
+        priority: r.priority,
+        auto_resolve: r.auto_resolve,
+        expire_after_seconds: r.expire_after_seconds,
+        errors: r
+            .errors
+            .iter()
+            .map(|e| e["error"].as_str().unwrap_or_default().to_string())
+            .collect(),
+    })
+}

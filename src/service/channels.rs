@@ -1,0 +1,546 @@
+//! Notification channels: Web Push, email (SMTP), Slack (incoming webhook),
+//! SMS and voice (one HTTP request to a configurable provider). Each operator
+//! picks channels per urgency; every send, and every operator nobody could
+//! reach, is recorded and shown on the handoff's timeline.
+
+use super::{links, new_id, now, push, App};
+use crate::config::HttpProvider;
+use crate::domain::routing::{CHANNELS, DEFAULT_CHANNELS, URGENCIES};
+use crate::domain::Handoff;
+use crate::error::AppError;
+use crate::store::{Contact, NotificationRecord, Operator, PushSubscription};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One operator's sends for one step.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub operator: Operator,
+    pub channels: Vec<&'static str>,
+    phone: Option<String>,
+    devices: Vec<PushSubscription>,
+}
+
+/// Channel choices per urgency, as stored and as the API shows them.
+pub type Choices = BTreeMap<String, Vec<String>>;
+
+pub fn default_choices() -> Choices {
+    URGENCIES
+        .iter()
+        .map(|u| {
+            (
+                u.to_string(),
+                DEFAULT_CHANNELS.iter().map(|c| c.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+fn choices_of(contact: Option<&Contact>) -> Choices {
+    contact
+        .and_then(|c| c.channels.as_deref())
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_else(default_choices)
+}
+
+/// An operator's contact details and channel choices.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Preferences {
+    /// E.164 phone number for SMS and voice, e.g. `+4915112345678`.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// For each urgency (`low`, `medium`, `high`, `urgent`), the channels to use:
+    /// `push`, `email`, `slack`, `sms`, `voice`.
+    #[schema(value_type = Object, example = json!({"low": ["email"], "medium": ["push"], "high": ["push", "sms"], "urgent": ["push", "sms", "voice"]}))]
+    pub channels: Choices,
+}
+
+pub async fn preferences(app: &App, op: &Operator) -> Result<Preferences, AppError> {
+    let contacts = app.store.contacts(&op.organization_id).await?;
+    let mine = contacts.iter().find(|c| c.operator_id == op.id);
+    Ok(Preferences {
+        phone: mine.and_then(|c| c.phone.clone()),
+        channels: choices_of(mine),
+    })
+}
+
+/// Saves an operator's choices; unknown urgencies or channels and bad phone numbers are refused.
+pub async fn set_preferences(
+    app: &App,
+    op: &Operator,
+    p: Preferences,
+) -> Result<Preferences, AppError> {
+    let phone = p
+        .phone
+        .map(|s| {
+            s.chars()
+                .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+                .collect::<String>()
+        })
+        .filter(|s| !s.is_empty());
+    if let Some(ph) = &phone {
+        let digits = ph.strip_prefix('+').unwrap_or("");
+        if !(8..=15).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(AppError::invalid_field(
+                "phone",
+                "an international number such as +4915112345678",
+            ));
+        }
+    }
+    let mut choices = Choices::new();
+    for (urgency, list) in p.channels {
+        if !URGENCIES.contains(&urgency.as_str()) {
+            return Err(AppError::invalid_field(
+                format!("channels.{urgency}"),
+                "urgencies are low, medium, high and urgent",
+            ));
+        }
+        let mut clean: Vec<String> = Vec::new();
+        for c in list {
+            if !CHANNELS.contains(&c.as_str()) {
+                return Err(AppError::invalid_field(
+                    format!("channels.{urgency}"),
+                    format!("unknown channel `{c}`: push, email, slack, sms or voice"),
+                ));
+            }
+            if !clean.contains(&c) {
+                clean.push(c);
+            }
+        }
+        choices.insert(urgency, clean);
+    }
+    // An urgency left out keeps the defaults.
+    for (u, d) in default_choices() {
+        choices.entry(u).or_insert(d);
+    }
+    let needs_phone = choices
+        .values()
+        .flatten()
+        .any(|c| c == "sms" || c == "voice");
+    if needs_phone && phone.is_none() {
+        return Err(AppError::invalid_field(
+            "phone",
+            "SMS and voice need a phone number",
+        ));
+    }
+    let saved = app
+        .store
+        .set_contact(
+            &op.organization_id,
+            &Contact {
+                operator_id: op.id.clone(),
+                phone,
+                channels: Some(serde_json::to_string(&choices).expect("choices serialize")),
+            },
+        )
+        .await?;
+    if !saved {
+        return Err(AppError::not_found("operator"));
+    }
+    preferences(app, op).await
+}
+
+/// The `/settings` form: checkboxes named `<urgency>_<channel>`; an urgency
+/// with none ticked means "do not notify me at that urgency".
+pub async fn save_form(
+    app: &App,
+    op: &Operator,
+    phone: &str,
+    ticked: &std::collections::HashMap<String, String>,
+) -> Result<Preferences, AppError> {
+    let channels = URGENCIES
+        .iter()
+        .map(|u| {
+            let on = CHANNELS
+                .iter()
+                .filter(|c| ticked.contains_key(&format!("{u}_{c}")))
+                .map(|c| c.to_string())
+                .collect();
+            (u.to_string(), on)
+        })
+        .collect();
+    let phone = Some(phone.to_string()).filter(|p| !p.trim().is_empty());
+    set_preferences(app, op, Preferences { phone, channels }).await
+}
+
+fn provider_on(p: &HttpProvider) -> bool {
+    !p.url.trim().is_empty()
+}
+
+/// Why a chosen channel cannot reach the operator, or None if it can.
+fn unreachable(
+    app: &App,
+    channel: &str,
+    slack: bool,
+    phone: bool,
+    devices: usize,
+) -> Option<&'static str> {
+    match channel {
+        "push" if devices == 0 => Some("no device has notifications on"),
+        "email" if app.config.smtp_url.trim().is_empty() => Some("SMTP is not configured"),
+        "slack" if !slack => Some("no Slack webhook is configured"),
+        "sms" if !provider_on(&app.config.sms) => Some("no SMS provider is configured"),
+        "voice" if !provider_on(&app.config.voice) => Some("no voice provider is configured"),
+        "sms" | "voice" if !phone => Some("no phone number"),
+        _ => None,
+    }
+}
+
+/// Who can be reached on which of their chosen channels for this handoff's
+/// urgency; operators with none are returned as `skipped` records.
+pub async fn plan(
+    app: &App,
+    h: &Handoff,
+    ops: &[Operator],
+    step: i64,
+) -> Result<(Vec<Plan>, Vec<NotificationRecord>), AppError> {
+    if ops.is_empty() {
+        return Ok((vec![], vec![]));
+    }
+    let org = &h.organization_id;
+    let contacts = app.store.contacts(org).await?;
+    let subs = app.store.org_push_subscriptions(org).await?;
+    let slack = app
+        .store
+        .routing_settings(org)
+        .await?
+        .slack_webhook_url
+        .is_some();
+    let (mut plans, mut skipped) = (Vec::new(), Vec::new());
+    for op in ops {
+        let contact = contacts.iter().find(|c| c.operator_id == op.id);
+        let phone = contact.and_then(|c| c.phone.clone());
+        let devices: Vec<PushSubscription> = subs
+            .iter()
+            .filter(|s| s.operator_id == op.id)
+            .cloned()
+            .collect();
+        let chosen = choices_of(contact)
+            .remove(&h.priority)
+            .unwrap_or_else(|| DEFAULT_CHANNELS.iter().map(|c| c.to_string()).collect());
+        let mut channels = Vec::new();
+        let mut why = Vec::new();
+        for c in &chosen {
+            let Some(known) = CHANNELS.iter().find(|k| *k == c) else {
+                continue;
+            };
+            match unreachable(app, known, slack, phone.is_some(), devices.len()) {
+                None => channels.push(*known),
+                Some(reason) => why.push(format!("{known}: {reason}")),
+            }
+        }
+        if channels.is_empty() {
+            let detail = if chosen.is_empty() {
+                format!("chose no channel for {} urgency", h.priority)
+            } else {
+                why.join("; ")
+            };
+            skipped.push(record(
+                h,
+                Some(&op.id),
+                "none",
+                step,
+                "skipped",
+                Some(detail),
+            ));
+        } else {
+            plans.push(Plan {
+                operator: op.clone(),
+                channels,
+                phone,
+                devices,
+            });
+        }
+    }
+    Ok((plans, skipped))
+}
+
+fn record(
+    h: &Handoff,
+    operator: Option<&str>,
+    channel: &str,
+    step: i64,
+    outcome: &str,
+    detail: Option<String>,
+) -> NotificationRecord {
+    NotificationRecord {
+        id: new_id(),
+        organization_id: h.organization_id.clone(),
+        handoff_id: h.id.clone(),
+        operator_id: operator.map(str::to_string),
+        channel: channel.to_string(),
+        step,
+        outcome: outcome.to_string(),
+        detail,
+        created_at: now(),
+    }
+}
+
+/// Sends every plan (operators in parallel) and records each outcome.
+pub async fn deliver(app: &App, h: &Handoff, plans: &[Plan], step: i64) {
+    let slack_url = match app.store.routing_settings(&h.organization_id).await {
+        Ok(s) => s.slack_webhook_url,
+        Err(_) => None,
+    };
+    let sends = plans
+        .iter()
+        .map(|p| deliver_one(app, h, p, step, slack_url.as_deref()));
+    let records: Vec<NotificationRecord> = futures::future::join_all(sends)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    if let Err(e) = app.store.insert_notifications(&records).await {
+        tracing::error!(handoff = %h.id, "recording notifications failed: {e}");
+    }
+}
+
+async fn deliver_one(
+    app: &App,
+    h: &Handoff,
+    p: &Plan,
+    step: i64,
+    slack_url: Option<&str>,
+) -> Vec<NotificationRecord> {
+    // The link signs this operator in once; it outlives the push, not the handoff.
+    let link = match links::sign(app, &h.id, &p.operator.id, app.config.push_link_ttl_seconds) {
+        Ok(l) => l,
+        Err(e) => {
+            return vec![record(
+                h,
+                Some(&p.operator.id),
+                "none",
+                step,
+                "failed",
+                Some(e.message),
+            )]
+        }
+    };
+    let mut out = Vec::new();
+    for &channel in &p.channels {
+        let result = match channel {
+            "push" => send_push(app, h, p, &link).await,
+            "email" => send_email(app, h, &p.operator, &link).await,
+            "slack" => match slack_url {
+                Some(url) => send_slack(app, url, h, &p.operator, &link).await,
+                None => Err("no Slack webhook is configured".into()),
+            },
+            "sms" => send_provider(app, &app.config.sms, h, p, &link, &sms_text(h, &link)).await,
+            "voice" => send_provider(app, &app.config.voice, h, p, &link, &voice_text(h)).await,
+            other => Err(format!("unknown channel {other}")),
+        };
+        let (outcome, detail) = match result {
+            Ok(d) => ("sent", d),
+            Err(e) => ("failed", e),
+        };
+        tracing::info!(handoff = %h.id, operator = %p.operator.id, channel, outcome, "notification");
+        out.push(record(
+            h,
+            Some(&p.operator.id),
+            channel,
+            step,
+            outcome,
+            Some(detail),
+        ));
+    }
+    out
+}
+
+fn summary_lines(h: &Handoff) -> String {
+    let mut s = h.packet.static_text.clone();
+    if let Some(sum) = h.packet.summary.as_deref().filter(|x| !x.is_empty()) {
+        s.push_str("\n\n");
+        s.push_str(sum);
+    }
+    s
+}
+
+fn sms_text(h: &Handoff, link: &str) -> String {
+    let text: String = h.packet.static_text.chars().take(100).collect();
+    format!("tapin: {} – {text} {link}", push::title(h))
+}
+
+fn voice_text(h: &Handoff) -> String {
+    format!(
+        "This is tapin. {}. {}. Please open the link we sent you.",
+        push::title(h),
+        h.packet.static_text
+    )
+}
+
+async fn send_push(app: &App, h: &Handoff, p: &Plan, link: &str) -> Result<String, String> {
+    let payload = json!({
+        "title": push::title(h),
+        "body": h.packet.static_text,
+        "url": link,
+        "tag": h.id,
+    });
+    let mut delivered = 0;
+    let mut problems = Vec::new();
+    for d in &p.devices {
+        match push::send(app, d, &payload).await {
+            push::Outcome::Delivered => delivered += 1,
+            push::Outcome::Gone => problems.push("a device unsubscribed (removed)".to_string()),
+            push::Outcome::Failed(e) => problems.push(e),
+        }
+    }
+    let detail = format!("{delivered} of {} devices", p.devices.len());
+    if delivered > 0 {
+        Ok(detail)
+    } else {
+        Err(format!("{detail}: {}", problems.join("; ")))
+    }
+}
+
+async fn send_email(app: &App, h: &Handoff, op: &Operator, link: &str) -> Result<String, String> {
+    use lettre::message::header::ContentType;
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+    let from = app
+        .config
+        .email_from
+        .parse()
+        .map_err(|e| format!("email_from: {e}"))?;
+    let to = format!("{} <{}>", op.name.replace(['<', '>', '"'], ""), op.email)
+        .parse()
+        .map_err(|e| format!("operator address: {e}"))?;
+    let subject: String = format!("[tapin] {}: {}", push::title(h), h.packet.static_text)
+        .chars()
+        .take(120)
+        .collect();
+    let body = format!(
+        "{}\n\nOpen it: {link}\n\nThe link works once and expires in {} minutes.\n",
+        summary_lines(h),
+        app.config.push_link_ttl_seconds / 60
+    );
+    let message = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(subject)
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)
+        .map_err(|e| format!("building the email: {e}"))?;
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&app.config.smtp_url)
+        .map_err(|e| format!("smtp_url: {e}"))?
+        .timeout(Some(SEND_TIMEOUT))
+        .build();
+    let response = transport
+        .send(message)
+        .await
+        .map_err(|e| format!("SMTP: {e}"))?;
+    Ok(format!("SMTP {}", response.code()))
+}
+
+async fn send_slack(
+    app: &App,
+    url: &str,
+    h: &Handoff,
+    op: &Operator,
+    link: &str,
+) -> Result<String, String> {
+    let text = format!(
+        "*{}* for {}\n{}\n<{link}|Open in tapin> (works once)",
+        push::title(h),
+        op.name,
+        summary_lines(h)
+    );
+    let res = app
+        .http
+        .post(url)
+        .json(&json!({ "text": text }))
+        .timeout(SEND_TIMEOUT)
+        .send()
+        .await
+        .map_err(|e| format!("Slack: {e}"))?;
+    let status = res.status();
+    if status.is_success() {
+        Ok(format!("Slack answered {}", status.as_u16()))
+    } else {
+        Err(format!("Slack answered {}", status.as_u16()))
+    }
+}
+
+/// Replaces `{{name}}` placeholders with values escaped for the body's content type.
+pub fn render(template: &str, content_type: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        let escaped = if content_type.contains("json") {
+            let quoted = serde_json::to_string(value).expect("strings serialize");
+            quoted[1..quoted.len() - 1].to_string()
+        } else if content_type.contains("x-www-form-urlencoded") {
+            form_urlencoded::byte_serialize(value.as_bytes()).collect()
+        } else {
+            value.to_string()
+        };
+        out = out.replace(&format!("{{{{{name}}}}}"), &escaped);
+    }
+    out
+}
+
+async fn send_provider(
+    app: &App,
+    provider: &HttpProvider,
+    h: &Handoff,
+    p: &Plan,
+    link: &str,
+    text: &str,
+) -> Result<String, String> {
+    let phone = p.phone.as_deref().ok_or("no phone number")?;
+    let body = render(
+        &provider.body_template,
+        &provider.content_type,
+        &[
+            ("to", phone),
+            ("text", text),
+            ("link", link),
+            ("handoff_id", &h.id),
+            ("operator", &p.operator.name),
+        ],
+    );
+    let mut req = app
+        .http
+        .post(&provider.url)
+        .header("content-type", &provider.content_type)
+        .body(body)
+        .timeout(SEND_TIMEOUT);
+    if let Some((name, value)) = provider.auth_header.split_once(':') {
+        req = req.header(name.trim(), value.trim());
+    }
+    let res = req.send().await.map_err(|e| format!("provider: {e}"))?;
+    let status = res.status();
+    if status.is_success() {
+        Ok(format!("provider answered {}", status.as_u16()))
+    } else {
+        Err(format!("provider answered {}", status.as_u16()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn templates_escape_for_their_content_type() {
+        let v = [("to", "+4915112345678"), ("text", "Say \"hi\" & go\n")];
+        assert_eq!(
+            render(
+                r#"{"to":"{{to}}","text":"{{text}}"}"#,
+                "application/json",
+                &v
+            ),
+            r#"{"to":"+4915112345678","text":"Say \"hi\" & go\n"}"#
+        );
+        assert_eq!(
+            render(
+                "To={{to}}&Body={{text}}",
+                "application/x-www-form-urlencoded",
+                &v
+            ),
+            "To=%2B4915112345678&Body=Say+%22hi%22+%26+go%0A"
+        );
+    }
+}

@@ -1,0 +1,918 @@
+//! Routing definitions (escalation chains, on-call rotations, policies, the
+//! organization's default route and Slack hook) and what happens to a new
+//! handoff because of them: `route_new` runs the policies at creation.
+
+use super::escalation;
+use super::lifecycle::Creation;
+use super::{new_id, now, App};
+use crate::domain::approval::{Approval, SubjectKind};
+use crate::domain::expr::Expr;
+use crate::domain::routing::{
+    self, Actions, AutoResolve, Chain, Override, Policy, Rotation, Step, Target, URGENCIES,
+};
+use crate::domain::{Actor, Handoff, Kind, Packet, Source};
+use crate::error::{AppError, FieldError};
+use crate::store::{ChainRecord, PolicyRecord, RotationRecord, RoutingSettings, Timer};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use utoipa::ToSchema;
+
+const NAME_MAX: usize = 100;
+const STEPS_MAX: usize = 10;
+const TARGETS_MAX: usize = 20;
+const WAIT_MAX: i64 = 7 * 24 * 3600;
+const REPEAT_MAX: u32 = 10;
+const POLICIES_MAX: usize = 100;
+const EXPIRY_MAX: i64 = 30 * 24 * 3600;
+
+// ---------------------------------------------------------------- chains
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChainInput {
+    pub name: String,
+    /// In order; step 1 is notified first.
+    #[schema(value_type = Vec<Object>, example = json!([{"targets": [{"on_call": "<rotation id>"}], "wait_seconds": 300}, {"targets": [{"role": "lead"}], "wait_seconds": 600}]))]
+    pub steps: Vec<Step>,
+    /// More rounds after the last step's wait, before the handoff expires.
+    #[serde(default)]
+    pub repeat: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChainView {
+    pub id: String,
+    pub name: String,
+    #[schema(value_type = Vec<Object>)]
+    pub steps: Vec<Step>,
+    pub repeat: u32,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn chain_view(r: ChainRecord) -> ChainView {
+    ChainView {
+        steps: serde_json::from_str(&r.steps).unwrap_or_default(),
+        repeat: r.repeat_count.max(0) as u32,
+        id: r.id,
+        name: r.name,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
+fn check_name(fields: &mut Vec<FieldError>, field: &str, name: &str) {
+    if name.trim().is_empty() {
+        fields.push(FieldError::new(field, "must not be empty"));
+    } else if name.chars().count() > NAME_MAX {
+        fields.push(FieldError::new(
+            field,
+            format!("at most {NAME_MAX} characters"),
+        ));
+    }
+}
+
+async fn check_chain(app: &App, org_id: &str, c: &ChainInput) -> Result<(), AppError> {
+    let mut fields = Vec::new();
+    check_name(&mut fields, "name", &c.name);
+    if c.steps.is_empty() || c.steps.len() > STEPS_MAX {
+        fields.push(FieldError::new(
+            "steps",
+            format!("between 1 and {STEPS_MAX} steps"),
+        ));
+    }
+    if c.repeat > REPEAT_MAX {
+        fields.push(FieldError::new("repeat", format!("at most {REPEAT_MAX}")));
+    }
+    let operators = app.store.operators(org_id).await?;
+    let rotations = app.store.rotations(org_id).await?;
+    for (i, step) in c.steps.iter().enumerate() {
+        if !(1..=WAIT_MAX).contains(&step.wait_seconds) {
+            fields.push(FieldError::new(
+                format!("steps[{i}].wait_seconds"),
+                format!("between 1 and {WAIT_MAX} seconds"),
+            ));
+        }
+        if step.targets.is_empty() || step.targets.len() > TARGETS_MAX {
+            fields.push(FieldError::new(
+                format!("steps[{i}].targets"),
+                format!("between 1 and {TARGETS_MAX} targets"),
+            ));
+        }
+        for (j, t) in step.targets.iter().enumerate() {
+            let problem = match t {
+                Target::Operator(id) if !operators.iter().any(|o| &o.id == id) => {
+                    Some(("operator", "no operator of this organization has this id"))
+                }
+                Target::Role(r) if r.trim().is_empty() => Some(("role", "must not be empty")),
+                Target::OnCall(id) if !rotations.iter().any(|r| &r.id == id) => {
+                    Some(("on_call", "no rotation of this organization has this id"))
+                }
+                _ => None,
+            };
+            if let Some((key, msg)) = problem {
+                fields.push(FieldError::new(
+                    format!("steps[{i}].targets[{j}].{key}"),
+                    msg,
+                ));
+            }
+        }
+    }
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::invalid(fields))
+    }
+}
+
+pub async fn create_chain(app: &App, org_id: &str, c: ChainInput) -> Result<ChainView, AppError> {
+    check_chain(app, org_id, &c).await?;
+    let t = now();
+    let r = ChainRecord {
+        id: new_id(),
+        organization_id: org_id.to_string(),
+        name: c.name.trim().to_string(),
+        steps: serde_json::to_string(&c.steps).expect("steps serialize"),
+        repeat_count: c.repeat as i64,
+        created_at: t.clone(),
+        updated_at: t,
+    };
+    app.store.insert_chain(&r).await?;
+    Ok(chain_view(r))
+}
+
+pub async fn update_chain(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    c: ChainInput,
+) -> Result<ChainView, AppError> {
+    let old = get_chain_record(app, org_id, id).await?;
+    check_chain(app, org_id, &c).await?;
+    let r = ChainRecord {
+        name: c.name.trim().to_string(),
+        steps: serde_json::to_string(&c.steps).expect("steps serialize"),
+        repeat_count: c.repeat as i64,
+        updated_at: now(),
+        ..old
+    };
+    app.store.update_chain(&r).await?;
+    Ok(chain_view(r))
+}
+
+async fn get_chain_record(app: &App, org_id: &str, id: &str) -> Result<ChainRecord, AppError> {
+    app.store
+        .chain(org_id, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("escalation chain"))
+}
+
+pub async fn get_chain(app: &App, org_id: &str, id: &str) -> Result<ChainView, AppError> {
+    get_chain_record(app, org_id, id).await.map(chain_view)
+}
+
+pub async fn chains(app: &App, org_id: &str) -> Result<Vec<ChainView>, AppError> {
+    Ok(app
+        .store
+        .chains(org_id)
+        .await?
+        .into_iter()
+        .map(chain_view)
+        .collect())
+}
+
+/// Refused while a policy or the default route names the chain.
+pub async fn delete_chain(app: &App, org_id: &str, id: &str) -> Result<(), AppError> {
+    get_chain_record(app, org_id, id).await?;
+    let settings = app.store.routing_settings(org_id).await?;
+    let used_by_policy = policies(app, org_id)
+        .await?
+        .into_iter()
+        .find(|p| p.actions.route.as_deref() == Some(id));
+    if let Some(p) = used_by_policy {
+        return Err(AppError::conflict(
+            "chain_in_use",
+            format!("policy “{}” routes to this chain", p.name),
+        ));
+    }
+    if settings.default_chain_id.as_deref() == Some(id) {
+        return Err(AppError::conflict(
+            "chain_in_use",
+            "this chain is the organization's default route",
+        ));
+    }
+    app.store.delete_chain(org_id, id).await?;
+    Ok(())
+}
+
+/// The chain as the escalation worker runs it; a deleted one falls back to the built-in route.
+pub async fn load_chain(
+    app: &App,
+    org_id: &str,
+    id: Option<&str>,
+    approver_role: Option<&str>,
+) -> Result<Chain, AppError> {
+    if let Some(id) = id {
+        if let Some(r) = app.store.chain(org_id, id).await? {
+            let v = chain_view(r);
+            return Ok(Chain {
+                id: Some(v.id),
+                name: v.name,
+                steps: v.steps,
+                repeat: v.repeat,
+            });
+        }
+    }
+    Ok(Chain::built_in(approver_role))
+}
+
+// ---------------------------------------------------------------- rotations
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RotationInput {
+    pub name: String,
+    /// Operator ids in turn order; each is on call for one week.
+    pub operators: Vec<String>,
+    /// The first handover (RFC 3339).
+    #[schema(value_type = String, format = DateTime)]
+    pub starts_at: DateTime<Utc>,
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub overrides: Vec<Override>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RotationView {
+    pub id: String,
+    pub name: String,
+    pub operators: Vec<String>,
+    pub starts_at: String,
+    #[schema(value_type = Vec<Object>)]
+    pub overrides: Vec<Override>,
+    /// Who is on call right now (null before the start or with nobody in it).
+    pub on_call_now: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn rotation_of(r: &RotationRecord) -> Rotation {
+    Rotation {
+        operators: serde_json::from_str(&r.operators).unwrap_or_default(),
+        starts_at: DateTime::parse_from_rfc3339(&r.starts_at)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default(),
+        overrides: serde_json::from_str(&r.overrides).unwrap_or_default(),
+    }
+}
+
+fn rotation_view(r: RotationRecord) -> RotationView {
+    let rot = rotation_of(&r);
+    RotationView {
+        on_call_now: rot.on_call(Utc::now()).map(str::to_string),
+        operators: rot.operators,
+        overrides: rot.overrides,
+        id: r.id,
+        name: r.name,
+        starts_at: r.starts_at,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
+async fn check_rotation(app: &App, org_id: &str, r: &RotationInput) -> Result<(), AppError> {
+    let mut fields = Vec::new();
+    check_name(&mut fields, "name", &r.name);
+    let operators = app.store.operators(org_id).await?;
+    if r.operators.is_empty() || r.operators.len() > 50 {
+        fields.push(FieldError::new("operators", "between 1 and 50 operators"));
+    }
+    for (i, id) in r.operators.iter().enumerate() {
+        if !operators.iter().any(|o| &o.id == id) {
+            fields.push(FieldError::new(
+                format!("operators[{i}]"),
+                "no operator of this organization has this id",
+            ));
+        }
+    }
+    for (i, o) in r.overrides.iter().enumerate() {
+        if !operators.iter().any(|op| op.id == o.operator_id) {
+            fields.push(FieldError::new(
+                format!("overrides[{i}].operator_id"),
+                "no operator of this organization has this id",
+            ));
+        }
+        if o.ends_at <= o.starts_at {
+            fields.push(FieldError::new(
+                format!("overrides[{i}].ends_at"),
+                "must be after starts_at",
+            ));
+        }
+    }
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::invalid(fields))
+    }
+}
+
+fn rotation_record(
+    id: String,
+    org_id: &str,
+    r: RotationInput,
+    created_at: String,
+) -> RotationRecord {
+    RotationRecord {
+        id,
+        organization_id: org_id.to_string(),
+        name: r.name.trim().to_string(),
+        operators: serde_json::to_string(&r.operators).expect("ids serialize"),
+        starts_at: super::format_time(r.starts_at),
+        overrides: serde_json::to_string(&r.overrides).expect("overrides serialize"),
+        created_at,
+        updated_at: now(),
+    }
+}
+
+pub async fn create_rotation(
+    app: &App,
+    org_id: &str,
+    r: RotationInput,
+) -> Result<RotationView, AppError> {
+    check_rotation(app, org_id, &r).await?;
+    let rec = rotation_record(new_id(), org_id, r, now());
+    app.store.insert_rotation(&rec).await?;
+    Ok(rotation_view(rec))
+}
+
+pub async fn update_rotation(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    r: RotationInput,
+) -> Result<RotationView, AppError> {
+    let old = get_rotation_record(app, org_id, id).await?;
+    check_rotation(app, org_id, &r).await?;
+    let rec = rotation_record(old.id, org_id, r, old.created_at);
+    app.store.update_rotation(&rec).await?;
+    Ok(rotation_view(rec))
+}
+
+/// Adds one override (someone covers a shift) without resending the rotation.
+pub async fn add_override(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    o: Override,
+) -> Result<RotationView, AppError> {
+    let old = get_rotation_record(app, org_id, id).await?;
+    let mut input = RotationInput {
+        name: old.name.clone(),
+        operators: serde_json::from_str(&old.operators).unwrap_or_default(),
+        starts_at: rotation_of(&old).starts_at,
+        overrides: serde_json::from_str(&old.overrides).unwrap_or_default(),
+    };
+    let at = input.overrides.len();
+    input.overrides.push(o);
+    check_rotation(app, org_id, &input).await.map_err(|mut e| {
+        // Name the field as the caller sent it.
+        for f in &mut e.fields {
+            f.field = f.field.replace(&format!("overrides[{at}]."), "");
+        }
+        e
+    })?;
+    let rec = rotation_record(old.id, org_id, input, old.created_at);
+    app.store.update_rotation(&rec).await?;
+    Ok(rotation_view(rec))
+}
+
+async fn get_rotation_record(
+    app: &App,
+    org_id: &str,
+    id: &str,
+) -> Result<RotationRecord, AppError> {
+    app.store
+        .rotation(org_id, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("rotation"))
+}
+
+pub async fn get_rotation(app: &App, org_id: &str, id: &str) -> Result<RotationView, AppError> {
+    get_rotation_record(app, org_id, id)
+        .await
+        .map(rotation_view)
+}
+
+pub async fn rotations(app: &App, org_id: &str) -> Result<Vec<RotationView>, AppError> {
+    Ok(app
+        .store
+        .rotations(org_id)
+        .await?
+        .into_iter()
+        .map(rotation_view)
+        .collect())
+}
+
+/// Refused while a chain's step names the rotation.
+pub async fn delete_rotation(app: &App, org_id: &str, id: &str) -> Result<(), AppError> {
+    get_rotation_record(app, org_id, id).await?;
+    for c in chains(app, org_id).await? {
+        let used = c
+            .steps
+            .iter()
+            .flat_map(|s| &s.targets)
+            .any(|t| matches!(t, Target::OnCall(r) if r == id));
+        if used {
+            return Err(AppError::conflict(
+                "rotation_in_use",
+                format!("escalation chain “{}” uses this rotation", c.name),
+            ));
+        }
+    }
+    app.store.delete_rotation(org_id, id).await?;
+    Ok(())
+}
+
+/// Who `rotation_id` has on call at `at` (None for a deleted rotation or nobody).
+pub async fn on_call(
+    app: &App,
+    org_id: &str,
+    rotation_id: &str,
+    at: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    Ok(app
+        .store
+        .rotation(org_id, rotation_id)
+        .await?
+        .and_then(|r| rotation_of(&r).on_call(at).map(str::to_string)))
+}
+
+// ---------------------------------------------------------------- policies
+
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyInput {
+    pub name: String,
+    /// An expression over the handoff (README: "Policies").
+    #[schema(example = "kind == 'approval' and subject_ref == 'lookup_order'")]
+    pub condition: String,
+    #[schema(value_type = Object, example = json!({"auto_resolve": "approve"}))]
+    pub actions: Actions,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PolicyView {
+    pub id: String,
+    pub position: i64,
+    pub name: String,
+    pub condition: String,
+    #[schema(value_type = Object)]
+    pub actions: Actions,
+}
+
+fn policy_view(r: PolicyRecord) -> PolicyView {
+    PolicyView {
+        actions: serde_json::from_str(&r.actions).unwrap_or_default(),
+        id: r.id,
+        position: r.position,
+        name: r.name,
+        condition: r.condition,
+    }
+}
+
+pub async fn policies(app: &App, org_id: &str) -> Result<Vec<PolicyView>, AppError> {
+    Ok(app
+        .store
+        .policies(org_id)
+        .await?
+        .into_iter()
+        .map(policy_view)
+        .collect())
+}
+
+/// Replaces the ordered list after checking every entry; nothing changes on an error.
+pub async fn set_policies(
+    app: &App,
+    org_id: &str,
+    list: Vec<PolicyInput>,
+) -> Result<Vec<PolicyView>, AppError> {
+    let mut fields = Vec::new();
+    if list.len() > POLICIES_MAX {
+        fields.push(FieldError::new(
+            "policies",
+            format!("at most {POLICIES_MAX} policies"),
+        ));
+    }
+    let chain_ids: Vec<String> = app
+        .store
+        .chains(org_id)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    for (i, p) in list.iter().enumerate() {
+        check_name(&mut fields, &format!("policies[{i}].name"), &p.name);
+        if let Err(e) = Expr::parse(&p.condition) {
+            fields.push(FieldError::new(
+                format!("policies[{i}].condition"),
+                e.to_string(),
+            ));
+        }
+        check_actions(
+            &mut fields,
+            &format!("policies[{i}].actions"),
+            &p.actions,
+            &chain_ids,
+        );
+    }
+    if !fields.is_empty() {
+        return Err(AppError::invalid(fields));
+    }
+    let t = now();
+    let records: Vec<PolicyRecord> = list
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| PolicyRecord {
+            id: new_id(),
+            organization_id: org_id.to_string(),
+            position: i as i64,
+            name: p.name.trim().to_string(),
+            condition: p.condition,
+            actions: serde_json::to_string(&p.actions).expect("actions serialize"),
+            created_at: t.clone(),
+            updated_at: t.clone(),
+        })
+        .collect();
+    app.store.replace_policies(org_id, &records).await?;
+    Ok(records.into_iter().map(policy_view).collect())
+}
+
+fn check_actions(fields: &mut Vec<FieldError>, at: &str, a: &Actions, chain_ids: &[String]) {
+    if let Some(r) = &a.route {
+        if !chain_ids.contains(r) {
+            fields.push(FieldError::new(
+                format!("{at}.route"),
+                "no escalation chain of this organization has this id",
+            ));
+        }
+    }
+    if let Some(p) = &a.priority {
+        if !URGENCIES.contains(&p.as_str()) {
+            fields.push(FieldError::new(
+                format!("{at}.priority"),
+                "one of low, medium, high, urgent",
+            ));
+        }
+    }
+    if let Some(s) = a.expire_after_seconds {
+        if !(1..=EXPIRY_MAX).contains(&s) {
+            fields.push(FieldError::new(
+                format!("{at}.expire_after_seconds"),
+                format!("between 1 and {EXPIRY_MAX} seconds"),
+            ));
+        }
+    }
+}
+
+async fn compiled_policies(app: &App, org_id: &str) -> Result<Vec<Policy>, AppError> {
+    Ok(policies(app, org_id)
+        .await?
+        .into_iter()
+        .filter_map(|p| {
+            // Stored conditions were checked on save; one that no longer parses is skipped.
+            let condition = Expr::parse(&p.condition).ok()?;
+            Some(Policy {
+                id: p.id,
+                name: p.name,
+                condition,
+                source: p.condition,
+                actions: p.actions,
+            })
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------- settings
+
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    /// The chain for handoffs no policy routes (null: everyone who may act, told once).
+    #[serde(default)]
+    pub default_chain_id: Option<String>,
+    /// A Slack incoming-webhook URL for the `slack` channel (null: no Slack).
+    #[serde(default)]
+    pub slack_webhook_url: Option<String>,
+}
+
+pub async fn settings(app: &App, org_id: &str) -> Result<SettingsInput, AppError> {
+    let s = app.store.routing_settings(org_id).await?;
+    Ok(SettingsInput {
+        default_chain_id: s.default_chain_id,
+        slack_webhook_url: s.slack_webhook_url,
+    })
+}
+
+pub async fn set_settings(
+    app: &App,
+    org_id: &str,
+    s: SettingsInput,
+) -> Result<SettingsInput, AppError> {
+    if let Some(id) = &s.default_chain_id {
+        if app.store.chain(org_id, id).await?.is_none() {
+            return Err(AppError::invalid_field(
+                "default_chain_id",
+                "no escalation chain of this organization has this id",
+            ));
+        }
+    }
+    let slack = s
+        .slack_webhook_url
+        .map(|u| u.trim().to_string())
+        .filter(|u| !u.is_empty());
+    if let Some(u) = &slack {
+        let ok = reqwest::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+        if !ok {
+            return Err(AppError::invalid_field(
+                "slack_webhook_url",
+                "must be an http(s) URL (Slack: https://hooks.slack.com/services/…)",
+            ));
+        }
+    }
+    let stored = RoutingSettings {
+        default_chain_id: s.default_chain_id,
+        slack_webhook_url: slack,
+    };
+    app.store.set_routing_settings(org_id, &stored).await?;
+    settings(app, org_id).await
+}
+
+// ---------------------------------------------------------------- at creation
+
+/// What routing decided for a new handoff.
+pub struct Routed {
+    /// A policy resolves it at once: (policy id, name, how).
+    pub auto_resolve: Option<(String, String, AutoResolve)>,
+}
+
+/// The policy outcome for a handoff about to be created, at `at`.
+struct Outcome {
+    policy: Option<(String, String, Actions)>,
+    chain_id: Option<String>,
+    errors: Vec<(String, String)>,
+}
+
+async fn decide(
+    app: &App,
+    h: &Handoff,
+    approval: Option<&Approval>,
+    at: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    let list = compiled_policies(app, &h.organization_id).await?;
+    let vars = routing::vars(h.kind, h.source, &h.priority, &h.packet, approval, at);
+    let eval = routing::first_match(&list, &vars);
+    let policy = eval.matched.map(|i| {
+        (
+            list[i].id.clone(),
+            list[i].name.clone(),
+            list[i].actions.clone(),
+        )
+    });
+    let chain_id = match policy.as_ref().and_then(|p| p.2.route.clone()) {
+        Some(c) => Some(c),
+        None => {
+            app.store
+                .routing_settings(&h.organization_id)
+                .await?
+                .default_chain_id
+        }
+    };
+    Ok(Outcome {
+        policy,
+        chain_id,
+        errors: eval.errors,
+    })
+}
+
+/// Runs the policies on a handoff about to be created: sets its priority,
+/// adds its expiry and first escalation timers, and records the route on the
+/// creation's audit row (`data.route`).
+pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> {
+    let at = Utc::now();
+    let out = decide(app, &c.handoff, c.approval.as_ref(), at).await?;
+    let actions = out.policy.as_ref().map(|p| p.2.clone()).unwrap_or_default();
+    if let Some(p) = &actions.priority {
+        c.handoff.priority = p.clone();
+    }
+    let h = &c.handoff;
+    if let Some(secs) = actions.expire_after_seconds {
+        c.timers.push(Timer {
+            id: new_id(),
+            organization_id: h.organization_id.clone(),
+            handoff_id: h.id.clone(),
+            kind: "policy_expiry".into(),
+            due_at: super::format_time(at + chrono::Duration::seconds(secs)),
+            data: None,
+        });
+    }
+    let auto = actions
+        .auto_resolve
+        .filter(|a| applies(*a, h.kind))
+        .zip(out.policy.as_ref())
+        .map(|(a, p)| (p.0.clone(), p.1.clone(), a));
+    let chain_name = match &out.chain_id {
+        Some(id) => app
+            .store
+            .chain(&h.organization_id, id)
+            .await?
+            .map(|c| c.name),
+        None => None,
+    };
+    // Agent-to-agent handoffs need nobody unless a policy or the default route says so.
+    let notify = auto.is_none() && (h.kind != Kind::Agent || out.chain_id.is_some());
+    if notify {
+        c.timers
+            .push(escalation::first_timer(h, out.chain_id.clone()));
+    }
+    let route = json!({
+        "policy_id": out.policy.as_ref().map(|p| &p.0),
+        "policy_name": out.policy.as_ref().map(|p| &p.1),
+        "chain_id": out.chain_id,
+        "chain_name": chain_name,
+        "priority": h.priority,
+        "auto_resolve": auto.as_ref().map(|a| a.2),
+        "expire_after_seconds": actions.expire_after_seconds,
+        "policy_errors": out.errors.iter().map(|(id, e)| json!({"policy_id": id, "error": e})).collect::<Vec<_>>(),
+    });
+    if let Value::Object(data) = &mut c.data {
+        data.insert("route".into(), route);
+    } else {
+        c.data = json!({ "route": route });
+    }
+    Ok(Routed { auto_resolve: auto })
+}
+
+fn applies(a: AutoResolve, kind: Kind) -> bool {
+    match a {
+        AutoResolve::Approve | AutoResolve::Deny => kind == Kind::Approval,
+        AutoResolve::Resolve => kind == Kind::Takeover,
+    }
+}
+
+/// Resolves a just-created handoff for the policy, audited as `source: policy`.
+pub async fn auto_resolve(
+    app: &App,
+    h: &Handoff,
+    (policy_id, name, how): (String, String, AutoResolve),
+) -> Result<Handoff, AppError> {
+    let actor = Actor::Policy(policy_id);
+    match how {
+        AutoResolve::Approve | AutoResolve::Deny => {
+            let input = super::approvals::DecisionInput {
+                approve: how == AutoResolve::Approve,
+                note: Some(format!("Decided by policy “{name}”.")),
+                payload: None,
+                subject_kind: None,
+                subject_ref: None,
+            };
+            super::approvals::decide(app, &h.organization_id, &h.id, actor, input)
+                .await
+                .map(|(h, _)| h)
+        }
+        AutoResolve::Resolve => {
+            super::handoffs::resolve(app, &h.organization_id, &h.id, actor).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------- test box
+
+/// A made-up handoff to try the policies on (nothing is created).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySample {
+    /// approval | takeover | assist | agent
+    pub kind: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub priority: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub packet: Option<Value>,
+    #[serde(default)]
+    pub approver_role: Option<String>,
+    #[serde(default)]
+    pub subject_kind: Option<String>,
+    #[serde(default)]
+    pub subject_ref: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub payload: Option<Map<String, Value>>,
+    /// The moment to evaluate at (time-of-day rules); default now.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PolicyTestResult {
+    /// The first matching policy, or null (the default route applies).
+    #[schema(value_type = Option<Object>)]
+    pub matched: Option<Value>,
+    pub chain_id: Option<String>,
+    pub chain_name: Option<String>,
+    pub priority: String,
+    /// approve | deny | resolve, when the policy resolves without a person.
+    pub auto_resolve: Option<String>,
+    pub expire_after_seconds: Option<i64>,
+    /// Policies whose condition could not be decided for this sample (they never match).
+    #[schema(value_type = Vec<Object>)]
+    pub errors: Vec<Value>,
+    /// The variables the conditions saw.
+    #[schema(value_type = Object)]
+    pub variables: Map<String, Value>,
+}
+
+/// "Test this policy against a sample packet": what routing would do.
+pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTestResult, AppError> {
+    let kind = Kind::parse(&s.kind).ok_or_else(|| {
+        AppError::invalid_field("kind", "one of approval, takeover, assist, agent")
+    })?;
+    let source = match s.source.as_deref() {
+        None => Source::Router,
+        Some(v) => Source::parse(v).ok_or_else(|| {
+            AppError::invalid_field(
+                "source",
+                "one of workflow_terminal, router, policy, operator",
+            )
+        })?,
+    };
+    let priority = s.priority.unwrap_or_else(|| "medium".into());
+    if !URGENCIES.contains(&priority.as_str()) {
+        return Err(AppError::invalid_field(
+            "priority",
+            "one of low, medium, high, urgent",
+        ));
+    }
+    let packet: Packet = match s.packet {
+        None => Packet {
+            static_text: String::new(),
+            reason: None,
+            context_vars: Map::new(),
+            summary: None,
+            transcript_ptr: None,
+            transfer_to: None,
+            transfer_label: None,
+        },
+        Some(v) => serde_json::from_value(v)
+            .map_err(|e| AppError::invalid_field("packet", e.to_string()))?,
+    };
+    let approval = (kind == Kind::Approval).then(|| Approval {
+        subject_kind: s
+            .subject_kind
+            .as_deref()
+            .and_then(SubjectKind::parse)
+            .unwrap_or(SubjectKind::ToolCall),
+        subject_ref: s.subject_ref.clone().unwrap_or_default(),
+        payload: s.payload.clone().unwrap_or_default(),
+        approver_role: s.approver_role.clone(),
+        suspend_message: None,
+        timeout_at: None,
+        node: None,
+        decision_note: None,
+        decided_by: None,
+        decided_at: None,
+        decided_payload: None,
+    });
+    let mut h = super::handoffs::blank(org_id, kind, source, packet, None);
+    h.priority = priority;
+    let at = s.at.unwrap_or_else(Utc::now);
+    let out = decide(app, &h, approval.as_ref(), at).await?;
+    let actions = out.policy.as_ref().map(|p| p.2.clone()).unwrap_or_default();
+    let chain_name = match &out.chain_id {
+        Some(id) => app.store.chain(org_id, id).await?.map(|c| c.name),
+        None => Some(Chain::built_in(None).name),
+    };
+    Ok(PolicyTestResult {
+        matched: out.policy.as_ref().map(|p| json!({"id": p.0, "name": p.1})),
+        chain_id: out.chain_id,
+        chain_name,
+        priority: actions.priority.clone().unwrap_or(h.priority.clone()),
+        auto_resolve: actions.auto_resolve.filter(|a| applies(*a, kind)).map(|a| {
+            serde_json::to_value(a)
+                .expect("serializes")
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        }),
+        expire_after_seconds: actions.expire_after_seconds,
+        errors: out
+            .errors
+            .iter()
+            .map(|(id, e)| json!({"policy_id": id, "error": e}))
+            .collect(),
+        variables: routing::vars(kind, source, &h.priority, &h.packet, approval.as_ref(), at),
+    })
+}

@@ -1,0 +1,107 @@
+//! A handoff's timeline for people: its audit events and every notification
+//! sent for it, oldest first, in words.
+
+use super::App;
+use crate::domain::audit::ChainedEvent;
+use crate::domain::Handoff;
+use crate::error::AppError;
+use crate::ui::types::TimelineRow;
+use serde_json::Value;
+use std::collections::HashMap;
+
+pub async fn rows(
+    app: &App,
+    h: &Handoff,
+    events: &[ChainedEvent],
+) -> Result<Vec<TimelineRow>, AppError> {
+    let names: HashMap<String, String> = app
+        .store
+        .operators(&h.organization_id)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+    let actor = |a: &str| match a.split_once(':') {
+        Some(("operator", id)) => name(id),
+        Some(("api_key", _)) => "the agent".to_string(),
+        Some(("policy", _)) => "a policy".to_string(),
+        _ => "tapin".to_string(),
+    };
+    let mut out: Vec<TimelineRow> = events
+        .iter()
+        .map(|e| {
+            let e = &e.event;
+            let d = &e.data;
+            let step = d["step"]
+                .as_i64()
+                .map(|s| format!(" (step {s})"))
+                .unwrap_or_default();
+            let (what, detail) = match e.event.as_str() {
+                "create" => ("Created".to_string(), route(d)),
+                "notify" => {
+                    let who: Vec<String> = d["recipients"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|r| r["operator_id"].as_str())
+                        .map(&name)
+                        .collect();
+                    (format!("Notified{step}"), who.join(", "))
+                }
+                "escalate" => {
+                    let to: Vec<String> = d["to"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(&name)
+                        .collect();
+                    (
+                        format!("Escalated{step}"),
+                        format!("nobody opened it; next: {}", to.join(", ")),
+                    )
+                }
+                "expire" if d["timeout_chain_exhausted"] == true => (
+                    "Expired".to_string(),
+                    "the escalation chain ran out".to_string(),
+                ),
+                other => (
+                    format!("{} → {}", other.replace('_', " "), e.to_state),
+                    actor(&e.actor),
+                ),
+            };
+            TimelineRow {
+                at: e.created_at.clone(),
+                what,
+                detail,
+                outcome: String::new(),
+            }
+        })
+        .collect();
+    for n in app.store.notifications(&h.organization_id, &h.id).await? {
+        let who = n.operator_id.as_deref().map(&name).unwrap_or_default();
+        let what = if n.channel == "none" {
+            format!("Could not reach {who}")
+        } else {
+            format!("{} to {who}", n.channel)
+        };
+        out.push(TimelineRow {
+            at: n.created_at,
+            what,
+            detail: n.detail.unwrap_or_default(),
+            outcome: n.outcome,
+        });
+    }
+    out.sort_by(|a, b| a.at.cmp(&b.at));
+    Ok(out)
+}
+
+fn route(d: &Value) -> String {
+    let r = &d["route"];
+    let chain = r["chain_name"].as_str().unwrap_or("everyone who may act");
+    match r["policy_name"].as_str() {
+        Some(p) => format!("policy “{p}” → {chain}"),
+        None => format!("default route → {chain}"),
+    }
+}
