@@ -8,7 +8,8 @@
 //! [`Shared`], so a handler's annotation lists only what is particular to it.
 
 use super::{
-    agents, approvals, audit, conversations, handoffs, reference, streams, webhooks, workflows,
+    agents, approvals, audit, conversations, handoffs, metrics, reference, streams, webhooks,
+    workflows,
 };
 use crate::error::AppError;
 use axum::http::header;
@@ -70,7 +71,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
 
 **Idempotency.** Any `POST` may carry `Idempotency-Key` (1 to 255 visible ASCII characters, scoped to the API key). A retry with the same key, path and body gets the first response again, with `Idempotent-Replayed: true`; the same key with another request is a `409` (`reason: idempotency_key_reused`), and while the first request is still being processed a `409` (`reason: idempotency_in_progress`). Send one on creating POSTs (conversations, messages, handoffs, approvals, agent handoffs, escalations) so a retry never creates twice.
 
-**Streams.** `GET /api/v1/handoffs/{id}/events` (with `Accept: text/event-stream`), `GET /api/v1/conversations/{id}/events` and `GET /api/v1/audit/stream` are Server-Sent Events. Every event has an `id:`; reconnecting with `Last-Event-ID` resumes after it without gaps. A keep-alive comment is sent every 15 s.
+**Streams.** `GET /api/v1/handoffs/{id}/events` (with `Accept: text/event-stream`), `GET /api/v1/conversations/{id}/events`, `GET /api/v1/audit/stream` and `GET /api/v1/audit/trace/stream` are Server-Sent Events. Every event has an `id:`; reconnecting with `Last-Event-ID` resumes after it without gaps. A keep-alive comment is sent every 15 s.
 
 **Pagination.** Lists are newest first; pass `next_cursor` as `cursor` to get the next page (`null` on the last one).";
 
@@ -127,6 +128,8 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         webhooks::rotate,
         webhooks::deliveries,
         webhooks::redeliver,
+        streams::trace_stream,
+        metrics::time_to_human,
     ),
     components(schemas(ErrorEnvelope, Health)),
     modifiers(&Shared),
@@ -140,6 +143,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         (name = "audit", description = "The hash-chained audit log, exported for auditors."),
         (name = "webhooks", description = "Signed, retried event delivery to your endpoints."),
         (name = "streams", description = "Server-Sent Events."),
+        (name = "metrics", description = "How long handoffs wait for a person."),
     )
 )]
 pub struct ApiDoc;
@@ -384,7 +388,7 @@ mod tests {
     }
 
     /// Every route `api::router` registers, as (method, full path).
-    const ROUTES: [(&str, &str); 45] = [
+    const ROUTES: [(&str, &str); 47] = [
         ("get", "/api/v1/healthz"),
         ("get", "/api/v1/openapi.json"),
         ("get", "/api/v1/reference"),
@@ -436,6 +440,8 @@ mod tests {
             "post",
             "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
         ),
+        ("get", "/api/v1/audit/trace/stream"),
+        ("get", "/api/v1/metrics/time-to-human"),
     ];
 
     const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
@@ -713,6 +719,7 @@ mod tests {
             "/api/v1/handoffs/{id}/events",
             "/api/v1/conversations/{id}/events",
             "/api/v1/audit/stream",
+            "/api/v1/audit/trace/stream",
         ] {
             let op = &doc["paths"][path]["get"];
             assert!(

@@ -9,6 +9,7 @@ pub mod link;
 pub mod node;
 pub mod packet;
 pub mod state;
+pub mod time_to_human;
 
 pub use lifecycle::{Actor, Handoff, Plan, Request};
 pub use packet::{Packet, Source, TranscriptPtr};

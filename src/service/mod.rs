@@ -1,6 +1,7 @@
 //! Use cases: what the REST API, the server functions and the CLI all call.
 
 pub mod admin;
+pub mod admin_webhooks;
 pub mod agents;
 pub mod approvals;
 pub mod audit;
@@ -17,7 +18,9 @@ pub mod orgs;
 pub mod passwords;
 pub mod push;
 pub mod sessions;
+pub mod time_to_human;
 pub mod timers;
+pub mod trace;
 pub mod webhooks;
 pub mod workflows;
 

@@ -98,7 +98,7 @@ fn server_value<T>() -> Loaded<T> {
 pub mod ssr {
     use crate::error::AppError;
     use crate::server::AppState;
-    use crate::service::{admin, inbox, mobile, push, sessions};
+    use crate::service::{admin, admin_webhooks, inbox, mobile, push, sessions, time_to_human};
     use crate::ui::types::InboxFilter;
     use axum::extract::{Query, Request, State};
     use axum::http::{Method, StatusCode};
@@ -110,7 +110,8 @@ pub mod ssr {
     #[derive(Clone)]
     pub struct Preloaded<T>(pub Result<T, AppError>);
 
-    /// Loads the data of `/m/{id}`, `/inbox`, `/admin` and `/settings` page requests with the
+    /// Loads the data of `/m/{id}`, `/inbox`, `/admin`, `/admin/webhooks`,
+    /// `/admin/metrics` and `/settings` page requests with the
     /// same service functions their server functions call. A failure becomes
     /// the page's status, as it would for the server function.
     pub async fn preload(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -146,6 +147,19 @@ pub mod ssr {
             }
             Page::Admin => insert(&mut req, admin::overview_for(app, &cookie).await),
             Page::Settings => insert(&mut req, push::settings(app, &cookie).await),
+            Page::AdminWebhooks => {
+                insert(&mut req, admin_webhooks::overview_for(app, &cookie).await)
+            }
+            Page::AdminMetrics => {
+                let (from, to) = (q.get("from"), q.get("to"));
+                let r = time_to_human::page_for(
+                    app,
+                    &cookie,
+                    from.map(String::as_str),
+                    to.map(String::as_str),
+                );
+                insert(&mut req, r.await)
+            }
         };
         let mut res = next.run(req).await;
         if let Some(s) = status {
@@ -171,6 +185,8 @@ pub mod ssr {
         Inbox,
         Admin,
         Settings,
+        AdminWebhooks,
+        AdminMetrics,
     }
 
     fn page(path: &str) -> Option<Page<'_>> {
@@ -178,6 +194,8 @@ pub mod ssr {
             "/inbox" => Some(Page::Inbox),
             "/admin" => Some(Page::Admin),
             "/settings" => Some(Page::Settings),
+            "/admin/webhooks" => Some(Page::AdminWebhooks),
+            "/admin/metrics" => Some(Page::AdminMetrics),
             _ => path
                 .strip_prefix("/m/")
                 .filter(|id| !id.is_empty() && !id.contains('/'))
