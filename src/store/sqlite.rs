@@ -1445,12 +1445,14 @@ impl Store for SqliteStore {
         let mut tx = self.writer.begin().await?;
         // In seq order within each key, so a batch cut at `limit` never fans
         // out an event before an older one of the same handoff or conversation.
+        // Every committed row is due: `available_at` is taken from a clock read
+        // before the write lock, so an older seq may carry a later time, and
+        // filtering on it could let a newer event overtake it.
         let rows = sqlx::query(
             "SELECT id, organization_id, event_id, handoff_id, conversation_id, ordering_key, seq, \
-             topic, payload FROM outbox WHERE delivered_at IS NULL AND available_at <= ? \
+             topic, payload FROM outbox WHERE delivered_at IS NULL \
              ORDER BY ordering_key, seq LIMIT ?",
         )
-        .bind(now)
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;

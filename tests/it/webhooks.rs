@@ -501,3 +501,38 @@ async fn every_message_becomes_a_conversation_message_event_in_order_per_convers
     assert_eq!(holding.body["handoff_id"], approval["id"]);
     worker.abort();
 }
+
+#[tokio::test]
+async fn an_older_message_stamped_later_by_the_clock_is_still_delivered_first() {
+    let t = TestApp::spawn_with(fast).await;
+    let mut r = receiver(200).await;
+    subscribe(&t, &r, json!(["conversation.message"])).await;
+    let cid = t.conversation().await;
+    for text in ["first", "second"] {
+        let (s, _) = t
+            .post(
+                &format!("/api/v1/conversations/{cid}/messages"),
+                &t.key,
+                json!({"author": "user", "content": text}),
+            )
+            .await;
+        assert_eq!(s, 201);
+    }
+    // Two writers read the clock before taking the write lock, so seq 1 can
+    // carry a later time than seq 2: make that so, far in the future.
+    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&t.db_url)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE outbox SET available_at = '2999-01-01T00:00:00.000000Z' WHERE seq = 1")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let worker = webhooks::spawn(t.app.clone());
+    let got = collect(&mut r, 2).await;
+    let order: Vec<&str> = got
+        .iter()
+        .map(|g| g.body["data"]["message"]["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["first", "second"]);
+    worker.abort();
+}
