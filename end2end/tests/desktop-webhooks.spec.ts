@@ -76,6 +76,7 @@ test('webhooks: a refused delivery becomes a dead letter and Redeliver sends it 
 
   await hook.getByRole('button', { name: 'Delete subscription' }).click();
   await expect(hook).toHaveCount(0);
+  await expect(secret).toHaveCount(0);
   expect((await agent.get('/webhooks')).data).toEqual([]);
 });
 

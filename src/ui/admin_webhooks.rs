@@ -131,6 +131,12 @@ pub fn AdminWebhooksPage() -> impl IntoView {
             secret.set(Some(s));
         }
     });
+    // A deleted subscription's secret is of no use any more.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            secret.set(None);
+        }
+    });
     view! {
         <Title text="Webhooks · tapin"/>
         <main class="page wide admin">
