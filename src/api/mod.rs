@@ -7,6 +7,7 @@ mod conversations;
 pub mod extract;
 mod handoffs;
 mod limits;
+mod metrics;
 pub mod openapi;
 mod reference;
 mod routing;
@@ -122,6 +123,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
             axum::routing::put(approvals::put_messages).get(approvals::get_messages),
         )
         .route("/handoffs/{id}/events", get(handoffs::events))
+        // Observability: the trace stream and time to human.
+        .route("/audit/trace/stream", get(streams::trace_stream))
+        .route("/metrics/time-to-human", get(metrics::time_to_human))
         .fallback(|| async { AppError::not_found("endpoint") })
         // Outermost first: the rate limit counts every request, replays included.
         .layer(axum::middleware::from_fn_with_state(

@@ -8,8 +8,8 @@
 //! [`Shared`], so a handler's annotation lists only what is particular to it.
 
 use super::{
-    agents, approvals, audit, conversations, handoffs, reference, routing, streams, webhooks,
-    workflows,
+    agents, approvals, audit, conversations, handoffs, metrics, reference, routing, streams,
+    webhooks, workflows,
 };
 use crate::error::AppError;
 use axum::http::header;
@@ -71,7 +71,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
 
 **Idempotency.** Any `POST` may carry `Idempotency-Key` (1 to 255 visible ASCII characters, scoped to the API key). A retry with the same key, path and body gets the first response again, with `Idempotent-Replayed: true`; the same key with another request is a `409` (`reason: idempotency_key_reused`), and while the first request is still being processed a `409` (`reason: idempotency_in_progress`). Send one on creating POSTs (conversations, messages, handoffs, approvals, agent handoffs, escalations) so a retry never creates twice.
 
-**Streams.** `GET /api/v1/handoffs/{id}/events` (with `Accept: text/event-stream`), `GET /api/v1/conversations/{id}/events` and `GET /api/v1/audit/stream` are Server-Sent Events. Every event has an `id:`; reconnecting with `Last-Event-ID` resumes after it without gaps. A keep-alive comment is sent every 15 s.
+**Streams.** `GET /api/v1/handoffs/{id}/events` (with `Accept: text/event-stream`), `GET /api/v1/conversations/{id}/events`, `GET /api/v1/audit/stream` and `GET /api/v1/audit/trace/stream` are Server-Sent Events. Every event has an `id:`; reconnecting with `Last-Event-ID` resumes after it without gaps. A keep-alive comment is sent every 15 s.
 
 **Pagination.** Lists are newest first; pass `next_cursor` as `cursor` to get the next page (`null` on the last one).";
 
@@ -148,6 +148,8 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         routing::get_channels,
         routing::put_channels,
         routing::notifications,
+        streams::trace_stream,
+        metrics::time_to_human,
     ),
     components(schemas(ErrorEnvelope, Health)),
     modifiers(&Shared),
@@ -162,6 +164,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         (name = "webhooks", description = "Signed, retried event delivery to your endpoints."),
         (name = "routing", description = "Who is notified, how, and what happens when nobody answers: escalation chains, on-call rotations, policies, channels."),
         (name = "streams", description = "Server-Sent Events."),
+        (name = "metrics", description = "How long handoffs wait for a person."),
     )
 )]
 pub struct ApiDoc;
@@ -478,6 +481,8 @@ mod tests {
         ("get", "/api/v1/operators/{id}/channels"),
         ("put", "/api/v1/operators/{id}/channels"),
         ("get", "/api/v1/handoffs/{id}/notifications"),
+        ("get", "/api/v1/audit/trace/stream"),
+        ("get", "/api/v1/metrics/time-to-human"),
     ];
 
     const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
@@ -755,6 +760,7 @@ mod tests {
             "/api/v1/handoffs/{id}/events",
             "/api/v1/conversations/{id}/events",
             "/api/v1/audit/stream",
+            "/api/v1/audit/trace/stream",
         ] {
             let op = &doc["paths"][path]["get"];
             assert!(

@@ -1,5 +1,5 @@
 //! Server-Sent Events for agents: a handoff's events, a conversation's
-//! messages, the organization's audit stream. Every event has an `id:`; a
+//! messages, the organization's audit stream and its trace (transitions with timings). Every event has an `id:`; a
 //! client reconnecting with `Last-Event-ID` gets everything after it, in order.
 //!
 //! Gap-free by construction: the stream subscribes to the in-process bus
@@ -30,6 +30,8 @@ pub enum Topic {
     Handoff(String),
     Conversation(String),
     Audit,
+    /// The audit stream as transitions with timings (`service::trace`).
+    Trace,
 }
 
 impl Topic {
@@ -38,7 +40,7 @@ impl Topic {
             && match self {
                 Topic::Handoff(id) => n.handoff_id.as_deref() == Some(id),
                 Topic::Conversation(id) => n.conversation_id.as_deref() == Some(id),
-                Topic::Audit => n.handoff_id.is_some(),
+                Topic::Audit | Topic::Trace => n.handoff_id.is_some(),
             }
     }
 }
@@ -95,6 +97,14 @@ async fn page(
             .await?
             .into_iter()
             .map(audit_event)
+            .collect(),
+        Topic::Trace => crate::service::trace::after(app, org_id, after, PAGE)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let data = serde_json::to_string(&t).unwrap_or_default();
+                (t.seq, to_event("transition", t.seq, data))
+            })
             .collect(),
         Topic::Conversation(id) => app
             .store
@@ -246,4 +256,47 @@ pub async fn audit_stream(
         None => app.store.audit_head(&key.organization_id).await?,
     };
     Ok(sse(app, key.organization_id, Topic::Audit, after))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TraceQuery {
+    /// Start after this audit seq (`0`: from the first event). `Last-Event-ID` wins when both are sent.
+    #[serde(default)]
+    #[param(value_type = Option<i64>, minimum = 0)]
+    after_seq: Option<String>,
+}
+
+/// `GET /audit/trace/stream`: every transition with its timings (id = chain seq).
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/trace/stream",
+    operation_id = "audit_trace_stream",
+    tag = "streams",
+    summary = "The organization's transitions with timings, live (SSE)",
+    description = "A Server-Sent Events stream of every transition of the organization's handoffs as it commits. Each event has `id:` = its `seq` in the organization's audit chain, `event: transition` and `data:` = `{seq, event_id, handoff_id, kind, event, from, to, actor, at, ms_since_created, ms_since_previous}`: `event` is the audit event (`create`, `notify`, `open`, `decide`, `resolve`, …), `from`/`to` the states (`from` is null for `create`), `at` its time (RFC 3339), `ms_since_created` the milliseconds since the handoff's `create` event and `ms_since_previous` since the handoff's previous event (null for `create`). Starts after `Last-Event-ID` when sent (a reconnecting client), else after `after_seq`, else with the next new event. Keep-alive comments every 15 s.\n\nScope: `read`.",
+    params(
+        TraceQuery,
+        ("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "Resume after this event id (the last `id:` received)."),
+    ),
+    responses(
+        (status = 200, description = "The event stream (never ends on its own).", content_type = "text/event-stream", body = String),
+        (status = 400, description = "`bad_request` naming an unknown query parameter.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming `after_seq` or `Last-Event-ID`: not a non-negative integer.", body = ErrorEnvelope),
+    )
+)]
+pub async fn trace_stream(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+    super::extract::Query(q): super::extract::Query<TraceQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    key.require("read")?;
+    let after_seq = crate::service::trace::parse_after_seq(q.after_seq.as_deref())?;
+    let after = match (last_event_id(&headers)?, after_seq) {
+        (Some(id), _) | (None, Some(id)) => id,
+        (None, None) => app.store.audit_head(&key.organization_id).await?,
+    };
+    Ok(sse(app, key.organization_id, Topic::Trace, after))
 }

@@ -61,7 +61,12 @@ pub struct DeliveryRead {
     /// The event's id, also sent as `tapin-event-id`.
     event_id: String,
     event: String,
-    handoff_id: String,
+    /// The handoff the event belongs to; null for a message written while no handoff was open.
+    #[schema(required = true)]
+    handoff_id: Option<String>,
+    /// The conversation of a `conversation.message`; null for lifecycle events.
+    #[schema(required = true)]
+    conversation_id: Option<String>,
     /// `pending` (will be tried or retried), `delivered`, or `dead` (gave up; redeliver to try again).
     status: String,
     attempts: i64,
@@ -114,6 +119,7 @@ fn delivery(d: Delivery) -> DeliveryRead {
         event_id: d.event_id,
         event: d.topic,
         handoff_id: d.handoff_id,
+        conversation_id: d.conversation_id,
         status: d.status,
         attempts: d.attempts,
         last_status: d.last_status,
@@ -133,7 +139,7 @@ const ID: &str = "Webhook id (UUID). Another organization's id is a 404 like a m
     operation_id = "create_webhook",
     tag = "webhooks",
     summary = "Subscribe a URL to events",
-    description = "Every matching lifecycle event is POSTed to `url` as JSON, at least once, in order per handoff, signed with `tapin-signature: t=<unix>,v1=<hex hmac-sha256(secret, \"<t>.<body>\")>` and identified by `tapin-event-id`. Failed deliveries (timeouts, connection errors, 5xx, 408, 429) are retried with exponential backoff and jitter for 24 h, then dead-lettered; other 4xx stop at once. The `secret` is shown only in this response.\n\nScope: `admin`.",
+    description = "Every matching lifecycle event (and, for `conversation.message`, every message appended to a conversation) is POSTed to `url` as JSON, at least once, in order per handoff (messages: per conversation), signed with `tapin-signature: t=<unix>,v1=<hex hmac-sha256(secret, \"<t>.<body>\")>` and identified by `tapin-event-id`. Failed deliveries (timeouts, connection errors, 5xx, 408, 429) are retried with exponential backoff and jitter for 24 h, then dead-lettered; other 4xx stop at once. The `secret` is shown only in this response.\n\nScope: `admin`.",
     request_body = CreateWebhook,
     responses(
         (status = 201, description = "The subscription, with its secret.", body = WebhookWithSecret),

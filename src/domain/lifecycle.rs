@@ -157,7 +157,12 @@ pub const TOPICS: &[&str] = &[
     "handoff.cancelled",
     "approval.decided",
     "approval.expired",
+    MESSAGE_TOPIC,
 ];
+
+/// Every message appended to a conversation, whoever wrote it (not a
+/// transition: written by the store with the message).
+pub const MESSAGE_TOPIC: &str = "conversation.message";
 
 fn topic(kind: Kind, event: Event) -> &'static str {
     use Event::*;

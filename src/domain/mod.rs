@@ -11,6 +11,7 @@ pub mod packet;
 #[cfg(feature = "ssr")]
 pub mod routing;
 pub mod state;
+pub mod time_to_human;
 
 pub use lifecycle::{Actor, Handoff, Plan, Request};
 pub use packet::{Packet, Source, TranscriptPtr};

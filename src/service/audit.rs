@@ -70,6 +70,14 @@ impl TimeRange {
         })
     }
 
+    /// The bounds as stored timestamps, for comparing in the store.
+    pub fn stored(&self) -> (Option<String>, Option<String>) {
+        (
+            self.from.map(super::format_time),
+            self.to.map(super::format_time),
+        )
+    }
+
     fn holds(&self, created_at: &str) -> bool {
         let Ok(t) = chrono::DateTime::parse_from_rfc3339(created_at) else {
             return true; // never hide a row an auditor should see

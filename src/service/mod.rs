@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod admin_routing;
+pub mod admin_webhooks;
 pub mod agents;
 pub mod approvals;
 pub mod audit;
@@ -21,8 +22,10 @@ pub mod passwords;
 pub mod push;
 pub mod routing;
 pub mod sessions;
+pub mod time_to_human;
 pub mod timeline;
 pub mod timers;
+pub mod trace;
 pub mod webhooks;
 pub mod workflows;
 

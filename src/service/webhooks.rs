@@ -3,8 +3,9 @@
 //! Every committed change leaves an outbox row. The worker fans each row out
 //! into one delivery per subscription that wants its event (one transaction),
 //! then posts due deliveries, oldest first per (subscription, handoff), so a
-//! receiver sees a handoff's events in order. Delivery is at least once: a
-//! receiver dedupes on `tapin-event-id`.
+//! receiver sees a handoff's events in order. Messages (`conversation.message`)
+//! are ordered the same way per (subscription, conversation). Delivery is at
+//! least once: a receiver dedupes on `tapin-event-id`.
 
 use super::{format_time, new_id, now, random_bytes, App};
 use crate::error::AppError;

@@ -70,8 +70,15 @@ pub struct Delivery {
     pub webhook_id: String,
     pub organization_id: String,
     pub event_id: String,
+    /// What it is delivered in order within: the handoff of a lifecycle
+    /// event, the conversation of a message.
+    pub ordering_key: String,
+    /// Position within `ordering_key` (audit seq, or message seq).
     pub seq: i64,
-    pub handoff_id: String,
+    /// Null for a message written while no handoff was open.
+    pub handoff_id: Option<String>,
+    /// Set for `conversation.message`.
+    pub conversation_id: Option<String>,
     pub topic: String,
     pub payload: String,
     pub status: String,
@@ -422,7 +429,7 @@ pub trait Store: RoutingStore + Send + Sync + 'static {
     /// subscriptions that want them, marking the rows delivered: one transaction.
     async fn fan_out(&self, now: &str, limit: i64) -> Result<usize, AppError>;
     /// Pending deliveries due at `now`, each the oldest pending one of its
-    /// (subscription, handoff), so a handoff's events arrive in order.
+    /// (subscription, handoff or conversation), so they arrive in order.
     async fn due_deliveries(&self, now: &str, limit: i64) -> Result<Vec<Delivery>, AppError>;
     async fn record_attempt(&self, id: &str, attempt: &Attempt, now: &str) -> Result<(), AppError>;
     async fn deliveries(
@@ -468,6 +475,26 @@ pub trait Store: RoutingStore + Send + Sync + 'static {
     ) -> Result<String, AppError>;
     async fn nonce_used(&self, nonce: &str) -> Result<bool, AppError>;
     async fn session(&self, token_hash: &str, now: &str) -> Result<Option<Session>, AppError>;
+
+    // --- Observability: the trace stream and time to human ----------------
+    /// The organization's audit events after `after_seq`, oldest first, each
+    /// with its handoff's kind, creation time and previous event's time.
+    async fn trace_after(
+        &self,
+        org_id: &str,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<TraceRow>, AppError>;
+    /// The events named in `events` of the handoffs whose `create` event is in
+    /// `[from, to)` (stored timestamps; either end may be open), in audit
+    /// order, each with its handoff's kind.
+    async fn milestone_events(
+        &self,
+        org_id: &str,
+        events: &[&str],
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Vec<(String, ChainedEvent)>, AppError>;
 }
 
 pub type DynStore = Arc<dyn Store>;
@@ -481,4 +508,18 @@ pub async fn open(database_url: &str) -> Result<DynStore, String> {
             "unsupported database URL `{database_url}`: this build supports sqlite://PATH"
         ))
     }
+}
+
+// --- Observability ----------------------------------------------------------
+
+/// An audit event with what the trace stream reports about its timing.
+#[derive(Clone, Debug)]
+pub struct TraceRow {
+    pub event: ChainedEvent,
+    /// The handoff's kind (`takeover`, `approval`, …).
+    pub kind: String,
+    /// When the handoff's first (`create`) event happened.
+    pub handoff_created_at: String,
+    /// The handoff's previous event, if this is not its first.
+    pub previous_at: Option<String>,
 }

@@ -6,6 +6,7 @@
 use super::*;
 use crate::domain::approval::{Approval, NodeRef, SubjectKind};
 use crate::domain::audit::{chain_hash, AuditEvent, ChainedEvent};
+use crate::domain::lifecycle::MESSAGE_TOPIC;
 use crate::domain::{Packet, Source, TranscriptPtr};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -123,8 +124,10 @@ fn delivery_row(r: &SqliteRow) -> Delivery {
         webhook_id: r.get("webhook_id"),
         organization_id: r.get("organization_id"),
         event_id: r.get("event_id"),
+        ordering_key: r.get("ordering_key"),
         seq: r.get("seq"),
         handoff_id: r.get("handoff_id"),
+        conversation_id: r.get("conversation_id"),
         topic: r.get("topic"),
         payload: r.get("payload"),
         status: r.get("status"),
@@ -264,11 +267,14 @@ async fn insert_timer(tx: &mut Transaction<'_, Sqlite>, t: &Timer) -> Result<(),
     Ok(())
 }
 
-/// Appends a message with the next seq inside an open transaction.
+/// Appends a message with the next seq inside an open transaction, with its
+/// `conversation.message` outbox row (so the webhook can never be lost).
+/// `open_handoff` is the conversation's open handoff, named in the payload.
 async fn insert_message(
     tx: &mut Transaction<'_, Sqlite>,
     conv: &Conversation,
     msg: &NewMessage,
+    open_handoff: Option<&str>,
 ) -> Result<i64, AppError> {
     let seq = conv.last_seq + 1;
     sqlx::query(
@@ -293,7 +299,66 @@ async fn insert_message(
     .bind(&msg.client_ref)
     .execute(&mut **tx)
     .await?;
+    let event_id = uuid::Uuid::now_v7().to_string();
+    let message = serde_json::json!({
+        "id": msg.id,
+        "seq": seq,
+        "author": msg.author,
+        "content": msg.content,
+        "created_at": msg.created_at,
+    });
+    let payload = serde_json::json!({
+        "event_id": event_id,
+        "type": MESSAGE_TOPIC,
+        "organization_id": conv.organization_id,
+        "conversation_id": conv.id,
+        "handoff_id": open_handoff,
+        "data": {
+            "conversation_id": conv.id,
+            "handoff_id": open_handoff,
+            "message": message,
+        },
+        "occurred_at": msg.created_at,
+    });
+    sqlx::query(
+        "INSERT INTO outbox (id, organization_id, event_id, handoff_id, conversation_id, \
+         ordering_key, seq, topic, payload, created_at, available_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(&conv.organization_id)
+    .bind(&event_id)
+    .bind(open_handoff)
+    .bind(&conv.id)
+    .bind(&conv.id)
+    .bind(seq)
+    .bind(MESSAGE_TOPIC)
+    .bind(payload.to_string())
+    .bind(&msg.created_at)
+    .bind(&msg.created_at)
+    .execute(&mut **tx)
+    .await?;
     Ok(seq)
+}
+
+/// The newest handoff of the conversation that still needs a human, if any.
+async fn open_handoff_of(
+    tx: &mut Transaction<'_, Sqlite>,
+    conversation_id: &str,
+) -> Result<Option<String>, AppError> {
+    let open: Vec<&str> = State::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(State::as_str)
+        .collect();
+    let sql = format!(
+        "SELECT id FROM handoffs WHERE conversation_id = ? AND state IN ({}) ORDER BY id DESC LIMIT 1",
+        vec!["?"; open.len()].join(",")
+    );
+    let mut query = sqlx::query(&sql).bind(conversation_id);
+    for s in open {
+        query = query.bind(s);
+    }
+    Ok(query.fetch_optional(&mut **tx).await?.map(|r| r.get("id")))
 }
 
 fn event_row(r: &SqliteRow) -> Result<ChainedEvent, AppError> {
@@ -388,13 +453,15 @@ async fn append_event(
         "occurred_at": event.created_at,
     });
     sqlx::query(
-        "INSERT INTO outbox (id, organization_id, event_id, handoff_id, topic, payload, \
-         created_at, available_at) VALUES (?,?,?,?,?,?,?,?)",
+        "INSERT INTO outbox (id, organization_id, event_id, handoff_id, ordering_key, seq, topic, \
+         payload, created_at, available_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
     )
     .bind(&draft.outbox_id)
     .bind(org_id)
     .bind(&event.id)
     .bind(handoff_id)
+    .bind(handoff_id)
+    .bind(event.seq)
     .bind(&draft.topic)
     .bind(payload.to_string())
     .bind(&event.created_at)
@@ -694,7 +761,8 @@ impl Store for SqliteStore {
             }
         }
         guard(&conv)?;
-        let seq = insert_message(&mut tx, &conv, &msg).await?;
+        let open = open_handoff_of(&mut tx, conversation_id).await?;
+        let seq = insert_message(&mut tx, &conv, &msg, open.as_deref()).await?;
         tx.commit().await?;
         Ok(Message {
             id: msg.id,
@@ -760,7 +828,8 @@ impl Store for SqliteStore {
                 .await?;
             }
             if let Some(msg) = &new.message {
-                insert_message(&mut tx, &conv, msg).await?;
+                // The holding line belongs to the handoff being created.
+                insert_message(&mut tx, &conv, msg, Some(&h.id)).await?;
             }
         }
         sqlx::query(&format!(
@@ -1395,13 +1464,16 @@ impl Store for SqliteStore {
 
     async fn fan_out(&self, now: &str, limit: i64) -> Result<usize, AppError> {
         let mut tx = self.writer.begin().await?;
+        // In seq order within each key, so a batch cut at `limit` never fans
+        // out an event before an older one of the same handoff or conversation.
+        // Every committed row is due: `available_at` is taken from a clock read
+        // before the write lock, so an older seq may carry a later time, and
+        // filtering on it could let a newer event overtake it.
         let rows = sqlx::query(
-            "SELECT o.id, o.organization_id, o.event_id, o.handoff_id, o.topic, o.payload, e.seq \
-             FROM outbox o JOIN handoff_events e ON e.id = o.event_id \
-             WHERE o.delivered_at IS NULL AND o.available_at <= ? \
-             ORDER BY e.organization_id, e.seq LIMIT ?",
+            "SELECT id, organization_id, event_id, handoff_id, conversation_id, ordering_key, seq, \
+             topic, payload FROM outbox WHERE delivered_at IS NULL \
+             ORDER BY ordering_key, seq LIMIT ?",
         )
-        .bind(now)
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
@@ -1418,16 +1490,19 @@ impl Store for SqliteStore {
             let topic: String = r.get("topic");
             for w in hooks[&org].iter().filter(|w| w.wants(&topic)) {
                 sqlx::query(
-                    "INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, seq, \
-                     handoff_id, topic, payload, next_attempt_at, created_at) \
-                     VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (webhook_id, event_id) DO NOTHING",
+                    "INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, \
+                     ordering_key, seq, handoff_id, conversation_id, topic, payload, next_attempt_at, \
+                     created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) \
+                     ON CONFLICT (webhook_id, event_id) DO NOTHING",
                 )
                 .bind(uuid::Uuid::now_v7().to_string())
                 .bind(&w.id)
                 .bind(&org)
                 .bind(r.get::<String, _>("event_id"))
+                .bind(r.get::<String, _>("ordering_key"))
                 .bind(r.get::<i64, _>("seq"))
-                .bind(r.get::<String, _>("handoff_id"))
+                .bind(r.get::<Option<String>, _>("handoff_id"))
+                .bind(r.get::<Option<String>, _>("conversation_id"))
                 .bind(&topic)
                 .bind(r.get::<String, _>("payload"))
                 .bind(now)
@@ -1450,8 +1525,8 @@ impl Store for SqliteStore {
             "SELECT d.* FROM webhook_deliveries d \
              WHERE d.status = 'pending' AND d.next_attempt_at <= ? \
              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id \
-               AND p.handoff_id = d.handoff_id AND p.status = 'pending' AND p.seq < d.seq) \
-             ORDER BY d.seq LIMIT ?",
+               AND p.ordering_key = d.ordering_key AND p.status = 'pending' AND p.seq < d.seq) \
+             ORDER BY d.next_attempt_at, d.id LIMIT ?",
         )
         .bind(now)
         .bind(limit)
@@ -1501,7 +1576,7 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Delivery>, AppError> {
         let rows = sqlx::query(
             "SELECT * FROM webhook_deliveries WHERE organization_id = ? AND webhook_id = ? \
-             AND (? IS NULL OR status = ?) ORDER BY seq DESC LIMIT ?",
+             AND (? IS NULL OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ?",
         )
         .bind(org_id)
         .bind(webhook_id)
@@ -1639,5 +1714,74 @@ impl Store for SqliteStore {
             organization_id: r.get("organization_id"),
             expires_at: r.get("expires_at"),
         }))
+    }
+
+    // --- Observability: the trace stream and time to human ----------------
+
+    async fn trace_after(
+        &self,
+        org_id: &str,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<TraceRow>, AppError> {
+        // Both subqueries walk handoff_events_handoff (handoff_id, seq).
+        let rows = sqlx::query(
+            "SELECT e.*, h.kind AS handoff_kind, \
+             (SELECT c.created_at FROM handoff_events c WHERE c.handoff_id = e.handoff_id \
+               ORDER BY c.seq LIMIT 1) AS handoff_created_at, \
+             (SELECT p.created_at FROM handoff_events p WHERE p.handoff_id = e.handoff_id \
+               AND p.seq < e.seq ORDER BY p.seq DESC LIMIT 1) AS previous_at \
+             FROM handoff_events e JOIN handoffs h ON h.id = e.handoff_id \
+             WHERE e.organization_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?",
+        )
+        .bind(org_id)
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TraceRow {
+                    event: event_row(r)?,
+                    kind: r.get("handoff_kind"),
+                    handoff_created_at: r.get("handoff_created_at"),
+                    previous_at: r.get("previous_at"),
+                })
+            })
+            .collect()
+    }
+
+    async fn milestone_events(
+        &self,
+        org_id: &str,
+        events: &[&str],
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Vec<(String, ChainedEvent)>, AppError> {
+        let marks = vec!["?"; events.len()].join(",");
+        let sql = format!(
+            "SELECT e.*, h.kind AS handoff_kind FROM handoff_events e \
+             JOIN handoffs h ON h.id = e.handoff_id \
+             WHERE e.organization_id = ? AND e.event IN ({marks}) AND e.handoff_id IN \
+             (SELECT c.handoff_id FROM handoff_events c WHERE c.organization_id = ? \
+              AND c.event = 'create' AND (? IS NULL OR c.created_at >= ?) \
+              AND (? IS NULL OR c.created_at < ?)) \
+             ORDER BY e.seq"
+        );
+        let mut query = sqlx::query(&sql).bind(org_id);
+        for e in events {
+            query = query.bind(*e);
+        }
+        let rows = query
+            .bind(org_id)
+            .bind(from)
+            .bind(from)
+            .bind(to)
+            .bind(to)
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.get("handoff_kind"), event_row(r)?)))
+            .collect()
     }
 }

@@ -3,6 +3,8 @@
 pub mod actions;
 mod admin;
 pub mod admin_fns;
+pub mod admin_metrics;
+pub mod admin_webhooks;
 mod approval;
 mod chat;
 mod inbox;
@@ -66,6 +68,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/routing") view=routing::RoutingPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings") view=settings::SettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/webhooks") view=admin_webhooks::AdminWebhooksPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/metrics") view=admin_metrics::AdminMetricsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -98,7 +98,9 @@ fn server_value<T>() -> Loaded<T> {
 pub mod ssr {
     use crate::error::AppError;
     use crate::server::AppState;
-    use crate::service::{admin, admin_routing, inbox, mobile, push, sessions};
+    use crate::service::{
+        admin, admin_routing, admin_webhooks, inbox, mobile, push, sessions, time_to_human,
+    };
     use crate::ui::types::InboxFilter;
     use axum::extract::{Query, Request, State};
     use axum::http::{Method, StatusCode};
@@ -110,7 +112,8 @@ pub mod ssr {
     #[derive(Clone)]
     pub struct Preloaded<T>(pub Result<T, AppError>);
 
-    /// Loads the data of `/m/{id}`, `/inbox`, `/admin`, `/admin/routing` and `/settings` page requests with the
+    /// Loads the data of `/m/{id}`, `/inbox`, `/admin`, `/admin/routing`, `/admin/webhooks`,
+    /// `/admin/metrics` and `/settings` page requests with the
     /// same service functions their server functions call. A failure becomes
     /// the page's status, as it would for the server function.
     pub async fn preload(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -147,6 +150,19 @@ pub mod ssr {
             Page::Admin => insert(&mut req, admin::overview_for(app, &cookie).await),
             Page::Settings => insert(&mut req, push::settings(app, &cookie).await),
             Page::Routing => insert(&mut req, admin_routing::screen_for(app, &cookie).await),
+            Page::AdminWebhooks => {
+                insert(&mut req, admin_webhooks::overview_for(app, &cookie).await)
+            }
+            Page::AdminMetrics => {
+                let (from, to) = (q.get("from"), q.get("to"));
+                let r = time_to_human::page_for(
+                    app,
+                    &cookie,
+                    from.map(String::as_str),
+                    to.map(String::as_str),
+                );
+                insert(&mut req, r.await)
+            }
         };
         let mut res = next.run(req).await;
         if let Some(s) = status {
@@ -173,6 +189,8 @@ pub mod ssr {
         Admin,
         Settings,
         Routing,
+        AdminWebhooks,
+        AdminMetrics,
     }
 
     fn page(path: &str) -> Option<Page<'_>> {
@@ -181,6 +199,8 @@ pub mod ssr {
             "/admin" => Some(Page::Admin),
             "/settings" => Some(Page::Settings),
             "/admin/routing" => Some(Page::Routing),
+            "/admin/webhooks" => Some(Page::AdminWebhooks),
+            "/admin/metrics" => Some(Page::AdminMetrics),
             _ => path
                 .strip_prefix("/m/")
                 .filter(|id| !id.is_empty() && !id.contains('/'))

@@ -61,7 +61,8 @@ async fn every_change_is_chained_and_verifies() {
 async fn tampered(sql: &[&str]) -> String {
     let t = TestApp::spawn().await;
     three_events(&t).await;
-    assert_eq!(cli_verify(&t).0, 0, "intact before tampering");
+    let (code, out) = cli_verify(&t);
+    assert_eq!(code, 0, "intact before tampering: {out}");
     tamper(&t, sql).await;
     let (code, out) = cli_verify(&t);
     assert_eq!(code, 1, "{out}");

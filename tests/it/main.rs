@@ -1,5 +1,6 @@
 //! Integration tests: one binary (faster to link), one module per area.
 
+mod admin_pages;
 mod api_auth;
 mod api_handoffs;
 mod approvals;
@@ -14,4 +15,5 @@ mod sinks;
 mod streams;
 mod takeover_steps;
 mod tenancy;
+mod time_to_human;
 mod webhooks;

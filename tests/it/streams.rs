@@ -189,3 +189,103 @@ async fn a_conversation_stream_delivers_messages_by_seq() {
         .unwrap();
     assert_eq!(bad.status(), 422);
 }
+
+/// Unix milliseconds of a stored timestamp, as the trace stream counts them.
+fn millis(t: &Value) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(t.as_str().unwrap())
+        .unwrap()
+        .timestamp_millis()
+}
+
+#[tokio::test]
+async fn the_trace_stream_times_each_transition_and_resumes_after_last_event_id() {
+    let t = TestApp::spawn().await;
+    let (_, h) = t.takeover(0).await;
+    let hid = h["id"].as_str().unwrap();
+    let path = "/api/v1/audit/trace/stream?after_seq=0";
+    let mut s = Sse::open(&t, path, None).await;
+    let created = s.next().await;
+    assert_eq!(created.name, "transition");
+    let c = &created.data;
+    assert_eq!(
+        (c["event"].as_str(), c["to"].as_str(), c["kind"].as_str()),
+        (Some("create"), Some("created"), Some("takeover"))
+    );
+    assert_eq!(
+        (&c["from"], &c["ms_since_previous"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert_eq!(
+        (c["handoff_id"].as_str(), c["ms_since_created"].as_i64()),
+        (Some(hid), Some(0))
+    );
+
+    // Live: each step as it commits.
+    for step in ["accept", "resolve"] {
+        let (st, _) = t
+            .post(&format!("/api/v1/handoffs/{hid}/{step}"), &t.key, json!({}))
+            .await;
+        assert_eq!(st, 200);
+    }
+    let (accepted, resolved) = (s.next().await, s.next().await);
+    let r = &resolved.data;
+    assert_eq!(
+        (r["event"].as_str(), r["from"].as_str(), r["to"].as_str()),
+        (Some("resolve"), Some("solving"), Some("completed"))
+    );
+    // The timings agree with the audit trail's own timestamps.
+    let (_, trail) = t
+        .get(&format!("/api/v1/handoffs/{hid}/events"), &t.key)
+        .await;
+    let trail = trail.as_array().unwrap();
+    assert_eq!(trail.len(), 3);
+    for (sent, audited) in [&created, &accepted, &resolved].iter().zip(trail) {
+        assert_eq!(sent.data["event_id"], audited["id"]);
+        assert_eq!(sent.data["seq"], audited["seq"]);
+        assert_eq!(
+            sent.id,
+            audited["seq"].as_i64().unwrap(),
+            "SSE id = audit seq"
+        );
+        assert_eq!(sent.data["at"], audited["created_at"]);
+        assert_eq!(sent.data["actor"], audited["actor"]);
+    }
+    assert_eq!(
+        r["ms_since_created"].as_i64(),
+        Some(millis(&trail[2]["created_at"]) - millis(&trail[0]["created_at"]))
+    );
+    assert_eq!(
+        r["ms_since_previous"].as_i64(),
+        Some(millis(&trail[2]["created_at"]) - millis(&trail[1]["created_at"]))
+    );
+    drop(s);
+
+    // Reconnecting: Last-Event-ID wins over after_seq, nothing is repeated or skipped.
+    let (_, h2) = t.takeover(0).await;
+    let mut again = Sse::open(&t, path, Some(resolved.id)).await;
+    let next = again.next().await;
+    assert_eq!(
+        (next.id, &next.data["handoff_id"]),
+        (resolved.id + 1, &h2["id"])
+    );
+
+    // Without either, only what happens next.
+    let mut fresh = Sse::open(&t, "/api/v1/audit/trace/stream", None).await;
+    let (_, h3) = t.takeover(0).await;
+    assert_eq!(fresh.next().await.data["handoff_id"], h3["id"]);
+
+    for (query, field, status) in [
+        ("?after_seq=-1", "after_seq", 422),
+        ("?after_seq=soon", "after_seq", 422),
+        ("?since=3", "since", 400),
+    ] {
+        let (st, e) = t
+            .get(&format!("/api/v1/audit/trace/stream{query}"), &t.key)
+            .await;
+        assert_eq!(st, status, "{query}: {e}");
+        assert_eq!(e["error"]["fields"][0]["field"], field, "{query}: {e}");
+    }
+    let writer = t.key_in(&t.org_id, &["approvals:write"]).await;
+    let (st, _) = t.get("/api/v1/audit/trace/stream", &writer).await;
+    assert_eq!(st, 403, "the trace needs the read scope");
+}

@@ -115,6 +115,9 @@ async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
 fn fast(c: &mut tapin::config::Config) {
     c.webhook_backoff_ms = 20;
     c.webhook_poll_ms = 20;
+    // The tests poll the delivery log until the worker gets there; on a busy
+    // machine that is more than the default 200 requests a minute.
+    c.rate_limit_per_minute = 1_000_000;
 }
 
 async fn audit_ids(t: &TestApp) -> Vec<(String, String)> {
@@ -247,16 +250,18 @@ async fn a_receiver_that_fails_for_a_while_gets_every_event_once_in_order_and_si
 
     let expected = audit_ids(&t).await;
     assert_eq!(expected.len(), 4, "two creations, two resolutions");
-    let got = collect(&mut r, expected.len()).await;
+    // `*` also brings each conversation's one message (`conversation.message`).
+    let got = collect(&mut r, expected.len() + 2).await;
     assert!(
         got.iter().all(|g| g.signature_ok),
         "every signature verifies"
     );
     let mut seen = std::collections::HashSet::new();
-    let firsts: Vec<&Received> = got
+    let (messages, firsts): (Vec<&Received>, Vec<&Received>) = got
         .iter()
         .filter(|g| seen.insert(g.event_id.clone()))
-        .collect();
+        .partition(|g| g.body["type"] == "conversation.message");
+    assert_eq!(messages.len(), 2, "one message per conversation");
     for handoff in [&a, &b] {
         let hid = handoff["id"].as_str().unwrap();
         let want: Vec<&str> = expected
@@ -351,4 +356,183 @@ async fn pending_deliveries_resume_after_a_restart_and_dead_letters_can_be_redel
     let again = collect(&mut r, 1).await;
     assert_eq!(again[0].event_id, dead["event_id"].as_str().unwrap());
     third.abort();
+}
+
+/// An operator of the test organization with a password session cookie.
+async fn operator_session(t: &TestApp, email: &str) -> (String, String) {
+    use tapin::service::{orgs, passwords};
+    let op = orgs::create_operator(&t.app, &t.org_id, email, "Olga", vec![])
+        .await
+        .unwrap();
+    passwords::set(&t.app, &op, "a long enough password")
+        .await
+        .unwrap();
+    let (token, _) = passwords::login(&t.app, "acme", email, "a long enough password")
+        .await
+        .unwrap();
+    (op.id, format!("tapin_session={token}"))
+}
+
+#[tokio::test]
+async fn every_message_becomes_a_conversation_message_event_in_order_per_conversation() {
+    let t = TestApp::spawn_with(fast).await;
+    let mut r = receiver(200).await;
+    subscribe(&t, &r, json!(["conversation.message"])).await;
+    let (_, cookie) = operator_session(&t, "olga@acme.test").await;
+
+    // Everything below commits while no worker runs: only outbox rows hold it.
+    let cid = t.conversation().await;
+    let say = |author: &'static str, content: &'static str| {
+        let path = format!("/api/v1/conversations/{cid}/messages");
+        let t = &t;
+        async move {
+            let (s, m) = t
+                .post(&path, &t.key, json!({"author": author, "content": content}))
+                .await;
+            assert_eq!(s, 201, "{m}");
+        }
+    };
+    say("user", "My card was charged twice.").await;
+    say("agent", "Let me get a person.").await;
+    let (s, h) = t
+        .post(
+            "/api/v1/handoffs",
+            &t.key,
+            crate::common::takeover_body(&cid),
+        )
+        .await;
+    assert_eq!(s, 201, "{h}");
+    let hid = h["id"].as_str().unwrap().to_string();
+    let (s, _) = t
+        .post(
+            &format!("/api/v1/handoffs/{hid}/accept"),
+            &t.key,
+            json!({"assignee": "olga@acme.test"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    // The operator relay over the API, then the operator's chat in the browser.
+    let (s, _) = t
+        .post(
+            &format!("/api/v1/handoffs/{hid}/messages"),
+            &t.key,
+            json!({"content": "Hi, I am Olga from billing."}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let ui = t
+        .client
+        .post(format!("{}/fn/send_message", t.base))
+        .header("cookie", &cookie)
+        .form(&[
+            ("id", hid.as_str()),
+            ("content", "I see the second charge."),
+            ("client_ref", "ui-1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ui.status(), 200, "{}", ui.text().await.unwrap());
+    say("user", "Thank you!").await;
+    // An approval's holding line is a message too, of the approval it announces.
+    let (approval_cid, approval) = t.approval(json!({})).await;
+
+    let worker = webhooks::spawn(t.app.clone());
+    let mut expected = Vec::new();
+    for c in [&cid, &approval_cid] {
+        let (_, page) = t
+            .get(&format!("/api/v1/conversations/{c}/messages"), &t.key)
+            .await;
+        expected.extend(page["data"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(expected.len(), 6, "five in the takeover, the holding line");
+    let got = collect(&mut r, expected.len()).await;
+    assert!(
+        got.iter().all(|g| g.signature_ok),
+        "every signature verifies"
+    );
+    let mut seen = std::collections::HashSet::new();
+    let firsts: Vec<&Received> = got
+        .iter()
+        .filter(|g| seen.insert(g.event_id.clone()))
+        .collect();
+    for c in [&cid, &approval_cid] {
+        let sent: Vec<&Value> = expected
+            .iter()
+            .filter(|m| m["conversation_id"] == c.as_str())
+            .collect();
+        let arrived: Vec<&Received> = firsts
+            .iter()
+            .copied()
+            .filter(|g| g.body["conversation_id"] == c.as_str())
+            .collect();
+        assert_eq!(arrived.len(), sent.len(), "conversation {c}");
+        for (m, g) in sent.iter().zip(&arrived) {
+            let b = &g.body;
+            assert_eq!(b["type"], "conversation.message");
+            assert_eq!(b["event_id"].as_str(), Some(g.event_id.as_str()));
+            assert_eq!(b["data"]["conversation_id"], c.as_str());
+            let msg = &b["data"]["message"];
+            for field in ["id", "seq", "author", "content", "created_at"] {
+                assert_eq!(msg[field], m[field], "{field}, in seq order");
+            }
+            assert_eq!(b["occurred_at"], m["created_at"]);
+        }
+    }
+    let handoff_of = |content: &str| {
+        firsts
+            .iter()
+            .find(|g| g.body["data"]["message"]["content"] == content)
+            .map(|g| g.body["data"]["handoff_id"].clone())
+            .unwrap()
+    };
+    assert_eq!(handoff_of("My card was charged twice."), Value::Null);
+    for during in [
+        "Hi, I am Olga from billing.",
+        "I see the second charge.",
+        "Thank you!",
+    ] {
+        assert_eq!(handoff_of(during), json!(hid), "{during}");
+    }
+    let holding = firsts
+        .iter()
+        .find(|g| g.body["conversation_id"] == approval_cid.as_str())
+        .unwrap();
+    assert_eq!(holding.body["handoff_id"], approval["id"]);
+    worker.abort();
+}
+
+#[tokio::test]
+async fn an_older_message_stamped_later_by_the_clock_is_still_delivered_first() {
+    let t = TestApp::spawn_with(fast).await;
+    let mut r = receiver(200).await;
+    subscribe(&t, &r, json!(["conversation.message"])).await;
+    let cid = t.conversation().await;
+    for text in ["first", "second"] {
+        let (s, _) = t
+            .post(
+                &format!("/api/v1/conversations/{cid}/messages"),
+                &t.key,
+                json!({"author": "user", "content": text}),
+            )
+            .await;
+        assert_eq!(s, 201);
+    }
+    // Two writers read the clock before taking the write lock, so seq 1 can
+    // carry a later time than seq 2: make that so, far in the future.
+    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&t.db_url)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE outbox SET available_at = '2999-01-01T00:00:00.000000Z' WHERE seq = 1")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let worker = webhooks::spawn(t.app.clone());
+    let got = collect(&mut r, 2).await;
+    let order: Vec<&str> = got
+        .iter()
+        .map(|g| g.body["data"]["message"]["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["first", "second"]);
+    worker.abort();
 }

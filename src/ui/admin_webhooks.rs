@@ -1,0 +1,266 @@
+//! `/admin/webhooks`: subscriptions (create, rotate the secret, delete) and
+//! each one's delivery log, with dead letters marked and a Redeliver button.
+//! Admins only; every change goes through `service::admin_webhooks`, which
+//! applies the same rules as `/api/v1/webhooks`.
+
+use super::preload::{page_data, PageData};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebhooksView {
+    pub subscriptions: Vec<SubscriptionRow>,
+    /// Event names a subscription may list (or `*`).
+    pub known_events: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubscriptionRow {
+    pub id: String,
+    pub url: String,
+    pub events: String,
+    pub created_at: String,
+    /// Newest first.
+    pub deliveries: Vec<DeliveryRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub id: String,
+    pub event: String,
+    /// The handoff, or the conversation of a message.
+    pub subject: String,
+    /// `pending`, `delivered` or `dead`.
+    pub status: String,
+    pub attempts: i64,
+    /// The receiver's last status, or why it could not be reached.
+    pub last_result: String,
+    /// When the next try is due (pending only).
+    pub next_attempt_at: Option<String>,
+    pub created_at: String,
+}
+
+/// A signing secret, shown once (after creating or rotating).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewSecret {
+    pub url: String,
+    pub secret: String,
+}
+
+#[server(prefix = "/fn", endpoint = "admin_webhooks")]
+pub async fn admin_webhooks() -> Result<WebhooksView, AppError> {
+    let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
+    let cookie = super::actions::ssr::cookies().await?;
+    super::actions::ssr::respond(crate::service::admin_webhooks::overview_for(&app, &cookie).await)
+}
+
+#[server(prefix = "/fn", endpoint = "admin_webhook_create")]
+pub async fn admin_webhook_create(url: String, events: String) -> Result<NewSecret, AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(
+        crate::service::admin_webhooks::create(&app, &me, &url, &events).await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_webhook_rotate")]
+pub async fn admin_webhook_rotate(id: String) -> Result<NewSecret, AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(crate::service::admin_webhooks::rotate(&app, &me, &id).await)
+}
+
+#[server(prefix = "/fn", endpoint = "admin_webhook_delete")]
+pub async fn admin_webhook_delete(id: String) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(crate::service::admin_webhooks::delete(&app, &me, &id).await)
+}
+
+#[server(prefix = "/fn", endpoint = "admin_webhook_redeliver")]
+pub async fn admin_webhook_redeliver(id: String, delivery_id: String) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(
+        crate::service::admin_webhooks::redeliver(&app, &me, &id, &delivery_id).await,
+    )
+}
+
+/// Shows an action's error, if its last run failed.
+fn failure<T: 'static>(
+    last: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
+) -> impl IntoView {
+    move || {
+        last()
+            .and_then(|r| r.err())
+            .map(|e| view! { <p class="error" role="alert">{e.message}</p> })
+    }
+}
+
+fn when(t: &str) -> String {
+    t.replace('T', " ")
+        .get(..19)
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[component]
+pub fn AdminWebhooksPage() -> impl IntoView {
+    let create = ServerAction::<AdminWebhookCreate>::new();
+    let rotate = ServerAction::<AdminWebhookRotate>::new();
+    let delete = ServerAction::<AdminWebhookDelete>::new();
+    let redeliver = ServerAction::<AdminWebhookRedeliver>::new();
+    let data = page_data(
+        move || {
+            (
+                create.version().get(),
+                rotate.version().get(),
+                delete.version().get(),
+                redeliver.version().get(),
+            )
+        },
+        |_| admin_webhooks(),
+    );
+    // The newest secret, from creating or rotating: shown once, above the list.
+    let secret = RwSignal::new(None::<NewSecret>);
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = create.value().get() {
+            secret.set(Some(s));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = rotate.value().get() {
+            secret.set(Some(s));
+        }
+    });
+    // A deleted subscription's secret is of no use any more.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            secret.set(None);
+        }
+    });
+    view! {
+        <Title text="Webhooks · tapin"/>
+        <main class="page wide admin">
+            <header class="bar"><a class="brand" href="/inbox">"tapin"</a><a href="/admin">"Administration"</a></header>
+            {move || secret.get().map(|s| view! {
+                <p class="notice" role="status">
+                    "Signing secret for " <code>{s.url}</code> ". Copy it now, it is shown once: "
+                    <code data-testid="new-secret">{s.secret}</code>
+                </p>
+            })}
+            {move || match data.value.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Ok(v)) => view! { <Webhooks v data create rotate delete redeliver/> }.into_any(),
+                Some(Err(e)) => view! {
+                    <section class="notice" role="alert">
+                        <h1>"Webhooks"</h1>
+                        <p>{e.message}</p>
+                        <p><a href="/login?next=/admin/webhooks">"Sign in"</a></p>
+                    </section>
+                }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn Webhooks(
+    v: WebhooksView,
+    data: PageData<WebhooksView>,
+    create: ServerAction<AdminWebhookCreate>,
+    rotate: ServerAction<AdminWebhookRotate>,
+    delete: ServerAction<AdminWebhookDelete>,
+    redeliver: ServerAction<AdminWebhookRedeliver>,
+) -> impl IntoView {
+    let none = v.subscriptions.is_empty();
+    view! {
+        <h1>"Webhooks"</h1>
+        <p>"Each subscription receives the events it names as signed JSON POSTs, retried with backoff for 24 hours, then kept here as a dead letter."</p>
+        <ActionForm action=create attr:class="grid-form">
+            <h2>"Add a subscription"</h2>
+            <label for="hook-url">"URL (http or https)"</label>
+            <input id="hook-url" name="url" type="url" required placeholder="https://example.com/tapin"/>
+            <label for="hook-events">"Events (comma-separated, * for all)"</label>
+            <input id="hook-events" name="events" value="*" aria-describedby="hook-known"/>
+            <p id="hook-known" class="fine">"Known: " {v.known_events.join(", ")}</p>
+            <button type="submit" class="primary">"Add subscription"</button>
+            {failure(move || create.value().get())}
+        </ActionForm>
+        {failure(move || rotate.value().get())}
+        {failure(move || delete.value().get())}
+        {failure(move || redeliver.value().get())}
+        <p>
+            <button type="button" class="secondary" on:click=move |_| data.refetch()>"Refresh"</button>
+        </p>
+        {none.then(|| view! { <p class="notice" role="status">"No subscriptions yet."</p> })}
+        {v.subscriptions.into_iter().map(|s| view! { <Subscription s rotate delete redeliver/> }).collect_view()}
+    }
+}
+
+#[component]
+fn Subscription(
+    s: SubscriptionRow,
+    rotate: ServerAction<AdminWebhookRotate>,
+    delete: ServerAction<AdminWebhookDelete>,
+    redeliver: ServerAction<AdminWebhookRedeliver>,
+) -> impl IntoView {
+    let (labelled_by, heading) = (format!("hook-{}", s.id), format!("hook-{}", s.id));
+    let (id_rotate, id_delete) = (s.id.clone(), s.id.clone());
+    let hook_id = s.id.clone();
+    let empty = s.deliveries.is_empty();
+    view! {
+        <section class="subscription" aria-labelledby=labelled_by data-url=s.url.clone()>
+            <h2 id=heading><code>{s.url.clone()}</code></h2>
+            <p>"Events: " {s.events.clone()} <span class="fine">{format!(" · since {}", when(&s.created_at))}</span></p>
+            <div class="actions-row">
+                <ActionForm action=rotate>
+                    <input type="hidden" name="id" value=id_rotate/>
+                    <button type="submit" class="secondary">"Rotate secret"</button>
+                </ActionForm>
+                <ActionForm action=delete>
+                    <input type="hidden" name="id" value=id_delete/>
+                    <button type="submit" class="secondary">"Delete subscription"</button>
+                </ActionForm>
+            </div>
+            <h3>"Deliveries"</h3>
+            {empty.then(|| view! { <p class="fine">"Nothing sent yet."</p> })}
+            {(!empty).then(|| view! {
+                <table class="deliveries">
+                    <thead><tr>
+                        <th>"Event"</th><th>"Handoff or conversation"</th><th>"Status"</th><th>"Attempts"</th>
+                        <th>"Last result"</th><th>"Next try"</th><th>"Created"</th><th><span class="sr-only">"Action"</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {s.deliveries.into_iter().map(|d| {
+                            let hook_id = hook_id.clone();
+                            let can_redeliver = d.status != "pending";
+                            let badge = match d.status.as_str() {
+                                "dead" => "dead letter".to_string(),
+                                other => other.to_string(),
+                            };
+                            view! {
+                                <tr data-status=d.status.clone() data-event=d.event.clone()>
+                                    <td>{d.event.clone()}</td>
+                                    <td><code>{d.subject.clone()}</code></td>
+                                    <td><span class=format!("badge {}", d.status)>{badge}</span></td>
+                                    <td>{d.attempts}</td>
+                                    <td>{d.last_result.clone()}</td>
+                                    <td>{d.next_attempt_at.as_deref().map(when).unwrap_or_default()}</td>
+                                    <td>{when(&d.created_at)}</td>
+                                    <td>
+                                        {can_redeliver.then(|| view! {
+                                            <ActionForm action=redeliver>
+                                                <input type="hidden" name="id" value=hook_id/>
+                                                <input type="hidden" name="delivery_id" value=d.id.clone()/>
+                                                <button type="submit" class="secondary">"Redeliver"</button>
+                                            </ActionForm>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
+    }
+}
