@@ -2,6 +2,9 @@
 //! test them against a sample packet, the default route and Slack hook, and
 //! the escalation chains and on-call rotations (managed through the API).
 
+// The test box's server function takes one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
 use super::preload::page_data;
 use super::types::{PolicyTestView, RoutingView};
 use crate::error::AppError;
@@ -62,7 +65,6 @@ pub async fn routing_save_settings(
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "routing_test")]
 pub async fn routing_test(
     kind: String,
