@@ -226,6 +226,11 @@ async fn notify(
             .collect::<Vec<_>>()),
     );
     data.insert("next_at".into(), json!(follow.as_ref().map(|f| &f.due_at)));
+    // Seed 004's `handoff.notified` names one operator and channel: the first ones here.
+    let first = &plans[0];
+    data.insert("operator_id".into(), json!(first.operator.id));
+    data.insert("channel".into(), json!(first.channels.first()));
+    data.insert("notified_at".into(), json!(super::now()));
     let mut req = Request::new(Event::Notify, Actor::System);
     req.data = serde_json::Value::Object(data);
     let extras = Extras {
@@ -268,6 +273,7 @@ async fn escalate(
     data.insert("from_operator".into(), json!(to.from.first()));
     data.insert("to_operator".into(), json!(next_ops.first()));
     data.insert("repeat".into(), json!(repeat));
+    data.insert("escalated_at".into(), json!(super::now()));
     let mut req = Request::new(Event::Escalate, Actor::System);
     req.data = serde_json::Value::Object(data);
     let extras = Extras {
@@ -292,6 +298,7 @@ async fn expire(
     data.insert("reason".into(), json!("timeout_chain_exhausted"));
     data.insert("timeout_chain_exhausted".into(), json!(true));
     data.insert("last_notified".into(), json!(pos.from));
+    data.insert("expired_at".into(), json!(super::now()));
     let mut req = Request::new(Event::Expire, Actor::System);
     req.data = serde_json::Value::Object(data);
     let extras = Extras {

@@ -161,6 +161,7 @@ fn Sections(
             <table data-testid="policies">
                 <thead><tr><th>"#"</th><th>"Name"</th><th>"Condition"</th><th>"Then"</th><th></th></tr></thead>
                 <tbody>
+                    {v.policies.is_empty().then(|| view! { <tr><td colspan="5">"No policy yet: handoffs take the default route."</td></tr> })}
                     {v.policies.into_iter().enumerate().map(|(i, p)| {
                         let up_label = format!("Move {} up", p.name);
                         let remove_label = format!("Remove {}", p.name);
@@ -280,6 +281,7 @@ fn Sections(
             <table>
                 <thead><tr><th>"Name"</th><th>"Steps"</th></tr></thead>
                 <tbody>
+                    {v.chains.is_empty().then(|| view! { <tr><td colspan="2">"No chain yet: every handoff goes to everyone who may act."</td></tr> })}
                     {v.chains.into_iter().map(|c| view! { <tr><td>{c.name}</td><td>{c.steps}</td></tr> }).collect_view()}
                 </tbody>
             </table>
@@ -291,6 +293,7 @@ fn Sections(
             <table>
                 <thead><tr><th>"Name"</th><th>"Turn order"</th><th>"On call now"</th></tr></thead>
                 <tbody>
+                    {v.rotations.is_empty().then(|| view! { <tr><td colspan="3">"No rotation yet."</td></tr> })}
                     {v.rotations.into_iter().map(|r| view! { <tr><td>{r.name}</td><td>{r.operators}</td><td>{r.on_call_now}</td></tr> }).collect_view()}
                 </tbody>
             </table>

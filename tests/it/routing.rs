@@ -72,21 +72,23 @@ async fn a_full_escalation_run_notifies_escalates_survives_a_restart_and_expires
     let (smtp, mut mails) = smtp_sink().await;
     let (sms_url, mut texts) = http_sink().await;
     let (slack_url, mut slack) = http_sink().await;
+    let (voice_url, mut calls) = http_sink().await;
     let t = TestApp::spawn_with(|c| {
         c.smtp_url = smtp.clone();
         c.sms.url = format!("{sms_url}/sms");
         c.sms.auth_header = "Authorization: Bearer sms-secret".into();
+        c.voice.url = format!("{voice_url}/call");
     })
     .await;
     let ann = operator(&t, "ann@acme.test", "Ann", &["support"]).await;
     let cy = operator(&t, "cy@acme.test", "Cy", &["support"]).await;
     let bob = operator(&t, "bob@acme.test", "Bob", &["lead"]).await;
-    // Ann: email and SMS when it is urgent; Bob: Slack.
+    // Ann: email, SMS and a call when it is urgent; Bob: Slack.
     let (s, prefs) = t
         .send_json(
             "PUT",
             &format!("/api/v1/operators/{ann}/channels"),
-            json!({"phone": "+49 151 1234 5678", "channels": {"urgent": ["email", "sms"]}}),
+            json!({"phone": "+49 151 1234 5678", "channels": {"urgent": ["email", "sms", "voice"]}}),
         )
         .await;
     assert_eq!(s, 200, "{prefs}");
@@ -166,8 +168,10 @@ async fn a_full_escalation_run_notifies_escalates_survives_a_restart_and_expires
     assert_eq!(notified["recipients"][0]["operator_id"], json!(ann));
     assert_eq!(
         notified["recipients"][0]["channels"],
-        json!(["email", "sms"])
+        json!(["email", "sms", "voice"])
     );
+    assert_eq!(notified["operator_id"], json!(ann), "seed 004's shape");
+    assert_eq!(notified["channel"], "email");
     let mail: Mail = next(&mut mails).await;
     assert_eq!(mail.rcpt, vec!["<ann@acme.test>".to_string()]);
     assert!(
@@ -187,6 +191,14 @@ async fn a_full_escalation_run_notifies_escalates_survives_a_restart_and_expires
         .unwrap()
         .contains(&format!("/m/{hid}?t=")));
     assert!(emailed_link.contains("?t="));
+    let call = next(&mut calls).await;
+    assert_eq!(call.path, "/call");
+    let call_body: Value = serde_json::from_str(&call.body).unwrap();
+    assert_eq!(call_body["to"], "+4915112345678");
+    assert!(call_body["text"]
+        .as_str()
+        .unwrap()
+        .contains("This is tapin"));
 
     // Nobody opens it within 5 minutes: Bob (role lead) gets it on Slack.
     assert_eq!(
@@ -255,6 +267,7 @@ async fn a_full_escalation_run_notifies_escalates_survives_a_restart_and_expires
     for expected in [
         (ann.clone(), "email", "sent"),
         (ann.clone(), "sms", "sent"),
+        (ann.clone(), "voice", "sent"),
         (bob.clone(), "slack", "sent"),
     ] {
         assert!(
@@ -265,11 +278,12 @@ async fn a_full_escalation_run_notifies_escalates_survives_a_restart_and_expires
     // The run, as the README's resolve note quotes it.
     for e in &evs {
         println!(
-            "{}  {:<9} {} -> {}",
+            "{}  {:<9} {} -> {}  next step due {}",
             e["created_at"].as_str().unwrap(),
             e["event"].as_str().unwrap(),
             e["from_state"].as_str().unwrap_or("-"),
-            e["to_state"].as_str().unwrap()
+            e["to_state"].as_str().unwrap(),
+            e["data"]["next_at"].as_str().unwrap_or("-"),
         );
     }
 }
