@@ -11,6 +11,7 @@ async fn call(t: &TestApp, key: &str, method: &str, path: &str, body: &Value) ->
     let req = match method {
         "GET" => t.client.get(url),
         "PUT" => t.client.put(url).json(body),
+        "DELETE" => t.client.delete(url),
         _ => t.client.post(url).json(body),
     };
     let res = req.header("x-api-key", key).send().await.unwrap();
@@ -35,6 +36,27 @@ async fn foreign_ids_are_indistinguishable_from_missing_ones_on_every_route() {
         t.put("/api/v1/workflows/wf/nodes/n1", node.clone()).await.0,
         200
     );
+
+    // …and an operator, a rotation and an escalation chain.
+    let op =
+        tapin::service::orgs::create_operator(&t.app, &t.org_id, "ann@acme.test", "Ann", vec![])
+            .await
+            .unwrap()
+            .id;
+    let (_, rot) = t
+        .post(
+            "/api/v1/rotations",
+            &t.key,
+            json!({"name": "r", "operators": [op], "starts_at": "2026-11-02T09:00:00Z"}),
+        )
+        .await;
+    let rid = rot["id"].as_str().unwrap().to_string();
+    let chain_body = json!({"name": "c", "steps": [{"targets": ["everyone"], "wait_seconds": 60}]});
+    let (_, chain) = t
+        .post("/api/v1/escalation-chains", &t.key, chain_body.clone())
+        .await;
+    let chain_id = chain["id"].as_str().unwrap().to_string();
+    let rot_body = json!({"name": "r", "operators": [], "starts_at": "2026-11-02T09:00:00Z"});
 
     // Organization B has every scope, and a node of its own to evaluate.
     let b = t.other_org_key("globex", &["admin"]).await;
@@ -114,6 +136,52 @@ async fn foreign_ids_are_indistinguishable_from_missing_ones_on_every_route() {
             json!({"conversation_id": "B_CONV"}),
             "node",
         ),
+        (
+            "GET",
+            "/api/v1/handoffs/{}/notifications",
+            json!(null),
+            "handoff",
+        ),
+        ("GET", "/api/v1/escalation-chains/{}", json!(null), "chain"),
+        (
+            "PUT",
+            "/api/v1/escalation-chains/{}",
+            chain_body.clone(),
+            "chain",
+        ),
+        (
+            "DELETE",
+            "/api/v1/escalation-chains/{}",
+            json!(null),
+            "chain",
+        ),
+        ("GET", "/api/v1/rotations/{}", json!(null), "rotation"),
+        ("PUT", "/api/v1/rotations/{}", rot_body.clone(), "rotation"),
+        ("DELETE", "/api/v1/rotations/{}", json!(null), "rotation"),
+        (
+            "GET",
+            "/api/v1/rotations/{}/on-call",
+            json!(null),
+            "rotation",
+        ),
+        (
+            "POST",
+            "/api/v1/rotations/{}/overrides",
+            json!({"operator_id": "x", "starts_at": "2026-11-02T09:00:00Z", "ends_at": "2026-11-03T09:00:00Z"}),
+            "rotation",
+        ),
+        (
+            "GET",
+            "/api/v1/operators/{}/channels",
+            json!(null),
+            "operator",
+        ),
+        (
+            "PUT",
+            "/api/v1/operators/{}/channels",
+            json!({"channels": {}}),
+            "operator",
+        ),
         // Ids inside the body: answered like a conversation that does not exist.
         (
             "POST",
@@ -143,6 +211,9 @@ async fn foreign_ids_are_indistinguishable_from_missing_ones_on_every_route() {
             "conv" | "body" => cid.as_str(),
             "handoff" => hid.as_str(),
             "approval" => aid.as_str(),
+            "chain" => chain_id.as_str(),
+            "rotation" => rid.as_str(),
+            "operator" => op.as_str(),
             _ => "n1",
         };
         let missing_id = if what == "node" { "n404" } else { MISSING };
@@ -170,7 +241,13 @@ async fn foreign_ids_are_indistinguishable_from_missing_ones_on_every_route() {
     }
 
     // B's lists show nothing of A's, and A's objects are untouched.
-    for list in ["/api/v1/handoffs", "/api/v1/approvals"] {
+    for list in [
+        "/api/v1/handoffs",
+        "/api/v1/approvals",
+        "/api/v1/escalation-chains",
+        "/api/v1/rotations",
+        "/api/v1/policies",
+    ] {
         assert_eq!(t.get(list, &b).await.1["data"], json!([]), "{list}");
     }
     let (_, h_after) = t.get(&format!("/api/v1/handoffs/{hid}"), &t.key).await;
@@ -178,6 +255,12 @@ async fn foreign_ids_are_indistinguishable_from_missing_ones_on_every_route() {
         (h_after["state"].as_str(), &h_after["version"]),
         (Some("created"), &h["version"])
     );
+    let (s, _) = t
+        .get(&format!("/api/v1/escalation-chains/{chain_id}"), &t.key)
+        .await;
+    assert_eq!(s, 200, "A's chain survived B's DELETE");
+    let (s, _) = t.get(&format!("/api/v1/rotations/{rid}"), &t.key).await;
+    assert_eq!(s, 200, "A's rotation survived B's DELETE");
     let (_, a_after) = t.get(&format!("/api/v1/approvals/{aid}"), &t.key).await;
     assert_eq!(a_after["status"], "pending");
     let (_, msgs) = t
