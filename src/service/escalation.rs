@@ -46,6 +46,21 @@ pub fn first_timer(h: &Handoff, chain_id: Option<String>) -> Timer {
     timer(h, NOTIFY, Utc::now(), &pos)
 }
 
+/// Whether the built-in route (everyone who may act, told once) would reach
+/// anyone now. When it would not, a new handoff needs no timer at all: the
+/// route never escalates, so nothing would ever happen later either, and the
+/// creation stays one commit.
+pub async fn built_in_reaches_anyone(
+    app: &App,
+    h: &Handoff,
+    approver_role: Option<&str>,
+) -> Result<bool, AppError> {
+    let chain = Chain::built_in(approver_role);
+    let ops = recipients(app, h, &chain, 0, Utc::now()).await?;
+    let (plans, _) = channels::plan(app, h, &ops, 1).await?;
+    Ok(!plans.is_empty())
+}
+
 /// Fires `t` now, off the caller's path (the worker would within a second anyway).
 pub fn kick(app: &App, t: Timer) {
     let app = app.clone();

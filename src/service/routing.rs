@@ -730,7 +730,11 @@ pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> 
         None => None,
     };
     // Agent-to-agent handoffs need nobody unless a policy or the default route says so.
-    let notify = auto.is_none() && (h.kind != Kind::Agent || out.chain_id.is_some());
+    let mut notify = auto.is_none() && (h.kind != Kind::Agent || out.chain_id.is_some());
+    if notify && out.chain_id.is_none() {
+        let role = c.approval.as_ref().and_then(|a| a.approver_role.as_deref());
+        notify = escalation::built_in_reaches_anyone(app, h, role).await?;
+    }
     if notify {
         c.timers
             .push(escalation::first_timer(h, out.chain_id.clone()));
@@ -743,6 +747,7 @@ pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> 
         "priority": h.priority,
         "auto_resolve": auto.as_ref().map(|a| a.2),
         "expire_after_seconds": actions.expire_after_seconds,
+        "notify": notify,
         "policy_errors": out.errors.iter().map(|(id, e)| json!({"policy_id": id, "error": e})).collect::<Vec<_>>(),
     });
     if let Value::Object(data) = &mut c.data {

@@ -698,3 +698,24 @@ async fn an_unreachable_operator_is_recorded_and_the_chain_moves_on_at_once() {
         .unwrap()
         .contains("no device has notifications on"));
 }
+
+#[tokio::test]
+async fn with_no_chain_and_nobody_reachable_nothing_is_scheduled() {
+    let t = TestApp::spawn().await;
+    operator(&t, "ann@acme.test", "Ann", &[]).await; // push + email, but no device and no SMTP
+    let (_, h) = t.takeover(1).await;
+    let hid = h["id"].as_str().unwrap();
+    let evs = events(&t, hid).await;
+    assert_eq!(evs[0]["data"]["route"]["notify"], false, "{}", evs[0]);
+    assert_eq!(
+        timers::tick(&t.app, Utc::now() + Duration::days(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(names(&events(&t, hid).await), ["create"]);
+    let (_, sent) = t
+        .get(&format!("/api/v1/handoffs/{hid}/notifications"), &t.key)
+        .await;
+    assert_eq!(sent["data"], json!([]));
+}
