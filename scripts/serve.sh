@@ -7,4 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh build
 export TAPIN_DEMO="${TAPIN_DEMO:-1}"
-exec cargo leptos serve
+# --split is required: see README, "How it is built".
+exec cargo leptos serve --split

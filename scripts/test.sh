@@ -17,7 +17,9 @@ timeout --kill-after=30s 20m cargo test --features ssr --no-fail-fast
 step "build the site as shipped (release server + wasm-release bundle, precompressed)"
 # The production build is the one under test: release-only failures (and a
 # missing wasm-opt) show up here, not at deploy time.
-PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release -P
+# --split: the lazy pages (everything but /m/<id>) become separate WASM chunks;
+# a build without it leaves the bundle importing a module that does not exist.
+PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release -P --split
 
 # --- benchmarks (issue 6) -------------------------------------------------
 step "benchmarks, quick mode (real server on loopback; fails only on errors)"

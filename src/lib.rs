@@ -29,10 +29,12 @@ pub mod store;
 #[cfg(feature = "ssr")]
 pub mod web;
 
-/// Browser entry point: hydrates the server-rendered page.
+/// Browser entry point: hydrates the server-rendered page. `hydrate_lazy` because
+/// most pages are lazy routes (see `ui::App`): their code may have to be loaded
+/// before the page can be hydrated.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(ui::App);
+    leptos::mount::hydrate_lazy(ui::App);
 }

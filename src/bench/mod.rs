@@ -105,7 +105,7 @@ pub async fn run(quick: bool, site_root: &str) -> Result<i32, String> {
     }
     let site_root = std::fs::canonicalize(site_root).map_err(|e| {
         format!(
-            "site root {site_root}: {e} (build the site first: cargo leptos build --release -P)"
+            "site root {site_root}: {e} (build the site first: cargo leptos build --release -P --split)"
         )
     })?;
     let nofile = server::raise_nofile(p.idle_streams as u64 + 4096)?;

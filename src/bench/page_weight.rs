@@ -172,7 +172,7 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
     let mut files: Vec<(String, usize, usize, bool, usize)> = Vec::new();
     let entries = std::fs::read_dir(&pkg).map_err(|e| {
         format!(
-            "reading {}: {e} (build the site first: cargo leptos build --release -P)",
+            "reading {}: {e} (build the site first: cargo leptos build --release -P --split)",
             pkg.display()
         )
     })?;
@@ -190,8 +190,7 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
                 brotli(&raw)
             }
         };
-        let loaded = html.contains(&format!("/pkg/{name}"))
-            || (name.ends_with(".wasm") && html.contains("/pkg/"));
+        let loaded = loaded_by_page(&pkg, html, &name);
         // What this server sends when the browser accepts br and gzip.
         let wire = s
             .api
@@ -211,10 +210,23 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
     let total_br: usize = files.iter().filter(|f| f.3).map(|f| f.2).sum();
     let total_raw: usize = files.iter().filter(|f| f.3).map(|f| f.1).sum();
     let total_wire: usize = files.iter().filter(|f| f.3).map(|f| f.4).sum();
+    // The lazy pages' chunks (`--split`), summed on one line rather than one each.
+    let (mut lazy_n, mut lazy_raw, mut lazy_br) = (0, 0, 0);
     for (name, raw, br, loaded, wire) in &files {
+        if !loaded && (name.starts_with("chunk_") || name.starts_with("split_")) {
+            (lazy_n, lazy_raw, lazy_br) = (lazy_n + 1, lazy_raw + raw, lazy_br + br);
+            continue;
+        }
         r.figure(
             &format!("  {name}{}", if *loaded { "" } else { " (not loaded)" }),
             &format!("raw {} · br {} · served {}", kb(*raw), kb(*br), kb(*wire)),
+            None,
+        );
+    }
+    if lazy_n > 0 {
+        r.figure(
+            &format!("  {lazy_n} chunks of the lazy pages (not loaded)"),
+            &format!("raw {} · br {}", kb(lazy_raw), kb(lazy_br)),
             None,
         );
     }
@@ -228,7 +240,7 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
         ),
         Some(("≤ 150 KB br", total_br <= ASSETS_GOAL)),
     );
-    if let Some((name, _, br, _, _)) = files.first() {
+    if let Some((name, _, br, _, _)) = files.iter().find(|f| f.3) {
         r.note(&format!(
             "largest: {name}, {} of the {} brotli total ({:.0} %)",
             kb(*br),
@@ -240,6 +252,25 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
         r.note("no .br files beside the assets (not built with -P): brotli computed here at quality 11");
     }
     Ok(())
+}
+
+/// Whether the page downloads `name` to become interactive: the files its HTML
+/// names (the JS glue, the main WASM, and with `--split` the preloaded chunks of
+/// the lazy code it rendered), plus the split loader the JS glue imports. The
+/// other chunks (`chunk_*.wasm`, `split_*.wasm`) belong to the lazy pages.
+fn loaded_by_page(pkg: &Path, html: &str, name: &str) -> bool {
+    if html.contains(&format!("/pkg/{name}")) {
+        return true;
+    }
+    let split_chunk = name.starts_with("chunk_") || name.starts_with("split_");
+    if name.ends_with(".wasm") {
+        // The main module under whatever name the build gave it.
+        return !split_chunk && html.contains("/pkg/");
+    }
+    name.ends_with(".js")
+        && name.starts_with("__wasm_split")
+        && std::fs::read_to_string(pkg.join("tapin.js"))
+            .is_ok_and(|glue| glue.contains(&format!("./{name}")))
 }
 
 /// Median time of the first HTML response, over `p.page_requests` sequential

@@ -21,7 +21,7 @@ pub mod types;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -63,17 +63,49 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=Home/>
                 <Route path=path!("/m/:id") view=mobile::MobilePage ssr=SsrMode::Async/>
-                <Route path=path!("/login") view=login::LoginPage/>
-                <Route path=path!("/inbox") view=inbox::InboxPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/routing") view=routing::RoutingPage ssr=SsrMode::Async/>
-                <Route path=path!("/settings") view=settings::SettingsPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/webhooks") view=admin_webhooks::AdminWebhooksPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/metrics") view=admin_metrics::AdminMetricsPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
+                <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/routing") view={Lazy::<RoutingRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/webhooks") view={Lazy::<AdminWebhooksRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/metrics") view={Lazy::<AdminMetricsRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }
 }
+
+// Code splitting: every page but the handoff page (`/m/:id`, what a phone opens) and
+// the tiny home and not-found pages is a lazy route. With `cargo leptos build --split`
+// each one's code is a separate WASM chunk that the browser loads only when that page is
+// shown (the server names it in a `<link rel="preload">` of the page it renders), so the
+// phone does not download the admin pages. Without `--split` they stay in the one
+// module and behave as ordinary routes. The page data is still preloaded by the server
+// (`preload`), so `data()` has nothing to start: a route is just its view.
+macro_rules! lazy_page {
+    ($route:ident, $page:path) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(LoginRoute, login::LoginPage);
+lazy_page!(InboxRoute, inbox::InboxPage);
+lazy_page!(AdminRoute, admin::AdminPage);
+lazy_page!(RoutingRoute, routing::RoutingPage);
+lazy_page!(SettingsRoute, settings::SettingsPage);
+lazy_page!(AdminWebhooksRoute, admin_webhooks::AdminWebhooksPage);
+lazy_page!(AdminMetricsRoute, admin_metrics::AdminMetricsPage);
 
 #[component]
 fn Home() -> impl IntoView {
