@@ -1,21 +1,11 @@
 //! `/admin`: operators, API keys, approval messages and the audit log.
 
 use super::admin_fns::*;
+use super::notice::{failure, load_failed};
 use super::preload::page_data;
 use super::types::AdminView;
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// Shows an action's error, if its last run failed.
-fn failure<T: 'static>(
-    last: impl Fn() -> Option<Result<T, crate::error::AppError>> + Send + Sync + 'static,
-) -> impl IntoView {
-    move || {
-        last()
-            .and_then(|r| r.err())
-            .map(|e| view! { <p class="error" role="alert">{e.message}</p> })
-    }
-}
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -45,13 +35,7 @@ pub fn AdminPage() -> impl IntoView {
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
                 Some(Ok(v)) => view! { <Sections v add update create_key revoke messages verify/> }.into_any(),
-                Some(Err(e)) => view! {
-                    <section class="notice" role="alert">
-                        <h1>"Administration"</h1>
-                        <p>{e.message}</p>
-                        <p><a href="/login?next=/admin">"Sign in"</a></p>
-                    </section>
-                }.into_any(),
+                Some(Err(e)) => load_failed("Administration", "/admin", e),
             }}
         </main>
     }

@@ -3,6 +3,7 @@
 //! Admins only; every change goes through `service::admin_webhooks`, which
 //! applies the same rules as `/api/v1/webhooks`.
 
+use super::notice::{failure, load_failed};
 use super::preload::{page_data, PageData};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -84,17 +85,6 @@ pub async fn admin_webhook_redeliver(id: String, delivery_id: String) -> Result<
     )
 }
 
-/// Shows an action's error, if its last run failed.
-fn failure<T: 'static>(
-    last: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
-) -> impl IntoView {
-    move || {
-        last()
-            .and_then(|r| r.err())
-            .map(|e| view! { <p class="error" role="alert">{e.message}</p> })
-    }
-}
-
 fn when(t: &str) -> String {
     t.replace('T', " ")
         .get(..19)
@@ -150,13 +140,7 @@ pub fn AdminWebhooksPage() -> impl IntoView {
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
                 Some(Ok(v)) => view! { <Webhooks v data create rotate delete redeliver/> }.into_any(),
-                Some(Err(e)) => view! {
-                    <section class="notice" role="alert">
-                        <h1>"Webhooks"</h1>
-                        <p>{e.message}</p>
-                        <p><a href="/login?next=/admin/webhooks">"Sign in"</a></p>
-                    </section>
-                }.into_any(),
+                Some(Err(e)) => load_failed("Webhooks", "/admin/webhooks", e),
             }}
         </main>
     }

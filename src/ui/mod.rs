@@ -11,6 +11,7 @@ mod inbox;
 mod live;
 mod login;
 mod mobile;
+mod notice;
 pub mod preload;
 mod routing;
 pub mod screen;

@@ -5,6 +5,7 @@
 // The test box's server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
+use super::notice::{failure, load_failed};
 use super::preload::page_data;
 use super::types::{PolicyTestView, RoutingView};
 use crate::error::AppError;
@@ -91,16 +92,6 @@ pub async fn routing_test(
     super::actions::ssr::respond(test(&app, &me, form).await)
 }
 
-fn failure<T: 'static>(
-    last: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
-) -> impl IntoView {
-    move || {
-        last()
-            .and_then(|r| r.err())
-            .map(|e| view! { <p class="error" role="alert">{e.message}</p> })
-    }
-}
-
 #[component]
 pub fn RoutingPage() -> impl IntoView {
     let add = ServerAction::<RoutingAddPolicy>::new();
@@ -124,13 +115,7 @@ pub fn RoutingPage() -> impl IntoView {
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
                 Some(Ok(v)) => view! { <Sections v add change settings test/> }.into_any(),
-                Some(Err(e)) => view! {
-                    <section class="notice" role="alert">
-                        <h1>"Routing"</h1>
-                        <p>{e.message}</p>
-                        <p><a href="/login?next=/admin/routing">"Sign in"</a></p>
-                    </section>
-                }.into_any(),
+                Some(Err(e)) => load_failed("Routing", "/admin/routing", e),
             }}
         </main>
     }
