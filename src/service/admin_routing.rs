@@ -147,6 +147,11 @@ fn describe(a: &Actions, chain_name: &dyn Fn(&str) -> String) -> String {
     }
 }
 
+/// A form field: empty means "not given".
+fn filled(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
 async fn current(app: &App, org: &str) -> Result<Vec<PolicyInput>, AppError> {
     Ok(routing::policies(app, org)
         .await?
@@ -172,8 +177,7 @@ pub struct PolicyForm {
 /// Appends a policy (last = lowest precedence). Errors name the form's fields.
 pub async fn add_policy(app: &App, me: &Operator, f: PolicyForm) -> Result<(), AppError> {
     require_admin(me)?;
-    let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let expire = match some(&f.expire_after_seconds) {
+    let expire = match filled(&f.expire_after_seconds) {
         None => None,
         Some(s) => Some(s.parse::<i64>().map_err(|_| {
             AppError::invalid_field("expire_after_seconds", "a whole number of seconds")
@@ -197,8 +201,8 @@ pub async fn add_policy(app: &App, me: &Operator, f: PolicyForm) -> Result<(), A
         name: f.name,
         condition: f.condition,
         actions: Actions {
-            route: some(&f.route),
-            priority: some(&f.priority),
+            route: filled(&f.route),
+            priority: filled(&f.priority),
             auto_resolve,
             expire_after_seconds: expire,
         },
@@ -251,13 +255,12 @@ pub async fn save_settings(
     slack_webhook_url: &str,
 ) -> Result<(), AppError> {
     require_admin(me)?;
-    let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     routing::set_settings(
         app,
         &me.organization_id,
         SettingsInput {
-            default_chain_id: some(default_chain_id),
-            slack_webhook_url: some(slack_webhook_url),
+            default_chain_id: filled(default_chain_id),
+            slack_webhook_url: filled(slack_webhook_url),
         },
     )
     .await
@@ -278,8 +281,7 @@ pub struct SampleForm {
 
 pub async fn test(app: &App, me: &Operator, f: SampleForm) -> Result<PolicyTestView, AppError> {
     require_admin(me)?;
-    let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let context: serde_json::Map<String, serde_json::Value> = match some(&f.context) {
+    let context: serde_json::Map<String, serde_json::Value> = match filled(&f.context) {
         None => Default::default(),
         Some(c) => serde_json::from_str(&c).map_err(|e| {
             AppError::invalid_field(
@@ -288,7 +290,7 @@ pub async fn test(app: &App, me: &Operator, f: SampleForm) -> Result<PolicyTestV
             )
         })?,
     };
-    let at = match some(&f.at) {
+    let at = match filled(&f.at) {
         None => None,
         Some(a) => Some(
             chrono::DateTime::parse_from_rfc3339(&a)
@@ -301,15 +303,15 @@ pub async fn test(app: &App, me: &Operator, f: SampleForm) -> Result<PolicyTestV
         &me.organization_id,
         PolicySample {
             kind: f.kind,
-            source: some(&f.source),
-            priority: some(&f.priority),
+            source: filled(&f.source),
+            priority: filled(&f.priority),
             packet: Some(serde_json::json!({
                 "static_text": f.static_text,
                 "context_vars": context,
             })),
-            approver_role: some(&f.approver_role),
+            approver_role: filled(&f.approver_role),
             subject_kind: None,
-            subject_ref: some(&f.subject_ref),
+            subject_ref: filled(&f.subject_ref),
             payload: None,
             at,
         },

@@ -23,6 +23,8 @@ pub struct Plan {
     pub channels: Vec<&'static str>,
     phone: Option<String>,
     devices: Vec<PushSubscription>,
+    /// The organization's Slack hook, read once when planning.
+    slack_url: Option<String>,
 }
 
 /// Channel choices per urgency, as stored and as the API shows them.
@@ -205,12 +207,8 @@ pub async fn plan(
     let org = &h.organization_id;
     let contacts = app.store.contacts(org).await?;
     let subs = app.store.org_push_subscriptions(org).await?;
-    let slack = app
-        .store
-        .routing_settings(org)
-        .await?
-        .slack_webhook_url
-        .is_some();
+    let slack_url = app.store.routing_settings(org).await?.slack_webhook_url;
+    let slack = slack_url.is_some();
     let (mut plans, mut skipped) = (Vec::new(), Vec::new());
     for op in ops {
         let contact = contacts.iter().find(|c| c.operator_id == op.id);
@@ -254,6 +252,7 @@ pub async fn plan(
                 channels,
                 phone,
                 devices,
+                slack_url: slack_url.clone(),
             });
         }
     }
@@ -283,13 +282,7 @@ fn record(
 
 /// Sends every plan (operators in parallel) and records each outcome.
 pub async fn deliver(app: &App, h: &Handoff, plans: &[Plan], step: i64) {
-    let slack_url = match app.store.routing_settings(&h.organization_id).await {
-        Ok(s) => s.slack_webhook_url,
-        Err(_) => None,
-    };
-    let sends = plans
-        .iter()
-        .map(|p| deliver_one(app, h, p, step, slack_url.as_deref()));
+    let sends = plans.iter().map(|p| deliver_one(app, h, p, step));
     let records: Vec<NotificationRecord> = futures::future::join_all(sends)
         .await
         .into_iter()
@@ -300,13 +293,7 @@ pub async fn deliver(app: &App, h: &Handoff, plans: &[Plan], step: i64) {
     }
 }
 
-async fn deliver_one(
-    app: &App,
-    h: &Handoff,
-    p: &Plan,
-    step: i64,
-    slack_url: Option<&str>,
-) -> Vec<NotificationRecord> {
+async fn deliver_one(app: &App, h: &Handoff, p: &Plan, step: i64) -> Vec<NotificationRecord> {
     // The link signs this operator in once; it outlives the push, not the handoff.
     let link = match links::sign(app, &h.id, &p.operator.id, app.config.push_link_ttl_seconds) {
         Ok(l) => l,
@@ -326,7 +313,7 @@ async fn deliver_one(
         let result = match channel {
             "push" => send_push(app, h, p, &link).await,
             "email" => send_email(app, h, &p.operator, &link).await,
-            "slack" => match slack_url {
+            "slack" => match p.slack_url.as_deref() {
                 Some(url) => send_slack(app, url, h, &p.operator, &link).await,
                 None => Err("no Slack webhook is configured".into()),
             },
