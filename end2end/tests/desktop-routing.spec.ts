@@ -1,33 +1,16 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { Agent } from './agent';
 import { expectNoSeriousA11yViolations } from './axe';
-import { tapin } from './cli';
+import { AdminOrg } from './admin-org';
 
 // An admin adds a routing policy, tries it in the test box, and sees an approval
 // resolved by it; an operator chooses how to be reached per urgency.
-const slug = `rt-${Date.now().toString(36)}`;
-const admin = `root@${slug}.test`;
-const password = 'an admin password';
-let key = '';
+const org = new AdminOrg('rt');
 
-test.beforeAll(() => {
-  tapin('org', 'create', slug);
-  key = tapin('api-key', 'create', '--org', slug, '--scopes', 'admin');
-  tapin('operator', 'create', '--org', slug, '--email', admin, '--name', 'Root', '--role', 'admin', '--password', password);
-});
-
-async function signIn(page: Page, next: string) {
-  await page.goto(`/login?next=${next}`);
-  await page.getByLabel('Organization').fill(slug);
-  await page.getByLabel('Email').fill(admin);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${next}$`));
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
+test.beforeAll(() => org.create());
 
 test('routing: a policy is added, tested and auto-approves a safe call; the timeline shows it', async ({ page, request }) => {
-  await signIn(page, '/admin/routing');
+  await org.signIn(page, '/admin/routing');
   await expect(page.getByRole('heading', { name: 'Routing', level: 1 })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
 
@@ -55,7 +38,7 @@ test('routing: a policy is added, tested and auto-approves a safe call; the time
   await page.screenshot({ path: 'test-results/desktop-routing.png', fullPage: true });
 
   // The agent's lookup is approved by the policy; its timeline says so.
-  const agent = new Agent(request, key);
+  const agent = new Agent(request, org.key);
   const { aid } = await agent.approval({ subject_ref: 'orders.lookup' });
   const detail = await agent.get(`/approvals/${aid}`);
   expect(detail.status).toBe('approved');
@@ -66,7 +49,7 @@ test('routing: a policy is added, tested and auto-approves a safe call; the time
 });
 
 test('settings: channels per urgency need a phone for SMS, and stay chosen', async ({ page }) => {
-  await signIn(page, '/settings');
+  await org.signIn(page, '/settings');
   await expect(page.getByRole('heading', { name: 'How to reach me' })).toBeVisible();
   await page.getByLabel('SMS when urgent').check();
   await page.getByRole('button', { name: 'Save how to reach me' }).click();

@@ -1,32 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import { Agent } from './agent';
 import { expectNoSeriousA11yViolations } from './axe';
-import { tapin } from './cli';
+import { AdminOrg } from './admin-org';
 import { e2e } from './env';
 
 // An admin subscribes a URL that refuses every event, watches the delivery
 // become a dead letter, redelivers it, rotates the secret and deletes the
 // subscription; then reads time to human.
-const slug = `hook-${Date.now().toString(36)}`;
-const admin = `root@${slug}.test`;
-const password = 'an admin password';
-let key = '';
+const org = new AdminOrg('hook');
 
-test.beforeAll(() => {
-  tapin('org', 'create', slug);
-  key = tapin('api-key', 'create', '--org', slug, '--scopes', 'admin');
-  tapin('operator', 'create', '--org', slug, '--email', admin, '--name', 'Root', '--role', 'admin', '--password', password);
-});
-
-async function signIn(page: Page, next: string) {
-  await page.goto(`/login?next=${next}`);
-  await page.getByLabel('Organization').fill(slug);
-  await page.getByLabel('Email').fill(admin);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${next}$`));
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
+test.beforeAll(() => org.create());
 
 // Clicks Refresh until `check` passes: the worker runs on its own schedule.
 async function refreshUntil(page: Page, check: () => Promise<void>) {
@@ -37,12 +20,12 @@ async function refreshUntil(page: Page, check: () => Promise<void>) {
 }
 
 test('webhooks: a refused delivery becomes a dead letter and Redeliver sends it again', async ({ page, request }) => {
-  await signIn(page, '/admin/webhooks');
+  await org.signIn(page, '/admin/webhooks');
   await expect(page.getByRole('heading', { name: 'Webhooks', level: 1 })).toBeVisible();
   await expect(page.getByText('No subscriptions yet.')).toBeVisible();
 
   // The server's own API answers 404 here: a receiver that refuses everything.
-  const url = `${e2e.base}/api/v1/no-such-receiver-${slug}`;
+  const url = `${e2e.base}/api/v1/no-such-receiver-${org.slug}`;
   await page.getByLabel('URL (http or https)').fill(url);
   await page.getByLabel('Events (comma-separated, * for all)').fill('handoff.created');
   await page.getByRole('button', { name: 'Add subscription' }).click();
@@ -52,7 +35,7 @@ test('webhooks: a refused delivery becomes a dead letter and Redeliver sends it 
   const hook = page.locator(`section[data-url="${url}"]`);
   await expect(hook).toContainText('Nothing sent yet.');
 
-  const agent = new Agent(request, key);
+  const agent = new Agent(request, org.key);
   await agent.takeover('Customer wants a refund.');
 
   const row = hook.locator('tr[data-event="handoff.created"]');
@@ -81,8 +64,8 @@ test('webhooks: a refused delivery becomes a dead letter and Redeliver sends it 
 });
 
 test('time to human: linked from /admin, a table per operator and per chain', async ({ page, request }) => {
-  await new Agent(request, key).takeover('Customer asks for a callback.');
-  await signIn(page, '/admin');
+  await new Agent(request, org.key).takeover('Customer asks for a callback.');
+  await org.signIn(page, '/admin');
   await page.getByRole('link', { name: 'Time to human' }).click();
   await expect(page).toHaveURL(/\/admin\/metrics$/);
   await expect(page.getByRole('heading', { name: 'Time to human', level: 1 })).toBeVisible();

@@ -3,22 +3,7 @@
 
 use crate::common::TestApp;
 use serde_json::Value;
-use tapin::service::{orgs, passwords, webhooks};
-
-/// A password session cookie for a new operator with `roles`.
-async fn session(t: &TestApp, email: &str, roles: &[&str]) -> String {
-    let roles = roles.iter().map(|r| r.to_string()).collect();
-    let op = orgs::create_operator(&t.app, &t.org_id, email, "Root", roles)
-        .await
-        .unwrap();
-    passwords::set(&t.app, &op, "a long enough password")
-        .await
-        .unwrap();
-    let (token, _) = passwords::login(&t.app, "acme", email, "a long enough password")
-        .await
-        .unwrap();
-    format!("tapin_session={token}")
-}
+use tapin::service::webhooks;
 
 async fn page(t: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String) {
     let mut req = t.client.get(format!("{}{path}", t.base));
@@ -52,8 +37,8 @@ async fn deliveries(t: &TestApp, hook: &str) -> Vec<Value> {
 #[tokio::test]
 async fn admins_manage_webhooks_and_redeliver_dead_letters_from_the_page() {
     let t = TestApp::spawn().await;
-    let admin = session(&t, "root@acme.test", &["admin"]).await;
-    let clerk = session(&t, "clerk@acme.test", &[]).await;
+    let admin = t.signed_in("root@acme.test", "Root", &["admin"]).await.1;
+    let clerk = t.signed_in("clerk@acme.test", "Root", &[]).await.1;
 
     let (s, html) = page(&t, "/admin", Some(&admin)).await;
     assert_eq!(s, 200);
@@ -166,8 +151,8 @@ async fn admins_manage_webhooks_and_redeliver_dead_letters_from_the_page() {
 #[tokio::test]
 async fn the_metrics_page_is_for_admins_and_names_a_bad_period_field() {
     let t = TestApp::spawn().await;
-    let admin = session(&t, "root@acme.test", &["admin"]).await;
-    let clerk = session(&t, "clerk@acme.test", &[]).await;
+    let admin = t.signed_in("root@acme.test", "Root", &["admin"]).await.1;
+    let clerk = t.signed_in("clerk@acme.test", "Root", &[]).await.1;
     t.takeover(0).await;
     let (s, html) = page(&t, "/admin/metrics", Some(&admin)).await;
     assert_eq!(s, 200);

@@ -73,6 +73,23 @@ impl TestApp {
             .expect("app restarts")
     }
 
+    /// A new operator of the harness's organization with `roles`, signed in
+    /// with a password: (operator id, `Cookie` header value).
+    pub async fn signed_in(&self, email: &str, name: &str, roles: &[&str]) -> (String, String) {
+        use tapin::service::passwords;
+        let roles = roles.iter().map(|r| r.to_string()).collect();
+        let op = orgs::create_operator(&self.app, &self.org_id, email, name, roles)
+            .await
+            .unwrap();
+        passwords::set(&self.app, &op, "a long enough password")
+            .await
+            .unwrap();
+        let (token, _) = passwords::login(&self.app, "acme", email, "a long enough password")
+            .await
+            .unwrap();
+        (op.id, format!("tapin_session={token}"))
+    }
+
     pub async fn conversation(&self) -> String {
         let (s, conv) = self
             .post("/api/v1/conversations", &self.key, json!({}))

@@ -9,7 +9,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use serde_json::{json, Value};
 use std::collections::HashSet;
-use tapin::service::{orgs, passwords};
 use tokio::sync::mpsc;
 use web_push_native::jwt_simple::prelude::*;
 use web_push_native::{p256, Auth};
@@ -137,20 +136,6 @@ async fn receive(
 }
 
 /// An operator with a password session; returns (operator id, cookie).
-async fn operator(t: &TestApp, email: &str, roles: &[&str]) -> (String, String) {
-    let roles = roles.iter().map(|r| r.to_string()).collect();
-    let op = orgs::create_operator(&t.app, &t.org_id, email, "Sam", roles)
-        .await
-        .unwrap();
-    passwords::set(&t.app, &op, "a long enough password")
-        .await
-        .unwrap();
-    let (token, _) = passwords::login(&t.app, "acme", email, "a long enough password")
-        .await
-        .unwrap();
-    (op.id, format!("tapin_session={token}"))
-}
-
 async fn subscribe(t: &TestApp, cookie: &str, body: &Value) -> (u16, Value) {
     let res = t
         .client
@@ -182,8 +167,10 @@ async fn new_work_is_pushed_encrypted_and_signed_to_the_operators_it_concerns() 
         ("support-phone", &support_phone),
     ])
     .await;
-    let (_, billing_cookie) = operator(&t, "bo@acme.test", &["billing_manager"]).await;
-    let (_, support_cookie) = operator(&t, "sue@acme.test", &["support"]).await;
+    let (_, billing_cookie) = t
+        .signed_in("bo@acme.test", "Sam", &["billing_manager"])
+        .await;
+    let (_, support_cookie) = t.signed_in("sue@acme.test", "Sam", &["support"]).await;
     for (cookie, name, b) in [
         (&billing_cookie, "billing-phone", &billing_phone),
         (&billing_cookie, "billing-laptop", &billing),
@@ -251,7 +238,7 @@ async fn new_work_is_pushed_encrypted_and_signed_to_the_operators_it_concerns() 
 #[tokio::test]
 async fn subscriptions_are_validated_by_field_and_need_a_session() {
     let t = TestApp::spawn().await;
-    let (op_id, cookie) = operator(&t, "bo@acme.test", &[]).await;
+    let (op_id, cookie) = t.signed_in("bo@acme.test", "Sam", &[]).await;
     let b = Browser::new();
     let good = b.subscription("https://push.example.test/abc");
 
@@ -296,7 +283,7 @@ async fn a_subscription_the_push_service_calls_gone_is_removed() {
     let t = TestApp::spawn_with(|c| c.push_allow_http = true).await;
     let kept = Browser::new();
     let (origin, mut rx) = push_service(&[("kept", &kept)]).await;
-    let (op_id, cookie) = operator(&t, "bo@acme.test", &[]).await;
+    let (op_id, cookie) = t.signed_in("bo@acme.test", "Sam", &[]).await;
     for name in ["kept", "unsubscribed"] {
         let (s, _) = subscribe(
             &t,
@@ -359,7 +346,7 @@ async fn the_settings_page_shows_the_key_and_the_operators_devices() {
         async move { req.send().await.unwrap().text().await.unwrap() }
     };
     assert!(page(None).await.contains("Sign in to change your settings"));
-    let (_, cookie) = operator(&t, "bo@acme.test", &[]).await;
+    let (_, cookie) = t.signed_in("bo@acme.test", "Sam", &[]).await;
     let html = page(Some(cookie.clone())).await;
     assert!(
         html.contains(&format!("data-key=\"{}\"", t.app.vapid.public_key)),
