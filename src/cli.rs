@@ -279,9 +279,7 @@ async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
         } => {
             let app = app(config).await?;
             let org = orgs::org_by_slug(&app, &org).await.map_err(err)?;
-            let op = app
-                .store
-                .operator_by_email(&org.id, &email.trim().to_lowercase())
+            let op = orgs::operator_by_email(&app, &org.id, &email)
                 .await
                 .map_err(err)?
                 .ok_or("no operator with that email in this organization")?;
@@ -302,15 +300,11 @@ async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
             }
             let app = app(config).await?;
             let id = service::parse_id(&handoff_id, "handoff").map_err(err)?;
-            let h = app
-                .store
-                .handoff_any_org(&id)
+            let h = service::handoffs::find_any_org(&app, &id)
                 .await
                 .map_err(err)?
                 .ok_or("handoff not found")?;
-            let op = app
-                .store
-                .operator_by_email(&h.organization_id, &operator.trim().to_lowercase())
+            let op = orgs::operator_by_email(&app, &h.organization_id, &operator)
                 .await
                 .map_err(err)?
                 .filter(|o| o.active)

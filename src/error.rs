@@ -173,13 +173,6 @@ mod server {
         }
     }
 
-    impl From<sqlx::Error> for AppError {
-        fn from(e: sqlx::Error) -> Self {
-            tracing::error!(error = %e, "database error");
-            AppError::internal()
-        }
-    }
-
     impl From<LifecycleError> for AppError {
         fn from(e: LifecycleError) -> Self {
             match e {

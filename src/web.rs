@@ -138,7 +138,7 @@ pub async fn inbox_live(
 async fn signed_in(
     app: &App,
     headers: &axum::http::HeaderMap,
-) -> Result<crate::store::Operator, AppError> {
+) -> Result<crate::domain::records::Operator, AppError> {
     sessions::operator_from_cookies(
         app,
         sessions::cookie_header(headers),

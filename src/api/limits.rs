@@ -122,7 +122,7 @@ pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Re
         .await
     {
         Ok(c) => c,
-        Err(e) => return e.into_response(),
+        Err(e) => return AppError::from(e).into_response(),
     };
     use crate::store::IdemClaim;
     match claim {

@@ -398,7 +398,11 @@ pub async fn put_settings(
     ))
 }
 
-async fn operator(app: &App, org_id: &str, id: &str) -> Result<crate::store::Operator, AppError> {
+async fn operator(
+    app: &App,
+    org_id: &str,
+    id: &str,
+) -> Result<crate::domain::records::Operator, AppError> {
     let id = parse_id(id, "operator")?;
     app.store
         .operator_by_id(&id)

@@ -1,8 +1,8 @@
 //! Response shapes of the REST API (seed 000 HandoffRead and friends).
 
+use crate::domain::records::{Conversation, Message};
 use crate::domain::state::takeover_status;
 use crate::domain::{Handoff, Kind, Packet};
-use crate::store::{Conversation, Message};
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -2,10 +2,10 @@
 
 use super::extract::{ApiAuth, Json, Query};
 use super::openapi::ErrorEnvelope;
+use crate::domain::records::{Delivery, Webhook};
 use crate::error::AppError;
 use crate::service::webhooks::{self, WebhookInput};
 use crate::service::App;
-use crate::store::{Delivery, Webhook};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};

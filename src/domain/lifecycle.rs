@@ -194,6 +194,13 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
             event: req.event,
         });
     }
+    if req.consume_nonce.is_some() && !matches!(req.actor, Actor::Operator(_)) {
+        // A signed link names an operator; only that person can spend it.
+        return Err(LifecycleError::Forbidden {
+            actor: req.actor.label(),
+            event: req.event,
+        });
+    }
     let to = next(h.kind, h.state, req.event)?;
     if let (Event::Open, State::Solving, Actor::Operator(op)) = (req.event, h.state, &req.actor) {
         if h.assignee.as_deref() != Some(op.as_str()) {
@@ -250,6 +257,72 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
         consume_nonce: req.consume_nonce,
         topic: topic(h.kind, req.event),
     })
+}
+
+impl Handoff {
+    /// The handoff as the plan leaves it, at `now`: one version later.
+    pub fn apply(&self, plan: &Plan, now: &str) -> Handoff {
+        let mut h = self.clone();
+        h.state = plan.to;
+        h.version += 1;
+        h.updated_at = now.to_string();
+        if let Some(a) = &plan.assignee {
+            h.assignee = Some(a.clone());
+        }
+        if let Some(d) = &plan.decision {
+            h.decision = Some(d.word().to_string());
+        }
+        if plan.resolved && h.resolved_at.is_none() {
+            h.resolved_at = Some(now.to_string());
+        }
+        h
+    }
+}
+
+/// Ids and the time a write is stamped with (the caller owns the clock).
+#[derive(Clone, Debug)]
+pub struct Stamp {
+    pub now: String,
+    pub event_id: String,
+    pub outbox_id: String,
+}
+
+/// The rows a planned transition writes: the changed handoff, its audit
+/// event and outbox payload, the decision, the conversation effect.
+#[cfg(feature = "ssr")]
+pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> super::writes::TransitionWrite {
+    use super::writes::{lifecycle_outbox, EventDraft, NonceUse, TransitionWrite};
+    let event = EventDraft {
+        id: stamp.event_id,
+        organization_id: h.organization_id.clone(),
+        handoff_id: h.id.clone(),
+        event: plan.event.as_str().to_string(),
+        from_state: Some(plan.from.as_str().to_string()),
+        to_state: plan.to.as_str().to_string(),
+        actor: plan.actor.label(),
+        data: plan.data.clone(),
+        created_at: stamp.now.clone(),
+    };
+    let outbox = lifecycle_outbox(&event, plan.topic, stamp.outbox_id);
+    let nonce = match (&plan.consume_nonce, &plan.actor) {
+        (Some(nonce), Actor::Operator(op)) => Some(NonceUse {
+            nonce: nonce.clone(),
+            operator_id: op.clone(),
+        }),
+        _ => None,
+    };
+    TransitionWrite {
+        handoff: h.apply(&plan, &stamp.now),
+        expected_version: h.version,
+        nonce,
+        decision: plan.decision,
+        conversation: plan.conversation,
+        session: None,
+        timer_fired: None,
+        timers: Vec::new(),
+        event,
+        outbox,
+    }
 }
 
 #[cfg(test)]

@@ -8,10 +8,13 @@ pub mod lifecycle;
 pub mod link;
 pub mod node;
 pub mod packet;
+pub mod records;
 #[cfg(feature = "ssr")]
 pub mod routing;
 pub mod state;
 pub mod time_to_human;
+#[cfg(feature = "ssr")]
+pub mod writes;
 
 pub use lifecycle::{Actor, Handoff, Plan, Request};
 pub use packet::{Packet, Source, TranscriptPtr};

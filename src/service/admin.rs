@@ -2,8 +2,8 @@
 //! rules as the CLI and the API, one organization at a time.
 
 use super::{approvals, keys, orgs, passwords, App};
+use crate::domain::records::Operator;
 use crate::error::AppError;
-use crate::store::Operator;
 use crate::ui::types::{AdminView, EventRow, KeyRow, OperatorRow};
 
 pub const ADMIN_ROLE: &str = "admin";

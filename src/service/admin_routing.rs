@@ -4,9 +4,9 @@
 use super::admin::{require_admin, SIGNED_OUT};
 use super::routing::{self, PolicyInput, PolicySample, SettingsInput};
 use super::App;
+use crate::domain::records::Operator;
 use crate::domain::routing::{Actions, AutoResolve, Target};
 use crate::error::AppError;
-use crate::store::Operator;
 use crate::ui::types::{ChainRow, PolicyRow, PolicyTestView, RotationRow, RoutingView};
 use std::collections::HashMap;
 

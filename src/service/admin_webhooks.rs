@@ -2,8 +2,8 @@
 //! subscription rules and delivery log as `/api/v1/webhooks`.
 
 use super::{admin, webhooks, App};
+use crate::domain::records::{Delivery, Operator, Webhook};
 use crate::error::AppError;
-use crate::store::{Delivery, Operator, Webhook};
 use crate::ui::admin_webhooks::{DeliveryRow, NewSecret, SubscriptionRow, WebhooksView};
 
 /// Deliveries shown per subscription, newest first.

@@ -1,11 +1,11 @@
 //! Agent-to-agent handoffs (seed 002): recorded as handoffs of kind `agent`.
 
 use super::handoffs::{blank, check_packet, PRIORITIES};
-use super::lifecycle::{self, Creation};
+use super::lifecycle::Creation;
 use super::App;
+use crate::domain::records::AgentDetails;
 use crate::domain::{Actor, Handoff, Kind, Packet, Source};
 use crate::error::AppError;
-use crate::store::AgentDetails;
 use serde_json::{Map, Value};
 
 pub struct AgentHandoff {
@@ -88,5 +88,5 @@ pub async fn create(
         handoff_time: a.handoff_time,
         context: Value::Object(a.conversation_context),
     });
-    lifecycle::create(app, c).await
+    super::intake::create(app, c).await
 }

@@ -5,9 +5,10 @@ use super::lifecycle::{self, Creation, Extras};
 use super::{format_time, new_id, now, App, Notice};
 use crate::domain::approval::{self, Approval, Decision, NodeRef, SubjectKind};
 use crate::domain::lifecycle::Request;
+use crate::domain::records::{NewMessage, Timer};
 use crate::domain::{Actor, Event, Handoff, Kind, Packet, Source};
 use crate::error::AppError;
-use crate::store::{HandoffQuery, NewMessage, Timer};
+use crate::store::HandoffQuery;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
@@ -144,7 +145,7 @@ pub async fn create(
         data: None,
     }));
     c.approval = Some(approval.clone());
-    let h = lifecycle::create(app, c).await?;
+    let h = super::intake::create(app, c).await?;
     Ok((h, approval))
 }
 
@@ -323,7 +324,8 @@ pub async fn set_messages(
         }
         too_long(field, Some(v), TEXT_MAX)?;
     }
-    app.store
+    Ok(app
+        .store
         .set_approval_messages(org_id, holding_line, waiting_reply)
-        .await
+        .await?)
 }

@@ -2,8 +2,8 @@
 
 use super::App;
 use crate::domain::audit::{verify_chain, ChainBreak, ChainedEvent};
+use crate::domain::records::Org;
 use crate::error::AppError;
-use crate::store::Org;
 
 /// Outcome for one organization.
 pub struct Verified {

@@ -5,10 +5,10 @@
 
 use super::{links, new_id, now, push, App};
 use crate::config::HttpProvider;
+use crate::domain::records::{Contact, NotificationRecord, Operator, PushSubscription};
 use crate::domain::routing::{CHANNELS, DEFAULT_CHANNELS, URGENCIES};
 use crate::domain::Handoff;
 use crate::error::AppError;
-use crate::store::{Contact, NotificationRecord, Operator, PushSubscription};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;

@@ -1,8 +1,11 @@
 //! Conversations and their append-only transcript.
 
 use super::{new_id, now, App};
+use crate::domain::records::{Conversation, Message, NewMessage};
+use crate::domain::writes::ConversationWrite;
+use crate::domain::State;
 use crate::error::AppError;
-use crate::store::{Conversation, Message, NewMessage};
+use crate::store::{Race, StoreError};
 
 pub const AUTHORS: [&str; 4] = ["user", "agent", "operator", "system"];
 pub const CONTENT_MAX: usize = 20_000;
@@ -90,37 +93,14 @@ pub async fn post_message_ref(
             format!("must be at most {CONTENT_MAX} characters"),
         ));
     }
-    let author_owned = author.to_string();
-    let guard = move |c: &Conversation| -> Result<(), AppError> {
-        if c.status == "closed" {
-            return Err(AppError::conflict(
-                "conversation_closed",
-                "the conversation is closed",
-            ));
-        }
-        if author_owned == "agent" && c.status == "waiting_for_human" {
-            return Err(AppError::conflict(
-                "conversation_owned_by_human",
-                "a human owns this conversation; the agent must not answer until it is handed back",
-            ));
-        }
-        Ok(())
+    let new = NewMessage {
+        id: new_id(),
+        author: author.to_string(),
+        content: content.to_string(),
+        created_at: now(),
+        client_ref: client_ref.map(str::to_string),
     };
-    let msg = app
-        .store
-        .append_message(
-            org_id,
-            conversation_id,
-            NewMessage {
-                id: new_id(),
-                author: author.to_string(),
-                content: content.to_string(),
-                created_at: now(),
-                client_ref: client_ref.map(str::to_string),
-            },
-            &guard,
-        )
-        .await?;
+    let msg = append(app, org_id, conversation_id, new, Some(author)).await?;
     // The end user wrote while an approval is pending: the "still here" reply (seed 001).
     if author == "user" && get(app, org_id, conversation_id).await?.status == "awaiting_approval" {
         let (_, waiting_reply) = app.store.approval_messages(org_id).await?;
@@ -131,12 +111,65 @@ pub async fn post_message_ref(
             created_at: now(),
             client_ref: None,
         };
-        app.store
-            .append_message(org_id, conversation_id, reply, &|_| Ok(()))
-            .await?;
+        append(app, org_id, conversation_id, reply, None).await?;
     }
     app.announce(org_id, None, Some(conversation_id));
     Ok(msg)
+}
+
+/// Whether `author` may write into the conversation now: nobody once it is
+/// closed, and not the agent while a human owns it.
+pub fn may_write(c: &Conversation, author: &str) -> Result<(), AppError> {
+    if c.status == "closed" {
+        return Err(super::lifecycle::closed());
+    }
+    if author == "agent" && c.status == "waiting_for_human" {
+        return Err(AppError::conflict(
+            "conversation_owned_by_human",
+            "a human owns this conversation; the agent must not answer until it is handed back",
+        ));
+    }
+    Ok(())
+}
+
+/// Appends with the next seq and its `conversation.message` outbox row, if
+/// `guard_author` may write (`None`: tapin's own automatic reply). A write
+/// that lost a race to another message is checked and numbered again; a
+/// repeated `client_ref` returns the first message.
+async fn append(
+    app: &App,
+    org_id: &str,
+    conversation_id: &str,
+    new: NewMessage,
+    guard_author: Option<&str>,
+) -> Result<Message, AppError> {
+    const ATTEMPTS: usize = 8;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let conv = get(app, org_id, conversation_id).await?;
+        if let Some(r) = &new.client_ref {
+            if let Some(first) = app.store.message_by_client_ref(&conv.id, r).await? {
+                return Ok(first);
+            }
+        }
+        if let Some(author) = guard_author {
+            may_write(&conv, author)?;
+        }
+        let open: Vec<State> = State::ALL.into_iter().filter(|s| s.is_open()).collect();
+        let open_handoff = app.store.newest_handoff_in(&conv.id, &open).await?;
+        let mut w = ConversationWrite::begin(&conv);
+        let msg = w.append(new.clone(), open_handoff.as_deref(), new_id(), new_id());
+        match app.store.write_conversation(&w).await {
+            Ok(()) => return Ok(msg),
+            // Same client_ref sent twice at once: the other one won; return it.
+            Err(StoreError::Duplicate) if new.client_ref.is_some() && attempt < ATTEMPTS => {
+                continue
+            }
+            Err(StoreError::Conflict(Race::Conversation)) if attempt < ATTEMPTS => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 pub async fn messages(
@@ -147,7 +180,8 @@ pub async fn messages(
     limit: i64,
 ) -> Result<Vec<Message>, AppError> {
     get(app, org_id, conversation_id).await?;
-    app.store
+    Ok(app
+        .store
         .messages(conversation_id, since_seq, None, limit.clamp(1, PAGE_MAX))
-        .await
+        .await?)
 }

@@ -6,10 +6,10 @@
 use super::lifecycle::{self, Extras};
 use super::{channels, format_time, new_id, routing, App};
 use crate::domain::lifecycle::Request;
+use crate::domain::records::{Operator, Timer};
 use crate::domain::routing::{after_exhausted, after_step, Chain, Next, Position, Target};
 use crate::domain::{Actor, Event, Handoff, Kind, State};
 use crate::error::{AppError, ErrorCode};
-use crate::store::{Operator, Timer};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 

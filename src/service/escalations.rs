@@ -2,7 +2,7 @@
 //! `operator`, announced as `conversation.handoff_requested`.
 
 use super::handoffs::blank;
-use super::lifecycle::{self, Creation};
+use super::lifecycle::Creation;
 use super::App;
 use crate::domain::{Actor, Handoff, Kind, Packet, Source, TranscriptPtr};
 use crate::error::AppError;
@@ -68,5 +68,5 @@ pub async fn escalate(
     let mut c = Creation::new(handoff, actor.label(), data);
     c.conversation_status = Some("waiting_for_human");
     c.topic = Some("conversation.handoff_requested");
-    lifecycle::create(app, c).await
+    super::intake::create(app, c).await
 }

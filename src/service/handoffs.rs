@@ -4,10 +4,11 @@
 use super::lifecycle::{self, Creation, Extras};
 use super::{conversations, new_id, now, App};
 use crate::domain::lifecycle::Request;
+use crate::domain::records::Message;
 use crate::domain::state::{states_for_takeover_status, Kind, State};
 use crate::domain::{Actor, Event, Handoff, Packet, Source, TranscriptPtr};
 use crate::error::{AppError, FieldError};
-use crate::store::{HandoffQuery, Message};
+use crate::store::HandoffQuery;
 
 pub const PAGE_DEFAULT: i64 = 50;
 pub const PAGE_MAX: i64 = 200;
@@ -101,7 +102,7 @@ pub async fn create_takeover(
     });
     let mut c = Creation::new(handoff, actor.label(), data);
     c.conversation_status = Some("waiting_for_human");
-    lifecycle::create(app, c).await
+    super::intake::create(app, c).await
 }
 
 pub async fn get(app: &App, org_id: &str, id: &str) -> Result<Handoff, AppError> {
@@ -130,7 +131,7 @@ pub async fn list(app: &App, org_id: &str, mut q: HandoffQuery) -> Result<Vec<Ha
     } else {
         q.limit.min(PAGE_MAX)
     };
-    app.store.handoffs(org_id, &q).await
+    Ok(app.store.handoffs(org_id, &q).await?)
 }
 
 /// One takeover step by an agent or operator: resolve, hand back, cancel, accept.
@@ -224,4 +225,9 @@ pub async fn relay(
         .conversation_id
         .ok_or_else(|| AppError::conflict("no_conversation", "this handoff has no conversation"))?;
     conversations::post_message_ref(app, org_id, &cid, "operator", content, client_ref).await
+}
+
+/// A handoff by id in whatever organization it is (the CLI's `tapin link`).
+pub async fn find_any_org(app: &App, id: &str) -> Result<Option<Handoff>, AppError> {
+    Ok(app.store.handoff_any_org(id).await?)
 }

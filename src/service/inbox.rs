@@ -1,10 +1,11 @@
 //! The operator's queue: open handoffs and pending approvals of the organization.
 
 use super::App;
+use crate::domain::records::Operator;
 use crate::domain::state::takeover_status;
 use crate::domain::{Kind, State};
 use crate::error::AppError;
-use crate::store::{HandoffQuery, Operator};
+use crate::store::HandoffQuery;
 use crate::ui::types::{InboxFilter, InboxItem, InboxScreen};
 use std::collections::HashMap;
 

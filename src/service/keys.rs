@@ -2,8 +2,8 @@
 //! key is high-entropy, so there is nothing to brute-force).
 
 use super::{new_id, now, random_bytes, sha256_hex, App};
+use crate::domain::records::ApiKeyRecord;
 use crate::error::AppError;
-use crate::store::ApiKeyRecord;
 
 pub const SCOPES: [&str; 4] = ["read", "handoffs:write", "approvals:write", "admin"];
 

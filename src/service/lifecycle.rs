@@ -1,35 +1,23 @@
 //! The one entry point for changing a handoff: `create()` for its first
-//! state, `transition()` for every later one. Both write the state, the side
-//! effects, the hash-chained audit row and the outbox row in one transaction.
+//! state, `transition()` for every later one. Each plans with the pure
+//! domain, has the store write the finished rows (state, side effects,
+//! hash-chained audit row, outbox row) in one transaction, and wakes the
+//! listeners after the commit. Routing and escalation are the callers'
+//! business (`intake`), not this module's.
 
 use super::{new_id, now, App};
 use crate::domain::approval::Approval;
-use crate::domain::lifecycle::{plan, Request};
-use crate::domain::{Handoff, State};
+use crate::domain::lifecycle::{plan, rows, Request, Stamp};
+use crate::domain::records::{AgentDetails, NewMessage, SessionGrant, Timer};
+use crate::domain::writes::{lifecycle_outbox, ConversationWrite, EventDraft, NewHandoff};
+use crate::domain::{Actor, Handoff, Kind};
 use crate::error::AppError;
-use crate::store::{AgentDetails, Change, EventDraft, NewHandoff, NewMessage, SessionGrant, Timer};
+use crate::store::{Race, StoreError};
 use serde_json::Value;
 
-fn draft(
-    event: &str,
-    from: Option<State>,
-    to: State,
-    actor: String,
-    data: Value,
-    topic: &str,
-) -> EventDraft {
-    EventDraft {
-        id: new_id(),
-        event: event.to_string(),
-        from_state: from.map(|s| s.as_str().to_string()),
-        to_state: to.as_str().to_string(),
-        actor,
-        data,
-        created_at: now(),
-        topic: topic.to_string(),
-        outbox_id: new_id(),
-    }
-}
+/// How often a write that lost an optimistic race is planned again from
+/// fresh rows before the client hears of it (several writers: PostgreSQL).
+const ATTEMPTS: usize = 8;
 
 /// Everything a new handoff brings along; written in one transaction.
 pub struct Creation {
@@ -62,52 +50,84 @@ impl Creation {
     }
 }
 
-/// Records a new handoff (state `created`) with its side effects, routed by
-/// the organization's policies: the route's first escalation step is a timer
-/// written in the same transaction, so a crash right after the commit still
-/// notifies someone (the timer worker picks it up).
-pub async fn create(app: &App, mut c: Creation) -> Result<Handoff, AppError> {
-    let routed = super::routing::route_new(app, &mut c).await?;
-    let topic = c.topic.unwrap_or(match c.handoff.kind {
-        crate::domain::Kind::Approval => "approval.requested",
+/// Records a new handoff (state `created`) with its side effects. The
+/// conversation it belongs to must exist in the organization and be open.
+pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
+    let h = &c.handoff;
+    let topic = c.topic.unwrap_or(match h.kind {
+        Kind::Approval => "approval.requested",
         _ => "handoff.created",
     });
-    let event = draft("create", None, c.handoff.state, c.actor, c.data, topic);
-    let handoff = c.handoff;
-    let kick: Vec<Timer> = c
-        .timers
-        .iter()
-        .filter(|t| t.kind == super::escalation::NOTIFY)
-        .cloned()
-        .collect();
-    app.store
-        .create_handoff(NewHandoff {
-            handoff: handoff.clone(),
-            conversation_status: c.conversation_status.map(str::to_string),
-            message: c.message,
-            approval: c.approval,
-            agent: c.agent,
-            timers: c.timers,
-            event,
-        })
-        .await?;
+    let event = EventDraft {
+        id: new_id(),
+        organization_id: h.organization_id.clone(),
+        handoff_id: h.id.clone(),
+        event: "create".into(),
+        from_state: None,
+        to_state: h.state.as_str().to_string(),
+        actor: c.actor.clone(),
+        data: c.data.clone(),
+        created_at: now(),
+    };
+    let outbox = lifecycle_outbox(&event, topic, new_id());
+    let mut new = NewHandoff {
+        handoff: h.clone(),
+        conversation: None,
+        approval: c.approval,
+        agent: c.agent,
+        timers: c.timers,
+        event,
+        outbox,
+    };
+    for attempt in 1..=ATTEMPTS {
+        if let Some(cid) = &h.conversation_id {
+            let conv = app
+                .store
+                .conversation(&h.organization_id, cid)
+                .await?
+                .ok_or_else(|| {
+                    AppError::invalid_field(
+                        "conversation_id",
+                        "no such conversation in this organization",
+                    )
+                })?;
+            if conv.status == "closed" {
+                return Err(closed());
+            }
+            let mut w = ConversationWrite::begin(&conv);
+            if let Some(status) = c.conversation_status {
+                w.set_status(status, &h.created_at);
+            }
+            if let Some(msg) = &c.message {
+                // The holding line belongs to the handoff being created.
+                w.append(msg.clone(), Some(&h.id), new_id(), new_id());
+            }
+            new.conversation = Some(w);
+        }
+        match app.store.create_handoff(&new).await {
+            Err(StoreError::Conflict(Race::Conversation | Race::AuditHead))
+                if attempt < ATTEMPTS =>
+            {
+                continue
+            }
+            Err(e) => return Err(e.into()),
+            Ok(()) => break,
+        }
+    }
     app.announce(
-        &handoff.organization_id,
-        Some(&handoff.id),
-        handoff.conversation_id.as_deref(),
+        &h.organization_id,
+        Some(&h.id),
+        h.conversation_id.as_deref(),
     );
-    if let Some(policy) = routed.auto_resolve {
-        return super::routing::auto_resolve(app, &handoff, policy).await;
-    }
-    // The first step goes out now rather than at the worker's next tick.
-    for t in kick {
-        super::escalation::kick(app, t);
-    }
-    Ok(handoff)
+    Ok(new.handoff)
+}
+
+pub fn closed() -> AppError {
+    AppError::conflict("conversation_closed", "the conversation is closed")
 }
 
 /// What a transition carries besides the request.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Extras {
     /// Starts an operator session in the same transaction (signed links).
     pub session: Option<SessionGrant>,
@@ -118,36 +138,47 @@ pub struct Extras {
 }
 
 /// Applies `req` to the handoff if the state table and the actor allow it.
+/// A write that lost a race is planned again from the fresh handoff, so the
+/// loser gets the answer the domain gives for the new state (a second
+/// decision: "already decided"), never a bare version conflict.
 pub async fn transition(
     app: &App,
     org_id: &str,
     handoff_id: &str,
-    req: Request,
+    mut req: Request,
     extras: Extras,
 ) -> Result<Handoff, AppError> {
-    let mut req = req;
-    if let (crate::domain::Actor::Policy(_), Value::Object(data)) = (&req.actor, &mut req.data) {
+    if let (Actor::Policy(_), Value::Object(data)) = (&req.actor, &mut req.data) {
         data.insert("source".into(), "policy".into());
     }
-    let decide = move |h: &Handoff| -> Result<Change, AppError> {
-        let plan = plan(h, req.clone())?;
-        let event = draft(
-            plan.event.as_str(),
-            Some(plan.from),
-            plan.to,
-            plan.actor.label(),
-            plan.data.clone(),
-            plan.topic,
-        );
-        Ok(Change {
-            plan,
-            event,
-            session: extras.session.clone(),
-            timer_fired: extras.timer_fired.clone(),
-            timers: extras.timers.clone(),
-        })
-    };
-    let h = app.store.transition(org_id, handoff_id, &decide).await?;
-    app.announce(org_id, Some(&h.id), h.conversation_id.as_deref());
-    Ok(h)
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let h = app
+            .store
+            .handoff(org_id, handoff_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("handoff"))?;
+        let planned = plan(&h, req.clone())?;
+        let stamp = Stamp {
+            now: now(),
+            event_id: new_id(),
+            outbox_id: new_id(),
+        };
+        let mut w = rows(&h, planned, stamp);
+        w.session = extras.session.clone();
+        w.timer_fired = extras.timer_fired.clone();
+        w.timers = extras.timers.clone();
+        match app.store.write_transition(&w).await {
+            Err(StoreError::Conflict(Race::Version | Race::AuditHead)) if attempt < ATTEMPTS => {
+                continue
+            }
+            Err(e) => return Err(e.into()),
+            Ok(()) => {
+                let h = w.handoff;
+                app.announce(org_id, Some(&h.id), h.conversation_id.as_deref());
+                return Ok(h);
+            }
+        }
+    }
 }

@@ -7,9 +7,9 @@
 use super::{lifecycle, parse_id, random_bytes, sessions, App};
 use crate::domain::lifecycle::Request;
 use crate::domain::link::LinkProblem;
+use crate::domain::records::Operator;
 use crate::domain::{Actor, Event, Handoff, State};
 use crate::error::AppError;
-use crate::store::Operator;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};

@@ -3,9 +3,9 @@
 use super::{links, parse_id, sessions, App};
 use crate::domain::approval::Approval;
 use crate::domain::link::LinkProblem;
+use crate::domain::records::Operator;
 use crate::domain::{Handoff, Kind};
 use crate::error::AppError;
-use crate::store::Operator;
 use crate::ui::types::{ApprovalCard, HandoffCard, Line, MobileScreen, MobileView};
 
 pub async fn screen(
@@ -88,7 +88,7 @@ pub async fn screen(
 /// The most messages the page loads at once; older ones stay in the API.
 pub const TRANSCRIPT_MAX: i64 = 500;
 
-pub fn line(m: crate::store::Message) -> Line {
+pub fn line(m: crate::domain::records::Message) -> Line {
     Line {
         seq: m.seq,
         author: m.author,

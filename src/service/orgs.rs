@@ -1,8 +1,9 @@
 //! Organizations and operators.
 
 use super::{new_id, now, App};
+use crate::domain::records::{Operator, Org};
 use crate::error::AppError;
-use crate::store::{Operator, Org};
+use crate::store::StoreError;
 
 fn valid_slug(slug: &str) -> bool {
     (2..=40).contains(&slug.len())
@@ -25,7 +26,13 @@ pub async fn create_org(app: &App, slug: &str, name: Option<&str>) -> Result<Org
         name: name.unwrap_or(slug).to_string(),
         created_at: now(),
     };
-    app.store.insert_org(&org).await?;
+    app.store.insert_org(&org).await.map_err(|e| match e {
+        StoreError::Duplicate => AppError::conflict(
+            "slug_taken",
+            format!("an organization `{}` already exists", org.slug),
+        ),
+        e => e.into(),
+    })?;
     Ok(org)
 }
 
@@ -59,8 +66,29 @@ pub async fn create_operator(
         active: true,
         created_at: now(),
     };
-    app.store.insert_operator(&op).await?;
+    app.store.insert_operator(&op).await.map_err(|e| match e {
+        StoreError::Duplicate => AppError::conflict(
+            "email_taken",
+            format!(
+                "an operator {} already exists in this organization",
+                op.email
+            ),
+        ),
+        e => e.into(),
+    })?;
     Ok(op)
+}
+
+/// The organization's operator with this email (any case), if any.
+pub async fn operator_by_email(
+    app: &App,
+    org_id: &str,
+    email: &str,
+) -> Result<Option<Operator>, AppError> {
+    Ok(app
+        .store
+        .operator_by_email(org_id, &email.trim().to_lowercase())
+        .await?)
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! enumeration) and a per-account attempt limit.
 
 use super::{sessions, sha256_hex, App};
+use crate::domain::records::Operator;
 use crate::error::AppError;
-use crate::store::Operator;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -39,7 +39,7 @@ fn verify(password: &str, phc: &str) -> bool {
 
 pub async fn set(app: &App, operator: &Operator, password: &str) -> Result<(), AppError> {
     let h = hash(password)?;
-    app.store.set_password_hash(&operator.id, &h).await
+    Ok(app.store.set_password_hash(&operator.id, &h).await?)
 }
 
 /// Signs in; returns the session token for the cookie and the operator.
@@ -81,9 +81,10 @@ pub async fn login(
 }
 
 pub async fn logout(app: &App, token: &str) -> Result<(), AppError> {
-    app.store
+    Ok(app
+        .store
         .delete_session(&sha256_hex(token.as_bytes()))
-        .await
+        .await?)
 }
 
 #[cfg(test)]

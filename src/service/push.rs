@@ -5,9 +5,9 @@
 //! `channels`); this module holds subscriptions and the sending itself.
 
 use super::{now, App};
+use crate::domain::records::{Operator, PushSubscription};
 use crate::domain::{Handoff, Kind};
 use crate::error::AppError;
-use crate::store::{Operator, PushSubscription};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use serde::Deserialize;
@@ -93,14 +93,16 @@ pub async fn subscribe(app: &App, op: &Operator, s: SubscriptionJson) -> Result<
             auth: s.keys.auth,
             created_at: now(),
         })
-        .await
+        .await?;
+    Ok(())
 }
 
 /// Removes one of the operator's subscriptions; false if it was not theirs.
 pub async fn unsubscribe(app: &App, op: &Operator, endpoint: &str) -> Result<bool, AppError> {
-    app.store
+    Ok(app
+        .store
         .delete_push_subscription(endpoint, Some(&op.id))
-        .await
+        .await?)
 }
 
 fn endpoint_url(app: &App, endpoint: &str) -> Result<reqwest::Url, AppError> {
@@ -158,7 +160,7 @@ pub async fn send(app: &App, s: &PushSubscription, payload: &Value) -> Outcome {
 }
 
 async fn try_send(app: &App, s: &PushSubscription, payload: &Value) -> Result<Outcome, String> {
-    let url = endpoint_url(app, &s.endpoint).map_err(|e| e.message)?;
+    let url = endpoint_url(app, &s.endpoint).map_err(|e| e.to_string())?;
     let uri: http::Uri = s.endpoint.parse().map_err(|e| format!("endpoint: {e}"))?;
     let public = ua_public(&s.p256dh).map_err(|_| "stored p256dh is invalid")?;
     let auth = ua_auth(&s.auth).map_err(|_| "stored auth is invalid")?;
@@ -169,7 +171,7 @@ async fn try_send(app: &App, s: &PushSubscription, payload: &Value) -> Result<Ou
     let authorization = app
         .vapid
         .authorization(&url, &app.config.vapid_subject)
-        .map_err(|e| e.message)?;
+        .map_err(|e| e.to_string())?;
     let (parts, body) = request.into_parts();
     let res = app
         .http
@@ -189,7 +191,7 @@ async fn try_send(app: &App, s: &PushSubscription, payload: &Value) -> Result<Ou
             app.store
                 .delete_push_subscription(&s.endpoint, None)
                 .await
-                .map_err(|e| e.message)?;
+                .map_err(|e| e.to_string())?;
             Outcome::Gone
         }
         _ => Outcome::Failed(format!("push service answered {status}")),

@@ -7,12 +7,12 @@ use super::lifecycle::Creation;
 use super::{new_id, now, App};
 use crate::domain::approval::{Approval, SubjectKind};
 use crate::domain::expr::Expr;
+use crate::domain::records::{ChainRecord, PolicyRecord, RotationRecord, RoutingSettings, Timer};
 use crate::domain::routing::{
     self, Actions, AutoResolve, Chain, Override, Policy, Rotation, Step, Target, URGENCIES,
 };
 use crate::domain::{Actor, Handoff, Kind, Packet, Source};
 use crate::error::{AppError, FieldError};
-use crate::store::{ChainRecord, PolicyRecord, RotationRecord, RoutingSettings, Timer};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};

@@ -1,8 +1,8 @@
 //! Operator sessions: a random token in an HttpOnly cookie, stored hashed.
 
 use super::{format_time, now, random_bytes, sha256_hex, App};
+use crate::domain::records::{Operator, SessionGrant};
 use crate::error::AppError;
-use crate::store::{Operator, SessionGrant};
 
 pub const COOKIE: &str = "tapin_session";
 

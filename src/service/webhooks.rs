@@ -8,8 +8,8 @@
 //! least once: a receiver dedupes on `tapin-event-id`.
 
 use super::{format_time, new_id, now, random_bytes, App};
+use crate::domain::records::{Attempt, Delivery, Webhook};
 use crate::error::AppError;
-use crate::store::{Attempt, Delivery, Webhook};
 use chrono::Utc;
 use hmac::{Hmac, Mac};
 use rand::Rng;
@@ -145,7 +145,7 @@ pub async fn deliveries(
             ));
         }
     }
-    app.store.deliveries(org_id, &w.id, status, 100).await
+    Ok(app.store.deliveries(org_id, &w.id, status, 100).await?)
 }
 
 pub async fn redeliver(
@@ -184,6 +184,48 @@ pub fn backoff(base: Duration, attempt: u32) -> Duration {
     capped.mul_f64(jitter)
 }
 
+/// Turns up to `limit` outbox rows into one delivery per subscription that
+/// wants the event; returns how many rows it took.
+pub async fn fan_out(app: &App, limit: i64) -> Result<usize, AppError> {
+    let rows = app.store.pending_outbox(limit).await?;
+    let t = now();
+    let mut hooks: std::collections::HashMap<String, Vec<Webhook>> = Default::default();
+    let mut deliveries = Vec::new();
+    for r in &rows {
+        if !hooks.contains_key(&r.organization_id) {
+            let found = app.store.webhooks(&r.organization_id).await?;
+            hooks.insert(r.organization_id.clone(), found);
+        }
+        for w in hooks[&r.organization_id]
+            .iter()
+            .filter(|w| w.wants(&r.topic))
+        {
+            deliveries.push(Delivery {
+                id: new_id(),
+                webhook_id: w.id.clone(),
+                organization_id: r.organization_id.clone(),
+                event_id: r.event_id.clone(),
+                ordering_key: r.ordering_key.clone(),
+                seq: r.seq,
+                handoff_id: r.handoff_id.clone(),
+                conversation_id: r.conversation_id.clone(),
+                topic: r.topic.clone(),
+                payload: r.payload.clone(),
+                status: "pending".into(),
+                attempts: 0,
+                next_attempt_at: t.clone(),
+                last_status: None,
+                last_error: None,
+                created_at: t.clone(),
+                delivered_at: None,
+            });
+        }
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    app.store.write_fan_out(&ids, &deliveries, &t).await?;
+    Ok(rows.len())
+}
+
 /// How long the worker waits after a commit for more to batch with it.
 const BATCH_WINDOW: Duration = Duration::from_millis(50);
 
@@ -212,7 +254,7 @@ pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
 
 /// One round: everything committed so far is fanned out, every due delivery tried once.
 pub async fn step(app: &App) -> Result<(), AppError> {
-    while app.store.fan_out(&now(), 200).await? == 200 {}
+    while fan_out(app, 200).await? == 200 {}
     loop {
         let due = app.store.due_deliveries(&now(), 50).await?;
         if due.is_empty() {

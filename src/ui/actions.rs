@@ -8,9 +8,9 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
+    use crate::domain::records::Operator;
     use crate::error::AppError;
     use crate::service::{sessions, App};
-    use crate::store::Operator;
 
     /// Gives a failed server function the HTTP status its error means (Leptos
     /// would answer 500 for every error, which reads as a server fault).

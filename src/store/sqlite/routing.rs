@@ -1,68 +1,61 @@
-//! SQLite side of `RoutingStore`.
-
-use super::{insert_timer, SqliteStore};
-use crate::error::AppError;
-use crate::store::routing::*;
-use crate::store::Timer;
+use super::{plain_row, SqliteStore};
+use crate::domain::records::{
+    ChainRecord, Contact, NotificationRecord, PolicyRecord, RotationRecord, RoutingSettings,
+};
+use crate::store::{RoutingStore, StoreResult};
 use async_trait::async_trait;
-use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
 
-fn chain_row(r: &SqliteRow) -> ChainRecord {
-    ChainRecord {
-        id: r.get("id"),
-        organization_id: r.get("organization_id"),
-        name: r.get("name"),
-        steps: r.get("steps"),
-        repeat_count: r.get("repeat_count"),
-        created_at: r.get("created_at"),
-        updated_at: r.get("updated_at"),
-    }
-}
+plain_row!(ChainRow => ChainRecord {
+    id: String,
+    organization_id: String,
+    name: String,
+    steps: String,
+    repeat_count: i64,
+    created_at: String,
+    updated_at: String,
+});
 
-fn rotation_row(r: &SqliteRow) -> RotationRecord {
-    RotationRecord {
-        id: r.get("id"),
-        organization_id: r.get("organization_id"),
-        name: r.get("name"),
-        operators: r.get("operators"),
-        starts_at: r.get("starts_at"),
-        overrides: r.get("overrides"),
-        created_at: r.get("created_at"),
-        updated_at: r.get("updated_at"),
-    }
-}
+plain_row!(RotationRow => RotationRecord {
+    id: String,
+    organization_id: String,
+    name: String,
+    operators: String,
+    starts_at: String,
+    overrides: String,
+    created_at: String,
+    updated_at: String,
+});
 
-fn policy_row(r: &SqliteRow) -> PolicyRecord {
-    PolicyRecord {
-        id: r.get("id"),
-        organization_id: r.get("organization_id"),
-        position: r.get("position"),
-        name: r.get("name"),
-        condition: r.get("condition"),
-        actions: r.get("actions"),
-        created_at: r.get("created_at"),
-        updated_at: r.get("updated_at"),
-    }
-}
+plain_row!(PolicyRow => PolicyRecord {
+    id: String,
+    organization_id: String,
+    position: i64,
+    name: String,
+    condition: String,
+    actions: String,
+    created_at: String,
+    updated_at: String,
+});
 
-fn notification_row(r: &SqliteRow) -> NotificationRecord {
-    NotificationRecord {
-        id: r.get("id"),
-        organization_id: r.get("organization_id"),
-        handoff_id: r.get("handoff_id"),
-        operator_id: r.get("operator_id"),
-        channel: r.get("channel"),
-        step: r.get("step"),
-        outcome: r.get("outcome"),
-        detail: r.get("detail"),
-        created_at: r.get("created_at"),
-    }
-}
+plain_row!(NotificationRow => NotificationRecord {
+    id: String,
+    organization_id: String,
+    handoff_id: String,
+    operator_id: Option<String>,
+    channel: String,
+    step: i64,
+    outcome: String,
+    detail: Option<String>,
+    created_at: String,
+});
+
+plain_row!(ContactRow => Contact { operator_id: String, phone: Option<String>, channels: Option<String> });
+
+plain_row!(SettingsRow => RoutingSettings { default_chain_id: Option<String>, slack_webhook_url: Option<String> });
 
 #[async_trait]
 impl RoutingStore for SqliteStore {
-    async fn insert_chain(&self, c: &ChainRecord) -> Result<(), AppError> {
+    async fn insert_chain(&self, c: &ChainRecord) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO escalation_chains (id, organization_id, name, steps, repeat_count, \
              created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
@@ -79,7 +72,7 @@ impl RoutingStore for SqliteStore {
         Ok(())
     }
 
-    async fn update_chain(&self, c: &ChainRecord) -> Result<bool, AppError> {
+    async fn update_chain(&self, c: &ChainRecord) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE escalation_chains SET name = ?, steps = ?, repeat_count = ?, updated_at = ? \
              WHERE id = ? AND organization_id = ?",
@@ -95,7 +88,7 @@ impl RoutingStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn delete_chain(&self, org_id: &str, id: &str) -> Result<bool, AppError> {
+    async fn delete_chain(&self, org_id: &str, id: &str) -> StoreResult<bool> {
         let done =
             sqlx::query("DELETE FROM escalation_chains WHERE id = ? AND organization_id = ?")
                 .bind(id)
@@ -105,27 +98,27 @@ impl RoutingStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn chains(&self, org_id: &str) -> Result<Vec<ChainRecord>, AppError> {
-        let rows = sqlx::query(
+    async fn chains(&self, org_id: &str) -> StoreResult<Vec<ChainRecord>> {
+        let rows: Vec<ChainRow> = sqlx::query_as(
             "SELECT * FROM escalation_chains WHERE organization_id = ? ORDER BY name, id",
         )
         .bind(org_id)
         .fetch_all(&self.reader)
         .await?;
-        Ok(rows.iter().map(chain_row).collect())
+        Ok(rows.into_iter().map(ChainRecord::from).collect())
     }
 
-    async fn chain(&self, org_id: &str, id: &str) -> Result<Option<ChainRecord>, AppError> {
-        let row =
-            sqlx::query("SELECT * FROM escalation_chains WHERE id = ? AND organization_id = ?")
+    async fn chain(&self, org_id: &str, id: &str) -> StoreResult<Option<ChainRecord>> {
+        let row: Option<ChainRow> =
+            sqlx::query_as("SELECT * FROM escalation_chains WHERE id = ? AND organization_id = ?")
                 .bind(id)
                 .bind(org_id)
                 .fetch_optional(&self.reader)
                 .await?;
-        Ok(row.as_ref().map(chain_row))
+        Ok(row.map(ChainRecord::from))
     }
 
-    async fn insert_rotation(&self, r: &RotationRecord) -> Result<(), AppError> {
+    async fn insert_rotation(&self, r: &RotationRecord) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO rotations (id, organization_id, name, operators, starts_at, overrides, \
              created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
@@ -143,7 +136,7 @@ impl RoutingStore for SqliteStore {
         Ok(())
     }
 
-    async fn update_rotation(&self, r: &RotationRecord) -> Result<bool, AppError> {
+    async fn update_rotation(&self, r: &RotationRecord) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE rotations SET name = ?, operators = ?, starts_at = ?, overrides = ?, \
              updated_at = ? WHERE id = ? AND organization_id = ?",
@@ -160,7 +153,7 @@ impl RoutingStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn delete_rotation(&self, org_id: &str, id: &str) -> Result<bool, AppError> {
+    async fn delete_rotation(&self, org_id: &str, id: &str) -> StoreResult<bool> {
         let done = sqlx::query("DELETE FROM rotations WHERE id = ? AND organization_id = ?")
             .bind(id)
             .bind(org_id)
@@ -169,25 +162,26 @@ impl RoutingStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn rotations(&self, org_id: &str) -> Result<Vec<RotationRecord>, AppError> {
-        let rows =
-            sqlx::query("SELECT * FROM rotations WHERE organization_id = ? ORDER BY name, id")
+    async fn rotations(&self, org_id: &str) -> StoreResult<Vec<RotationRecord>> {
+        let rows: Vec<RotationRow> =
+            sqlx::query_as("SELECT * FROM rotations WHERE organization_id = ? ORDER BY name, id")
                 .bind(org_id)
                 .fetch_all(&self.reader)
                 .await?;
-        Ok(rows.iter().map(rotation_row).collect())
+        Ok(rows.into_iter().map(RotationRecord::from).collect())
     }
 
-    async fn rotation(&self, org_id: &str, id: &str) -> Result<Option<RotationRecord>, AppError> {
-        let row = sqlx::query("SELECT * FROM rotations WHERE id = ? AND organization_id = ?")
-            .bind(id)
-            .bind(org_id)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(row.as_ref().map(rotation_row))
+    async fn rotation(&self, org_id: &str, id: &str) -> StoreResult<Option<RotationRecord>> {
+        let row: Option<RotationRow> =
+            sqlx::query_as("SELECT * FROM rotations WHERE id = ? AND organization_id = ?")
+                .bind(id)
+                .bind(org_id)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(row.map(RotationRecord::from))
     }
 
-    async fn replace_policies(&self, org_id: &str, list: &[PolicyRecord]) -> Result<(), AppError> {
+    async fn replace_policies(&self, org_id: &str, list: &[PolicyRecord]) -> StoreResult<()> {
         let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM policies WHERE organization_id = ?")
             .bind(org_id)
@@ -213,35 +207,27 @@ impl RoutingStore for SqliteStore {
         Ok(())
     }
 
-    async fn policies(&self, org_id: &str) -> Result<Vec<PolicyRecord>, AppError> {
-        let rows =
-            sqlx::query("SELECT * FROM policies WHERE organization_id = ? ORDER BY position, id")
-                .bind(org_id)
-                .fetch_all(&self.reader)
-                .await?;
-        Ok(rows.iter().map(policy_row).collect())
+    async fn policies(&self, org_id: &str) -> StoreResult<Vec<PolicyRecord>> {
+        let rows: Vec<PolicyRow> = sqlx::query_as(
+            "SELECT * FROM policies WHERE organization_id = ? ORDER BY position, id",
+        )
+        .bind(org_id)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(PolicyRecord::from).collect())
     }
 
-    async fn routing_settings(&self, org_id: &str) -> Result<RoutingSettings, AppError> {
-        let row = sqlx::query(
+    async fn routing_settings(&self, org_id: &str) -> StoreResult<RoutingSettings> {
+        let row: Option<SettingsRow> = sqlx::query_as(
             "SELECT default_chain_id, slack_webhook_url FROM organizations WHERE id = ?",
         )
         .bind(org_id)
         .fetch_optional(&self.reader)
         .await?;
-        Ok(row
-            .map(|r| RoutingSettings {
-                default_chain_id: r.get("default_chain_id"),
-                slack_webhook_url: r.get("slack_webhook_url"),
-            })
-            .unwrap_or_default())
+        Ok(row.map(RoutingSettings::from).unwrap_or_default())
     }
 
-    async fn set_routing_settings(
-        &self,
-        org_id: &str,
-        s: &RoutingSettings,
-    ) -> Result<(), AppError> {
+    async fn set_routing_settings(&self, org_id: &str, s: &RoutingSettings) -> StoreResult<()> {
         sqlx::query(
             "UPDATE organizations SET default_chain_id = ?, slack_webhook_url = ? WHERE id = ?",
         )
@@ -253,23 +239,17 @@ impl RoutingStore for SqliteStore {
         Ok(())
     }
 
-    async fn contacts(&self, org_id: &str) -> Result<Vec<Contact>, AppError> {
-        let rows =
-            sqlx::query("SELECT id, phone, channels FROM operators WHERE organization_id = ?")
-                .bind(org_id)
-                .fetch_all(&self.reader)
-                .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Contact {
-                operator_id: r.get("id"),
-                phone: r.get("phone"),
-                channels: r.get("channels"),
-            })
-            .collect())
+    async fn contacts(&self, org_id: &str) -> StoreResult<Vec<Contact>> {
+        let rows: Vec<ContactRow> = sqlx::query_as(
+            "SELECT id AS operator_id, phone, channels FROM operators WHERE organization_id = ?",
+        )
+        .bind(org_id)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(Contact::from).collect())
     }
 
-    async fn set_contact(&self, org_id: &str, c: &Contact) -> Result<bool, AppError> {
+    async fn set_contact(&self, org_id: &str, c: &Contact) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE operators SET phone = ?, channels = ? WHERE id = ? AND organization_id = ?",
         )
@@ -282,7 +262,7 @@ impl RoutingStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn insert_notifications(&self, list: &[NotificationRecord]) -> Result<(), AppError> {
+    async fn insert_notifications(&self, list: &[NotificationRecord]) -> StoreResult<()> {
         if list.is_empty() {
             return Ok(());
         }
@@ -312,8 +292,8 @@ impl RoutingStore for SqliteStore {
         &self,
         org_id: &str,
         handoff_id: &str,
-    ) -> Result<Vec<NotificationRecord>, AppError> {
-        let rows = sqlx::query(
+    ) -> StoreResult<Vec<NotificationRecord>> {
+        let rows: Vec<NotificationRow> = sqlx::query_as(
             "SELECT * FROM notifications WHERE organization_id = ? AND handoff_id = ? \
              ORDER BY created_at, id",
         )
@@ -321,29 +301,6 @@ impl RoutingStore for SqliteStore {
         .bind(handoff_id)
         .fetch_all(&self.reader)
         .await?;
-        Ok(rows.iter().map(notification_row).collect())
-    }
-
-    async fn reschedule_timer(
-        &self,
-        fired_id: &str,
-        now: &str,
-        next: Option<&Timer>,
-    ) -> Result<bool, AppError> {
-        let mut tx = self.writer.begin().await?;
-        let claimed =
-            sqlx::query("UPDATE timers SET fired_at = ? WHERE id = ? AND fired_at IS NULL")
-                .bind(now)
-                .bind(fired_id)
-                .execute(&mut *tx)
-                .await?;
-        if claimed.rows_affected() == 0 {
-            return Ok(false);
-        }
-        if let Some(t) = next {
-            insert_timer(&mut tx, t).await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        Ok(rows.into_iter().map(NotificationRecord::from).collect())
     }
 }

@@ -1,0 +1,228 @@
+//! Finished rows: everything one change writes, decided and built here so the
+//! store only has to write it (in one transaction) and chain the audit row.
+//! Ids and the clock come from the caller; nothing here does I/O.
+
+use super::approval::{Approval, Decision};
+use super::audit::{chain_hash, AuditEvent, ChainedEvent};
+use super::lifecycle::{ConversationEffect, Handoff, MESSAGE_TOPIC};
+use super::records::{AgentDetails, Conversation, Message, NewMessage, SessionGrant, Timer};
+use serde_json::{json, Value};
+
+/// An audit row before the store gives it its place in the chain.
+#[derive(Clone, Debug)]
+pub struct EventDraft {
+    pub id: String,
+    pub organization_id: String,
+    pub handoff_id: String,
+    pub event: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub actor: String,
+    pub data: Value,
+    pub created_at: String,
+}
+
+impl EventDraft {
+    /// The row as it follows `prev_seq` / `prev_hash` in its organization's chain.
+    pub fn seal(&self, prev_seq: i64, prev_hash: &str) -> ChainedEvent {
+        let event = AuditEvent {
+            id: self.id.clone(),
+            organization_id: self.organization_id.clone(),
+            seq: prev_seq + 1,
+            handoff_id: self.handoff_id.clone(),
+            event: self.event.clone(),
+            from_state: self.from_state.clone(),
+            to_state: self.to_state.clone(),
+            actor: self.actor.clone(),
+            data: self.data.clone(),
+            created_at: self.created_at.clone(),
+        };
+        let hash = chain_hash(prev_hash, &event.canonical());
+        ChainedEvent {
+            event,
+            prev_hash: prev_hash.to_string(),
+            hash,
+        }
+    }
+}
+
+/// One outbox row: the finished payload that webhooks, push and streams carry.
+#[derive(Clone, Debug)]
+pub struct OutboxEntry {
+    pub id: String,
+    pub organization_id: String,
+    pub event_id: String,
+    pub handoff_id: Option<String>,
+    pub conversation_id: Option<String>,
+    /// Delivered in order within this key (the handoff, or the conversation).
+    pub ordering_key: String,
+    /// Position within the key: the message seq; for a lifecycle event the
+    /// store sets the audit seq it chains the event at.
+    pub seq: i64,
+    pub topic: String,
+    pub payload: String,
+    pub created_at: String,
+}
+
+/// The outbox row of a lifecycle event (webhook payload of seed 000/001 topics).
+pub fn lifecycle_outbox(event: &EventDraft, topic: &str, outbox_id: String) -> OutboxEntry {
+    let payload = json!({
+        "event_id": event.id,
+        "type": topic,
+        "organization_id": event.organization_id,
+        "handoff_id": event.handoff_id,
+        "state": event.to_state,
+        "actor": event.actor,
+        "data": event.data,
+        "occurred_at": event.created_at,
+    });
+    OutboxEntry {
+        id: outbox_id,
+        organization_id: event.organization_id.clone(),
+        event_id: event.id.clone(),
+        handoff_id: Some(event.handoff_id.clone()),
+        conversation_id: None,
+        ordering_key: event.handoff_id.clone(),
+        seq: 0,
+        topic: topic.to_string(),
+        payload: payload.to_string(),
+        created_at: event.created_at.clone(),
+    }
+}
+
+/// A message as stored, with its `client_ref` and `conversation.message` outbox row.
+#[derive(Clone, Debug)]
+pub struct StoredMessage {
+    pub message: Message,
+    pub client_ref: Option<String>,
+    pub outbox: OutboxEntry,
+}
+
+/// A conversation change written only if the row is still as it was read
+/// (`status`, `last_seq`): a concurrent change makes the store report a race.
+#[derive(Clone, Debug)]
+pub struct ConversationWrite {
+    pub expected_status: String,
+    pub expected_last_seq: i64,
+    pub after: Conversation,
+    pub messages: Vec<StoredMessage>,
+}
+
+impl ConversationWrite {
+    pub fn begin(conv: &Conversation) -> Self {
+        ConversationWrite {
+            expected_status: conv.status.clone(),
+            expected_last_seq: conv.last_seq,
+            after: conv.clone(),
+            messages: Vec::new(),
+        }
+    }
+
+    pub fn set_status(&mut self, status: &str, now: &str) {
+        self.after.status = status.to_string();
+        self.after.status_reason = None;
+        self.after.updated_at = now.to_string();
+    }
+
+    /// Appends with the next seq. `open_handoff` is named in the webhook
+    /// payload (the conversation's handoff that still needs a person).
+    pub fn append(
+        &mut self,
+        new: NewMessage,
+        open_handoff: Option<&str>,
+        event_id: String,
+        outbox_id: String,
+    ) -> Message {
+        let seq = self.after.last_seq + 1;
+        self.after.last_seq = seq;
+        self.after.updated_at = new.created_at.clone();
+        let message = Message {
+            id: new.id,
+            conversation_id: self.after.id.clone(),
+            seq,
+            author: new.author,
+            content: new.content,
+            created_at: new.created_at,
+        };
+        let conv = &self.after;
+        let payload = json!({
+            "event_id": event_id,
+            "type": MESSAGE_TOPIC,
+            "organization_id": conv.organization_id,
+            "conversation_id": conv.id,
+            "handoff_id": open_handoff,
+            "data": {
+                "conversation_id": conv.id,
+                "handoff_id": open_handoff,
+                "message": {
+                    "id": message.id,
+                    "seq": seq,
+                    "author": message.author,
+                    "content": message.content,
+                    "created_at": message.created_at,
+                },
+            },
+            "occurred_at": message.created_at,
+        });
+        let outbox = OutboxEntry {
+            id: outbox_id,
+            organization_id: conv.organization_id.clone(),
+            event_id,
+            handoff_id: open_handoff.map(str::to_string),
+            conversation_id: Some(conv.id.clone()),
+            ordering_key: conv.id.clone(),
+            seq,
+            topic: MESSAGE_TOPIC.to_string(),
+            payload: payload.to_string(),
+            created_at: message.created_at.clone(),
+        };
+        self.messages.push(StoredMessage {
+            message: message.clone(),
+            client_ref: new.client_ref,
+            outbox,
+        });
+        message
+    }
+}
+
+/// A new handoff and everything its creation writes.
+#[derive(Clone, Debug)]
+pub struct NewHandoff {
+    pub handoff: Handoff,
+    /// The conversation as the creation leaves it (status flip, holding line);
+    /// also the check that it did not change since it was judged open.
+    pub conversation: Option<ConversationWrite>,
+    pub approval: Option<Approval>,
+    pub agent: Option<AgentDetails>,
+    pub timers: Vec<Timer>,
+    pub event: EventDraft,
+    pub outbox: OutboxEntry,
+}
+
+/// A signed link's nonce, consumed with the transition it opens (single use).
+#[derive(Clone, Debug)]
+pub struct NonceUse {
+    pub nonce: String,
+    pub operator_id: String,
+}
+
+/// Everything one transition writes.
+#[derive(Clone, Debug)]
+pub struct TransitionWrite {
+    /// The handoff after the change (version advanced by one).
+    pub handoff: Handoff,
+    /// The version it was planned from: the write fails if it moved.
+    pub expected_version: i64,
+    pub nonce: Option<NonceUse>,
+    /// The approval's decision row (`decided_at` is the event's time).
+    pub decision: Option<Decision>,
+    pub conversation: Option<ConversationEffect>,
+    /// An operator session started with the change (a signed link consumed).
+    pub session: Option<SessionGrant>,
+    /// The timer that caused the change, claimed with it (fires once).
+    pub timer_fired: Option<String>,
+    /// Deadlines the change starts.
+    pub timers: Vec<Timer>,
+    pub event: EventDraft,
+    pub outbox: OutboxEntry,
+}

@@ -1,0 +1,15 @@
+//! Organizations and the server's own secrets.
+
+use super::StoreResult;
+use crate::domain::records::Org;
+use async_trait::async_trait;
+
+#[async_trait]
+pub trait OrgStore {
+    /// `Duplicate` when the slug is taken.
+    async fn insert_org(&self, org: &Org) -> StoreResult<()>;
+    async fn org_by_slug(&self, slug: &str) -> StoreResult<Option<Org>>;
+    async fn orgs(&self) -> StoreResult<Vec<Org>>;
+    /// Returns the named secret, storing `fresh` first if none exists yet.
+    async fn secret_or_insert(&self, name: &str, fresh: &str, now: &str) -> StoreResult<String>;
+}

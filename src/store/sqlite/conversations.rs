@@ -1,0 +1,160 @@
+use super::{marks, plain_row, SqliteStore, Tx};
+use crate::domain::records::{Conversation, Message};
+use crate::domain::writes::ConversationWrite;
+use crate::domain::State;
+use crate::store::{ConversationStore, Race, StoreError, StoreResult};
+use async_trait::async_trait;
+
+plain_row!(ConversationRow => Conversation {
+    id: String,
+    organization_id: String,
+    external_ref: Option<String>,
+    status: String,
+    termination_reason: Option<String>,
+    status_reason: Option<String>,
+    last_seq: i64,
+    created_at: String,
+    updated_at: String,
+});
+
+plain_row!(MessageRow => Message {
+    id: String,
+    conversation_id: String,
+    seq: i64,
+    author: String,
+    content: String,
+    created_at: String,
+});
+
+/// Writes the conversation as `w.after` if it is still as it was read, then
+/// its messages and their outbox rows, inside an open transaction.
+pub(super) async fn write_in(tx: &mut Tx<'_>, w: &ConversationWrite) -> StoreResult<()> {
+    let c = &w.after;
+    let written = sqlx::query(
+        "UPDATE conversations SET status = ?, termination_reason = ?, status_reason = ?, \
+         last_seq = ?, updated_at = ? \
+         WHERE id = ? AND organization_id = ? AND status = ? AND last_seq = ?",
+    )
+    .bind(&c.status)
+    .bind(&c.termination_reason)
+    .bind(&c.status_reason)
+    .bind(c.last_seq)
+    .bind(&c.updated_at)
+    .bind(&c.id)
+    .bind(&c.organization_id)
+    .bind(&w.expected_status)
+    .bind(w.expected_last_seq)
+    .execute(&mut **tx)
+    .await?;
+    if written.rows_affected() != 1 {
+        return Err(StoreError::Conflict(Race::Conversation));
+    }
+    for m in &w.messages {
+        let msg = &m.message;
+        sqlx::query(
+            "INSERT INTO messages (id, conversation_id, seq, author, content, created_at, client_ref) \
+             VALUES (?,?,?,?,?,?,?)",
+        )
+        .bind(&msg.id)
+        .bind(&msg.conversation_id)
+        .bind(msg.seq)
+        .bind(&msg.author)
+        .bind(&msg.content)
+        .bind(&msg.created_at)
+        .bind(&m.client_ref)
+        .execute(&mut **tx)
+        .await?;
+        super::audit::insert_outbox(tx, &m.outbox, m.outbox.seq).await?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl ConversationStore for SqliteStore {
+    async fn insert_conversation(&self, c: &Conversation) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO conversations (id, organization_id, external_ref, status, \
+             termination_reason, last_seq, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+        )
+        .bind(&c.id)
+        .bind(&c.organization_id)
+        .bind(&c.external_ref)
+        .bind(&c.status)
+        .bind(&c.termination_reason)
+        .bind(c.last_seq)
+        .bind(&c.created_at)
+        .bind(&c.updated_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn conversation(&self, org_id: &str, id: &str) -> StoreResult<Option<Conversation>> {
+        let row: Option<ConversationRow> =
+            sqlx::query_as("SELECT * FROM conversations WHERE id = ? AND organization_id = ?")
+                .bind(id)
+                .bind(org_id)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(row.map(Conversation::from))
+    }
+
+    async fn message_by_client_ref(
+        &self,
+        conversation_id: &str,
+        client_ref: &str,
+    ) -> StoreResult<Option<Message>> {
+        let row: Option<MessageRow> =
+            sqlx::query_as("SELECT * FROM messages WHERE conversation_id = ? AND client_ref = ?")
+                .bind(conversation_id)
+                .bind(client_ref)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(row.map(Message::from))
+    }
+
+    async fn newest_handoff_in(
+        &self,
+        conversation_id: &str,
+        states: &[State],
+    ) -> StoreResult<Option<String>> {
+        let sql = format!(
+            "SELECT id FROM handoffs WHERE conversation_id = ? AND state IN ({}) \
+             ORDER BY id DESC LIMIT 1",
+            marks(states.len())
+        );
+        let mut query = sqlx::query_as(&sql).bind(conversation_id);
+        for s in states {
+            query = query.bind(s.as_str());
+        }
+        let row: Option<(String,)> = query.fetch_optional(&self.reader).await?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    async fn write_conversation(&self, w: &ConversationWrite) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        write_in(&mut tx, w).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn messages(
+        &self,
+        conversation_id: &str,
+        since_seq: i64,
+        up_to_seq: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<Message>> {
+        let rows: Vec<MessageRow> = sqlx::query_as(
+            "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? AND seq <= ? \
+             ORDER BY seq LIMIT ?",
+        )
+        .bind(conversation_id)
+        .bind(since_seq)
+        .bind(up_to_seq.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(Message::from).collect())
+    }
+}
