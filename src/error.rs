@@ -140,6 +140,12 @@ impl AppError {
     }
 }
 
+impl From<crate::domain::limits::FieldProblem> for AppError {
+    fn from(p: crate::domain::limits::FieldProblem) -> Self {
+        AppError::invalid_field(p.field, p.message)
+    }
+}
+
 impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 

@@ -373,21 +373,8 @@ async fn simple_step(
 ) -> Result<axum::Json<HandoffRead>, AppError> {
     key.require("handoffs:write")?;
     let id = parse_id(&id, "handoff")?;
-    if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
-        return Err(AppError::invalid_field(
-            "reason",
-            "must be at most 1000 characters",
-        ));
-    }
-    let h = handoffs::step(
-        &app,
-        &key.organization_id,
-        &id,
-        event,
-        key.actor(),
-        json!({ "reason": reason }),
-    )
-    .await?;
+    let h = handoffs::step_with_reason(&app, &key.organization_id, &id, event, key.actor(), reason)
+        .await?;
     Ok(axum::Json(h.into()))
 }
 

@@ -53,6 +53,24 @@ pub struct Approval {
     pub decided_payload: Option<Map<String, Value>>,
 }
 
+impl Approval {
+    /// The role an operator with `roles` lacks to decide this approval, if any.
+    pub fn missing_role(&self, roles: &[String]) -> Option<&str> {
+        self.approver_role
+            .as_deref()
+            .filter(|want| !roles.iter().any(|r| r == want))
+    }
+}
+
+/// A person who denies says why: the agent passes it on to the customer.
+/// (An integration deciding for its own operators may leave it to them.)
+pub fn check_note(by_person: bool, approve: bool, note: Option<&str>) -> Result<(), &'static str> {
+    if by_person && !approve && note.is_none_or(|n| n.trim().is_empty()) {
+        return Err("say why you deny: the agent tells the customer");
+    }
+    Ok(())
+}
+
 /// What a human decided, written with the `decide` transition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decision {

@@ -259,6 +259,39 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
     })
 }
 
+/// Why a message cannot be relayed to the customer through a handoff.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RelayRefusal {
+    #[error("accept the handoff before writing to the customer")]
+    NotAccepted,
+    #[error("the handoff is {0}; messages can no longer be relayed")]
+    Finished(State),
+}
+
+/// Whether an operator may write to the customer: once the handoff is
+/// theirs and accepted. The chat box and the relay both ask this.
+pub fn operator_writes(state: State, is_assignee: bool) -> bool {
+    is_assignee && state == State::Solving
+}
+
+/// Who may write to the customer through `h`: its operator once accepted;
+/// an integration relaying for its own operators (seed 001) while it is open.
+pub fn may_relay(h: &Handoff, actor: &Actor) -> Result<(), RelayRefusal> {
+    if let Actor::Operator(op) = actor {
+        if !operator_writes(h.state, h.assignee.as_deref() == Some(op.as_str())) {
+            return Err(if h.state.is_open() {
+                RelayRefusal::NotAccepted
+            } else {
+                RelayRefusal::Finished(h.state)
+            });
+        }
+    }
+    if !h.state.is_open() {
+        return Err(RelayRefusal::Finished(h.state));
+    }
+    Ok(())
+}
+
 impl Handoff {
     /// The handoff as the plan leaves it, at `now`: one version later.
     pub fn apply(&self, plan: &Plan, now: &str) -> Handoff {

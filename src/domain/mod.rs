@@ -5,6 +5,7 @@ pub mod approval;
 pub mod audit;
 pub mod expr;
 pub mod lifecycle;
+pub mod limits;
 pub mod link;
 pub mod node;
 pub mod packet;

@@ -90,26 +90,10 @@ pub struct Packet {
     pub transfer_label: Option<String>,
 }
 
-/// A field-level validation failure, named by its JSON path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldProblem {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldProblem {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldProblem {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
-/// Limits that keep one packet readable on a phone and bounded in storage.
-pub const STATIC_TEXT_MAX: usize = 2_000;
-pub const TEXT_MAX: usize = 20_000;
-pub const CONTEXT_VARS_MAX_BYTES: usize = 64 * 1024;
+pub use super::limits::FieldProblem;
+use super::limits::{
+    JSON_MAX_BYTES as CONTEXT_VARS_MAX_BYTES, PACKET_TEXT_MAX as TEXT_MAX, STATIC_TEXT_MAX,
+};
 
 impl Packet {
     /// Checks the rules serde cannot express; `prefix` is the JSON path of the packet.

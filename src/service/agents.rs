@@ -3,6 +3,7 @@
 use super::handoffs::{blank, check_packet, PRIORITIES};
 use super::lifecycle::Creation;
 use super::App;
+use crate::domain::limits::{required, REF_MAX};
 use crate::domain::records::AgentDetails;
 use crate::domain::{Actor, Handoff, Kind, Packet, Source};
 use crate::error::AppError;
@@ -17,8 +18,6 @@ pub struct AgentHandoff {
     pub handoff_time: Option<String>,
 }
 
-const NAME_MAX: usize = 200;
-
 pub async fn create(
     app: &App,
     org_id: &str,
@@ -26,12 +25,7 @@ pub async fn create(
     a: AgentHandoff,
 ) -> Result<Handoff, AppError> {
     for (field, v) in [("from_agent", &a.from_agent), ("to_agent", &a.to_agent)] {
-        if v.trim().is_empty() || v.chars().count() > NAME_MAX {
-            return Err(AppError::invalid_field(
-                field,
-                format!("must be 1 to {NAME_MAX} characters"),
-            ));
-        }
+        required(field, v, REF_MAX)?;
     }
     if a.from_agent == a.to_agent {
         return Err(AppError::invalid_field(

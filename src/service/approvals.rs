@@ -5,6 +5,7 @@ use super::lifecycle::{self, Creation, Extras};
 use super::{format_time, new_id, now, App, Notice};
 use crate::domain::approval::{self, Approval, Decision, NodeRef, SubjectKind};
 use crate::domain::lifecycle::Request;
+use crate::domain::limits::{too_long, JSON_MAX_BYTES, NOTE_MAX, REF_MAX};
 use crate::domain::records::{NewMessage, Timer};
 use crate::domain::{Actor, Event, Handoff, Kind, Packet, Source};
 use crate::error::AppError;
@@ -14,9 +15,6 @@ use std::time::Duration;
 
 pub const TIMER_KIND: &str = "approval_timeout";
 pub const MAX_TIMEOUT_SECONDS: i64 = 7 * 24 * 3600;
-const REF_MAX: usize = 200;
-const TEXT_MAX: usize = 2_000;
-const PAYLOAD_MAX_BYTES: usize = 64 * 1024;
 
 pub struct NewApproval {
     pub conversation_id: String,
@@ -30,21 +28,11 @@ pub struct NewApproval {
     pub source: Source,
 }
 
-fn too_long(field: &str, value: Option<&str>, max: usize) -> Result<(), AppError> {
-    match value {
-        Some(v) if v.chars().count() > max => Err(AppError::invalid_field(
-            field,
-            format!("must be at most {max} characters"),
-        )),
-        _ => Ok(()),
-    }
-}
-
 fn check_payload(field: &str, payload: &Map<String, Value>) -> Result<(), AppError> {
-    if serde_json::to_string(payload).map_or(0, |s| s.len()) > PAYLOAD_MAX_BYTES {
+    if serde_json::to_string(payload).map_or(0, |s| s.len()) > JSON_MAX_BYTES {
         return Err(AppError::invalid_field(
             field,
-            format!("must be at most {PAYLOAD_MAX_BYTES} bytes of JSON"),
+            format!("must be at most {JSON_MAX_BYTES} bytes of JSON"),
         ));
     }
     Ok(())
@@ -63,7 +51,7 @@ pub async fn create(
     }
     too_long("subject_ref", Some(&new.subject_ref), REF_MAX)?;
     too_long("approver_role", new.approver_role.as_deref(), REF_MAX)?;
-    too_long("suspend_message", new.suspend_message.as_deref(), TEXT_MAX)?;
+    too_long("suspend_message", new.suspend_message.as_deref(), NOTE_MAX)?;
     check_payload("payload", &new.payload)?;
     if let Some(t) = new.timeout_seconds {
         if !(1..=MAX_TIMEOUT_SECONDS).contains(&t) {
@@ -223,19 +211,15 @@ pub async fn decide(
     actor: Actor,
     input: DecisionInput,
 ) -> Result<(Handoff, Approval), AppError> {
-    too_long("note", input.note.as_deref(), TEXT_MAX)?;
+    too_long("note", input.note.as_deref(), NOTE_MAX)?;
     let mut input = input;
     input.note = input
         .note
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty());
-    // A person who denies says why: the agent passes it on to the customer.
-    if matches!(actor, Actor::Operator(_)) && !input.approve && input.note.is_none() {
-        return Err(AppError::invalid_field(
-            "note",
-            "say why you deny: the agent tells the customer",
-        ));
-    }
+    let by_person = matches!(actor, Actor::Operator(_));
+    approval::check_note(by_person, input.approve, input.note.as_deref())
+        .map_err(|msg| AppError::invalid_field("note", msg))?;
     let (_, approval) = get(app, org_id, id).await?;
     approval::check_edit(
         &approval,
@@ -246,9 +230,12 @@ pub async fn decide(
     if let Some(p) = &input.payload {
         check_payload("payload", p)?;
     }
-    if let (Actor::Operator(op_id), Some(role)) = (&actor, &approval.approver_role) {
-        let op = app.store.operator_by_id(op_id).await?;
-        if !op.is_some_and(|o| o.roles.iter().any(|r| r == role)) {
+    if let Actor::Operator(op_id) = &actor {
+        let roles = match app.store.operator_by_id(op_id).await? {
+            Some(op) => op.roles,
+            None => Vec::new(),
+        };
+        if let Some(role) = approval.missing_role(&roles) {
             return Err(AppError::forbidden(format!(
                 "deciding this approval needs the `{role}` role"
             )));
@@ -322,7 +309,7 @@ pub async fn set_messages(
         if v.trim().is_empty() {
             return Err(AppError::invalid_field(field, "must not be empty"));
         }
-        too_long(field, Some(v), TEXT_MAX)?;
+        too_long(field, Some(v), NOTE_MAX)?;
     }
     Ok(app
         .store

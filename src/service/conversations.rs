@@ -1,6 +1,7 @@
 //! Conversations and their append-only transcript.
 
 use super::{new_id, now, App};
+use crate::domain::limits::{required, too_long, MESSAGE_MAX, REF_MAX};
 use crate::domain::records::{Conversation, Message, NewMessage};
 use crate::domain::writes::ConversationWrite;
 use crate::domain::State;
@@ -8,8 +9,6 @@ use crate::error::AppError;
 use crate::store::{Race, StoreError};
 
 pub const AUTHORS: [&str; 4] = ["user", "agent", "operator", "system"];
-pub const CONTENT_MAX: usize = 20_000;
-pub const EXTERNAL_REF_MAX: usize = 200;
 pub const PAGE_MAX: i64 = 500;
 
 pub async fn create(
@@ -17,15 +16,7 @@ pub async fn create(
     org_id: &str,
     external_ref: Option<String>,
 ) -> Result<Conversation, AppError> {
-    if external_ref
-        .as_ref()
-        .is_some_and(|r| r.chars().count() > EXTERNAL_REF_MAX)
-    {
-        return Err(AppError::invalid_field(
-            "external_ref",
-            format!("must be at most {EXTERNAL_REF_MAX} characters"),
-        ));
-    }
+    too_long("external_ref", external_ref.as_deref(), REF_MAX)?;
     let t = now();
     let c = Conversation {
         id: new_id(),
@@ -84,15 +75,7 @@ pub async fn post_message_ref(
             format!("must be one of {}", AUTHORS.join(", ")),
         ));
     }
-    if content.trim().is_empty() {
-        return Err(AppError::invalid_field("content", "must not be empty"));
-    }
-    if content.chars().count() > CONTENT_MAX {
-        return Err(AppError::invalid_field(
-            "content",
-            format!("must be at most {CONTENT_MAX} characters"),
-        ));
-    }
+    required("content", content, MESSAGE_MAX)?;
     let new = NewMessage {
         id: new_id(),
         author: author.to_string(),

@@ -4,11 +4,10 @@
 use super::handoffs::blank;
 use super::lifecycle::Creation;
 use super::App;
+use crate::domain::limits::{too_long, ESCALATION_REASON_MAX, ESCALATION_SUMMARY_MAX};
 use crate::domain::{Actor, Handoff, Kind, Packet, Source, TranscriptPtr};
 use crate::error::AppError;
 
-pub const REASON_MAX: usize = 200;
-pub const SUMMARY_MAX: usize = 1000;
 /// Written when the caller gives none, so the audit trail is never empty.
 pub const DEFAULT_REASON: &str = "operator_escalation";
 pub const DEFAULT_SUMMARY: &str = "Escalated to a human by an operator or workflow.";
@@ -23,24 +22,8 @@ pub async fn escalate(
 ) -> Result<Handoff, AppError> {
     let reason = reason.filter(|r| !r.trim().is_empty());
     let summary = summary.filter(|s| !s.trim().is_empty());
-    if reason
-        .as_ref()
-        .is_some_and(|r| r.chars().count() > REASON_MAX)
-    {
-        return Err(AppError::invalid_field(
-            "reason",
-            format!("must be at most {REASON_MAX} characters"),
-        ));
-    }
-    if summary
-        .as_ref()
-        .is_some_and(|s| s.chars().count() > SUMMARY_MAX)
-    {
-        return Err(AppError::invalid_field(
-            "summary",
-            format!("must be at most {SUMMARY_MAX} characters"),
-        ));
-    }
+    too_long("reason", reason.as_deref(), ESCALATION_REASON_MAX)?;
+    too_long("summary", summary.as_deref(), ESCALATION_SUMMARY_MAX)?;
     let conv = super::conversations::get(app, org_id, conversation_id).await?;
     let reason = reason.unwrap_or_else(|| DEFAULT_REASON.into());
     let summary = summary.unwrap_or_else(|| DEFAULT_SUMMARY.into());

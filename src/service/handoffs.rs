@@ -3,7 +3,8 @@
 
 use super::lifecycle::{self, Creation, Extras};
 use super::{conversations, new_id, now, App};
-use crate::domain::lifecycle::Request;
+use crate::domain::lifecycle::{may_relay, RelayRefusal, Request};
+use crate::domain::limits::{too_long, REASON_MAX};
 use crate::domain::records::Message;
 use crate::domain::state::{states_for_takeover_status, Kind, State};
 use crate::domain::{Actor, Event, Handoff, Packet, Source, TranscriptPtr};
@@ -135,6 +136,28 @@ pub async fn list(app: &App, org_id: &str, mut q: HandoffQuery) -> Result<Vec<Ha
 }
 
 /// One takeover step by an agent or operator: resolve, hand back, cancel, accept.
+/// A step the agent reports with an optional reason (cancel, hand back,
+/// resume, complete, fail), recorded in the audit trail.
+pub async fn step_with_reason(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    event: Event,
+    actor: Actor,
+    reason: Option<String>,
+) -> Result<Handoff, AppError> {
+    too_long("reason", reason.as_deref(), REASON_MAX)?;
+    step(
+        app,
+        org_id,
+        id,
+        event,
+        actor,
+        serde_json::json!({ "reason": reason }),
+    )
+    .await
+}
+
 pub async fn step(
     app: &App,
     org_id: &str,
@@ -202,25 +225,13 @@ pub async fn relay(
     actor: &Actor,
 ) -> Result<Message, AppError> {
     let h = get(app, org_id, id).await?;
-    // An operator writes to the customer only once the handoff is theirs;
-    // an integration relaying for its own operators (seed 001) may at any time.
-    if let Actor::Operator(op) = actor {
-        if h.assignee.as_deref() != Some(op.as_str()) {
-            return Err(AppError::conflict(
-                "taken",
-                "accept the handoff before writing to the customer",
-            ));
-        }
-    }
-    if !h.state.is_open() {
-        return Err(AppError::conflict(
-            "handoff_finished",
-            format!(
-                "the handoff is {}; messages can no longer be relayed",
-                h.state
-            ),
-        ));
-    }
+    may_relay(&h, actor).map_err(|e| {
+        let reason = match e {
+            RelayRefusal::NotAccepted => "taken",
+            RelayRefusal::Finished(_) => "handoff_finished",
+        };
+        AppError::conflict(reason, e.to_string())
+    })?;
     let cid = h
         .conversation_id
         .ok_or_else(|| AppError::conflict("no_conversation", "this handoff has no conversation"))?;

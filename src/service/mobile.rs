@@ -105,12 +105,8 @@ fn readable(v: &serde_json::Value) -> String {
 }
 
 fn approval_card(h: &Handoff, a: Approval, operator: &Operator) -> ApprovalCard {
-    let cannot_decide = a.approver_role.as_ref().and_then(|role| {
-        (!operator.roles.iter().any(|r| r == role)).then(|| {
-            format!(
-                "Deciding needs the `{role}` role, which you do not have. Ask someone who has it."
-            )
-        })
+    let cannot_decide = a.missing_role(&operator.roles).map(|role| {
+        format!("Deciding needs the `{role}` role, which you do not have. Ask someone who has it.")
     });
     ApprovalCard {
         subject_kind: a.subject_kind.as_str().to_string(),

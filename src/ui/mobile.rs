@@ -179,7 +179,8 @@ fn HandoffView(view: MobileView) -> impl IntoView {
         _ => state.get(),
     };
     let taken = Signal::derive(move || parsed() == State::Solving && !mine.get());
-    let can_write = Signal::derive(move || parsed() == State::Solving && mine.get());
+    let can_write =
+        Signal::derive(move || crate::domain::lifecycle::operator_writes(parsed(), mine.get()));
     let up_to_seq = card.up_to_seq;
     let id = card.id.clone();
     view! {
