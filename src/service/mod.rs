@@ -1,8 +1,6 @@
 //! Use cases: what the REST API, the server functions and the CLI all call.
 
 pub mod admin;
-pub mod admin_routing;
-pub mod admin_webhooks;
 pub mod agents;
 pub mod approvals;
 pub mod audit;
@@ -12,18 +10,15 @@ pub mod demo;
 pub mod escalation;
 pub mod escalations;
 pub mod handoffs;
-pub mod inbox;
 pub mod keys;
 pub mod lifecycle;
 pub mod links;
-pub mod mobile;
 pub mod orgs;
 pub mod passwords;
 pub mod push;
 pub mod routing;
 pub mod sessions;
 pub mod time_to_human;
-pub mod timeline;
 pub mod timers;
 pub mod trace;
 pub mod webhooks;

@@ -1,9 +1,9 @@
 //! The operator's queue: open handoffs and pending approvals of the organization.
 
-use super::App;
 use crate::domain::state::takeover_status;
 use crate::domain::{Kind, State};
 use crate::error::AppError;
+use crate::service::App;
 use crate::store::{HandoffQuery, Operator};
 use crate::ui::types::{InboxFilter, InboxItem, InboxScreen};
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ pub async fn screen(
     cookie_header: &str,
     f: &InboxFilter,
 ) -> Result<InboxScreen, AppError> {
-    let Some(op) = super::sessions::signed_in(app, cookie_header).await? else {
+    let Some(op) = crate::service::sessions::signed_in(app, cookie_header).await? else {
         return Ok(InboxScreen::SignIn);
     };
     Ok(InboxScreen::Inbox {

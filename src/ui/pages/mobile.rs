@@ -1,10 +1,10 @@
 //! The mobile page's data: link confirmation, problem screens, the handoff view.
 
-use super::{links, parse_id, sessions, App};
 use crate::domain::approval::Approval;
 use crate::domain::link::LinkProblem;
 use crate::domain::{Handoff, Kind};
 use crate::error::AppError;
+use crate::service::{links, parse_id, sessions, App};
 use crate::store::Operator;
 use crate::ui::types::{ApprovalCard, HandoffCard, Line, MobileScreen, MobileView};
 
