@@ -62,7 +62,7 @@ impl App {
             .await
             .map_err(|e| format!("loading the link signing key: {e}"))?;
         let link_key = hex::decode(key).map_err(|_| "stored link signing key is not hex")?;
-        let vapid = push::Vapid::load(&store).await?;
+        let vapid = push::load_vapid(&store).await?;
         let http = reqwest::Client::builder()
             .user_agent(concat!("tapin/", env!("CARGO_PKG_VERSION")))
             .build()
