@@ -19,7 +19,6 @@ pub mod push;
 pub mod routing;
 pub mod sessions;
 pub mod time_to_human;
-pub mod timers;
 pub mod trace;
 pub mod webhooks;
 pub mod workflows;

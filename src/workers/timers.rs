@@ -1,11 +1,11 @@
 //! The timer worker: stored deadlines (approval timeouts, policy expiries,
 //! escalation steps) are polled, so they survive restarts and fire once.
 
-use super::lifecycle::{self, Extras};
-use super::{format_time, App};
 use crate::domain::lifecycle::Request;
 use crate::domain::{Actor, Event};
 use crate::error::{AppError, ErrorCode};
+use crate::service::lifecycle::{self, Extras};
+use crate::service::{format_time, App};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -14,9 +14,9 @@ pub async fn tick(app: &App, now: DateTime<Utc>) -> Result<usize, AppError> {
     let stamp = format_time(now);
     let mut changed = 0;
     for t in app.store.due_timers(&stamp, 100).await? {
-        if super::escalation::is_escalation(&t.kind) {
+        if crate::service::escalation::is_escalation(&t.kind) {
             // One failing step must not hold up the other timers; it is retried next tick.
-            match super::escalation::fire(app, t, now).await {
+            match crate::service::escalation::fire(app, t, now).await {
                 Ok(n) => changed += n,
                 Err(e) => tracing::warn!("escalation step failed: {e}"),
             }
