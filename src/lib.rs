@@ -15,6 +15,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod bench;
 #[cfg(feature = "ssr")]
+pub mod channels;
+#[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod config;
@@ -28,6 +30,8 @@ pub mod service;
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod web;
+#[cfg(feature = "ssr")]
+pub mod workers;
 
 /// Browser entry point: hydrates the server-rendered page. `hydrate_lazy` because
 /// most pages are lazy routes (see `ui::App`): their code may have to be loaded

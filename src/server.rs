@@ -110,8 +110,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
             base = config.public_base(),
         );
     }
-    crate::service::timers::spawn(app.clone());
-    crate::service::webhooks::spawn(app.clone());
+    crate::workers::timers::spawn(app.clone());
+    crate::workers::webhooks::spawn(app.clone());
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("binding {}: {e}", config.site_addr))?;

@@ -1,20 +1,19 @@
 //! Notification channels: Web Push, email (SMTP), Slack (incoming webhook),
 //! SMS and voice (one HTTP request to a configurable provider). Each operator
 //! picks channels per urgency; every send, and every operator nobody could
-//! reach, is recorded and shown on the handoff's timeline.
+//! reach, is recorded and shown on the handoff's timeline. The sending itself
+//! is in `crate::channels`.
 
 use super::{links, new_id, now, push, App};
+use crate::channels::push as push_channel;
+use crate::channels::{email, provider, slack};
 use crate::config::HttpProvider;
 use crate::domain::records::{Contact, NotificationRecord, Operator, PushSubscription};
 use crate::domain::routing::{CHANNELS, DEFAULT_CHANNELS, URGENCIES};
 use crate::domain::Handoff;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::collections::BTreeMap;
-use std::time::Duration;
-
-const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One operator's sends for one step.
 #[derive(Clone, Debug)]
@@ -312,13 +311,19 @@ async fn deliver_one(app: &App, h: &Handoff, p: &Plan, step: i64) -> Vec<Notific
     for &channel in &p.channels {
         let result = match channel {
             "push" => send_push(app, h, p, &link).await,
-            "email" => send_email(app, h, &p.operator, &link).await,
+            "email" => email::send(&app.config, h, &p.operator, &link).await,
             "slack" => match p.slack_url.as_deref() {
-                Some(url) => send_slack(app, url, h, &p.operator, &link).await,
+                Some(url) => slack::send(&app.http, url, h, &p.operator.name, &link).await,
                 None => Err("no Slack webhook is configured".into()),
             },
-            "sms" => send_provider(app, &app.config.sms, h, p, &link, &sms_text(h, &link)).await,
-            "voice" => send_provider(app, &app.config.voice, h, p, &link, &voice_text(h)).await,
+            "sms" => {
+                let text = provider::sms_text(h, &link);
+                send_phone(app, &app.config.sms, h, p, &link, &text).await
+            }
+            "voice" => {
+                let text = provider::voice_text(h);
+                send_phone(app, &app.config.voice, h, p, &link, &text).await
+            }
             other => Err(format!("unknown channel {other}")),
         };
         let (outcome, detail) = match result {
@@ -338,196 +343,25 @@ async fn deliver_one(app: &App, h: &Handoff, p: &Plan, step: i64) -> Vec<Notific
     out
 }
 
-fn summary_lines(h: &Handoff) -> String {
-    let mut s = h.packet.static_text.clone();
-    if let Some(sum) = h.packet.summary.as_deref().filter(|x| !x.is_empty()) {
-        s.push_str("\n\n");
-        s.push_str(sum);
-    }
-    s
-}
-
-fn sms_text(h: &Handoff, link: &str) -> String {
-    let text: String = h.packet.static_text.chars().take(100).collect();
-    format!("tapin: {} – {text} {link}", push::title(h))
-}
-
-fn voice_text(h: &Handoff) -> String {
-    format!(
-        "This is tapin. {}. {}. Please open the link we sent you.",
-        push::title(h),
-        h.packet.static_text
-    )
-}
-
+/// Pushes to each of the operator's devices; gone subscriptions are removed.
 async fn send_push(app: &App, h: &Handoff, p: &Plan, link: &str) -> Result<String, String> {
-    let payload = json!({
-        "title": push::title(h),
-        "body": h.packet.static_text,
-        "url": link,
-        "tag": h.id,
-    });
-    let mut delivered = 0;
-    let mut problems = Vec::new();
+    let payload = push_channel::handoff_payload(h, link);
+    let mut outcomes = Vec::new();
     for d in &p.devices {
-        match push::send(app, d, &payload).await {
-            push::Outcome::Delivered => delivered += 1,
-            push::Outcome::Gone => problems.push("a device unsubscribed (removed)".to_string()),
-            push::Outcome::Failed(e) => problems.push(e),
-        }
+        outcomes.push(push::send(app, d, &payload).await);
     }
-    let detail = format!("{delivered} of {} devices", p.devices.len());
-    if delivered > 0 {
-        Ok(detail)
-    } else {
-        Err(format!("{detail}: {}", problems.join("; ")))
-    }
+    push_channel::report(&outcomes)
 }
 
-async fn send_email(app: &App, h: &Handoff, op: &Operator, link: &str) -> Result<String, String> {
-    use lettre::message::header::ContentType;
-    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-    let from = app
-        .config
-        .email_from
-        .parse()
-        .map_err(|e| format!("email_from: {e}"))?;
-    let to = format!("{} <{}>", op.name.replace(['<', '>', '"'], ""), op.email)
-        .parse()
-        .map_err(|e| format!("operator address: {e}"))?;
-    let subject: String = format!("[tapin] {}: {}", push::title(h), h.packet.static_text)
-        .chars()
-        .take(120)
-        .collect();
-    let body = format!(
-        "{}\n\nOpen it: {link}\n\nThe link works once and expires in {} minutes.\n",
-        summary_lines(h),
-        app.config.push_link_ttl_seconds / 60
-    );
-    let message = Message::builder()
-        .from(from)
-        .to(to)
-        .subject(subject)
-        .header(ContentType::TEXT_PLAIN)
-        .body(body)
-        .map_err(|e| format!("building the email: {e}"))?;
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&app.config.smtp_url)
-        .map_err(|e| format!("smtp_url: {e}"))?
-        .timeout(Some(SEND_TIMEOUT))
-        .build();
-    let response = transport
-        .send(message)
-        .await
-        .map_err(|e| format!("SMTP: {e}"))?;
-    Ok(format!("SMTP {}", response.code()))
-}
-
-async fn send_slack(
+/// SMS or voice to the operator's phone number.
+async fn send_phone(
     app: &App,
-    url: &str,
-    h: &Handoff,
-    op: &Operator,
-    link: &str,
-) -> Result<String, String> {
-    let text = format!(
-        "*{}* for {}\n{}\n<{link}|Open in tapin> (works once)",
-        push::title(h),
-        op.name,
-        summary_lines(h)
-    );
-    let res = app
-        .http
-        .post(url)
-        .json(&json!({ "text": text }))
-        .timeout(SEND_TIMEOUT)
-        .send()
-        .await
-        .map_err(|e| format!("Slack: {e}"))?;
-    let status = res.status();
-    if status.is_success() {
-        Ok(format!("Slack answered {}", status.as_u16()))
-    } else {
-        Err(format!("Slack answered {}", status.as_u16()))
-    }
-}
-
-/// Replaces `{{name}}` placeholders with values escaped for the body's content type.
-pub fn render(template: &str, content_type: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        let escaped = if content_type.contains("json") {
-            let quoted = serde_json::to_string(value).expect("strings serialize");
-            quoted[1..quoted.len() - 1].to_string()
-        } else if content_type.contains("x-www-form-urlencoded") {
-            form_urlencoded::byte_serialize(value.as_bytes()).collect()
-        } else {
-            value.to_string()
-        };
-        out = out.replace(&format!("{{{{{name}}}}}"), &escaped);
-    }
-    out
-}
-
-async fn send_provider(
-    app: &App,
-    provider: &HttpProvider,
+    via: &HttpProvider,
     h: &Handoff,
     p: &Plan,
     link: &str,
     text: &str,
 ) -> Result<String, String> {
     let phone = p.phone.as_deref().ok_or("no phone number")?;
-    let body = render(
-        &provider.body_template,
-        &provider.content_type,
-        &[
-            ("to", phone),
-            ("text", text),
-            ("link", link),
-            ("handoff_id", &h.id),
-            ("operator", &p.operator.name),
-        ],
-    );
-    let mut req = app
-        .http
-        .post(&provider.url)
-        .header("content-type", &provider.content_type)
-        .body(body)
-        .timeout(SEND_TIMEOUT);
-    if let Some((name, value)) = provider.auth_header.split_once(':') {
-        req = req.header(name.trim(), value.trim());
-    }
-    let res = req.send().await.map_err(|e| format!("provider: {e}"))?;
-    let status = res.status();
-    if status.is_success() {
-        Ok(format!("provider answered {}", status.as_u16()))
-    } else {
-        Err(format!("provider answered {}", status.as_u16()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::render;
-
-    #[test]
-    fn templates_escape_for_their_content_type() {
-        let v = [("to", "+4915112345678"), ("text", "Say \"hi\" & go\n")];
-        assert_eq!(
-            render(
-                r#"{"to":"{{to}}","text":"{{text}}"}"#,
-                "application/json",
-                &v
-            ),
-            r#"{"to":"+4915112345678","text":"Say \"hi\" & go\n"}"#
-        );
-        assert_eq!(
-            render(
-                "To={{to}}&Body={{text}}",
-                "application/x-www-form-urlencoded",
-                &v
-            ),
-            "To=%2B4915112345678&Body=Say+%22hi%22+%26+go%0A"
-        );
-    }
+    provider::send(&app.http, via, phone, h, &p.operator.name, link, text).await
 }

@@ -1,8 +1,6 @@
 //! Use cases: what the REST API, the server functions and the CLI all call.
 
 pub mod admin;
-pub mod admin_routing;
-pub mod admin_webhooks;
 pub mod agents;
 pub mod approvals;
 pub mod audit;
@@ -12,12 +10,11 @@ pub mod demo;
 pub mod escalation;
 pub mod escalations;
 pub mod handoffs;
-pub mod inbox;
+pub mod housekeeping;
 pub mod intake;
 pub mod keys;
 pub mod lifecycle;
 pub mod links;
-pub mod mobile;
 pub mod orgs;
 pub mod passwords;
 pub mod push;
@@ -25,8 +22,7 @@ pub mod routing;
 pub mod sessions;
 mod store_errors;
 pub mod time_to_human;
-pub mod timeline;
-pub mod timers;
+pub mod timeouts;
 pub mod trace;
 pub mod webhooks;
 pub mod workflows;
@@ -69,7 +65,7 @@ impl App {
             .await
             .map_err(|e| format!("loading the link signing key: {e}"))?;
         let link_key = hex::decode(key).map_err(|_| "stored link signing key is not hex")?;
-        let vapid = push::Vapid::load(&store).await?;
+        let vapid = push::load_vapid(&store).await?;
         let http = reqwest::Client::builder()
             .user_agent(concat!("tapin/", env!("CARGO_PKG_VERSION")))
             .build()

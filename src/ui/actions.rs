@@ -108,7 +108,7 @@ async fn send_message_inner(
         &crate::domain::Actor::Operator(op.id.clone()),
     )
     .await?;
-    Ok(crate::service::mobile::line(m))
+    Ok(crate::ui::pages::mobile::line(m))
 }
 
 /// Approve or deny; a deny needs a note the agent can pass on. An edited

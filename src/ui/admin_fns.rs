@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn admin_overview() -> Result<AdminView, AppError> {
     let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
     let cookie = super::actions::ssr::cookies().await?;
-    super::actions::ssr::respond(crate::service::admin::overview_for(&app, &cookie).await)
+    super::actions::ssr::respond(crate::ui::pages::admin::overview_for(&app, &cookie).await)
 }
 
 #[server(prefix = "/fn", endpoint = "admin_add_operator")]
@@ -63,5 +63,5 @@ pub async fn admin_save_messages(
 #[server(prefix = "/fn", endpoint = "admin_verify")]
 pub async fn admin_verify() -> Result<String, AppError> {
     let (app, me) = super::actions::ssr::operator().await?;
-    super::actions::ssr::respond(crate::service::admin::verify(&app, &me).await)
+    super::actions::ssr::respond(crate::ui::pages::admin::verify(&app, &me).await)
 }

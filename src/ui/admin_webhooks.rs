@@ -1,6 +1,6 @@
 //! `/admin/webhooks`: subscriptions (create, rotate the secret, delete) and
 //! each one's delivery log, with dead letters marked and a Redeliver button.
-//! Admins only; every change goes through `service::admin_webhooks`, which
+//! Admins only; every change goes through `ui::pages::admin_webhooks`, which
 //! applies the same rules as `/api/v1/webhooks`.
 
 use super::notice::{failure, load_failed};
@@ -54,34 +54,36 @@ pub struct NewSecret {
 pub async fn admin_webhooks() -> Result<WebhooksView, AppError> {
     let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
     let cookie = super::actions::ssr::cookies().await?;
-    super::actions::ssr::respond(crate::service::admin_webhooks::overview_for(&app, &cookie).await)
+    super::actions::ssr::respond(
+        crate::ui::pages::admin_webhooks::overview_for(&app, &cookie).await,
+    )
 }
 
 #[server(prefix = "/fn", endpoint = "admin_webhook_create")]
 pub async fn admin_webhook_create(url: String, events: String) -> Result<NewSecret, AppError> {
     let (app, me) = super::actions::ssr::operator().await?;
     super::actions::ssr::respond(
-        crate::service::admin_webhooks::create(&app, &me, &url, &events).await,
+        crate::ui::pages::admin_webhooks::create(&app, &me, &url, &events).await,
     )
 }
 
 #[server(prefix = "/fn", endpoint = "admin_webhook_rotate")]
 pub async fn admin_webhook_rotate(id: String) -> Result<NewSecret, AppError> {
     let (app, me) = super::actions::ssr::operator().await?;
-    super::actions::ssr::respond(crate::service::admin_webhooks::rotate(&app, &me, &id).await)
+    super::actions::ssr::respond(crate::ui::pages::admin_webhooks::rotate(&app, &me, &id).await)
 }
 
 #[server(prefix = "/fn", endpoint = "admin_webhook_delete")]
 pub async fn admin_webhook_delete(id: String) -> Result<(), AppError> {
     let (app, me) = super::actions::ssr::operator().await?;
-    super::actions::ssr::respond(crate::service::admin_webhooks::delete(&app, &me, &id).await)
+    super::actions::ssr::respond(crate::ui::pages::admin_webhooks::delete(&app, &me, &id).await)
 }
 
 #[server(prefix = "/fn", endpoint = "admin_webhook_redeliver")]
 pub async fn admin_webhook_redeliver(id: String, delivery_id: String) -> Result<(), AppError> {
     let (app, me) = super::actions::ssr::operator().await?;
     super::actions::ssr::respond(
-        crate::service::admin_webhooks::redeliver(&app, &me, &id, &delivery_id).await,
+        crate::ui::pages::admin_webhooks::redeliver(&app, &me, &id, &delivery_id).await,
     )
 }
 

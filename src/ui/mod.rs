@@ -12,6 +12,8 @@ mod live;
 mod login;
 mod mobile;
 mod notice;
+#[cfg(feature = "ssr")]
+pub mod pages;
 pub mod preload;
 mod routing;
 pub mod screen;

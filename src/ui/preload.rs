@@ -98,9 +98,8 @@ fn server_value<T>() -> Loaded<T> {
 pub mod ssr {
     use crate::error::AppError;
     use crate::server::AppState;
-    use crate::service::{
-        admin, admin_routing, admin_webhooks, inbox, mobile, push, sessions, time_to_human,
-    };
+    use crate::service::{sessions, time_to_human};
+    use crate::ui::pages::{admin, admin_routing, admin_webhooks, inbox, mobile, settings};
     use crate::ui::types::InboxFilter;
     use axum::extract::{Query, Request, State};
     use axum::http::{Method, StatusCode};
@@ -148,7 +147,7 @@ pub mod ssr {
                 insert(&mut req, inbox::screen(app, &cookie, &f).await)
             }
             Page::Admin => insert(&mut req, admin::overview_for(app, &cookie).await),
-            Page::Settings => insert(&mut req, push::settings(app, &cookie).await),
+            Page::Settings => insert(&mut req, settings::screen(app, &cookie).await),
             Page::Routing => insert(&mut req, admin_routing::screen_for(app, &cookie).await),
             Page::AdminWebhooks => {
                 insert(&mut req, admin_webhooks::overview_for(app, &cookie).await)

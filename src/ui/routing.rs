@@ -16,7 +16,7 @@ use leptos_meta::Title;
 pub async fn routing_screen() -> Result<RoutingView, AppError> {
     let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
     let cookie = super::actions::ssr::cookies().await?;
-    super::actions::ssr::respond(crate::service::admin_routing::screen_for(&app, &cookie).await)
+    super::actions::ssr::respond(crate::ui::pages::admin_routing::screen_for(&app, &cookie).await)
 }
 
 #[server(prefix = "/fn", endpoint = "routing_add_policy")]
@@ -28,7 +28,7 @@ pub async fn routing_add_policy(
     auto_resolve: String,
     expire_after_seconds: String,
 ) -> Result<(), AppError> {
-    use crate::service::admin_routing::{add_policy, PolicyForm};
+    use crate::ui::pages::admin_routing::{add_policy, PolicyForm};
     let (app, me) = super::actions::ssr::operator().await?;
     let form = PolicyForm {
         name,
@@ -45,7 +45,7 @@ pub async fn routing_add_policy(
 pub async fn routing_change_policy(index: usize, up: bool) -> Result<(), AppError> {
     let (app, me) = super::actions::ssr::operator().await?;
     super::actions::ssr::respond(
-        crate::service::admin_routing::change_policy(&app, &me, index, up).await,
+        crate::ui::pages::admin_routing::change_policy(&app, &me, index, up).await,
     )
 }
 
@@ -56,7 +56,7 @@ pub async fn routing_save_settings(
 ) -> Result<(), AppError> {
     let (app, me) = super::actions::ssr::operator().await?;
     super::actions::ssr::respond(
-        crate::service::admin_routing::save_settings(
+        crate::ui::pages::admin_routing::save_settings(
             &app,
             &me,
             &default_chain_id,
@@ -77,7 +77,7 @@ pub async fn routing_test(
     context: String,
     at: String,
 ) -> Result<PolicyTestView, AppError> {
-    use crate::service::admin_routing::{test, SampleForm};
+    use crate::ui::pages::admin_routing::{test, SampleForm};
     let (app, me) = super::actions::ssr::operator().await?;
     let form = SampleForm {
         kind,

@@ -10,7 +10,7 @@ pub async fn load_mobile_screen(
     token: Option<String>,
     problem: Option<String>,
 ) -> Result<MobileScreen, AppError> {
-    use crate::service::mobile;
+    use crate::ui::pages::mobile;
     let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
     let cookie = super::actions::ssr::cookies().await?;
     mobile::screen(&app, &id, token.as_deref(), problem.as_deref(), &cookie).await

@@ -75,7 +75,7 @@ pub async fn load_inbox(
     };
     let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
     let cookie = super::actions::ssr::cookies().await?;
-    super::actions::ssr::respond(crate::service::inbox::screen(&app, &cookie, &filter).await)
+    super::actions::ssr::respond(crate::ui::pages::inbox::screen(&app, &cookie, &filter).await)
 }
 
 #[cfg(test)]

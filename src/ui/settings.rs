@@ -12,7 +12,7 @@ use leptos_meta::Title;
 pub async fn load_settings() -> Result<SettingsScreen, AppError> {
     let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
     let cookie = super::actions::ssr::cookies().await?;
-    super::actions::ssr::respond(crate::service::push::settings(&app, &cookie).await)
+    super::actions::ssr::respond(crate::ui::pages::settings::screen(&app, &cookie).await)
 }
 
 #[server(prefix = "/fn", endpoint = "save_channels")]

@@ -3,7 +3,7 @@
 
 use crate::common::TestApp;
 use serde_json::Value;
-use tapin::service::webhooks;
+use tapin::workers::webhooks;
 
 async fn page(t: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String) {
     let mut req = t.client.get(format!("{}{path}", t.base));

@@ -2,7 +2,7 @@
 
 use crate::common::{error_code, TestApp};
 use serde_json::json;
-use tapin::service::timers;
+use tapin::workers::timers;
 
 const HOLDING: &str = "Let me check that with a specialist. One moment please.";
 

@@ -8,7 +8,8 @@ use crate::common::{error_code, takeover_body, TestApp};
 use crate::sinks::{http_sink, next, smtp_sink, Mail};
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
-use tapin::service::{orgs, timers};
+use tapin::service::orgs;
+use tapin::workers::timers;
 
 async fn operator(t: &TestApp, email: &str, name: &str, roles: &[&str]) -> String {
     let roles = roles.iter().map(|r| r.to_string()).collect();

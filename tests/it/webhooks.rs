@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::Arc;
-use tapin::service::webhooks;
+use tapin::workers::webhooks;
 use tokio::sync::mpsc;
 
 #[derive(Debug)]

@@ -1,10 +1,10 @@
 //! The operator's queue: open handoffs and pending approvals of the organization.
 
-use super::App;
 use crate::domain::records::Operator;
 use crate::domain::state::takeover_status;
 use crate::domain::{Kind, State};
 use crate::error::AppError;
+use crate::service::App;
 use crate::store::HandoffQuery;
 use crate::ui::types::{InboxFilter, InboxItem, InboxScreen};
 use std::collections::HashMap;
@@ -17,7 +17,7 @@ pub async fn screen(
     cookie_header: &str,
     f: &InboxFilter,
 ) -> Result<InboxScreen, AppError> {
-    let Some(op) = super::sessions::signed_in(app, cookie_header).await? else {
+    let Some(op) = crate::service::sessions::signed_in(app, cookie_header).await? else {
         return Ok(InboxScreen::SignIn);
     };
     Ok(InboxScreen::Inbox {

@@ -1,17 +1,18 @@
 //! `/admin/routing` for operators with the `admin` role: the same service
 //! calls as the REST API, with the policy list edited one entry at a time.
 
-use super::admin::{require_admin, SIGNED_OUT};
-use super::routing::{self, PolicyInput, PolicySample, SettingsInput};
-use super::App;
 use crate::domain::records::Operator;
 use crate::domain::routing::{Actions, AutoResolve, Target};
 use crate::error::AppError;
+use crate::service::admin::{require_admin, SIGNED_OUT};
+use crate::service::routing::{self, PolicyInput, PolicySample, SettingsInput};
+use crate::service::App;
 use crate::ui::types::{ChainRow, PolicyRow, PolicyTestView, RotationRow, RoutingView};
 use std::collections::HashMap;
 
 pub async fn screen_for(app: &App, cookie_header: &str) -> Result<RoutingView, AppError> {
-    let me = super::sessions::operator_from_cookies(app, cookie_header, SIGNED_OUT).await?;
+    let me =
+        crate::service::sessions::operator_from_cookies(app, cookie_header, SIGNED_OUT).await?;
     screen(app, &me).await
 }
 

@@ -1,11 +1,11 @@
 //! The mobile page's data: link confirmation, problem screens, the handoff view.
 
-use super::{links, parse_id, sessions, App};
 use crate::domain::approval::Approval;
 use crate::domain::link::LinkProblem;
 use crate::domain::records::Operator;
 use crate::domain::{Handoff, Kind};
 use crate::error::AppError;
+use crate::service::{links, parse_id, sessions, App};
 use crate::ui::types::{ApprovalCard, HandoffCard, Line, MobileScreen, MobileView};
 
 pub async fn screen(

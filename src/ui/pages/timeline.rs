@@ -1,10 +1,10 @@
 //! A handoff's timeline for people: its audit events and every notification
 //! sent for it, oldest first, in words.
 
-use super::App;
 use crate::domain::audit::ChainedEvent;
 use crate::domain::Handoff;
 use crate::error::AppError;
+use crate::service::App;
 use crate::ui::types::TimelineRow;
 use serde_json::Value;
 use std::collections::HashMap;

@@ -1,9 +1,9 @@
 //! `/admin/webhooks` for operators with the `admin` role: the same
 //! subscription rules and delivery log as `/api/v1/webhooks`.
 
-use super::{admin, webhooks, App};
 use crate::domain::records::{Delivery, Operator, Webhook};
 use crate::error::AppError;
+use crate::service::{admin, webhooks, App};
 use crate::ui::admin_webhooks::{DeliveryRow, NewSecret, SubscriptionRow, WebhooksView};
 
 /// Deliveries shown per subscription, newest first.
@@ -11,7 +11,8 @@ pub const LOG_ROWS: usize = 25;
 
 /// The page for the request carrying `cookie_header`: 401 without a session, 403 for non-admins.
 pub async fn overview_for(app: &App, cookie_header: &str) -> Result<WebhooksView, AppError> {
-    let me = super::sessions::operator_from_cookies(app, cookie_header, admin::SIGNED_OUT).await?;
+    let me = crate::service::sessions::operator_from_cookies(app, cookie_header, admin::SIGNED_OUT)
+        .await?;
     overview(app, &me).await
 }
 

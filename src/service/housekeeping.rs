@@ -1,0 +1,20 @@
+//! Forgetting what is no longer needed; the timer worker calls these on its clock.
+
+use super::{format_time, App};
+use chrono::Utc;
+
+/// Forgets the rate-limit state of keys that have been quiet.
+pub fn forget_quiet_keys(app: &App) {
+    app.limiter.retain_recent();
+}
+
+/// Purges idempotency keys older than 48 hours and expired sessions.
+pub async fn purge(app: &App) {
+    let cutoff = format_time(Utc::now() - chrono::Duration::hours(48));
+    if let Err(e) = app.store.idem_purge(&cutoff).await {
+        tracing::error!(error = %e, "purging idempotency keys failed");
+    }
+    if let Err(e) = app.store.purge_sessions(&format_time(Utc::now())).await {
+        tracing::error!(error = %e, "purging expired sessions failed");
+    }
+}

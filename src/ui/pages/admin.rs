@@ -1,0 +1,80 @@
+//! `/admin`: the organization's operators, keys, approval messages and recent
+//! audit events, for operators with the `admin` role.
+
+use crate::domain::records::Operator;
+use crate::error::AppError;
+use crate::service::admin::{require_admin, SIGNED_OUT};
+use crate::service::{sessions, App};
+use crate::ui::types::{AdminView, EventRow, KeyRow, OperatorRow};
+
+/// `/admin` for the request carrying `cookie_header`: 401 without a session, 403 for non-admins.
+pub async fn overview_for(app: &App, cookie_header: &str) -> Result<AdminView, AppError> {
+    let me = sessions::operator_from_cookies(app, cookie_header, SIGNED_OUT).await?;
+    overview(app, &me).await
+}
+
+pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
+    require_admin(me)?;
+    let org = &me.organization_id;
+    let (holding_line, waiting_reply) = app.store.approval_messages(org).await?;
+    Ok(AdminView {
+        operators: app
+            .store
+            .operators(org)
+            .await?
+            .into_iter()
+            .map(|o| OperatorRow {
+                is_me: o.id == me.id,
+                id: o.id,
+                email: o.email,
+                name: o.name,
+                roles: o.roles.join(", "),
+                active: o.active,
+            })
+            .collect(),
+        keys: app
+            .store
+            .api_keys(org)
+            .await?
+            .into_iter()
+            .map(|k| KeyRow {
+                id: k.id,
+                name: k.name,
+                prefix: k.prefix,
+                scopes: k.scopes.join(", "),
+                created_at: k.created_at,
+                revoked: k.revoked_at.is_some(),
+            })
+            .collect(),
+        holding_line,
+        waiting_reply,
+        events: app
+            .store
+            .recent_events(org, 50)
+            .await?
+            .into_iter()
+            .map(|e| EventRow {
+                seq: e.event.seq,
+                handoff_id: e.event.handoff_id,
+                event: e.event.event,
+                to_state: e.event.to_state,
+                actor: e.event.actor,
+                created_at: e.event.created_at,
+                hash: e.hash[..12].to_string(),
+            })
+            .collect(),
+    })
+}
+
+/// The same verification as `tapin audit verify`, for this organization.
+pub async fn verify(app: &App, me: &Operator) -> Result<String, AppError> {
+    require_admin(me)?;
+    let chain = app.store.audit_chain(&me.organization_id).await?;
+    Ok(
+        match crate::domain::audit::verify_chain(&chain.events, chain.head_seq, &chain.head_hash) {
+            Ok(1) => "Chain intact: 1 event verified.".to_string(),
+            Ok(n) => format!("Chain intact: {n} events verified."),
+            Err(e) => format!("BROKEN: {e}"),
+        },
+    )
+}

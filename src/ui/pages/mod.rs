@@ -1,0 +1,10 @@
+//! Page presenters (server only): build each page's view data from service
+//! calls, and turn its forms into service calls. The rules stay in the service.
+
+pub mod admin;
+pub mod admin_routing;
+pub mod admin_webhooks;
+pub mod inbox;
+pub mod mobile;
+pub mod settings;
+pub mod timeline;

@@ -1,0 +1,5 @@
+//! Background workers: they find due work (timers, outbox rows, webhook
+//! deliveries) and call the service for it; the rules stay in the service.
+
+pub mod timers;
+pub mod webhooks;
