@@ -48,7 +48,7 @@ pub fn router(app: App) -> Router {
     };
     let ctx_app = app.clone();
     Router::new()
-        .nest("/api/v1", api::router(&state))
+        .nest("/api/v1", api::router(&app))
         .route("/m/{id}/open", axum::routing::post(web::open_link))
         .route("/m/{id}/live/{what}", axum::routing::get(web::live))
         .route("/inbox/live", axum::routing::get(web::inbox_live))
@@ -69,7 +69,7 @@ pub fn router(app: App) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(ui::shell))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            app.clone(),
             ui::preload::ssr::preload,
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::reject_cross_site))

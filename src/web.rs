@@ -129,7 +129,7 @@ pub async fn inbox_live(
         .await?;
     let after = match last_event_id(&headers)? {
         Some(id) => id,
-        None => app.store.audit_head(&op.organization_id).await?,
+        None => crate::service::audit::head(&app, &op.organization_id).await?,
     };
     Ok(sse(app, op.organization_id, Topic::Audit, after))
 }
@@ -191,7 +191,7 @@ pub async fn push_test(
         "tag": "tapin-test",
     });
     let mut results = Vec::new();
-    for s in app.store.push_subscriptions(&op.id).await? {
+    for s in push::devices(&app, &op).await? {
         let outcome = match push::send(&app, &s, &payload).await {
             push::Outcome::Delivered => "delivered".to_string(),
             push::Outcome::Gone => "gone (removed)".to_string(),

@@ -343,7 +343,7 @@ pub async fn get_messages(
     ApiAuth(key): ApiAuth,
 ) -> Result<axum::Json<ApprovalMessages>, AppError> {
     key.require("read")?;
-    let (holding_line, waiting_reply) = app.store.approval_messages(&key.organization_id).await?;
+    let (holding_line, waiting_reply) = approvals::messages(&app, &key.organization_id).await?;
     Ok(axum::Json(ApprovalMessages {
         holding_line,
         waiting_reply,

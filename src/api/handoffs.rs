@@ -264,7 +264,7 @@ pub async fn events(
         return super::streams::handoff_stream(app, key.organization_id, id, &headers).await;
     }
     handoffs::get(&app, &key.organization_id, &id).await?;
-    let rows = app.store.handoff_events(&key.organization_id, &id).await?;
+    let rows = crate::service::audit::handoff_events(&app, &key.organization_id, &id).await?;
     Ok(axum::Json(rows.into_iter().map(EventRead::from).collect::<Vec<_>>()).into_response())
 }
 

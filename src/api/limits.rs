@@ -2,6 +2,7 @@
 //! for creating POSTs. Both run before the handlers, keyed by a hash of the key.
 
 use crate::error::AppError;
+use crate::service::idempotency::{self, IdemClaim};
 use crate::service::{sha256_hex, App};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -116,15 +117,10 @@ pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Re
     let mut fingerprint = format!("{} {}\n", parts.method, parts.uri.path()).into_bytes();
     fingerprint.extend_from_slice(&bytes);
     let hash = sha256_hex(&fingerprint);
-    let claim = match app
-        .store
-        .idem_claim(&scope, &idem, &hash, &crate::service::now())
-        .await
-    {
+    let claim = match idempotency::claim(&app, &scope, &idem, &hash).await {
         Ok(c) => c,
-        Err(e) => return AppError::from(e).into_response(),
+        Err(e) => return e.into_response(),
     };
-    use crate::store::IdemClaim;
     match claim {
         IdemClaim::Replay { status, body } => {
             let mut res =
@@ -154,23 +150,22 @@ pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Re
             let status = res.status();
             // Server errors and rate limits are not answers worth replaying.
             if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-                let _ = app.store.idem_release(&scope, &idem).await;
+                let _ = idempotency::release(&app, &scope, &idem).await;
                 return res;
             }
             let (parts, body) = res.into_parts();
             let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
-                let _ = app.store.idem_release(&scope, &idem).await;
+                let _ = idempotency::release(&app, &scope, &idem).await;
                 return AppError::internal().into_response();
             };
-            if let Err(e) = app
-                .store
-                .idem_finish(
-                    &scope,
-                    &idem,
-                    status.as_u16(),
-                    &String::from_utf8_lossy(&bytes),
-                )
-                .await
+            if let Err(e) = idempotency::finish(
+                &app,
+                &scope,
+                &idem,
+                status.as_u16(),
+                &String::from_utf8_lossy(&bytes),
+            )
+            .await
             {
                 tracing::error!(error = %e, "could not store the idempotent response");
             }

@@ -18,11 +18,16 @@ mod webhooks;
 mod workflows;
 
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::service::App;
 use axum::routing::{get, post};
 use axum::Router;
 
-pub fn router(state: &AppState) -> Router<AppState> {
+/// The agent API, for any router state that can hand out the `App`.
+pub fn router<S>(app: &App) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    App: axum::extract::FromRef<S>,
+{
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi::document))
@@ -129,11 +134,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .fallback(|| async { AppError::not_found("endpoint") })
         // Outermost first: the rate limit counts every request, replays included.
         .layer(axum::middleware::from_fn_with_state(
-            state.app.clone(),
+            app.clone(),
             limits::idempotency,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.app.clone(),
+            app.clone(),
             limits::rate_limit,
         ))
 }
@@ -153,7 +158,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
 async fn healthz(
     axum::extract::State(app): axum::extract::State<crate::service::App>,
 ) -> Result<axum::Json<serde_json::Value>, AppError> {
-    app.store.ping().await?;
+    crate::service::health(&app).await?;
     Ok(axum::Json(serde_json::json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),

@@ -403,12 +403,7 @@ async fn operator(
     org_id: &str,
     id: &str,
 ) -> Result<crate::domain::records::Operator, AppError> {
-    let id = parse_id(id, "operator")?;
-    app.store
-        .operator_by_id(&id)
-        .await?
-        .filter(|o| o.organization_id == org_id)
-        .ok_or_else(|| AppError::not_found("operator"))
+    crate::service::orgs::operator(app, org_id, id).await
 }
 
 #[utoipa::path(get, path = "/api/v1/operators/{id}/channels", operation_id = "get_operator_channels", tag = "routing",
@@ -460,13 +455,7 @@ pub async fn notifications(
 ) -> Result<axum::Json<NotificationList>, AppError> {
     key.require("read")?;
     let id = parse_id(&id, "handoff")?;
-    app.store
-        .handoff(&key.organization_id, &id)
-        .await?
-        .ok_or_else(|| AppError::not_found("handoff"))?;
-    let data = app
-        .store
-        .notifications(&key.organization_id, &id)
+    let data = channels::sent_for(&app, &key.organization_id, &id)
         .await?
         .into_iter()
         .map(|n| NotificationRead {

@@ -10,6 +10,7 @@ use super::extract::ApiAuth;
 use super::openapi::ErrorEnvelope;
 use super::views::MessageRead;
 use crate::error::AppError;
+use crate::service::audit;
 use crate::service::{conversations, handoffs, parse_id, App, Notice};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -84,16 +85,12 @@ async fn page(
     after: i64,
 ) -> Result<Vec<(i64, Event)>, AppError> {
     Ok(match topic {
-        Topic::Handoff(id) => app
-            .store
-            .events_after(org_id, Some(id), after, PAGE)
+        Topic::Handoff(id) => audit::events_after(app, org_id, Some(id), after, PAGE)
             .await?
             .into_iter()
             .map(audit_event)
             .collect(),
-        Topic::Audit => app
-            .store
-            .events_after(org_id, None, after, PAGE)
+        Topic::Audit => audit::events_after(app, org_id, None, after, PAGE)
             .await?
             .into_iter()
             .map(audit_event)
@@ -106,9 +103,7 @@ async fn page(
                 (t.seq, to_event("transition", t.seq, data))
             })
             .collect(),
-        Topic::Conversation(id) => app
-            .store
-            .messages(id, after, None, PAGE)
+        Topic::Conversation(id) => crate::service::conversations::page(app, id, after, PAGE)
             .await?
             .into_iter()
             .map(|m| {
@@ -253,7 +248,7 @@ pub async fn audit_stream(
     key.require("read")?;
     let after = match last_event_id(&headers)? {
         Some(id) => id,
-        None => app.store.audit_head(&key.organization_id).await?,
+        None => audit::head(&app, &key.organization_id).await?,
     };
     Ok(sse(app, key.organization_id, Topic::Audit, after))
 }
@@ -296,7 +291,7 @@ pub async fn trace_stream(
     let after_seq = crate::service::trace::parse_after_seq(q.after_seq.as_deref())?;
     let after = match (last_event_id(&headers)?, after_seq) {
         (Some(id), _) | (None, Some(id)) => id,
-        (None, None) => app.store.audit_head(&key.organization_id).await?,
+        (None, None) => audit::head(&app, &key.organization_id).await?,
     };
     Ok(sse(app, key.organization_id, Topic::Trace, after))
 }

@@ -180,9 +180,7 @@ pub async fn list(
     ApiAuth(key): ApiAuth,
 ) -> Result<axum::Json<WebhookList>, AppError> {
     key.require("admin")?;
-    let data = app
-        .store
-        .webhooks(&key.organization_id)
+    let data = webhooks::list(&app, &key.organization_id)
         .await?
         .into_iter()
         .map(read)

@@ -7,6 +7,7 @@ pub mod email;
 pub mod provider;
 pub mod push;
 pub mod slack;
+pub mod webhook;
 
 use crate::domain::{Handoff, Kind};
 use std::time::Duration;

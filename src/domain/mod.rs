@@ -3,6 +3,8 @@
 pub mod approval;
 #[cfg(feature = "ssr")]
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod delivery;
 pub mod expr;
 pub mod lifecycle;
 pub mod limits;

@@ -316,3 +316,21 @@ pub async fn set_messages(
         .set_approval_messages(org_id, holding_line, waiting_reply)
         .await?)
 }
+
+/// The organization's holding line and waiting reply.
+pub async fn messages(app: &App, org_id: &str) -> Result<(String, String), AppError> {
+    Ok(app.store.approval_messages(org_id).await?)
+}
+
+/// The approval details of a handoff, if it is an approval.
+pub async fn of_handoff(app: &App, handoff_id: &str) -> Result<Option<Approval>, AppError> {
+    Ok(app.store.approval(handoff_id).await?)
+}
+
+/// The approvals among these handoffs, by handoff id (one read for a list).
+pub async fn of_handoffs(
+    app: &App,
+    handoff_ids: &[String],
+) -> Result<std::collections::HashMap<String, Approval>, AppError> {
+    Ok(app.store.approvals_for(handoff_ids).await?)
+}

@@ -168,3 +168,47 @@ pub fn export(
     });
     futures::StreamExt::chain(first, pages)
 }
+
+/// The organization's latest audit seq (0 before the first event): where a
+/// live stream that replays nothing starts.
+pub async fn head(app: &App, org_id: &str) -> Result<i64, AppError> {
+    Ok(app.store.audit_head(org_id).await?)
+}
+
+/// Events after `after_seq`, oldest first: of one handoff, or of the organization.
+pub async fn events_after(
+    app: &App,
+    org_id: &str,
+    handoff_id: Option<&str>,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<ChainedEvent>, AppError> {
+    Ok(app
+        .store
+        .events_after(org_id, handoff_id, after_seq, limit)
+        .await?)
+}
+
+/// A handoff's whole trail, oldest first.
+pub async fn handoff_events(
+    app: &App,
+    org_id: &str,
+    handoff_id: &str,
+) -> Result<Vec<ChainedEvent>, AppError> {
+    Ok(app.store.handoff_events(org_id, handoff_id).await?)
+}
+
+/// The organization's newest events, newest first.
+pub async fn recent(app: &App, org_id: &str, limit: i64) -> Result<Vec<ChainedEvent>, AppError> {
+    Ok(app.store.recent_events(org_id, limit).await?)
+}
+
+/// Verifies one organization's chain: how many events hold, or where it breaks.
+pub async fn verify_org(app: &App, org_id: &str) -> Result<Result<usize, ChainBreak>, AppError> {
+    let chain = app.store.audit_chain(org_id).await?;
+    Ok(verify_chain(
+        &chain.events,
+        chain.head_seq,
+        &chain.head_hash,
+    ))
+}

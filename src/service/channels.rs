@@ -365,3 +365,22 @@ async fn send_phone(
     let phone = p.phone.as_deref().ok_or("no phone number")?;
     provider::send(&app.http, via, phone, h, &p.operator.name, link, text).await
 }
+
+/// Every notification a handoff of the organization caused, oldest first.
+pub async fn sent_for(
+    app: &App,
+    org_id: &str,
+    handoff_id: &str,
+) -> Result<Vec<NotificationRecord>, AppError> {
+    super::handoffs::get(app, org_id, handoff_id).await?;
+    sent(app, org_id, handoff_id).await
+}
+
+/// The notifications of a handoff already known to be the caller's.
+pub async fn sent(
+    app: &App,
+    org_id: &str,
+    handoff_id: &str,
+) -> Result<Vec<NotificationRecord>, AppError> {
+    Ok(app.store.notifications(org_id, handoff_id).await?)
+}

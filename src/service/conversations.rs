@@ -168,3 +168,17 @@ pub async fn messages(
         .messages(conversation_id, since_seq, None, limit.clamp(1, PAGE_MAX))
         .await?)
 }
+
+/// Messages after `after_seq` of a conversation already known to be the
+/// caller's (live streams check it once when they start).
+pub async fn page(
+    app: &App,
+    conversation_id: &str,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<Message>, AppError> {
+    Ok(app
+        .store
+        .messages(conversation_id, after_seq, None, limit)
+        .await?)
+}

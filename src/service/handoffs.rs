@@ -107,10 +107,18 @@ pub async fn create_takeover(
 }
 
 pub async fn get(app: &App, org_id: &str, id: &str) -> Result<Handoff, AppError> {
-    app.store
-        .handoff(org_id, id)
+    find(app, org_id, id)
         .await?
         .ok_or_else(|| AppError::not_found("handoff"))
+}
+
+pub async fn find(app: &App, org_id: &str, id: &str) -> Result<Option<Handoff>, AppError> {
+    Ok(app.store.handoff(org_id, id).await?)
+}
+
+/// Every handoff matching `q` up to its own limit (the inbox shows all open ones).
+pub async fn query(app: &App, org_id: &str, q: &HandoffQuery) -> Result<Vec<Handoff>, AppError> {
+    Ok(app.store.handoffs(org_id, q).await?)
 }
 
 /// `status` accepts a lifecycle state (`opened`) or a takeover status (`requested`).

@@ -108,6 +108,11 @@ pub async fn authenticate(app: &App, raw: &str) -> Result<ApiPrincipal, AppError
     })
 }
 
+/// The organization's keys, newest first (revoked ones included).
+pub async fn list(app: &App, org_id: &str) -> Result<Vec<ApiKeyRecord>, AppError> {
+    Ok(app.store.api_keys(org_id).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

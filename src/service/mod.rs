@@ -11,6 +11,7 @@ pub mod escalation;
 pub mod escalations;
 pub mod handoffs;
 pub mod housekeeping;
+pub mod idempotency;
 pub mod intake;
 pub mod keys;
 pub mod lifecycle;
@@ -94,6 +95,11 @@ impl App {
     pub(crate) fn link_key(&self) -> &[u8] {
         &self.link_key
     }
+}
+
+/// Whether the database answers (`/api/v1/healthz`).
+pub async fn health(app: &App) -> Result<(), crate::error::AppError> {
+    Ok(app.store.ping().await?)
 }
 
 /// RFC 3339 UTC with microseconds: sorts lexicographically in the database.

@@ -91,6 +91,21 @@ pub async fn operator_by_email(
         .await?)
 }
 
+/// An operator of the organization by id; another tenant's is "not found".
+pub async fn operator(app: &App, org_id: &str, id: &str) -> Result<Operator, AppError> {
+    let id = super::parse_id(id, "operator")?;
+    app.store
+        .operator_by_id(&id)
+        .await?
+        .filter(|o| o.organization_id == org_id)
+        .ok_or_else(|| AppError::not_found("operator"))
+}
+
+/// The organization's operators, by name.
+pub async fn operators(app: &App, org_id: &str) -> Result<Vec<Operator>, AppError> {
+    Ok(app.store.operators(org_id).await?)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -81,3 +81,8 @@ pub async fn send(app: &App, s: &PushSubscription, payload: &Value) -> Outcome {
         o => o,
     }
 }
+
+/// The operator's subscribed devices.
+pub async fn devices(app: &App, op: &Operator) -> Result<Vec<PushSubscription>, AppError> {
+    Ok(app.store.push_subscriptions(&op.id).await?)
+}

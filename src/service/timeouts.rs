@@ -28,3 +28,8 @@ pub async fn expire(app: &App, t: &Timer, now: DateTime<Utc>) -> Result<usize, A
         Err(e) => Err(e),
     }
 }
+
+/// Timers due at `now` that have not fired yet, oldest first.
+pub async fn due(app: &App, now: &str, limit: i64) -> Result<Vec<Timer>, AppError> {
+    Ok(app.store.due_timers(now, limit).await?)
+}

@@ -1,7 +1,7 @@
 //! Webhook subscriptions, their delivery log and redelivery. The signed,
 //! retried delivery from the outbox is the worker `crate::workers::webhooks`.
 
-use super::{new_id, now, random_bytes, App};
+use super::{format_time, new_id, now, random_bytes, App};
 use crate::domain::records::{Delivery, Webhook};
 use crate::error::AppError;
 
@@ -157,21 +157,9 @@ pub async fn redeliver(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_known_events_or_star_are_accepted() {
-        assert_eq!(
-            check_events(vec!["*".into(), "handoff.created".into(), "*".into()]).unwrap(),
-            vec!["*", "handoff.created"]
-        );
-        let e = check_events(vec!["handoff.exploded".into()]).unwrap_err();
-        assert_eq!(e.fields[0].field, "events");
-        assert!(check_url("javascript:alert(1)").is_err());
-        assert!(check_url("https://hooks.example.test/x").is_ok());
-    }
+/// The organization's subscriptions, oldest first.
+pub async fn list(app: &App, org_id: &str) -> Result<Vec<Webhook>, AppError> {
+    Ok(app.store.webhooks(org_id).await?)
 }
 
 /// Turns up to `limit` outbox rows into one delivery per subscription that
@@ -214,4 +202,88 @@ pub async fn fan_out(app: &App, limit: i64) -> Result<usize, AppError> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     app.store.write_fan_out(&ids, &deliveries, &t).await?;
     Ok(rows.len())
+}
+
+/// Pending deliveries due now, each the oldest pending one of its
+/// subscription and handoff (or conversation), so they arrive in order.
+pub async fn due(app: &App, limit: i64) -> Result<Vec<Delivery>, AppError> {
+    Ok(app.store.due_deliveries(&now(), limit).await?)
+}
+
+/// Posts one delivery and records the attempt; true when it is finished
+/// (delivered or dead), false when it waits for a retry.
+pub async fn attempt(app: &App, d: &Delivery) -> Result<bool, AppError> {
+    use crate::channels::webhook::{post, Post};
+    use crate::domain::delivery::{judge, Verdict};
+    use crate::domain::records::Attempt;
+    use chrono::Utc;
+    use rand::Rng;
+    use std::time::Duration;
+    let Some(w) = app.store.webhook(&d.organization_id, &d.webhook_id).await? else {
+        return Ok(false); // deleted meanwhile; its deliveries went with it
+    };
+    let sent = Utc::now();
+    let answer = post(
+        &app.http,
+        Post {
+            url: &w.url,
+            secret: &w.secret,
+            event_id: &d.event_id,
+            topic: &d.topic,
+            body: &d.payload,
+            at: sent.timestamp(),
+        },
+    )
+    .await;
+    let status = answer.as_ref().ok().copied();
+    let error = match &answer {
+        Ok(s) => format!("receiver answered {s}"),
+        Err(e) => e.clone(),
+    };
+    let created = chrono::DateTime::parse_from_rfc3339(&d.created_at)
+        .map(|c| c.with_timezone(&Utc))
+        .unwrap_or(sent);
+    let verdict = judge(
+        status,
+        d.attempts as u32 + 1,
+        (sent - created).to_std().unwrap_or_default(),
+        Duration::from_secs(app.config.webhook_retry_hours.max(0) as u64 * 3600),
+        Duration::from_millis(app.config.webhook_backoff_ms),
+        rand::thread_rng().gen_range(0.5..=1.0),
+    );
+    let status = status.map(i64::from);
+    let outcome = match verdict {
+        Verdict::Delivered => Attempt::Delivered {
+            status: status.unwrap_or(200),
+        },
+        Verdict::Dead(why) => Attempt::Dead {
+            status,
+            error: format!("{error}{why}"),
+        },
+        Verdict::Retry(after) => Attempt::Retry {
+            status,
+            error,
+            next_at: format_time(sent + chrono::Duration::from_std(after).unwrap_or_default()),
+        },
+    };
+    let finished = !matches!(outcome, Attempt::Retry { .. });
+    app.store.record_attempt(&d.id, &outcome, &now()).await?;
+    Ok(finished)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_events_or_star_are_accepted() {
+        assert_eq!(
+            check_events(vec!["*".into(), "handoff.created".into(), "*".into()]).unwrap(),
+            vec!["*", "handoff.created"]
+        );
+        let e = check_events(vec!["handoff.exploded".into()]).unwrap_err();
+        assert_eq!(e.fields[0].field, "events");
+        assert!(check_url("javascript:alert(1)").is_err());
+        assert!(check_url("https://hooks.example.test/x").is_ok());
+    }
 }

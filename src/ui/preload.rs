@@ -97,7 +97,7 @@ fn server_value<T>() -> Loaded<T> {
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use crate::error::AppError;
-    use crate::server::AppState;
+    use crate::service::App;
     use crate::service::{sessions, time_to_human};
     use crate::ui::pages::{admin, admin_routing, admin_webhooks, inbox, mobile, settings};
     use crate::ui::types::InboxFilter;
@@ -115,12 +115,12 @@ pub mod ssr {
     /// `/admin/metrics` and `/settings` page requests with the
     /// same service functions their server functions call. A failure becomes
     /// the page's status, as it would for the server function.
-    pub async fn preload(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    pub async fn preload(State(app): State<App>, mut req: Request, next: Next) -> Response {
         let path = req.uri().path().to_string();
         let Some(which) = page(&path).filter(|_| req.method() == Method::GET) else {
             return next.run(req).await; // the API, assets, server functions
         };
-        let app = &state.app;
+        let app = &app;
         let cookie = sessions::cookie_header(req.headers()).to_string();
         let q: HashMap<String, String> = Query::try_from_uri(req.uri())
             .map(|Query(q)| q)

@@ -10,7 +10,7 @@ use std::time::Duration;
 pub async fn tick(app: &App, now: DateTime<Utc>) -> Result<usize, AppError> {
     let stamp = format_time(now);
     let mut changed = 0;
-    for t in app.store.due_timers(&stamp, 100).await? {
+    for t in timeouts::due(app, &stamp, 100).await? {
         if escalation::is_escalation(&t.kind) {
             // One failing step must not hold up the other timers; it is retried next tick.
             match escalation::fire(app, t, now).await {

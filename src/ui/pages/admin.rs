@@ -4,7 +4,7 @@
 use crate::domain::records::Operator;
 use crate::error::AppError;
 use crate::service::admin::{require_admin, SIGNED_OUT};
-use crate::service::{sessions, App};
+use crate::service::{approvals, audit, keys, orgs, sessions, App};
 use crate::ui::types::{AdminView, EventRow, KeyRow, OperatorRow};
 
 /// `/admin` for the request carrying `cookie_header`: 401 without a session, 403 for non-admins.
@@ -16,11 +16,9 @@ pub async fn overview_for(app: &App, cookie_header: &str) -> Result<AdminView, A
 pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
     require_admin(me)?;
     let org = &me.organization_id;
-    let (holding_line, waiting_reply) = app.store.approval_messages(org).await?;
+    let (holding_line, waiting_reply) = approvals::messages(app, org).await?;
     Ok(AdminView {
-        operators: app
-            .store
-            .operators(org)
+        operators: orgs::operators(app, org)
             .await?
             .into_iter()
             .map(|o| OperatorRow {
@@ -32,9 +30,7 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
                 active: o.active,
             })
             .collect(),
-        keys: app
-            .store
-            .api_keys(org)
+        keys: keys::list(app, org)
             .await?
             .into_iter()
             .map(|k| KeyRow {
@@ -48,9 +44,7 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
             .collect(),
         holding_line,
         waiting_reply,
-        events: app
-            .store
-            .recent_events(org, 50)
+        events: audit::recent(app, org, 50)
             .await?
             .into_iter()
             .map(|e| EventRow {
@@ -69,12 +63,9 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
 /// The same verification as `tapin audit verify`, for this organization.
 pub async fn verify(app: &App, me: &Operator) -> Result<String, AppError> {
     require_admin(me)?;
-    let chain = app.store.audit_chain(&me.organization_id).await?;
-    Ok(
-        match crate::domain::audit::verify_chain(&chain.events, chain.head_seq, &chain.head_hash) {
-            Ok(1) => "Chain intact: 1 event verified.".to_string(),
-            Ok(n) => format!("Chain intact: {n} events verified."),
-            Err(e) => format!("BROKEN: {e}"),
-        },
-    )
+    Ok(match audit::verify_org(app, &me.organization_id).await? {
+        Ok(1) => "Chain intact: 1 event verified.".to_string(),
+        Ok(n) => format!("Chain intact: {n} events verified."),
+        Err(e) => format!("BROKEN: {e}"),
+    })
 }

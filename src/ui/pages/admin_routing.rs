@@ -19,9 +19,7 @@ pub async fn screen_for(app: &App, cookie_header: &str) -> Result<RoutingView, A
 pub async fn screen(app: &App, me: &Operator) -> Result<RoutingView, AppError> {
     require_admin(me)?;
     let org = &me.organization_id;
-    let ops: HashMap<String, String> = app
-        .store
-        .operators(org)
+    let ops: HashMap<String, String> = crate::service::orgs::operators(app, org)
         .await?
         .into_iter()
         .map(|o| (o.id, o.name))

@@ -20,7 +20,7 @@ pub async fn overview(app: &App, me: &Operator) -> Result<WebhooksView, AppError
     admin::require_admin(me)?;
     let org = &me.organization_id;
     let mut subscriptions = Vec::new();
-    for w in app.store.webhooks(org).await? {
+    for w in webhooks::list(app, org).await? {
         let log = webhooks::deliveries(app, org, &w.id, None).await?;
         subscriptions.push(row(w, log));
     }

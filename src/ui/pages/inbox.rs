@@ -39,22 +39,19 @@ pub async fn items(app: &App, me: &Operator, f: &InboxFilter) -> Result<Vec<Inbo
             .ok_or_else(|| AppError::invalid_field("status", "not an open state"))?],
         None => State::ALL.into_iter().filter(|s| s.is_open()).collect(),
     };
-    let handoffs = app
-        .store
-        .handoffs(
-            &me.organization_id,
-            &HandoffQuery {
-                states: Some(states),
-                kind,
-                decision: None,
-                before: None,
-                limit: INBOX_MAX,
-            },
-        )
-        .await?;
-    let names: HashMap<String, String> = app
-        .store
-        .operators(&me.organization_id)
+    let handoffs = crate::service::handoffs::query(
+        app,
+        &me.organization_id,
+        &HandoffQuery {
+            states: Some(states),
+            kind,
+            decision: None,
+            before: None,
+            limit: INBOX_MAX,
+        },
+    )
+    .await?;
+    let names: HashMap<String, String> = crate::service::orgs::operators(app, &me.organization_id)
         .await?
         .into_iter()
         .map(|o| (o.id, o.name))
@@ -64,7 +61,7 @@ pub async fn items(app: &App, me: &Operator, f: &InboxFilter) -> Result<Vec<Inbo
         .filter(|h| h.kind == Kind::Approval)
         .map(|h| h.id.clone())
         .collect();
-    let mut approvals = app.store.approvals_for(&approval_ids).await?;
+    let mut approvals = crate::service::approvals::of_handoffs(app, &approval_ids).await?;
     let mut out = Vec::new();
     for h in handoffs {
         let approval = approvals.remove(&h.id);

@@ -5,7 +5,7 @@ use crate::domain::link::LinkProblem;
 use crate::domain::records::Operator;
 use crate::domain::{Handoff, Kind};
 use crate::error::AppError;
-use crate::service::{links, parse_id, sessions, App};
+use crate::service::{approvals, audit, conversations, handoffs, links, parse_id, sessions, App};
 use crate::ui::types::{ApprovalCard, HandoffCard, Line, MobileScreen, MobileView};
 
 pub async fn screen(
@@ -47,13 +47,11 @@ pub async fn screen(
     let Ok(id) = parse_id(id, "handoff") else {
         return Ok(MobileScreen::NotFound);
     };
-    let Some(h) = app.store.handoff(&operator.organization_id, &id).await? else {
+    let Some(h) = handoffs::find(app, &operator.organization_id, &id).await? else {
         return Ok(MobileScreen::NotFound);
     };
     let transcript = match &h.conversation_id {
-        Some(cid) => app
-            .store
-            .messages(cid, 0, None, TRANSCRIPT_MAX)
+        Some(cid) => conversations::page(app, cid, 0, TRANSCRIPT_MAX)
             .await?
             .into_iter()
             .map(line)
@@ -61,17 +59,12 @@ pub async fn screen(
         None => Vec::new(),
     };
     let approval = match h.kind {
-        Kind::Approval => app
-            .store
-            .approval(&h.id)
+        Kind::Approval => approvals::of_handoff(app, &h.id)
             .await?
             .map(|a| approval_card(&h, a, &operator)),
         _ => None,
     };
-    let events = app
-        .store
-        .handoff_events(&operator.organization_id, &h.id)
-        .await?;
+    let events = audit::handoff_events(app, &operator.organization_id, &h.id).await?;
     let last_event_seq = events.last().map_or(0, |e| e.event.seq);
     let timeline = super::timeline::rows(app, &h, &events).await?;
     Ok(MobileScreen::Handoff(Box::new(MobileView {

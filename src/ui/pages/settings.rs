@@ -9,9 +9,7 @@ pub async fn screen(app: &App, cookie_header: &str) -> Result<SettingsScreen, Ap
     let Some(op) = sessions::signed_in(app, cookie_header).await? else {
         return Ok(SettingsScreen::SignIn);
     };
-    let devices = app
-        .store
-        .push_subscriptions(&op.id)
+    let devices = crate::service::push::devices(app, &op)
         .await?
         .into_iter()
         .map(|s| PushDevice {

@@ -14,9 +14,7 @@ pub async fn rows(
     h: &Handoff,
     events: &[ChainedEvent],
 ) -> Result<Vec<TimelineRow>, AppError> {
-    let names: HashMap<String, String> = app
-        .store
-        .operators(&h.organization_id)
+    let names: HashMap<String, String> = crate::service::orgs::operators(app, &h.organization_id)
         .await?
         .into_iter()
         .map(|o| (o.id, o.name))
@@ -79,7 +77,7 @@ pub async fn rows(
             }
         })
         .collect();
-    for n in app.store.notifications(&h.organization_id, &h.id).await? {
+    for n in crate::service::channels::sent(app, &h.organization_id, &h.id).await? {
         let who = n.operator_id.as_deref().map(&name).unwrap_or_default();
         let what = if n.channel == "none" {
             format!("Could not reach {who}")
