@@ -1,7 +1,7 @@
 //! `POST /api/v1/agents/handoff` (seed 002). Accepts camelCase and snake_case.
 
 use super::extract::{ApiAuth, Json};
-use super::openapi::ErrorEnvelope;
+use super::views::ErrorEnvelope;
 use crate::error::AppError;
 use crate::service::agents::{self, AgentHandoff};
 use crate::service::App;

@@ -1,7 +1,7 @@
 //! `/api/v1/approvals` and `/api/v1/approval-messages` (seed 001).
 
 use super::extract::{ApiAuth, Json, Query};
-use super::openapi::ErrorEnvelope;
+use super::views::ErrorEnvelope;
 use super::views::{ApprovalRead, ApprovalSummary, Page, PageRequest};
 use crate::domain::approval::SubjectKind;
 use crate::domain::Source;

@@ -2,7 +2,7 @@
 //! audit log for auditors, streamed page by page (never held in memory).
 
 use super::extract::{ApiAuth, Query};
-use super::openapi::ErrorEnvelope;
+use super::views::ErrorEnvelope;
 use crate::error::AppError;
 use crate::service::audit::{export, ExportFormat, TimeRange};
 use crate::service::App;

@@ -1,7 +1,7 @@
 //! `/api/v1/conversations`: create, read, append and poll messages.
 
 use super::extract::{ApiAuth, Json, JsonOrEmpty, Query};
-use super::openapi::ErrorEnvelope;
+use super::views::ErrorEnvelope;
 use super::views::{ConversationRead, MessageRead};
 use crate::error::AppError;
 use crate::service::{conversations, parse_id, App};

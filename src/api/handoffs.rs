@@ -1,8 +1,8 @@
 //! `/api/v1/handoffs`: create (takeover), read, list, resolve, audit trail.
 
 use super::extract::{ApiAuth, Json, JsonOrEmpty, Query};
-use super::openapi::ErrorEnvelope;
-use super::views::{HandoffRead, MessageRead, Page, PageRequest};
+use super::views::ErrorEnvelope;
+use super::views::{EventRead, HandoffRead, MessageRead, Page, PageRequest};
 use crate::domain::{Event, Kind, Packet, Source};
 use crate::error::AppError;
 use crate::service::handoffs::{self, NewTakeover};
@@ -10,7 +10,7 @@ use crate::service::{parse_id, App};
 use crate::store::HandoffQuery;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
@@ -185,48 +185,6 @@ pub async fn resolve(
             .await?
             .into(),
     ))
-}
-
-/// One audit event of a handoff, linked into the organization's hash chain.
-#[derive(Serialize, ToSchema)]
-pub struct EventRead {
-    id: String,
-    /// Position in the organization's audit chain (also the SSE event id).
-    seq: i64,
-    handoff_id: String,
-    /// `create`, `assign`, `accept`, `resolve`, `hand_back`, `decide`, …
-    event: String,
-    /// Null for `create`.
-    #[schema(required = true)]
-    from_state: Option<String>,
-    to_state: String,
-    actor: String,
-    data: serde_json::Value,
-    #[schema(format = DateTime)]
-    created_at: String,
-    /// `sha256(prev_hash || canonical_json(event))`, hex.
-    hash: String,
-}
-
-pub fn event_json(r: crate::domain::audit::ChainedEvent) -> String {
-    serde_json::to_string(&EventRead::from(r)).unwrap_or_default()
-}
-
-impl From<crate::domain::audit::ChainedEvent> for EventRead {
-    fn from(r: crate::domain::audit::ChainedEvent) -> Self {
-        EventRead {
-            id: r.event.id,
-            seq: r.event.seq,
-            handoff_id: r.event.handoff_id,
-            event: r.event.event,
-            from_state: r.event.from_state,
-            to_state: r.event.to_state,
-            actor: r.event.actor,
-            data: r.event.data,
-            created_at: r.event.created_at,
-            hash: r.hash,
-        }
-    }
 }
 
 /// The handoff's audit trail, oldest first; with `Accept: text/event-stream`,

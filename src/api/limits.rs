@@ -10,19 +10,6 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
-use governor::middleware::StateInformationMiddleware;
-use governor::state::keyed::DefaultKeyedStateStore;
-use governor::{Quota, RateLimiter};
-use std::num::NonZeroU32;
-
-pub type KeyLimiter =
-    RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
-
-pub fn limiter(per_minute: u32) -> KeyLimiter {
-    let per_minute = NonZeroU32::new(per_minute.max(1)).expect("at least 1");
-    RateLimiter::keyed(Quota::per_minute(per_minute))
-        .with_middleware::<StateInformationMiddleware>()
-}
 
 /// The raw API key of a request, if it carries one (validation is the extractor's job).
 fn raw_key(headers: &HeaderMap) -> Option<&str> {

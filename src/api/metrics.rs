@@ -1,7 +1,7 @@
 //! `/api/v1/metrics/time-to-human`: how long handoffs waited for a person.
 
 use super::extract::{ApiAuth, Query};
-use super::openapi::ErrorEnvelope;
+use super::views::ErrorEnvelope;
 use crate::domain::time_to_human::TimeToHuman;
 use crate::error::AppError;
 use crate::service::audit::TimeRange;

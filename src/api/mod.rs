@@ -12,7 +12,6 @@ pub mod openapi;
 mod reference;
 mod routing;
 pub mod streams;
-pub use limits::{limiter, KeyLimiter};
 pub mod views;
 mod webhooks;
 mod workflows;
@@ -152,7 +151,7 @@ where
     description = "No API key needed.",
     responses(
         (status = 200, description = "The server is up and its database answers.", body = openapi::Health),
-        (status = 500, description = "`internal_error`: the database does not answer.", body = openapi::ErrorEnvelope),
+        (status = 500, description = "`internal_error`: the database does not answer.", body = views::ErrorEnvelope),
     )
 )]
 async fn healthz(

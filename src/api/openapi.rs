@@ -7,11 +7,11 @@
 //! 403, 429, 500, and `Idempotency-Key` on POSTs) is added in one place,
 //! [`Shared`], so a handler's annotation lists only what is particular to it.
 
+pub use super::views::ErrorEnvelope;
 use super::{
     agents, approvals, audit, conversations, handoffs, metrics, reference, routing, streams,
     webhooks, workflows,
 };
-use crate::error::AppError;
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::LazyLock;
@@ -24,17 +24,6 @@ use utoipa::openapi::{
     ContentBuilder, HeaderBuilder, Ref, RefOr, Required, Response, ResponseBuilder,
 };
 use utoipa::{Modify, OpenApi, ToSchema};
-
-/// Every error response: `{"error": {"code", "message", "fields", "reason"?}}`.
-#[derive(ToSchema)]
-#[schema(example = json!({"error": {
-    "code": "bad_request",
-    "message": "packet.static_text: missing field `static_text`",
-    "fields": [{"field": "packet.static_text", "message": "missing field `static_text`"}]
-}}))]
-pub struct ErrorEnvelope {
-    pub error: AppError,
-}
 
 /// `GET /api/v1/healthz`: the server is up and its database answers.
 #[derive(ToSchema)]
@@ -401,6 +390,7 @@ pub async fn document() -> impl IntoResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::AppError;
     use serde_json::Value;
     use std::collections::BTreeSet;
 

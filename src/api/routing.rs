@@ -3,7 +3,7 @@
 //! and the notifications a handoff caused.
 
 use super::extract::{ApiAuth, Json, Query};
-use super::openapi::ErrorEnvelope;
+use super::views::ErrorEnvelope;
 use crate::domain::routing::Override;
 use crate::error::AppError;
 use crate::service::channels::{self, Preferences};
@@ -455,7 +455,7 @@ pub async fn notifications(
 ) -> Result<axum::Json<NotificationList>, AppError> {
     key.require("read")?;
     let id = parse_id(&id, "handoff")?;
-    let data = channels::sent_for(&app, &key.organization_id, &id)
+    let data = crate::service::handoffs::notifications(&app, &key.organization_id, &id)
         .await?
         .into_iter()
         .map(|n| NotificationRead {

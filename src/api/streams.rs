@@ -7,7 +7,7 @@
 //! arrives. The bus only says "look again"; the store is the source of truth.
 
 use super::extract::ApiAuth;
-use super::openapi::ErrorEnvelope;
+use super::views::ErrorEnvelope;
 use super::views::MessageRead;
 use crate::error::AppError;
 use crate::service::audit;
@@ -74,7 +74,7 @@ fn to_event(name: &str, id: i64, data: String) -> Event {
 
 fn audit_event(r: crate::domain::audit::ChainedEvent) -> (i64, Event) {
     let (seq, name) = (r.event.seq, r.event.event.clone());
-    (seq, to_event(&name, seq, super::handoffs::event_json(r)))
+    (seq, to_event(&name, seq, super::views::event_json(r)))
 }
 
 /// Reads the next page after `after` as SSE events, with the id to continue from.

@@ -3,6 +3,7 @@
 use crate::domain::records::{Conversation, Message};
 use crate::domain::state::takeover_status;
 use crate::domain::{Handoff, Kind, Packet};
+use crate::error::AppError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -300,5 +301,59 @@ impl PageRequest {
         (items.len() as i64 == self.limit)
             .then(|| items.last().map(|i| id(i).to_string()))
             .flatten()
+    }
+}
+
+/// The one error shape of every endpoint.
+/// Every error response: `{"error": {"code", "message", "fields", "reason"?}}`.
+#[derive(ToSchema)]
+#[schema(example = json!({"error": {
+    "code": "bad_request",
+    "message": "packet.static_text: missing field `static_text`",
+    "fields": [{"field": "packet.static_text", "message": "missing field `static_text`"}]
+}}))]
+pub struct ErrorEnvelope {
+    pub error: AppError,
+}
+
+/// One audit event of a handoff, linked into the organization's hash chain.
+#[derive(Serialize, ToSchema)]
+pub struct EventRead {
+    id: String,
+    /// Position in the organization's audit chain (also the SSE event id).
+    seq: i64,
+    handoff_id: String,
+    /// `create`, `assign`, `accept`, `resolve`, `hand_back`, `decide`, …
+    event: String,
+    /// Null for `create`.
+    #[schema(required = true)]
+    from_state: Option<String>,
+    to_state: String,
+    actor: String,
+    data: serde_json::Value,
+    #[schema(format = DateTime)]
+    created_at: String,
+    /// `sha256(prev_hash || canonical_json(event))`, hex.
+    hash: String,
+}
+
+pub fn event_json(r: crate::domain::audit::ChainedEvent) -> String {
+    serde_json::to_string(&EventRead::from(r)).unwrap_or_default()
+}
+
+impl From<crate::domain::audit::ChainedEvent> for EventRead {
+    fn from(r: crate::domain::audit::ChainedEvent) -> Self {
+        EventRead {
+            id: r.event.id,
+            seq: r.event.seq,
+            handoff_id: r.event.handoff_id,
+            event: r.event.event,
+            from_state: r.event.from_state,
+            to_state: r.event.to_state,
+            actor: r.event.actor,
+            data: r.event.data,
+            created_at: r.event.created_at,
+            hash: r.hash,
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! `/api/v1/webhooks`: subscriptions, their delivery log, redelivery.
 
 use super::extract::{ApiAuth, Json, Query};
-use super::openapi::ErrorEnvelope;
+use super::views::ErrorEnvelope;
 use crate::domain::records::{Delivery, Webhook};
 use crate::error::AppError;
 use crate::service::webhooks::{self, WebhookInput};

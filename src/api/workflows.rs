@@ -1,8 +1,8 @@
 //! `/api/v1/workflows/{workflow_id}/nodes/{node_id}`: approval nodes.
 
 use super::extract::{ApiAuth, Json};
-use super::openapi::ErrorEnvelope;
 use super::views::ApprovalRead;
+use super::views::ErrorEnvelope;
 use crate::domain::node::ApprovalNode;
 use crate::error::AppError;
 use crate::service::{parse_id, workflows, App};

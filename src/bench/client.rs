@@ -86,10 +86,10 @@ impl Api {
         let cid = self.conversation().await?;
         for i in 0..n {
             let author = if i % 2 == 0 { "user" } else { "agent" };
-            self.message(&cid, author, &super::server::customer_line(i))
+            self.message(&cid, author, &super::fixtures::customer_line(i))
                 .await?;
         }
-        let mut packet = super::server::takeover_packet();
+        let mut packet = super::fixtures::takeover_packet();
         packet["context_vars"]["bench_tag"] = json!(tag);
         let h = self
             .post_ok(

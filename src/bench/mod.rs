@@ -16,6 +16,7 @@
 //! overrides the memory section's stream count.
 
 mod client;
+mod fixtures;
 mod live;
 mod memory;
 mod page_weight;

@@ -4,8 +4,9 @@
 //! and (full mode) Lighthouse's mobile audit.
 
 use super::client::{id_of, Api};
+use super::fixtures::{customer_line, takeover_packet};
 use super::report::{kb, ms, percentile, Report};
-use super::server::{customer_line, takeover_packet, Server};
+use super::server::Server;
 use super::Params;
 use serde_json::Value;
 use std::io::Write;

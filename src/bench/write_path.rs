@@ -5,8 +5,9 @@
 //! latency at half the peak rate, open-loop.
 
 use super::client::{id_of, Api};
+use super::fixtures::takeover_packet;
 use super::report::{ms, spread, Report};
-use super::server::{own_cpu_time, takeover_packet, Server};
+use super::server::{own_cpu_time, Server};
 use super::Params;
 use futures::StreamExt;
 use serde_json::{json, Value};

@@ -94,6 +94,18 @@ pub struct Request {
 }
 
 impl Request {
+    /// An approval decision, with what the audit row says of it.
+    pub fn decide(actor: Actor, decision: Decision) -> Self {
+        let mut req = Request::new(Event::Decide, actor);
+        req.data = json!({
+            "decision": decision.word(),
+            "note": decision.note,
+            "payload_edited": decision.payload.is_some(),
+        });
+        req.decision = Some(decision);
+        req
+    }
+
     pub fn new(event: Event, actor: Actor) -> Self {
         Request {
             event,
@@ -293,6 +305,34 @@ pub fn may_relay(h: &Handoff, actor: &Actor) -> Result<(), RelayRefusal> {
 }
 
 impl Handoff {
+    /// A handoff as it is created (`created`, version 1, medium priority).
+    pub fn new(
+        id: String,
+        now: &str,
+        organization_id: &str,
+        kind: Kind,
+        source: Source,
+        packet: Packet,
+        conversation_id: Option<String>,
+    ) -> Handoff {
+        Handoff {
+            id,
+            organization_id: organization_id.to_string(),
+            kind,
+            state: State::Created,
+            version: 1,
+            conversation_id,
+            source,
+            packet,
+            assignee: None,
+            decision: None,
+            priority: "medium".into(),
+            created_at: now.to_string(),
+            updated_at: now.to_string(),
+            resolved_at: None,
+        }
+    }
+
     /// The handoff as the plan leaves it, at `now`: one version later.
     pub fn apply(&self, plan: &Plan, now: &str) -> Handoff {
         let mut h = self.clone();
@@ -309,52 +349,6 @@ impl Handoff {
             h.resolved_at = Some(now.to_string());
         }
         h
-    }
-}
-
-/// Ids and the time a write is stamped with (the caller owns the clock).
-#[derive(Clone, Debug)]
-pub struct Stamp {
-    pub now: String,
-    pub event_id: String,
-    pub outbox_id: String,
-}
-
-/// The rows a planned transition writes: the changed handoff, its audit
-/// event and outbox payload, the decision, the conversation effect.
-#[cfg(feature = "ssr")]
-pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> super::writes::TransitionWrite {
-    use super::writes::{lifecycle_outbox, EventDraft, NonceUse, TransitionWrite};
-    let event = EventDraft {
-        id: stamp.event_id,
-        organization_id: h.organization_id.clone(),
-        handoff_id: h.id.clone(),
-        event: plan.event.as_str().to_string(),
-        from_state: Some(plan.from.as_str().to_string()),
-        to_state: plan.to.as_str().to_string(),
-        actor: plan.actor.label(),
-        data: plan.data.clone(),
-        created_at: stamp.now.clone(),
-    };
-    let outbox = lifecycle_outbox(&event, plan.topic, stamp.outbox_id);
-    let nonce = match (&plan.consume_nonce, &plan.actor) {
-        (Some(nonce), Actor::Operator(op)) => Some(NonceUse {
-            nonce: nonce.clone(),
-            operator_id: op.clone(),
-        }),
-        _ => None,
-    };
-    TransitionWrite {
-        handoff: h.apply(&plan, &stamp.now),
-        expected_version: h.version,
-        nonce,
-        decision: plan.decision,
-        conversation: plan.conversation,
-        session: None,
-        timer_fired: None,
-        timers: Vec::new(),
-        event,
-        outbox,
     }
 }
 

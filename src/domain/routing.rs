@@ -174,6 +174,16 @@ pub enum AutoResolve {
     Resolve,
 }
 
+impl AutoResolve {
+    /// Approve/deny settle approvals, resolve settles takeovers; nothing else.
+    pub fn applies_to(self, kind: super::Kind) -> bool {
+        match self {
+            AutoResolve::Approve | AutoResolve::Deny => kind == super::Kind::Approval,
+            AutoResolve::Resolve => kind == super::Kind::Takeover,
+        }
+    }
+}
+
 /// What a matching policy does. Every field is optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

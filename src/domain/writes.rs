@@ -4,7 +4,7 @@
 
 use super::approval::{Approval, Decision};
 use super::audit::{chain_hash, AuditEvent, ChainedEvent};
-use super::lifecycle::{ConversationEffect, Handoff, MESSAGE_TOPIC};
+use super::lifecycle::{Actor, ConversationEffect, Handoff, Plan, MESSAGE_TOPIC};
 use super::records::{AgentDetails, Conversation, Message, NewMessage, SessionGrant, Timer};
 use serde_json::{json, Value};
 
@@ -225,4 +225,48 @@ pub struct TransitionWrite {
     pub timers: Vec<Timer>,
     pub event: EventDraft,
     pub outbox: OutboxEntry,
+}
+
+/// Ids and the time a write is stamped with (the caller owns the clock).
+#[derive(Clone, Debug)]
+pub struct Stamp {
+    pub now: String,
+    pub event_id: String,
+    pub outbox_id: String,
+}
+
+/// The rows a planned transition writes: the changed handoff, its audit
+/// event and outbox payload, the decision, the conversation effect.
+pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> TransitionWrite {
+    let event = EventDraft {
+        id: stamp.event_id,
+        organization_id: h.organization_id.clone(),
+        handoff_id: h.id.clone(),
+        event: plan.event.as_str().to_string(),
+        from_state: Some(plan.from.as_str().to_string()),
+        to_state: plan.to.as_str().to_string(),
+        actor: plan.actor.label(),
+        data: plan.data.clone(),
+        created_at: stamp.now.clone(),
+    };
+    let outbox = lifecycle_outbox(&event, plan.topic, stamp.outbox_id);
+    let nonce = match (&plan.consume_nonce, &plan.actor) {
+        (Some(nonce), Actor::Operator(op)) => Some(NonceUse {
+            nonce: nonce.clone(),
+            operator_id: op.clone(),
+        }),
+        _ => None,
+    };
+    TransitionWrite {
+        handoff: h.apply(&plan, &stamp.now),
+        expected_version: h.version,
+        nonce,
+        decision: plan.decision,
+        conversation: plan.conversation,
+        session: None,
+        timer_fired: None,
+        timers: Vec::new(),
+        event,
+        outbox,
+    }
 }

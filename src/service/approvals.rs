@@ -7,7 +7,7 @@ use crate::domain::approval::{self, Approval, Decision, NodeRef, SubjectKind};
 use crate::domain::lifecycle::Request;
 use crate::domain::limits::{too_long, JSON_MAX_BYTES, NOTE_MAX, REF_MAX};
 use crate::domain::records::{NewMessage, Timer};
-use crate::domain::{Actor, Event, Handoff, Kind, Packet, Source};
+use crate::domain::{Actor, Handoff, Kind, Packet, Source};
 use crate::error::AppError;
 use crate::store::HandoffQuery;
 use serde_json::{Map, Value};
@@ -247,13 +247,7 @@ pub async fn decide(
         decided_by: actor.label(),
         payload: input.payload.clone(),
     };
-    let mut req = Request::new(Event::Decide, actor);
-    req.data = serde_json::json!({
-        "decision": decision.word(),
-        "note": input.note,
-        "payload_edited": input.payload.is_some(),
-    });
-    req.decision = Some(decision);
+    let req = Request::decide(actor, decision);
     lifecycle::transition(app, org_id, id, req, Extras::default()).await?;
     get(app, org_id, id).await
 }

@@ -366,16 +366,6 @@ async fn send_phone(
     provider::send(&app.http, via, phone, h, &p.operator.name, link, text).await
 }
 
-/// Every notification a handoff of the organization caused, oldest first.
-pub async fn sent_for(
-    app: &App,
-    org_id: &str,
-    handoff_id: &str,
-) -> Result<Vec<NotificationRecord>, AppError> {
-    super::handoffs::get(app, org_id, handoff_id).await?;
-    sent(app, org_id, handoff_id).await
-}
-
 /// The notifications of a handoff already known to be the caller's.
 pub async fn sent(
     app: &App,

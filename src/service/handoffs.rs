@@ -23,23 +23,15 @@ pub fn blank(
     packet: Packet,
     conversation_id: Option<String>,
 ) -> Handoff {
-    let t = now();
-    Handoff {
-        id: new_id(),
-        organization_id: org_id.to_string(),
+    Handoff::new(
+        new_id(),
+        &now(),
+        org_id,
         kind,
-        state: State::Created,
-        version: 1,
-        conversation_id,
         source,
         packet,
-        assignee: None,
-        decision: None,
-        priority: "medium".into(),
-        created_at: t.clone(),
-        updated_at: t,
-        resolved_at: None,
-    }
+        conversation_id,
+    )
 }
 
 pub fn check_packet(packet: &Packet) -> Result<(), AppError> {
@@ -249,4 +241,14 @@ pub async fn relay(
 /// A handoff by id in whatever organization it is (the CLI's `tapin link`).
 pub async fn find_any_org(app: &App, id: &str) -> Result<Option<Handoff>, AppError> {
     Ok(app.store.handoff_any_org(id).await?)
+}
+
+/// Every notification a handoff of the organization caused, oldest first.
+pub async fn notifications(
+    app: &App,
+    org_id: &str,
+    id: &str,
+) -> Result<Vec<crate::domain::records::NotificationRecord>, AppError> {
+    get(app, org_id, id).await?;
+    super::channels::sent(app, org_id, id).await
 }

@@ -1,17 +1,23 @@
-//! Creating a handoff, the use case: route it by the organization's policies,
-//! record it (`lifecycle::create`), then do what the route says once it is
-//! committed: resolve it by policy, or send the first escalation step now
-//! rather than at the timer worker's next tick (the step's timer is written
-//! with the creation, so a crash right after the commit still notifies).
+//! Creating a handoff, the use case: route it by the organization's policies
+//! (priority, expiry, escalation chain, or resolution by policy), record it
+//! (`lifecycle::create`), then do what the route says once it is committed:
+//! resolve it by policy, or send the first escalation step now rather than at
+//! the timer worker's next tick (the step's timer is written with the
+//! creation, so a crash right after the commit still notifies someone).
 
-use super::lifecycle::{self, Creation};
-use super::{escalation, routing, App};
+use super::lifecycle::{self, Creation, Extras};
+use super::{escalation, format_time, new_id, routing, App};
+use crate::domain::approval::Decision;
+use crate::domain::lifecycle::Request;
 use crate::domain::records::Timer;
-use crate::domain::Handoff;
+use crate::domain::routing::AutoResolve;
+use crate::domain::{Actor, Event, Handoff, Kind};
 use crate::error::AppError;
+use chrono::Utc;
+use serde_json::{json, Value};
 
 pub async fn create(app: &App, mut c: Creation) -> Result<Handoff, AppError> {
-    let routed = routing::route_new(app, &mut c).await?;
+    let routed = route_new(app, &mut c).await?;
     let kick: Vec<Timer> = c
         .timers
         .iter()
@@ -20,10 +26,104 @@ pub async fn create(app: &App, mut c: Creation) -> Result<Handoff, AppError> {
         .collect();
     let handoff = lifecycle::create(app, c).await?;
     if let Some(policy) = routed.auto_resolve {
-        return routing::auto_resolve(app, &handoff, policy).await;
+        return auto_resolve(app, &handoff, policy).await;
     }
     for t in kick {
         escalation::kick(app, t);
     }
     Ok(handoff)
+}
+
+/// What routing decided for a new handoff.
+pub struct Routed {
+    /// A policy resolves it at once: (policy id, name, how).
+    pub auto_resolve: Option<(String, String, AutoResolve)>,
+}
+
+/// Runs the policies on a handoff about to be created: sets its priority,
+/// adds its expiry and first escalation timers, and records the route on the
+/// creation's audit row (`data.route`).
+pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> {
+    let at = Utc::now();
+    let out = routing::decide(app, &c.handoff, c.approval.as_ref(), at).await?;
+    let actions = out.policy.as_ref().map(|p| p.2.clone()).unwrap_or_default();
+    if let Some(p) = &actions.priority {
+        c.handoff.priority = p.clone();
+    }
+    let h = &c.handoff;
+    if let Some(secs) = actions.expire_after_seconds {
+        c.timers.push(Timer {
+            id: new_id(),
+            organization_id: h.organization_id.clone(),
+            handoff_id: h.id.clone(),
+            kind: "policy_expiry".into(),
+            due_at: format_time(at + chrono::Duration::seconds(secs)),
+            data: None,
+        });
+    }
+    let auto = actions
+        .auto_resolve
+        .filter(|a| a.applies_to(h.kind))
+        .zip(out.policy.as_ref())
+        .map(|(a, p)| (p.0.clone(), p.1.clone(), a));
+    let chain_name = match &out.chain_id {
+        Some(id) => app
+            .store
+            .chain(&h.organization_id, id)
+            .await?
+            .map(|c| c.name),
+        None => None,
+    };
+    // Agent-to-agent handoffs need nobody unless a policy or the default route says so.
+    let mut notify = auto.is_none() && (h.kind != Kind::Agent || out.chain_id.is_some());
+    if notify && out.chain_id.is_none() {
+        let role = c.approval.as_ref().and_then(|a| a.approver_role.as_deref());
+        notify = escalation::built_in_reaches_anyone(app, h, role).await?;
+    }
+    if notify {
+        c.timers
+            .push(escalation::first_timer(h, out.chain_id.clone()));
+    }
+    let route = json!({
+        "policy_id": out.policy.as_ref().map(|p| &p.0),
+        "policy_name": out.policy.as_ref().map(|p| &p.1),
+        "chain_id": out.chain_id,
+        "chain_name": chain_name,
+        "priority": h.priority,
+        "auto_resolve": auto.as_ref().map(|a| a.2),
+        "expire_after_seconds": actions.expire_after_seconds,
+        "notify": notify,
+        "policy_errors": out.errors.iter().map(|(id, e)| json!({"policy_id": id, "error": e})).collect::<Vec<_>>(),
+    });
+    if let Value::Object(data) = &mut c.data {
+        data.insert("route".into(), route);
+    } else {
+        c.data = json!({ "route": route });
+    }
+    Ok(Routed { auto_resolve: auto })
+}
+
+/// Resolves a just-created handoff for the policy, audited as `source: policy`.
+pub async fn auto_resolve(
+    app: &App,
+    h: &Handoff,
+    (policy_id, name, how): (String, String, AutoResolve),
+) -> Result<Handoff, AppError> {
+    let actor = Actor::Policy(policy_id);
+    match how {
+        AutoResolve::Approve | AutoResolve::Deny => {
+            let decision = Decision {
+                approved: how == AutoResolve::Approve,
+                note: Some(format!("Decided by policy “{name}”.")),
+                decided_by: actor.label(),
+                payload: None,
+            };
+            let req = Request::decide(actor, decision);
+            lifecycle::transition(app, &h.organization_id, &h.id, req, Extras::default()).await
+        }
+        AutoResolve::Resolve => {
+            let req = Request::new(Event::Resolve, actor);
+            lifecycle::transition(app, &h.organization_id, &h.id, req, Extras::default()).await
+        }
+    }
 }

@@ -7,9 +7,11 @@
 
 use super::{new_id, now, App};
 use crate::domain::approval::Approval;
-use crate::domain::lifecycle::{plan, rows, Request, Stamp};
+use crate::domain::lifecycle::{plan, Request};
 use crate::domain::records::{AgentDetails, NewMessage, SessionGrant, Timer};
-use crate::domain::writes::{lifecycle_outbox, ConversationWrite, EventDraft, NewHandoff};
+use crate::domain::writes::{
+    lifecycle_outbox, rows, ConversationWrite, EventDraft, NewHandoff, Stamp,
+};
 use crate::domain::{Actor, Handoff, Kind};
 use crate::error::AppError;
 use crate::store::{Race, StoreError};

@@ -19,6 +19,7 @@ pub mod links;
 pub mod orgs;
 pub mod passwords;
 pub mod push;
+pub mod rate_limit;
 pub mod routing;
 pub mod sessions;
 mod store_errors;
@@ -40,9 +41,9 @@ pub struct App {
     pub config: Arc<Config>,
     link_key: Arc<Vec<u8>>,
     pub bus: tokio::sync::broadcast::Sender<Notice>,
-    pub limiter: Arc<crate::api::KeyLimiter>,
+    pub limiter: Arc<rate_limit::KeyLimiter>,
     /// Sign-in attempts per account (10 a minute).
-    pub login_limiter: Arc<crate::api::KeyLimiter>,
+    pub login_limiter: Arc<rate_limit::KeyLimiter>,
     /// Web Push key pair and the HTTP client that delivers pushes.
     pub vapid: Arc<push::Vapid>,
     pub http: reqwest::Client,
@@ -77,8 +78,8 @@ impl App {
             store,
             link_key: Arc::new(link_key),
             bus: tokio::sync::broadcast::channel(1024).0,
-            limiter: Arc::new(crate::api::limiter(config.rate_limit_per_minute)),
-            login_limiter: Arc::new(crate::api::limiter(10)),
+            limiter: Arc::new(rate_limit::limiter(config.rate_limit_per_minute)),
+            login_limiter: Arc::new(rate_limit::limiter(10)),
             config: Arc::new(config),
         })
     }

@@ -2,16 +2,14 @@
 //! organization's default route and Slack hook) and what happens to a new
 //! handoff because of them: `route_new` runs the policies at creation.
 
-use super::escalation;
-use super::lifecycle::Creation;
 use super::{new_id, now, App};
 use crate::domain::approval::{Approval, SubjectKind};
 use crate::domain::expr::Expr;
-use crate::domain::records::{ChainRecord, PolicyRecord, RotationRecord, RoutingSettings, Timer};
+use crate::domain::records::{ChainRecord, PolicyRecord, RotationRecord, RoutingSettings};
 use crate::domain::routing::{
-    self, Actions, AutoResolve, Chain, Override, Policy, Rotation, Step, Target, URGENCIES,
+    self, Actions, Chain, Override, Policy, Rotation, Step, Target, URGENCIES,
 };
-use crate::domain::{Actor, Handoff, Kind, Packet, Source};
+use crate::domain::{Handoff, Kind, Packet, Source};
 use crate::error::{AppError, FieldError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -650,20 +648,14 @@ pub async fn set_settings(
 
 // ---------------------------------------------------------------- at creation
 
-/// What routing decided for a new handoff.
-pub struct Routed {
-    /// A policy resolves it at once: (policy id, name, how).
-    pub auto_resolve: Option<(String, String, AutoResolve)>,
-}
-
 /// The policy outcome for a handoff about to be created, at `at`.
-struct Outcome {
-    policy: Option<(String, String, Actions)>,
-    chain_id: Option<String>,
-    errors: Vec<(String, String)>,
+pub struct Outcome {
+    pub policy: Option<(String, String, Actions)>,
+    pub chain_id: Option<String>,
+    pub errors: Vec<(String, String)>,
 }
 
-async fn decide(
+pub async fn decide(
     app: &App,
     h: &Handoff,
     approval: Option<&Approval>,
@@ -693,102 +685,6 @@ async fn decide(
         chain_id,
         errors: eval.errors,
     })
-}
-
-/// Runs the policies on a handoff about to be created: sets its priority,
-/// adds its expiry and first escalation timers, and records the route on the
-/// creation's audit row (`data.route`).
-pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> {
-    let at = Utc::now();
-    let out = decide(app, &c.handoff, c.approval.as_ref(), at).await?;
-    let actions = out.policy.as_ref().map(|p| p.2.clone()).unwrap_or_default();
-    if let Some(p) = &actions.priority {
-        c.handoff.priority = p.clone();
-    }
-    let h = &c.handoff;
-    if let Some(secs) = actions.expire_after_seconds {
-        c.timers.push(Timer {
-            id: new_id(),
-            organization_id: h.organization_id.clone(),
-            handoff_id: h.id.clone(),
-            kind: "policy_expiry".into(),
-            due_at: super::format_time(at + chrono::Duration::seconds(secs)),
-            data: None,
-        });
-    }
-    let auto = actions
-        .auto_resolve
-        .filter(|a| applies(*a, h.kind))
-        .zip(out.policy.as_ref())
-        .map(|(a, p)| (p.0.clone(), p.1.clone(), a));
-    let chain_name = match &out.chain_id {
-        Some(id) => app
-            .store
-            .chain(&h.organization_id, id)
-            .await?
-            .map(|c| c.name),
-        None => None,
-    };
-    // Agent-to-agent handoffs need nobody unless a policy or the default route says so.
-    let mut notify = auto.is_none() && (h.kind != Kind::Agent || out.chain_id.is_some());
-    if notify && out.chain_id.is_none() {
-        let role = c.approval.as_ref().and_then(|a| a.approver_role.as_deref());
-        notify = escalation::built_in_reaches_anyone(app, h, role).await?;
-    }
-    if notify {
-        c.timers
-            .push(escalation::first_timer(h, out.chain_id.clone()));
-    }
-    let route = json!({
-        "policy_id": out.policy.as_ref().map(|p| &p.0),
-        "policy_name": out.policy.as_ref().map(|p| &p.1),
-        "chain_id": out.chain_id,
-        "chain_name": chain_name,
-        "priority": h.priority,
-        "auto_resolve": auto.as_ref().map(|a| a.2),
-        "expire_after_seconds": actions.expire_after_seconds,
-        "notify": notify,
-        "policy_errors": out.errors.iter().map(|(id, e)| json!({"policy_id": id, "error": e})).collect::<Vec<_>>(),
-    });
-    if let Value::Object(data) = &mut c.data {
-        data.insert("route".into(), route);
-    } else {
-        c.data = json!({ "route": route });
-    }
-    Ok(Routed { auto_resolve: auto })
-}
-
-fn applies(a: AutoResolve, kind: Kind) -> bool {
-    match a {
-        AutoResolve::Approve | AutoResolve::Deny => kind == Kind::Approval,
-        AutoResolve::Resolve => kind == Kind::Takeover,
-    }
-}
-
-/// Resolves a just-created handoff for the policy, audited as `source: policy`.
-pub async fn auto_resolve(
-    app: &App,
-    h: &Handoff,
-    (policy_id, name, how): (String, String, AutoResolve),
-) -> Result<Handoff, AppError> {
-    let actor = Actor::Policy(policy_id);
-    match how {
-        AutoResolve::Approve | AutoResolve::Deny => {
-            let input = super::approvals::DecisionInput {
-                approve: how == AutoResolve::Approve,
-                note: Some(format!("Decided by policy “{name}”.")),
-                payload: None,
-                subject_kind: None,
-                subject_ref: None,
-            };
-            super::approvals::decide(app, &h.organization_id, &h.id, actor, input)
-                .await
-                .map(|(h, _)| h)
-        }
-        AutoResolve::Resolve => {
-            super::handoffs::resolve(app, &h.organization_id, &h.id, actor).await
-        }
-    }
 }
 
 // ---------------------------------------------------------------- test box
@@ -891,7 +787,7 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
         decided_at: None,
         decided_payload: None,
     });
-    let mut h = super::handoffs::blank(org_id, kind, source, packet, None);
+    let mut h = Handoff::new(new_id(), &now(), org_id, kind, source, packet, None);
     h.priority = priority;
     let at = s.at.unwrap_or_else(Utc::now);
     let out = decide(app, &h, approval.as_ref(), at).await?;
@@ -905,13 +801,16 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
         chain_id: out.chain_id,
         chain_name,
         priority: actions.priority.clone().unwrap_or(h.priority.clone()),
-        auto_resolve: actions.auto_resolve.filter(|a| applies(*a, kind)).map(|a| {
-            serde_json::to_value(a)
-                .expect("serializes")
-                .as_str()
-                .unwrap_or_default()
-                .to_string()
-        }),
+        auto_resolve: actions
+            .auto_resolve
+            .filter(|a| a.applies_to(kind))
+            .map(|a| {
+                serde_json::to_value(a)
+                    .expect("serializes")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            }),
         expire_after_seconds: actions.expire_after_seconds,
         errors: out
             .errors

@@ -230,3 +230,45 @@ pub struct PolicyTestView {
     pub expire_after_seconds: Option<i64>,
     pub errors: Vec<String>,
 }
+
+// --- /admin/webhooks ---------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebhooksView {
+    pub subscriptions: Vec<SubscriptionRow>,
+    /// Event names a subscription may list (or `*`).
+    pub known_events: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SubscriptionRow {
+    pub id: String,
+    pub url: String,
+    pub events: String,
+    pub created_at: String,
+    /// Newest first.
+    pub deliveries: Vec<DeliveryRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub id: String,
+    pub event: String,
+    /// The handoff, or the conversation of a message.
+    pub subject: String,
+    /// `pending`, `delivered` or `dead`.
+    pub status: String,
+    pub attempts: i64,
+    /// The receiver's last status, or why it could not be reached.
+    pub last_result: String,
+    /// When the next try is due (pending only).
+    pub next_attempt_at: Option<String>,
+    pub created_at: String,
+}
+
+/// A signing secret, shown once (after creating or rotating).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewSecret {
+    pub url: String,
+    pub secret: String,
+}

@@ -4,7 +4,7 @@
 use crate::domain::records::{Delivery, Operator, Webhook};
 use crate::error::AppError;
 use crate::service::{admin, webhooks, App};
-use crate::ui::admin_webhooks::{DeliveryRow, NewSecret, SubscriptionRow, WebhooksView};
+use crate::ui::types::{DeliveryRow, NewSecret, SubscriptionRow, WebhooksView};
 
 /// Deliveries shown per subscription, newest first.
 pub const LOG_ROWS: usize = 25;
