@@ -3,9 +3,9 @@
 use super::admin_fns::*;
 use super::notice::{failure, load_failed};
 use super::preload::page_data;
+use super::title::PageTitle;
 use super::types::AdminView;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -29,7 +29,7 @@ pub fn AdminPage() -> impl IntoView {
         |_| admin_overview(),
     );
     view! {
-        <Title text="Admin · tapin"/>
+        <PageTitle text="Admin · tapin"/>
         <main class="page wide admin">
             <header class="bar"><a class="brand" href="/inbox">"tapin"</a><span class="who">"Administration"</span></header>
             {move || match data.value.get() {

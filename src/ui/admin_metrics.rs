@@ -3,10 +3,10 @@
 //! a plain GET form (works without JavaScript).
 
 use super::preload::page_data;
+use super::title::PageTitle;
 use crate::domain::time_to_human::{human_ms, Percentiles, TimeToHuman};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[server(prefix = "/fn", endpoint = "admin_time_to_human")]
@@ -65,7 +65,7 @@ pub fn AdminMetricsPage() -> impl IntoView {
     };
     let data = page_data(period, |(from, to)| admin_time_to_human(from, to));
     view! {
-        <Title text="Time to human · tapin"/>
+        <PageTitle text="Time to human · tapin"/>
         <main class="page wide admin">
             <header class="bar"><a class="brand" href="/inbox">"tapin"</a><a href="/admin">"Administration"</a></header>
             <h1>"Time to human"</h1>

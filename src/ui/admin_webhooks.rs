@@ -5,10 +5,10 @@
 
 use super::notice::{failure, load_failed};
 use super::preload::{page_data, PageData};
+use super::title::PageTitle;
 use super::types::{NewSecret, SubscriptionRow, WebhooksView};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[server(prefix = "/fn", endpoint = "admin_webhooks")]
 pub async fn admin_webhooks() -> Result<WebhooksView, AppError> {
@@ -90,7 +90,7 @@ pub fn AdminWebhooksPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Webhooks · tapin"/>
+        <PageTitle text="Webhooks · tapin"/>
         <main class="page wide admin">
             <header class="bar"><a class="brand" href="/inbox">"tapin"</a><a href="/admin">"Administration"</a></header>
             {move || secret.get().map(|s| view! {

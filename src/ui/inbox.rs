@@ -3,9 +3,9 @@
 
 use super::preload::page_data;
 use super::session::{load_inbox, Logout};
+use super::title::PageTitle;
 use super::types::{InboxFilter, InboxItem, InboxScreen};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -28,7 +28,7 @@ pub fn InboxPage() -> impl IntoView {
         });
     });
     view! {
-        <Title text="Inbox · tapin"/>
+        <PageTitle text="Inbox · tapin"/>
         <main class="page wide">
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),

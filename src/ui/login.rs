@@ -1,8 +1,8 @@
 //! `/login`: operator sign-in with organization, email and password.
 
 use super::session::Login;
+use super::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -22,7 +22,7 @@ pub fn LoginPage() -> impl IntoView {
             .map(|e| e.message)
     };
     view! {
-        <Title text="Sign in · tapin"/>
+        <PageTitle text="Sign in · tapin"/>
         <main class="page narrow">
             <h1>"Sign in to tapin"</h1>
             <ActionForm action>

@@ -8,12 +8,12 @@ use super::chat::Chat;
 use super::live;
 use super::preload::page_data;
 use super::screen::load_mobile_screen;
+use super::title::PageTitle;
 use super::types::{HandoffCard, Line, MobileScreen, MobileView};
 use crate::domain::link::LinkProblem;
 use crate::domain::state::next;
 use crate::domain::{Event, Kind, State};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -71,7 +71,7 @@ fn render(screen: MobileScreen) -> impl IntoView {
 #[component]
 fn Notice(title: String, body: String) -> impl IntoView {
     view! {
-        <Title text=title.clone()/>
+        <PageTitle text=title.clone()/>
         <section class="notice" role="status">
             <h1>{title}</h1>
             <p>{body}</p>
@@ -90,7 +90,7 @@ fn Problem(problem: LinkProblem) -> impl IntoView {
         LinkProblem::Taken => "taken",
     };
     view! {
-        <Title text=problem.title()/>
+        <PageTitle text=problem.title()/>
         <section class="notice problem" data-problem=kind role="alert">
             <h1>{problem.title()}</h1>
             <p>{problem.advice()}</p>
@@ -113,7 +113,7 @@ fn Confirm(
         format!("This link works once and expires in {minutes} minutes.")
     };
     view! {
-        <Title text="Open handoff"/>
+        <PageTitle text="Open handoff"/>
         <section class="confirm">
             <p class="eyebrow">{format!("{kind} handoff")}</p>
             <h1>{format!("{operator_name}, a person is needed")}</h1>
@@ -184,7 +184,7 @@ fn HandoffView(view: MobileView) -> impl IntoView {
     let up_to_seq = card.up_to_seq;
     let id = card.id.clone();
     view! {
-        <Title text=format!("Handoff: {}", card.static_text)/>
+        <PageTitle text=format!("Handoff: {}", card.static_text)/>
         <header class="bar">
             <a class="brand" href="/inbox" title="Back to the inbox">"tapin"</a>
             <span class="pill" data-testid="live-status">{status}</span>

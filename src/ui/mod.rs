@@ -19,12 +19,14 @@ mod routing;
 pub mod screen;
 pub mod session;
 pub mod settings;
+pub mod title;
 pub mod types;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
+use title::PageTitle;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -61,7 +63,7 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Title text="tapin"/>
+        <PageTitle text="tapin"/>
         <Router>
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=Home/>

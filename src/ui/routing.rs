@@ -7,10 +7,10 @@
 
 use super::notice::{failure, load_failed};
 use super::preload::page_data;
+use super::title::PageTitle;
 use super::types::{PolicyTestView, RoutingView};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[server(prefix = "/fn", endpoint = "routing_screen")]
 pub async fn routing_screen() -> Result<RoutingView, AppError> {
@@ -109,7 +109,7 @@ pub fn RoutingPage() -> impl IntoView {
         |_| routing_screen(),
     );
     view! {
-        <Title text="Routing · tapin"/>
+        <PageTitle text="Routing · tapin"/>
         <main class="page wide admin routing">
             <header class="bar"><a class="brand" href="/inbox">"tapin"</a><a href="/admin">"Administration"</a></header>
             {move || match data.value.get() {

@@ -3,10 +3,10 @@
 //! plain JS, so the WASM bundle carries none of it.
 
 use super::preload::page_data;
+use super::title::PageTitle;
 use super::types::{PushDevice, SettingsScreen};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[server(prefix = "/fn", endpoint = "load_settings")]
 pub async fn load_settings() -> Result<SettingsScreen, AppError> {
@@ -31,7 +31,7 @@ pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<SaveChannels>::new();
     let data = page_data(move || save.version().get(), |_| load_settings());
     view! {
-        <Title text="Settings · tapin"/>
+        <PageTitle text="Settings · tapin"/>
         <main class="page settings">
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),

@@ -504,3 +504,48 @@ async fn a_tap_without_a_token_gets_the_damaged_link_page() {
     );
     assert_eq!(state_of(&t, &hid).await, "created");
 }
+
+#[tokio::test]
+async fn hostile_packet_text_stays_text_in_the_page_and_its_title() {
+    let t = TestApp::spawn().await;
+    let cid = t.conversation().await;
+    let hostile = "Refund</title><img src=x onerror=alert(1)></textarea><script>alert(2)</script>";
+    let (s, h) = t
+        .post(
+            "/api/v1/handoffs",
+            &t.key,
+            json!({"kind": "takeover", "conversation_id": cid, "source": "router",
+                   "packet": {"static_text": hostile, "summary": hostile}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{h}");
+    let hid = h["id"].as_str().unwrap();
+    let op = orgs::create_operator(&t.app, &t.org_id, "eve@acme.test", "Eve", vec![])
+        .await
+        .unwrap();
+    let token = token_of(&links::sign(&t.app, hid, &op.id, 60).unwrap());
+    let opened = open(&t, hid, &token, Some(&t.base)).await;
+    let session = opened
+        .cookie
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let p = get(&t, &format!("/m/{hid}"), Some(&session)).await;
+    assert_eq!(p.status, 200);
+    let title = p
+        .html
+        .split("<title>")
+        .nth(1)
+        .unwrap()
+        .split("</title>")
+        .next()
+        .unwrap();
+    assert_eq!(
+        title,
+        "Handoff: Refund&lt;/title&gt;&lt;img src=x onerror=alert(1)&gt;&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;"
+    );
+    assert!(!p.html.contains("<img src=x"), "{}", p.html);
+    assert!(!p.html.contains("<script>alert(2)"), "{}", p.html);
+}
