@@ -16,6 +16,14 @@ pub struct Config {
     pub session_ttl_hours: i64,
     pub rate_limit_per_minute: u32,
     pub demo: bool,
+    /// This node's name in `/metrics` (the `node` label); defaults to the host name.
+    pub node_name: String,
+    /// `GET /metrics` answers only with `Authorization: Bearer <metrics_token>`;
+    /// empty: not served on the main address.
+    pub metrics_token: String,
+    /// A separate address (e.g. `127.0.0.1:9464`) serving only `/metrics`, no
+    /// token; empty: none.
+    pub metrics_addr: String,
     /// VAPID `sub` claim: how a push service reaches the operator of this server.
     pub vapid_subject: String,
     /// Lifetime of the signed link inside a push notification.
@@ -75,6 +83,9 @@ impl Default for Config {
             session_ttl_hours: 12,
             rate_limit_per_minute: 200,
             demo: false,
+            node_name: std::env::var("HOSTNAME").unwrap_or_else(|_| "tapin".into()),
+            metrics_token: String::new(),
+            metrics_addr: String::new(),
             vapid_subject: "mailto:admin@localhost".into(),
             push_link_ttl_seconds: 3600,
             push_allow_http: false,
@@ -130,6 +141,15 @@ impl Config {
         }
         if let Some((_, v)) = pick(&["TAPIN_DEMO"]) {
             self.demo = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        if let Some((_, v)) = pick(&["TAPIN_NODE_NAME"]) {
+            self.node_name = v;
+        }
+        if let Some((_, v)) = pick(&["TAPIN_METRICS_TOKEN"]) {
+            self.metrics_token = v;
+        }
+        if let Some((_, v)) = pick(&["TAPIN_METRICS_ADDR"]) {
+            self.metrics_addr = v;
         }
         if let Some((_, v)) = pick(&["TAPIN_VAPID_SUBJECT"]) {
             self.vapid_subject = v;

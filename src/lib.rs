@@ -29,6 +29,8 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
+pub mod telemetry;
+#[cfg(feature = "ssr")]
 pub mod web;
 #[cfg(feature = "ssr")]
 pub mod workers;

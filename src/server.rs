@@ -40,6 +40,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The whole HTTP surface. Tests build it too, on port 0.
 pub fn router(app: App) -> Router {
+    crate::telemetry::install(&app.config.node_name);
     let leptos_options = leptos_options(&app.config);
     let routes = generate_route_list(ui::App);
     let state = AppState {
@@ -58,6 +59,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/settings/push/test", axum::routing::post(web::push_test))
         .route("/sw.js", axum::routing::get(crate::pwa::service_worker))
+        .route("/metrics", axum::routing::get(web::metrics))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -76,6 +78,7 @@ pub fn router(app: App) -> Router {
         // Pages and JSON go out compressed when the client accepts it (a page is
         // ~16 KB raw, ~3 KB gzip); SSE streams and precompressed assets are left alone.
         .layer(axum::middleware::from_fn(web::compress))
+        .layer(axum::middleware::from_fn(web::count_request))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
                 let id = req
@@ -112,6 +115,18 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     crate::workers::timers::spawn(app.clone());
     crate::workers::webhooks::spawn(app.clone());
+    if !config.metrics_addr.is_empty() {
+        // Only /metrics, without a token: for a scraper on a private address.
+        let addr = config.metrics_addr.clone();
+        let metrics = tokio::net::TcpListener::bind(&addr)
+            .await
+            .map_err(|e| format!("binding metrics_addr {addr}: {e}"))?;
+        let only = Router::new().route("/metrics", axum::routing::get(web::metrics_open));
+        tokio::spawn(async move {
+            let _ = axum::serve(metrics, only.into_make_service()).await;
+        });
+        println!("metrics on http://{addr}/metrics");
+    }
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("binding {}: {e}", config.site_addr))?;

@@ -228,3 +228,60 @@ pub async fn compress(req: Request, next: Next) -> Response {
         Err(never) => match never {},
     }
 }
+
+/// `GET /metrics` on the main address: Prometheus text, for a scraper that
+/// sends `Authorization: Bearer <metrics_token>`; 404 when no token is set
+/// (nothing says it exists), 401 for a wrong one.
+pub async fn metrics(
+    State(app): State<App>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    let want = &app.config.metrics_token;
+    if want.is_empty() {
+        return Err(AppError::not_found("page"));
+    }
+    let given = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    use subtle::ConstantTimeEq;
+    if !bool::from(given.as_bytes().ct_eq(want.as_bytes())) {
+        return Err(AppError::unauthorized(
+            "send the metrics token as a bearer token",
+        ));
+    }
+    Ok(metrics_open().await)
+}
+
+/// `/metrics` on the separate metrics address: no token.
+pub async fn metrics_open() -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        crate::telemetry::render(),
+    )
+        .into_response()
+}
+
+/// Counts every request by its route template (never the raw path: bounded
+/// labels) and status, with its latency.
+pub async fn count_request(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_string();
+    let method = req.method().as_str().to_string();
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    crate::telemetry::request(
+        &route,
+        &method,
+        res.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    res
+}

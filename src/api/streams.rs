@@ -124,6 +124,8 @@ struct Cursor {
     rx: tokio::sync::broadcast::Receiver<Notice>,
     /// Re-read the store before waiting (first poll, or after a notice).
     dirty: bool,
+    /// Counts the stream in `tapin_open_streams` while it lives.
+    _open: crate::telemetry::OpenStream,
 }
 
 fn follow(
@@ -141,6 +143,7 @@ fn follow(
         buffer: VecDeque::new(),
         rx,
         dirty: true,
+        _open: crate::telemetry::OpenStream::new("sse"),
     };
     stream::unfold(cursor, |mut c| async move {
         loop {

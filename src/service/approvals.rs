@@ -261,6 +261,7 @@ pub async fn wait(
 ) -> Result<(Handoff, Approval), AppError> {
     // Subscribe before reading, so a decision between the read and the wait is not missed.
     let mut rx = app.bus.subscribe();
+    let _open = crate::telemetry::OpenStream::new("long_poll");
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
         let (h, a) = get(app, org_id, id).await?;

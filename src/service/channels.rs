@@ -266,6 +266,7 @@ fn record(
     outcome: &str,
     detail: Option<String>,
 ) -> NotificationRecord {
+    crate::telemetry::notification(channel, outcome);
     NotificationRecord {
         id: new_id(),
         organization_id: h.organization_id.clone(),

@@ -107,10 +107,11 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
             new.conversation = Some(w);
         }
         match app.store.create_handoff(&new).await {
-            Err(StoreError::Conflict(Race::Conversation | Race::AuditHead))
+            Err(StoreError::Conflict(r @ (Race::Conversation | Race::AuditHead)))
                 if attempt < ATTEMPTS =>
             {
-                continue
+                crate::telemetry::lost_race(race_name(r));
+                continue;
             }
             Err(e) => return Err(e.into()),
             Ok(()) => break,
@@ -121,7 +122,18 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
         Some(&h.id),
         h.conversation_id.as_deref(),
     );
+    crate::telemetry::created(h.kind.as_str());
     Ok(new.handoff)
+}
+
+fn race_name(r: Race) -> &'static str {
+    match r {
+        Race::Version => "version",
+        Race::Conversation => "conversation",
+        Race::AuditHead => "audit_head",
+        Race::LinkUsed => "link_used",
+        Race::TimerFired => "timer_fired",
+    }
 }
 
 pub fn closed() -> AppError {
@@ -172,13 +184,17 @@ pub async fn transition(
         w.timer_fired = extras.timer_fired.clone();
         w.timers = extras.timers.clone();
         match app.store.write_transition(&w).await {
-            Err(StoreError::Conflict(Race::Version | Race::AuditHead)) if attempt < ATTEMPTS => {
-                continue
+            Err(StoreError::Conflict(r @ (Race::Version | Race::AuditHead)))
+                if attempt < ATTEMPTS =>
+            {
+                crate::telemetry::lost_race(race_name(r));
+                continue;
             }
             Err(e) => return Err(e.into()),
             Ok(()) => {
                 let h = w.handoff;
                 app.announce(org_id, Some(&h.id), h.conversation_id.as_deref());
+                crate::telemetry::transition(h.kind.as_str(), &w.event.event, h.state.as_str());
                 return Ok(h);
             }
         }

@@ -167,6 +167,14 @@ pub async fn list(app: &App, org_id: &str) -> Result<Vec<Webhook>, AppError> {
 pub async fn fan_out(app: &App, limit: i64) -> Result<usize, AppError> {
     let rows = app.store.pending_outbox(limit).await?;
     let t = now();
+    let lag = rows
+        .iter()
+        .filter_map(|r| chrono::DateTime::parse_from_rfc3339(&r.created_at).ok())
+        .map(|c| (chrono::Utc::now() - c.with_timezone(&chrono::Utc)).num_milliseconds())
+        .max()
+        .unwrap_or(0);
+    crate::telemetry::outbox_lag(lag.max(0) as f64 / 1000.0);
+    crate::telemetry::claimed("fan_out", rows.len());
     let mut hooks: std::collections::HashMap<String, Vec<Webhook>> = Default::default();
     let mut deliveries = Vec::new();
     for r in &rows {
@@ -235,6 +243,7 @@ pub async fn attempt(app: &App, d: &Delivery) -> Result<bool, AppError> {
         },
     )
     .await;
+    let took = (Utc::now() - sent).num_microseconds().unwrap_or(0) as f64 / 1e6;
     let status = answer.as_ref().ok().copied();
     let error = match &answer {
         Ok(s) => format!("receiver answered {s}"),
@@ -267,6 +276,14 @@ pub async fn attempt(app: &App, d: &Delivery) -> Result<bool, AppError> {
         },
     };
     let finished = !matches!(outcome, Attempt::Retry { .. });
+    crate::telemetry::delivery(
+        match outcome {
+            Attempt::Delivered { .. } => "delivered",
+            Attempt::Retry { .. } => "retry",
+            Attempt::Dead { .. } => "dead",
+        },
+        took,
+    );
     app.store.record_attempt(&d.id, &outcome, &now()).await?;
     Ok(finished)
 }

@@ -10,7 +10,9 @@ use std::time::Duration;
 pub async fn tick(app: &App, now: DateTime<Utc>) -> Result<usize, AppError> {
     let stamp = format_time(now);
     let mut changed = 0;
-    for t in timeouts::due(app, &stamp, 100).await? {
+    let due = timeouts::due(app, &stamp, 100).await?;
+    crate::telemetry::claimed("timers", due.len());
+    for t in due {
         if escalation::is_escalation(&t.kind) {
             // One failing step must not hold up the other timers; it is retried next tick.
             match escalation::fire(app, t, now).await {

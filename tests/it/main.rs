@@ -7,6 +7,7 @@ mod approvals;
 mod audit;
 mod common;
 mod limits;
+mod metrics;
 mod mobile_link;
 mod nodes_agents_escalation;
 mod push;
