@@ -186,3 +186,25 @@ async fn the_csv_export_has_a_header_and_time_bounds_are_validated() {
         assert_eq!(e["error"]["fields"][0]["field"], field);
     }
 }
+
+#[tokio::test]
+async fn concurrent_creations_in_one_organization_all_chain() {
+    let t = TestApp::spawn().await;
+    let mut convs = Vec::new();
+    for _ in 0..16 {
+        convs.push(t.conversation().await);
+    }
+    let created = futures::future::join_all(convs.iter().map(|cid| {
+        t.post(
+            "/api/v1/handoffs",
+            &t.key,
+            crate::common::takeover_body(cid),
+        )
+    }))
+    .await;
+    assert!(created.iter().all(|(s, _)| *s == 201), "{created:?}");
+    let results = tapin::service::audit::verify(&t.app, Some("acme"))
+        .await
+        .unwrap();
+    assert_eq!(results[0].result, Ok(16));
+}

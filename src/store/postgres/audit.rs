@@ -96,11 +96,17 @@ pub(super) async fn append_event(
 ) -> StoreResult<()> {
     // The row lock serializes the organization's writers across nodes: the
     // next one reads the head this transaction leaves, after it commits.
-    let (prev_seq, prev_hash): (i64, String) =
-        sqlx::query_as("SELECT audit_seq, audit_head FROM organizations WHERE id = $1 FOR UPDATE")
-            .bind(&draft.organization_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    // NO KEY UPDATE, not UPDATE: this transaction's inserts already hold KEY
+    // SHARE on the row (their organization_id foreign keys), and FOR UPDATE
+    // conflicts with other writers' KEY SHARE, so two concurrent writers
+    // would deadlock. NO KEY UPDATE excludes only other writers' NO KEY
+    // UPDATE (the head update below takes the same lock).
+    let (prev_seq, prev_hash): (i64, String) = sqlx::query_as(
+        "SELECT audit_seq, audit_head FROM organizations WHERE id = $1 FOR NO KEY UPDATE",
+    )
+    .bind(&draft.organization_id)
+    .fetch_one(&mut **tx)
+    .await?;
     let sealed = draft.seal(prev_seq, &prev_hash);
     let e = &sealed.event;
     sqlx::query(
