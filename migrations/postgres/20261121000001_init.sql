@@ -20,7 +20,7 @@ CREATE TABLE organizations (
     name               text COLLATE "C" NOT NULL,
     created_at         timestamptz NOT NULL,
     -- Head of the organization's audit hash chain; moved in the same
-    -- transaction as every appended event, with this row locked (FOR UPDATE)
+    -- transaction as every appended event, with this row locked (FOR NO KEY UPDATE)
     -- so writers on several nodes extend the chain one at a time.
     audit_seq          bigint NOT NULL DEFAULT 0,
     audit_head         text COLLATE "C" NOT NULL DEFAULT '0000000000000000000000000000000000000000000000000000000000000000',

@@ -8,7 +8,7 @@
 //! that form (`ts` / `fmt_ts`), so both backends return identical strings.
 //!
 //! Concurrency: every write is one transaction at READ COMMITTED. The audit
-//! chain is serialized per organization by locking its row (`FOR UPDATE`)
+//! chain is serialized per organization by locking its row (`FOR NO KEY UPDATE`)
 //! before the head is read; the optimistic checks (`version`, `last_seq`,
 //! the head itself) still report lost races as `Conflict`, as in SQLite.
 
