@@ -4,7 +4,8 @@
 # package registries (crates.io, npm, Debian).
 #
 #   scripts/install.sh build   # wasm target, cargo-leptos, wasm-bindgen CLI
-#   scripts/install.sh test    # + Chromium, Playwright and wasm-opt (npm)
+#   scripts/install.sh test    # + Chromium, Playwright and wasm-opt (npm),
+#                              #   PostgreSQL (client; server where none answers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-build}"
@@ -35,6 +36,23 @@ if [ "$what" = "test" ]; then
     say "installing Debian's chromium"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  # PostgreSQL for the second integration run (docs/postgres.md): pg_isready
+  # always; the server binaries (initdb, postgres) only where nothing answers
+  # on 127.0.0.1:5432, for the private cluster scripts/test.sh starts under
+  # .tools/pg. The package must not create and start Debian's own cluster on
+  # 5432 (password auth): the drop-in turns that off.
+  if ! command -v pg_isready >/dev/null 2>&1; then
+    say "installing Debian's postgresql-client"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null
+  fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "installing Debian's postgresql (server binaries; no cluster of its own)"
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/tapin.conf
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   fi
   # Playwright (driving /usr/bin/chromium, never its own browser download) and
   # binaryen's wasm-opt for release builds.

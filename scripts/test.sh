@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need, then runs every test: Rust unit and
-# integration tests (SQLite), then Playwright end-to-end in Debian's Chromium.
+# integration tests (SQLite), the integration tests again on PostgreSQL,
+# then Playwright end-to-end in Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh test
@@ -13,6 +14,56 @@ cargo fmt --all -- --check
 step "Rust unit and integration tests (SQLite)"
 # Bounded: a test that hangs fails the run here instead of using up CI's time.
 timeout --kill-after=30s 20m cargo test --features ssr --no-fail-fast
+
+step "Rust integration tests (PostgreSQL)"
+# The same test binary (no second compile), each test in its own database.
+# Uses the server on 127.0.0.1:5432 (TAPIN_TEST_PG_URL, default user postgres,
+# trust auth); where nothing answers there, a private throwaway cluster
+# under .tools/pg on a free port, stopped when the step ends (also forced
+# with TAPIN_TEST_PG_PRIVATE=1). Never skipped.
+(
+  if [ -z "${TAPIN_TEST_PG_PRIVATE:-}" ] && pg_isready -q -h 127.0.0.1 -p 5432; then
+    pg_url="${TAPIN_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+    echo "using the PostgreSQL on 127.0.0.1:5432"
+  else
+    pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
+    if [ ! -x "$pg_bin/initdb" ]; then
+      echo "nothing answers on 127.0.0.1:5432 and no PostgreSQL server is installed" >&2
+      echo "(scripts/install.sh test installs Debian's postgresql)" >&2
+      exit 1
+    fi
+    pg_dir="$PWD/.tools/pg"
+    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    as_pg=()
+    if [ "$(id -u)" = 0 ]; then
+      # initdb refuses root: the cluster belongs to the postgres user the
+      # package created (or a system user made here for it).
+      id -u postgres >/dev/null 2>&1 ||
+        useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+      as_pg=(runuser -u postgres --)
+      if ! runuser -u postgres -- test -x "$PWD"; then
+        pg_dir="$(mktemp -d /tmp/tapin-pg.XXXXXX)" # the checkout is closed to other users
+      fi
+    fi
+    rm -rf "$pg_dir" && mkdir -p "$pg_dir"
+    if [ "$(id -u)" = 0 ]; then chown postgres: "$pg_dir"; fi
+    stop_pg() {
+      "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+      rm -rf "$pg_dir"
+    }
+    trap stop_pg EXIT
+    echo "starting a private PostgreSQL ($pg_bin) in $pg_dir on 127.0.0.1:$port"
+    timeout 2m "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust \
+      -E UTF8 --no-instructions >"$pg_dir/initdb.log" || { cat "$pg_dir/initdb.log" >&2; exit 1; }
+    # TCP on 127.0.0.1 only, no Unix socket, fsync off (throwaway data).
+    timeout 2m "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+      -o "-h 127.0.0.1 -p $port -k '' -c fsync=off" start >/dev/null ||
+      { cat "$pg_dir/server.log" >&2; exit 1; }
+    pg_url="postgres://postgres@127.0.0.1:$port/postgres"
+  fi
+  TAPIN_TEST_BACKEND=postgres TAPIN_TEST_PG_URL="$pg_url" \
+    timeout --kill-after=30s 20m cargo test --features ssr --no-fail-fast --test it
+)
 
 step "build the site as shipped (release server + wasm-release bundle, precompressed)"
 # The production build is the one under test: release-only failures (and a

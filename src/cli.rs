@@ -199,7 +199,7 @@ async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
         Command::Serve => crate::server::serve(config).await.map(|_| 0),
         Command::Bench { quick } => crate::bench::run(quick, &config.site_root).await,
         Command::Migrate => {
-            let url = config.database_url.clone();
+            let url = crate::store::printable_url(&config.database_url);
             app(config).await?;
             println!("database {url} is up to date");
             Ok(0)

@@ -50,6 +50,13 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate,
+            // PostgreSQL: a serialization failure or a deadlock rolled the
+            // transaction back; like a lost audit-head race, it is worth a retry.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("40001" | "40P01")) =>
+            {
+                StoreError::Conflict(Race::AuditHead)
+            }
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::Io(_)
             | sqlx::Error::PoolTimedOut

@@ -11,6 +11,7 @@ pub mod error;
 mod handoffs;
 mod idempotency;
 mod orgs;
+mod postgres;
 mod push;
 mod routing;
 mod sqlite;
@@ -25,6 +26,7 @@ pub use error::{Race, StoreError, StoreResult};
 pub use handoffs::{HandoffQuery, HandoffStore};
 pub use idempotency::{IdemClaim, IdempotencyStore};
 pub use orgs::OrgStore;
+pub use postgres::PgStore;
 pub use push::PushStore;
 pub use routing::RoutingStore;
 pub use sqlite::SqliteStore;
@@ -59,13 +61,24 @@ pub trait Store:
 
 pub type DynStore = Arc<dyn Store>;
 
-/// Opens the store named by a database URL and brings its schema up to date.
+/// The database URL as it may be printed: any password replaced by `***`.
+pub fn printable_url(database_url: &str) -> String {
+    postgres::redact(database_url)
+}
+
+/// Opens the store named by a database URL and brings its schema up to date:
+/// `sqlite:` (the default) or `postgres://` / `postgresql://` (docs/postgres.md).
 pub async fn open(database_url: &str) -> Result<DynStore, String> {
     if database_url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(database_url).await?))
+    } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::open(database_url).await?))
     } else {
+        // Only the scheme: the rest of a URL may carry a password.
+        let scheme = database_url.split_once(':').map_or("", |(s, _)| s);
         Err(format!(
-            "unsupported database URL `{database_url}`: this build supports sqlite://PATH"
+            "unsupported database URL scheme `{scheme}`: use sqlite://PATH, \
+             postgres://USER@HOST:PORT/DATABASE or postgresql://…"
         ))
     }
 }

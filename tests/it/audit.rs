@@ -1,9 +1,8 @@
 //! The hash-chained audit log: verification, and tampering caught by
-//! `tapin audit verify` run against the database file.
+//! `tapin audit verify` run against the database.
 
 use crate::common::TestApp;
 use serde_json::json;
-use sqlx::Connection;
 
 async fn three_events(t: &TestApp) -> Vec<String> {
     let mut ids = Vec::new();
@@ -37,9 +36,8 @@ fn cli_verify(t: &TestApp) -> (i32, String) {
 }
 
 async fn tamper(t: &TestApp, sql: &[&str]) {
-    let mut conn = sqlx::SqliteConnection::connect(&t.db_url).await.unwrap();
     for s in sql {
-        sqlx::query(s).execute(&mut conn).await.unwrap();
+        t.db_exec(s).await;
     }
 }
 
@@ -56,7 +54,7 @@ async fn every_change_is_chained_and_verifies() {
     assert!(out.contains("acme: 3 events, chain intact"), "{out}");
 }
 
-/// Builds a three-event chain, runs `sql` against the file, and returns what
+/// Builds a three-event chain, runs `sql` against the database, and returns what
 /// `tapin audit verify` printed, asserting that it failed.
 async fn tampered(sql: &[&str]) -> String {
     let t = TestApp::spawn().await;
@@ -109,13 +107,11 @@ async fn a_truncated_chain_fails_verification() {
 async fn each_change_writes_one_outbox_row_with_its_event_id() {
     let t = TestApp::spawn().await;
     three_events(&t).await;
-    let mut conn = sqlx::SqliteConnection::connect(&t.db_url).await.unwrap();
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT o.topic, e.event FROM outbox o JOIN handoff_events e ON e.id = o.event_id ORDER BY e.seq",
-    )
-    .fetch_all(&mut conn)
-    .await
-    .unwrap();
+    let rows: Vec<(String, String)> = t
+        .db_rows(
+            "SELECT o.topic, e.event FROM outbox o JOIN handoff_events e ON e.id = o.event_id ORDER BY e.seq",
+        )
+        .await;
     let topics: Vec<&str> = rows.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(
         topics,
@@ -189,4 +185,26 @@ async fn the_csv_export_has_a_header_and_time_bounds_are_validated() {
         let e: serde_json::Value = serde_json::from_str(&e).unwrap();
         assert_eq!(e["error"]["fields"][0]["field"], field);
     }
+}
+
+#[tokio::test]
+async fn concurrent_creations_in_one_organization_all_chain() {
+    let t = TestApp::spawn().await;
+    let mut convs = Vec::new();
+    for _ in 0..16 {
+        convs.push(t.conversation().await);
+    }
+    let created = futures::future::join_all(convs.iter().map(|cid| {
+        t.post(
+            "/api/v1/handoffs",
+            &t.key,
+            crate::common::takeover_body(cid),
+        )
+    }))
+    .await;
+    assert!(created.iter().all(|(s, _)| *s == 201), "{created:?}");
+    let results = tapin::service::audit::verify(&t.app, Some("acme"))
+        .await
+        .unwrap();
+    assert_eq!(results[0].result, Ok(16));
 }

@@ -1,9 +1,96 @@
-//! Test harness: the real router on port 0 with a fresh SQLite database per test.
+//! Test harness: the real router on port 0 with a fresh database per test.
+//!
+//! The backend comes from `TAPIN_TEST_BACKEND`: `sqlite` (the default; a file
+//! in a temporary directory) or `postgres` (a new database `tapin_t_<random>`
+//! on the server of `TAPIN_TEST_PG_URL`, dropped with the `TestApp`).
 
 use serde_json::{json, Value};
+use sqlx::Connection;
 use tapin::config::Config;
 use tapin::service::{keys, orgs, App};
 use tempfile::TempDir;
+
+/// The admin URL when `TAPIN_TEST_PG_URL` is not set.
+const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backend this run tests (`TAPIN_TEST_BACKEND`).
+pub fn backend() -> Backend {
+    match std::env::var("TAPIN_TEST_BACKEND").as_deref() {
+        Err(_) | Ok("") | Ok("sqlite") => Backend::Sqlite,
+        Ok("postgres") => Backend::Postgres,
+        Ok(other) => panic!("TAPIN_TEST_BACKEND={other}: expected sqlite or postgres"),
+    }
+}
+
+/// A text value as an SQL string literal (both backends read `'…'` the same).
+pub fn sql_text(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A PostgreSQL database made for one test and dropped after it, even when
+/// the test fails (a thread with its own runtime: `Drop` cannot await).
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    async fn create() -> (PgDatabase, String) {
+        let admin_url =
+            std::env::var("TAPIN_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.to_string());
+        let name = format!("tapin_t_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("no PostgreSQL answers at TAPIN_TEST_PG_URL: {e}"));
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("test database created");
+        let _ = admin.close().await;
+        let url = with_database(&admin_url, &name);
+        (PgDatabase { admin_url, name }, url)
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await?;
+                admin.close().await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("test database {} was not dropped", self.name);
+        }
+    }
+}
+
+/// `admin_url` with its database (the path) replaced by `name`; query kept.
+fn with_database(admin_url: &str, name: &str) -> String {
+    let (scheme, rest) = admin_url.split_once("://").expect("a postgres:// URL");
+    let (before_query, query) = match rest.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (rest, String::new()),
+    };
+    let authority = before_query.split('/').next().unwrap_or(before_query);
+    format!("{scheme}://{authority}/{name}{query}")
+}
 
 pub struct TestApp {
     pub base: String,
@@ -14,6 +101,10 @@ pub struct TestApp {
     pub key: String,
     pub db_url: String,
     pub dir: TempDir,
+    /// The PostgreSQL database, dropped with the `TestApp` (last field: the
+    /// app's pools go first). Held for its `Drop`.
+    #[allow(dead_code)]
+    pub pg: Option<PgDatabase>,
 }
 
 impl TestApp {
@@ -24,7 +115,13 @@ impl TestApp {
     /// Like `spawn`, with settings changed by `tune` (e.g. a small rate limit).
     pub async fn spawn_with(tune: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db_url = format!("sqlite://{}/tapin.db", dir.path().display());
+        let (db_url, pg) = match backend() {
+            Backend::Sqlite => (format!("sqlite://{}/tapin.db", dir.path().display()), None),
+            Backend::Postgres => {
+                let (db, url) = PgDatabase::create().await;
+                (url, Some(db))
+            }
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = Config {
@@ -60,10 +157,52 @@ impl TestApp {
             key,
             db_url,
             dir,
+            pg,
         }
     }
 
-    /// A second `App` on the same database file, as after a restart.
+    /// Runs one SQL statement on the test database, whichever the backend;
+    /// returns the rows it changed. Values go in as literals (`sql_text`).
+    pub async fn db_exec(&self, sql: &str) -> u64 {
+        match backend() {
+            Backend::Sqlite => {
+                let mut db = sqlx::SqliteConnection::connect(&self.db_url).await.unwrap();
+                let done = sqlx::query(sql).execute(&mut db).await;
+                done.unwrap_or_else(|e| panic!("{sql}: {e}"))
+                    .rows_affected()
+            }
+            Backend::Postgres => {
+                let mut db = sqlx::PgConnection::connect(&self.db_url).await.unwrap();
+                let done = sqlx::query(sql).execute(&mut db).await;
+                done.unwrap_or_else(|e| panic!("{sql}: {e}"))
+                    .rows_affected()
+            }
+        }
+    }
+
+    /// Reads rows of one query on the test database, whichever the backend.
+    pub async fn db_rows<T>(&self, sql: &str) -> Vec<T>
+    where
+        T: Send
+            + Unpin
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
+        match backend() {
+            Backend::Sqlite => {
+                let mut db = sqlx::SqliteConnection::connect(&self.db_url).await.unwrap();
+                let rows = sqlx::query_as(sql).fetch_all(&mut db).await;
+                rows.unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+            Backend::Postgres => {
+                let mut db = sqlx::PgConnection::connect(&self.db_url).await.unwrap();
+                let rows = sqlx::query_as(sql).fetch_all(&mut db).await;
+                rows.unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+        }
+    }
+
+    /// A second `App` on the same database, as after a restart.
     pub async fn reopen(&self) -> App {
         let store = tapin::store::open(&self.db_url)
             .await

@@ -1,6 +1,6 @@
 //! Workflow approval nodes, agent-to-agent handoffs (seed 002), escalation (seed 003).
 
-use crate::common::{error_code, TestApp};
+use crate::common::{error_code, sql_text, TestApp};
 use serde_json::json;
 
 fn refund_node() -> serde_json::Value {
@@ -232,14 +232,12 @@ async fn escalation_flips_the_conversation_and_each_post_is_a_new_handoff() {
     );
 
     // Announced to webhooks as conversation.handoff_requested (outbox, written with the fact).
-    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&t.db_url)
-        .await
-        .unwrap();
-    let topics: Vec<(String,)> = sqlx::query_as("SELECT topic FROM outbox WHERE handoff_id = ?")
-        .bind(&first)
-        .fetch_all(&mut conn)
-        .await
-        .unwrap();
+    let topics: Vec<(String,)> = t
+        .db_rows(&format!(
+            "SELECT topic FROM outbox WHERE handoff_id = {}",
+            sql_text(&first)
+        ))
+        .await;
     assert_eq!(topics, [("conversation.handoff_requested".to_string(),)]);
 
     let long = "x".repeat(201);

@@ -1,9 +1,8 @@
 //! Time to human over the API: handoffs opened and resolved by operators, with
 //! their audit timestamps set to a known schedule so the percentiles are known.
 
-use crate::common::TestApp;
+use crate::common::{sql_text, TestApp};
 use serde_json::{json, Value};
-use sqlx::Connection;
 use tapin::domain::{Actor, Event, Request};
 use tapin::service::{handoffs, lifecycle, orgs};
 
@@ -55,29 +54,24 @@ async fn scheduled(t: &TestApp) -> (Vec<String>, String, String) {
     }
     // Real steps take microseconds; the schedule gives them known durations.
     // (This breaks the hash chain, which the report does not read.)
-    let mut db = sqlx::SqliteConnection::connect(&t.db_url).await.unwrap();
     for (i, (id, (open, solve, _))) in ids.iter().zip(SCHEDULE).enumerate() {
         for (event, seconds) in [("create", 0), ("open", open), ("resolve", solve)] {
-            sqlx::query(
-                "UPDATE handoff_events SET created_at = ? WHERE handoff_id = ? AND event = ?",
-            )
-            .bind(at(i + 1, seconds))
-            .bind(id)
-            .bind(event)
-            .execute(&mut db)
-            .await
-            .unwrap();
+            t.db_exec(&format!(
+                "UPDATE handoff_events SET created_at = {} WHERE handoff_id = {} AND event = {}",
+                sql_text(&at(i + 1, seconds)),
+                sql_text(id),
+                sql_text(event)
+            ))
+            .await;
         }
         if i >= 3 {
             let route = json!({"route": {"chain_id": "night", "chain_name": "Night shift"}});
-            sqlx::query(
-                "UPDATE handoff_events SET data = ? WHERE handoff_id = ? AND event = 'create'",
-            )
-            .bind(route.to_string())
-            .bind(id)
-            .execute(&mut db)
-            .await
-            .unwrap();
+            t.db_exec(&format!(
+                "UPDATE handoff_events SET data = {} WHERE handoff_id = {} AND event = 'create'",
+                sql_text(&route.to_string()),
+                sql_text(id)
+            ))
+            .await;
         }
     }
     (ids, ann.id, bob.id)

@@ -520,13 +520,8 @@ async fn an_older_message_stamped_later_by_the_clock_is_still_delivered_first() 
     }
     // Two writers read the clock before taking the write lock, so seq 1 can
     // carry a later time than seq 2: make that so, far in the future.
-    let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&t.db_url)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE outbox SET available_at = '2999-01-01T00:00:00.000000Z' WHERE seq = 1")
-        .execute(&mut db)
-        .await
-        .unwrap();
+    t.db_exec("UPDATE outbox SET available_at = '2999-01-01T00:00:00.000000Z' WHERE seq = 1")
+        .await;
     let worker = webhooks::spawn(t.app.clone());
     let got = collect(&mut r, 2).await;
     let order: Vec<&str> = got

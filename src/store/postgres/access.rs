@@ -1,0 +1,258 @@
+use super::{fmt_ts, plain_row, split_list, ts, PgStore, Ts};
+use crate::domain::records::{ApiKeyRecord, Operator, Session, SessionGrant};
+use crate::store::{ApiKeyStore, OperatorStore, StoreResult};
+use async_trait::async_trait;
+
+const KEY_COLUMNS: &str = "id, organization_id, name, prefix, scopes, created_at, revoked_at";
+const OPERATOR_COLUMNS: &str = "id, organization_id, email, name, roles, active, created_at";
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    id: String,
+    organization_id: String,
+    name: String,
+    prefix: String,
+    scopes: String,
+    created_at: Ts,
+    revoked_at: Option<Ts>,
+}
+
+impl From<KeyRow> for ApiKeyRecord {
+    fn from(r: KeyRow) -> Self {
+        ApiKeyRecord {
+            scopes: split_list(&r.scopes),
+            id: r.id,
+            organization_id: r.organization_id,
+            name: r.name,
+            prefix: r.prefix,
+            created_at: fmt_ts(r.created_at),
+            revoked_at: r.revoked_at.map(fmt_ts),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OperatorRow {
+    id: String,
+    organization_id: String,
+    email: String,
+    name: String,
+    roles: String,
+    active: bool,
+    created_at: Ts,
+}
+
+impl From<OperatorRow> for Operator {
+    fn from(r: OperatorRow) -> Self {
+        Operator {
+            roles: split_list(&r.roles),
+            id: r.id,
+            organization_id: r.organization_id,
+            email: r.email,
+            name: r.name,
+            active: r.active,
+            created_at: fmt_ts(r.created_at),
+        }
+    }
+}
+
+plain_row!(SessionRow => Session { operator_id: String, organization_id: String, expires_at: Ts });
+
+#[async_trait]
+impl ApiKeyStore for PgStore {
+    async fn insert_api_key(&self, key: &ApiKeyRecord, key_hash: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, scopes, created_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7)",
+        )
+        .bind(&key.id)
+        .bind(&key.organization_id)
+        .bind(&key.name)
+        .bind(&key.prefix)
+        .bind(key_hash)
+        .bind(key.scopes.join(","))
+        .bind(ts(&key.created_at)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
+        let row: Option<KeyRow> = sqlx::query_as(&format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = $1"
+        ))
+        .bind(key_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(ApiKeyRecord::from))
+    }
+
+    async fn revoke_api_key(
+        &self,
+        org_id: &str,
+        id_or_prefix: &str,
+        now: &str,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE api_keys SET revoked_at = $1 WHERE organization_id = $2 \
+             AND (id = $3 OR prefix = $3) AND revoked_at IS NULL",
+        )
+        .bind(ts(now)?)
+        .bind(org_id)
+        .bind(id_or_prefix)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn api_keys(&self, org_id: &str) -> StoreResult<Vec<ApiKeyRecord>> {
+        let rows: Vec<KeyRow> = sqlx::query_as(&format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys WHERE organization_id = $1 ORDER BY created_at DESC"
+        ))
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(ApiKeyRecord::from).collect())
+    }
+}
+
+#[async_trait]
+impl OperatorStore for PgStore {
+    async fn insert_operator(&self, op: &Operator) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO operators (id, organization_id, email, name, roles, active, created_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7)",
+        )
+        .bind(&op.id)
+        .bind(&op.organization_id)
+        .bind(&op.email)
+        .bind(&op.name)
+        .bind(op.roles.join(","))
+        .bind(op.active)
+        .bind(ts(&op.created_at)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn operator_by_email(&self, org_id: &str, email: &str) -> StoreResult<Option<Operator>> {
+        let row: Option<OperatorRow> = sqlx::query_as(&format!(
+            "SELECT {OPERATOR_COLUMNS} FROM operators WHERE organization_id = $1 AND email = $2"
+        ))
+        .bind(org_id)
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(Operator::from))
+    }
+
+    async fn operator_by_id(&self, id: &str) -> StoreResult<Option<Operator>> {
+        let row: Option<OperatorRow> = sqlx::query_as(&format!(
+            "SELECT {OPERATOR_COLUMNS} FROM operators WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(Operator::from))
+    }
+
+    async fn operators(&self, org_id: &str) -> StoreResult<Vec<Operator>> {
+        let rows: Vec<OperatorRow> = sqlx::query_as(&format!(
+            "SELECT {OPERATOR_COLUMNS} FROM operators WHERE organization_id = $1 ORDER BY name, email"
+        ))
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Operator::from).collect())
+    }
+
+    async fn update_operator(
+        &self,
+        org_id: &str,
+        id: &str,
+        roles: Option<&[String]>,
+        active: Option<bool>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE operators SET roles = COALESCE($1, roles), active = COALESCE($2, active) \
+             WHERE id = $3 AND organization_id = $4",
+        )
+        .bind(roles.map(|r| r.join(",")))
+        .bind(active)
+        .bind(id)
+        .bind(org_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_password_hash(&self, operator_id: &str, hash: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE operators SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(operator_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn password_hash(&self, operator_id: &str) -> StoreResult<Option<String>> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT password_hash FROM operators WHERE id = $1")
+                .bind(operator_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|(h,)| h))
+    }
+
+    async fn insert_session(&self, s: &SessionGrant) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO operator_sessions (token_hash, operator_id, organization_id, created_at, expires_at) \
+             VALUES ($1,$2,$3,$4,$5)",
+        )
+        .bind(&s.token_hash)
+        .bind(&s.operator_id)
+        .bind(&s.organization_id)
+        .bind(ts(&s.created_at)?)
+        .bind(ts(&s.expires_at)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: &str) -> StoreResult<Option<Session>> {
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT s.operator_id, s.organization_id, s.expires_at FROM operator_sessions s \
+             JOIN operators o ON o.id = s.operator_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.active",
+        )
+        .bind(token_hash)
+        .bind(ts(now)?)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(Session::from))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM operator_sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn purge_sessions(&self, now: &str) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM operator_sessions WHERE expires_at <= $1")
+            .bind(ts(now)?)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn nonce_used(&self, nonce: &str) -> StoreResult<bool> {
+        let row: Option<(i32,)> = sqlx::query_as("SELECT 1 FROM link_nonces WHERE nonce = $1")
+            .bind(nonce)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+}

@@ -1,0 +1,161 @@
+use super::{plain_row, ts, PgStore, Ts, Tx};
+use crate::domain::records::{Conversation, Message};
+use crate::domain::writes::ConversationWrite;
+use crate::domain::State;
+use crate::store::{ConversationStore, Race, StoreError, StoreResult};
+use async_trait::async_trait;
+
+plain_row!(ConversationRow => Conversation {
+    id: String,
+    organization_id: String,
+    external_ref: Option<String>,
+    status: String,
+    termination_reason: Option<String>,
+    status_reason: Option<String>,
+    last_seq: i64,
+    created_at: Ts,
+    updated_at: Ts,
+});
+
+plain_row!(MessageRow => Message {
+    id: String,
+    conversation_id: String,
+    seq: i64,
+    author: String,
+    content: String,
+    created_at: Ts,
+});
+
+/// Writes the conversation as `w.after` if it is still as it was read, then
+/// its messages and their outbox rows, inside an open transaction.
+pub(super) async fn write_in(tx: &mut Tx<'_>, w: &ConversationWrite) -> StoreResult<()> {
+    let c = &w.after;
+    // At READ COMMITTED a concurrent writer's committed change makes the
+    // WHERE fail on the new row version: the same lost race SQLite reports.
+    let written = sqlx::query(
+        "UPDATE conversations SET status = $1, termination_reason = $2, status_reason = $3, \
+         last_seq = $4, updated_at = $5 \
+         WHERE id = $6 AND organization_id = $7 AND status = $8 AND last_seq = $9",
+    )
+    .bind(&c.status)
+    .bind(&c.termination_reason)
+    .bind(&c.status_reason)
+    .bind(c.last_seq)
+    .bind(ts(&c.updated_at)?)
+    .bind(&c.id)
+    .bind(&c.organization_id)
+    .bind(&w.expected_status)
+    .bind(w.expected_last_seq)
+    .execute(&mut **tx)
+    .await?;
+    if written.rows_affected() != 1 {
+        return Err(StoreError::Conflict(Race::Conversation));
+    }
+    for m in &w.messages {
+        let msg = &m.message;
+        sqlx::query(
+            "INSERT INTO messages (id, conversation_id, seq, author, content, created_at, client_ref) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7)",
+        )
+        .bind(&msg.id)
+        .bind(&msg.conversation_id)
+        .bind(msg.seq)
+        .bind(&msg.author)
+        .bind(&msg.content)
+        .bind(ts(&msg.created_at)?)
+        .bind(&m.client_ref)
+        .execute(&mut **tx)
+        .await?;
+        super::audit::insert_outbox(tx, &m.outbox, m.outbox.seq).await?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl ConversationStore for PgStore {
+    async fn insert_conversation(&self, c: &Conversation) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO conversations (id, organization_id, external_ref, status, \
+             termination_reason, last_seq, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+        )
+        .bind(&c.id)
+        .bind(&c.organization_id)
+        .bind(&c.external_ref)
+        .bind(&c.status)
+        .bind(&c.termination_reason)
+        .bind(c.last_seq)
+        .bind(ts(&c.created_at)?)
+        .bind(ts(&c.updated_at)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn conversation(&self, org_id: &str, id: &str) -> StoreResult<Option<Conversation>> {
+        let row: Option<ConversationRow> =
+            sqlx::query_as("SELECT * FROM conversations WHERE id = $1 AND organization_id = $2")
+                .bind(id)
+                .bind(org_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(Conversation::from))
+    }
+
+    async fn message_by_client_ref(
+        &self,
+        conversation_id: &str,
+        client_ref: &str,
+    ) -> StoreResult<Option<Message>> {
+        let row: Option<MessageRow> =
+            sqlx::query_as("SELECT * FROM messages WHERE conversation_id = $1 AND client_ref = $2")
+                .bind(conversation_id)
+                .bind(client_ref)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(Message::from))
+    }
+
+    async fn newest_handoff_in(
+        &self,
+        conversation_id: &str,
+        states: &[State],
+    ) -> StoreResult<Option<String>> {
+        let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM handoffs WHERE conversation_id = $1 AND state = ANY($2) \
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(conversation_id)
+        .bind(&states)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    async fn write_conversation(&self, w: &ConversationWrite) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        write_in(&mut tx, w).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn messages(
+        &self,
+        conversation_id: &str,
+        since_seq: i64,
+        up_to_seq: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<Message>> {
+        let rows: Vec<MessageRow> = sqlx::query_as(
+            "SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 AND seq <= $3 \
+             ORDER BY seq LIMIT $4",
+        )
+        .bind(conversation_id)
+        .bind(since_seq)
+        .bind(up_to_seq.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Message::from).collect())
+    }
+}

@@ -1,0 +1,56 @@
+use super::{plain_row, ts, PgStore, Ts};
+use crate::domain::records::Org;
+use crate::store::{OrgStore, StoreResult};
+use async_trait::async_trait;
+
+plain_row!(OrgRow => Org { id: String, slug: String, name: String, created_at: Ts });
+
+#[async_trait]
+impl OrgStore for PgStore {
+    async fn insert_org(&self, org: &Org) -> StoreResult<()> {
+        sqlx::query("INSERT INTO organizations (id, slug, name, created_at) VALUES ($1,$2,$3,$4)")
+            .bind(&org.id)
+            .bind(&org.slug)
+            .bind(&org.name)
+            .bind(ts(&org.created_at)?)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn org_by_slug(&self, slug: &str) -> StoreResult<Option<Org>> {
+        let row: Option<OrgRow> =
+            sqlx::query_as("SELECT id, slug, name, created_at FROM organizations WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(Org::from))
+    }
+
+    async fn orgs(&self) -> StoreResult<Vec<Org>> {
+        let rows: Vec<OrgRow> = sqlx::query_as(
+            "SELECT id, slug, name, created_at FROM organizations ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Org::from).collect())
+    }
+
+    async fn secret_or_insert(&self, name: &str, fresh: &str, now: &str) -> StoreResult<String> {
+        sqlx::query(
+            "INSERT INTO server_secrets (name, value, created_at) VALUES ($1,$2,$3) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(fresh)
+        .bind(ts(now)?)
+        .execute(&self.pool)
+        .await?;
+        let (value,): (String,) =
+            sqlx::query_as("SELECT value FROM server_secrets WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(value)
+    }
+}
