@@ -121,7 +121,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
         let metrics = tokio::net::TcpListener::bind(&addr)
             .await
             .map_err(|e| format!("binding metrics_addr {addr}: {e}"))?;
-        let only = Router::new().route("/metrics", axum::routing::get(web::metrics_open));
+        let only = Router::new()
+            .route("/metrics", axum::routing::get(web::metrics_open))
+            .with_state(app.clone());
         tokio::spawn(async move {
             let _ = axum::serve(metrics, only.into_make_service()).await;
         });

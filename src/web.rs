@@ -251,11 +251,12 @@ pub async fn metrics(
             "send the metrics token as a bearer token",
         ));
     }
-    Ok(metrics_open().await)
+    Ok(metrics_open(State(app)).await)
 }
 
 /// `/metrics` on the separate metrics address: no token.
-pub async fn metrics_open() -> Response {
+pub async fn metrics_open(State(app): State<App>) -> Response {
+    crate::service::report_pools(&app);
     (
         [(
             axum::http::header::CONTENT_TYPE,

@@ -151,15 +151,24 @@ where
     description = "No API key needed.",
     responses(
         (status = 200, description = "The server is up and its database answers.", body = openapi::Health),
-        (status = 500, description = "`internal_error`: the database does not answer.", body = views::ErrorEnvelope),
+        (status = 503, description = "The database does not answer this node (within 2 s); the node keeps trying and answers 200 again once it does.", body = openapi::Health),
     )
 )]
 async fn healthz(
     axum::extract::State(app): axum::extract::State<crate::service::App>,
-) -> Result<axum::Json<serde_json::Value>, AppError> {
-    crate::service::health(&app).await?;
-    Ok(axum::Json(serde_json::json!({
-        "status": "ok",
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let h = crate::service::health(&app).await;
+    let status = if h.reachable {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = serde_json::json!({
+        "status": if h.reachable { "ok" } else { "unavailable" },
         "version": env!("CARGO_PKG_VERSION"),
-    })))
+        "backend": h.backend,
+        "database": if h.reachable { "reachable" } else { "unreachable" },
+    });
+    (status, axum::Json(body)).into_response()
 }

@@ -28,10 +28,14 @@ use utoipa::{Modify, OpenApi, ToSchema};
 /// `GET /api/v1/healthz`: the server is up and its database answers.
 #[derive(ToSchema)]
 pub struct Health {
-    /// Always `ok` (a failing database is a 500).
+    /// `ok`, or `unavailable` (503) when the database does not answer.
     pub status: String,
     /// The server's version.
     pub version: String,
+    /// `sqlite` or `postgres`.
+    pub backend: String,
+    /// `reachable` or `unreachable`, as this node sees it.
+    pub database: String,
 }
 
 /// Operations anyone may call, without an API key.

@@ -98,9 +98,31 @@ impl App {
     }
 }
 
-/// Whether the database answers (`/api/v1/healthz`).
-pub async fn health(app: &App) -> Result<(), crate::error::AppError> {
-    Ok(app.store.ping().await?)
+/// This node's view of its database (`/api/v1/healthz`): which backend, and
+/// whether it answers within two seconds. Pools reconnect by themselves, so a
+/// database that comes back is seen at the next check.
+pub struct Health {
+    pub backend: &'static str,
+    pub reachable: bool,
+}
+
+pub async fn health(app: &App) -> Health {
+    let ping = tokio::time::timeout(std::time::Duration::from_secs(2), app.store.ping()).await;
+    let reachable = matches!(ping, Ok(Ok(())));
+    if !reachable {
+        tracing::warn!(?ping, "database health check failed");
+    }
+    Health {
+        backend: app.store.backend(),
+        reachable,
+    }
+}
+
+/// Publishes the pools' connection counts to `/metrics`.
+pub fn report_pools(app: &App) {
+    for (name, size, idle) in app.store.pools() {
+        crate::telemetry::pool(name, size, idle);
+    }
 }
 
 /// RFC 3339 UTC with microseconds: sorts lexicographically in the database.

@@ -57,6 +57,10 @@ pub trait Store:
 {
     /// Cheap liveness check of the database.
     async fn ping(&self) -> StoreResult<()>;
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Each connection pool: (name, open connections, idle ones).
+    fn pools(&self) -> Vec<(&'static str, u32, usize)>;
 }
 
 pub type DynStore = Arc<dyn Store>;

@@ -19,6 +19,42 @@ async fn healthz_answers_without_a_key() {
     );
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], "reachable");
+    let want = match crate::common::backend() {
+        crate::common::Backend::Sqlite => "sqlite",
+        crate::common::Backend::Postgres => "postgres",
+    };
+    assert_eq!(body["backend"], want);
+}
+
+/// PostgreSQL only (a SQLite file cannot go away under an open pool): the
+/// node answers 503 while its database is gone and 200 once it is back,
+/// without a restart.
+#[tokio::test]
+async fn a_node_that_loses_its_database_answers_503_and_recovers() {
+    let t = TestApp::spawn().await;
+    let Some(db) = &t.pg else {
+        return;
+    };
+    let health = || async {
+        let res = t
+            .client
+            .get(format!("{}/api/v1/healthz", t.base))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let body: serde_json::Value = res.json().await.unwrap();
+        (
+            status,
+            body["database"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    assert_eq!(health().await, (200, "reachable".to_string()));
+    db.set_reachable(false).await;
+    assert_eq!(health().await, (503, "unreachable".to_string()));
+    db.set_reachable(true).await;
+    assert_eq!(health().await, (200, "reachable".to_string()));
 }
 
 #[tokio::test]

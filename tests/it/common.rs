@@ -58,6 +58,31 @@ impl PgDatabase {
     }
 }
 
+impl PgDatabase {
+    /// Cuts this database off (no new connections, open ones ended) or lets
+    /// connections in again: a database that goes away and comes back.
+    pub async fn set_reachable(&self, reachable: bool) {
+        let mut admin = sqlx::PgConnection::connect(&self.admin_url).await.unwrap();
+        sqlx::query(&format!(
+            "ALTER DATABASE {} WITH ALLOW_CONNECTIONS {reachable}",
+            self.name
+        ))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+        if !reachable {
+            sqlx::query(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}'",
+                self.name
+            ))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        }
+        let _ = admin.close().await;
+    }
+}
+
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         let (admin_url, name) = (self.admin_url.clone(), self.name.clone());

@@ -90,6 +90,14 @@ impl Store for PgStore {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn pools(&self) -> Vec<(&'static str, u32, usize)> {
+        vec![("main", self.pool.size(), self.pool.num_idle())]
+    }
 }
 
 /// Refuses servers older than `MIN_MAJOR`, by name.

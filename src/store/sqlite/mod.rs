@@ -76,6 +76,17 @@ impl Store for SqliteStore {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
     }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn pools(&self) -> Vec<(&'static str, u32, usize)> {
+        vec![
+            ("writer", self.writer.size(), self.writer.num_idle()),
+            ("reader", self.reader.size(), self.reader.num_idle()),
+        ]
+    }
 }
 
 /// A row type whose columns are the record's fields one to one.
