@@ -28,7 +28,8 @@ pub struct NewApproval {
     pub source: Source,
 }
 
-fn check_payload(field: &str, payload: &Map<String, Value>) -> Result<(), AppError> {
+/// Refuses a JSON object over `JSON_MAX_BYTES` (64 KiB), naming `field`.
+pub fn check_payload(field: &str, payload: &Map<String, Value>) -> Result<(), AppError> {
     if serde_json::to_string(payload).map_or(0, |s| s.len()) > JSON_MAX_BYTES {
         return Err(AppError::invalid_field(
             field,
