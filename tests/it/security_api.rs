@@ -1,13 +1,23 @@
 //! Security findings of issue 11 on the agent API, each as the attack it stops:
 //! the attack fails with the right 4xx, nothing changes, the server still answers.
 
-use crate::common::{takeover_body, TestApp};
+use crate::common::{error_code, takeover_body, TestApp};
 use serde_json::{json, Value};
+use sqlx::Connection;
 use std::time::{Duration, Instant};
 
 async fn healthy(t: &TestApp) {
     let (s, body) = t.get("/api/v1/healthz", &t.key).await;
     assert_eq!(s, 200, "the server still answers: {body}");
+}
+
+async fn count(t: &TestApp, sql: &str) -> i64 {
+    let mut conn = sqlx::SqliteConnection::connect(&t.db_url).await.unwrap();
+    sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+}
+
+fn reason(body: &Value) -> &str {
+    body["error"]["reason"].as_str().unwrap_or_default()
 }
 
 // ------------------------------------------------ 1: expression bombs
@@ -136,5 +146,137 @@ async fn an_expression_bomb_in_a_policy_is_refused_by_the_test_box_and_at_creati
     assert_eq!(s, 201, "{h}");
     assert_eq!(h["priority"], "medium", "the policy did not fire: {h}");
     assert!(started.elapsed() < Duration::from_secs(5));
+    healthy(&t).await;
+}
+// ------------------------------------------------ 2: authentication first
+
+#[tokio::test]
+async fn an_unknown_key_is_refused_before_idempotency_and_rate_limit() {
+    let t = TestApp::spawn_with(|c| c.rate_limit_per_minute = 3).await;
+    let random = format!("tk_{}", "ab".repeat(24));
+    for i in 0..10 {
+        let res = t
+            .client
+            .post(format!("{}/api/v1/conversations", t.base))
+            .header("x-api-key", &random)
+            .header("idempotency-key", format!("k-{i}"))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "never 429, never a replay");
+        assert!(res.headers().get("idempotent-replayed").is_none());
+        assert!(res.headers().get("x-ratelimit-limit").is_none());
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(error_code(&body), "unauthorized");
+    }
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM idempotency_keys").await,
+        0,
+        "no idempotency row was written"
+    );
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM conversations").await, 0);
+    // The real key's budget is untouched.
+    let res = t
+        .client
+        .get(format!("{}/api/v1/handoffs", t.base))
+        .header("x-api-key", &t.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["x-ratelimit-remaining"].to_str().unwrap(),
+        "2"
+    );
+    // A stray key does not block the public paths.
+    let res = t
+        .client
+        .get(format!("{}/api/v1/healthz", t.base))
+        .header("x-api-key", &random)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn a_revoked_key_gets_no_replay_and_secrets_are_never_replayed() {
+    let t = TestApp::spawn().await;
+    let (key, record) =
+        tapin::service::keys::create(&t.app, &t.org_id, "leaky", vec!["admin".into()])
+            .await
+            .unwrap();
+    let post = |path: &str, idem: &str, body: Value| {
+        let req = t
+            .client
+            .post(format!("{}{path}", t.base))
+            .header("x-api-key", &key)
+            .header("idempotency-key", idem)
+            .json(&body);
+        async move {
+            let res = req.send().await.unwrap();
+            let replayed = res.headers().contains_key("idempotent-replayed");
+            let status = res.status().as_u16();
+            (status, replayed, res.json::<Value>().await.unwrap())
+        }
+    };
+    let hook = json!({"url": "https://hooks.example/tapin", "events": ["handoff.created"]});
+    let (s, _, created) = post("/api/v1/webhooks", "w-1", hook.clone()).await;
+    assert_eq!(s, 201, "{created}");
+    let secret = created["secret"].as_str().unwrap().to_string();
+    let wid = created["id"].as_str().unwrap().to_string();
+
+    // The retry does not create a second webhook and does not show the secret again.
+    let (s, replayed, again) = post("/api/v1/webhooks", "w-1", hook.clone()).await;
+    assert_eq!((s, replayed), (409, true), "{again}");
+    assert_eq!(reason(&again), "idempotency_secret_not_replayed");
+    assert!(again["error"]["message"].as_str().unwrap().contains(&wid));
+    assert!(!again.to_string().contains(&secret));
+    let (_, list) = t.get("/api/v1/webhooks", &t.key).await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 1, "{list}");
+    // Nor is the secret kept in the idempotency table.
+    let mut conn = sqlx::SqliteConnection::connect(&t.db_url).await.unwrap();
+    let stored: Vec<Option<String>> = sqlx::query_scalar("SELECT response FROM idempotency_keys")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert!(stored.iter().flatten().all(|r| !r.contains(&secret)));
+
+    // Rotating: the same.
+    let rotate = format!("/api/v1/webhooks/{wid}/rotate-secret");
+    let (s, _, rotated) = post(&rotate, "r-1", json!({})).await;
+    assert_eq!(s, 200, "{rotated}");
+    let new_secret = rotated["secret"].as_str().unwrap().to_string();
+    let (s, _, again) = post(&rotate, "r-1", json!({})).await;
+    assert_eq!(s, 409, "{again}");
+    assert_eq!(reason(&again), "idempotency_secret_not_replayed");
+    assert!(!again.to_string().contains(&new_secret));
+
+    // An ordinary answer is replayed to its key, and to no other key.
+    let (s, _, conv) = post("/api/v1/conversations", "c-1", json!({})).await;
+    assert_eq!(s, 201);
+    let (s, replayed, same) = post("/api/v1/conversations", "c-1", json!({})).await;
+    assert_eq!((s, replayed, &same["id"]), (201, true, &conv["id"]));
+    let res = t
+        .post_with(
+            "/api/v1/conversations",
+            &[("idempotency-key", "c-1")],
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    assert!(!res.headers().contains_key("idempotent-replayed"));
+    let other: Value = res.json().await.unwrap();
+    assert_ne!(other["id"], conv["id"], "another key has its own scope");
+
+    // Once revoked, the key gets nothing back: no replay, no secret.
+    tapin::service::keys::revoke(&t.app, &t.org_id, &record.id)
+        .await
+        .unwrap();
+    let (s, replayed, e) = post("/api/v1/conversations", "c-1", json!({})).await;
+    assert_eq!((s, replayed), (401, false), "{e}");
+    let (s, _, e) = post("/api/v1/webhooks", "w-1", hook).await;
+    assert_eq!(s, 401, "{e}");
     healthy(&t).await;
 }
