@@ -43,7 +43,7 @@ pub const PUBLIC_PATHS: [&str; 3] = [
 
 const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a human, request approvals, follow what happens.
 
-**Authentication.** Every operation except `GET /api/v1/healthz`, `GET /api/v1/openapi.json` and `GET /api/v1/reference` needs an API key, sent as `Authorization: Bearer tk_…` or `x-api-key: tk_…` (`tapin api-key create` prints one). Keys have scopes: `read`, `handoffs:write`, `approvals:write` and `admin` (implies all); each operation names the one it needs.
+**Authentication.** Every operation except `GET /api/v1/healthz`, `GET /api/v1/openapi.json` and `GET /api/v1/reference` needs an API key, sent as `Authorization: Bearer tk_…` or `x-api-key: tk_…` (`tapin api-key create` prints one). Keys have scopes: `read`, `handoffs:write`, `approvals:write` (request approvals and drive them after the decision), `approvals:decide` (approve or deny) and `admin` (implies all); each operation names the one it needs. The generic handoff steps (`/handoffs/{id}/cancel`, `…/complete`, `…/fail`, `…/resume`, `…/accept`, `…/resolve`, `…/handback`, `…/assign`) need `approvals:write` on an approval and `handoffs:write` on the other kinds. The key that requested an approval cannot decide it unless the server sets `allow_self_approval`.
 
 **Errors.** Every error has one shape, `ErrorEnvelope`: `{\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"message\"}], \"reason\"?}}`.
 
@@ -591,9 +591,15 @@ mod tests {
             }
             let description = op["description"].as_str().unwrap_or_default();
             assert!(
-                ["read", "handoffs:write", "approvals:write", "admin"]
-                    .iter()
-                    .any(|s| description.contains(&format!("Scope: `{s}`"))),
+                [
+                    "read",
+                    "handoffs:write",
+                    "approvals:write",
+                    "approvals:decide",
+                    "admin"
+                ]
+                .iter()
+                .any(|s| description.contains(&format!("Scope: `{s}`"))),
                 "{m} {path} does not name its scope"
             );
         }

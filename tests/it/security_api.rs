@@ -280,3 +280,195 @@ async fn a_revoked_key_gets_no_replay_and_secrets_are_never_replayed() {
     assert_eq!(s, 401, "{e}");
     healthy(&t).await;
 }
+// ------------------------------------------------ 3: who decides approvals
+
+async fn approval_by(t: &TestApp, key: &str) -> String {
+    let cid = t.conversation().await;
+    let (s, a) = t
+        .post(
+            "/api/v1/approvals",
+            key,
+            json!({"conversation_id": cid, "subject_kind": "tool_call",
+                   "subject_ref": "refund.create", "payload": {"amount": 120}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{a}");
+    a["id"].as_str().unwrap().to_string()
+}
+
+async fn status_of(t: &TestApp, id: &str) -> String {
+    let (_, a) = t.get(&format!("/api/v1/approvals/{id}"), &t.key).await;
+    a["status"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_agent_key_cannot_approve_its_own_request() {
+    let t = TestApp::spawn().await;
+    let approve = json!({"decision": "approve"});
+    // approvals:write requests; it does not decide.
+    let writer = t.key_in(&t.org_id, &["approvals:write"]).await;
+    let id = approval_by(&t, &writer).await;
+    let (s, e) = t
+        .post(
+            &format!("/api/v1/approvals/{id}/decide"),
+            &writer,
+            approve.clone(),
+        )
+        .await;
+    assert_eq!(s, 403, "{e}");
+    assert!(e["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("approvals:decide"));
+    // Even with approvals:decide (or admin), not its own request.
+    let both = t
+        .key_in(&t.org_id, &["approvals:write", "approvals:decide"])
+        .await;
+    let own = approval_by(&t, &both).await;
+    let (s, e) = t
+        .post(
+            &format!("/api/v1/approvals/{own}/decide"),
+            &both,
+            approve.clone(),
+        )
+        .await;
+    assert_eq!((s, reason(&e)), (403, "self_approval"), "{e}");
+    let mine = approval_by(&t, &t.key).await;
+    let (s, e) = t
+        .post(
+            &format!("/api/v1/approvals/{mine}/decide"),
+            &t.key,
+            approve.clone(),
+        )
+        .await;
+    assert_eq!((s, reason(&e)), (403, "self_approval"), "admin too: {e}");
+    for a in [&id, &own, &mine] {
+        assert_eq!(status_of(&t, a).await, "pending", "nothing was decided");
+    }
+    // Another key with approvals:decide may.
+    let approver = t.key_in(&t.org_id, &["approvals:decide"]).await;
+    let (s, d) = t
+        .post(
+            &format!("/api/v1/approvals/{own}/decide"),
+            &approver,
+            approve,
+        )
+        .await;
+    assert_eq!((s, d["status"].as_str()), (200, Some("approved")), "{d}");
+    healthy(&t).await;
+}
+
+#[tokio::test]
+async fn self_approval_can_be_allowed_on_purpose() {
+    let t = TestApp::spawn_with(|c| c.allow_self_approval = true).await;
+    let id = approval_by(&t, &t.key).await;
+    let (s, d) = t
+        .post(
+            &format!("/api/v1/approvals/{id}/decide"),
+            &t.key,
+            json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!((s, d["status"].as_str()), (200, Some("approved")), "{d}");
+}
+
+#[tokio::test]
+async fn generic_handoff_steps_need_the_scope_of_the_handoffs_kind() {
+    let t = TestApp::spawn().await;
+    let handoffs_writer = t.key_in(&t.org_id, &["handoffs:write"]).await;
+    let approvals_writer = t.key_in(&t.org_id, &["approvals:write"]).await;
+    let reader = t.key_in(&t.org_id, &["read"]).await;
+    let id = approval_by(&t, &approvals_writer).await;
+    for step in [
+        "cancel", "complete", "fail", "resume", "resolve", "handback", "accept",
+    ] {
+        let (s, e) = t
+            .post(
+                &format!("/api/v1/handoffs/{id}/{step}"),
+                &handoffs_writer,
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 403, "{step}: {e}");
+        assert!(e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("approvals:write"));
+        let (s, _) = t
+            .post(&format!("/api/v1/handoffs/{id}/{step}"), &reader, json!({}))
+            .await;
+        assert_eq!(s, 403, "{step} with a read key");
+    }
+    let (s, _) = t
+        .post(
+            &format!("/api/v1/handoffs/{id}/assign"),
+            &handoffs_writer,
+            json!({"assignee": "nobody@acme.test"}),
+        )
+        .await;
+    assert_eq!(s, 403);
+    assert_eq!(status_of(&t, &id).await, "pending", "nothing changed");
+
+    // A decided approval: handoffs:write cannot complete or fail it either.
+    let approver = t.key_in(&t.org_id, &["approvals:decide"]).await;
+    let (s, _) = t
+        .post(
+            &format!("/api/v1/approvals/{id}/decide"),
+            &approver,
+            json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    for step in ["resume", "fail", "complete"] {
+        let (s, _) = t
+            .post(
+                &format!("/api/v1/handoffs/{id}/{step}"),
+                &handoffs_writer,
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 403, "{step}");
+    }
+    let (_, h) = t.get(&format!("/api/v1/handoffs/{id}"), &t.key).await;
+    assert_eq!(h["state"], "solved", "{h}");
+    // The agent that asked drives it on with approvals:write.
+    let (s, h) = t
+        .post(
+            &format!("/api/v1/handoffs/{id}/resume"),
+            &approvals_writer,
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, h["state"].as_str()), (200, Some("resumed")), "{h}");
+
+    // And the other way round: approvals:write does not drive takeovers.
+    let (_, takeover) = t.takeover(0).await;
+    let tid = takeover["id"].as_str().unwrap();
+    let (s, _) = t
+        .post(
+            &format!("/api/v1/handoffs/{tid}/cancel"),
+            &approvals_writer,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 403);
+    let (s, h) = t
+        .post(
+            &format!("/api/v1/handoffs/{tid}/cancel"),
+            &handoffs_writer,
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, h["status"].as_str()), (200, Some("cancelled")), "{h}");
+    // Another organization's id stays a 404, whatever the scope.
+    let foreign = t.other_org_key("other", &["handoffs:write"]).await;
+    let (s, _) = t
+        .post(
+            &format!("/api/v1/handoffs/{id}/cancel"),
+            &foreign,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 404);
+    healthy(&t).await;
+}
