@@ -148,6 +148,7 @@ async fn an_expression_bomb_in_a_policy_is_refused_by_the_test_box_and_at_creati
     assert!(started.elapsed() < Duration::from_secs(5));
     healthy(&t).await;
 }
+
 // ------------------------------------------------ 2: authentication first
 
 #[tokio::test]
@@ -280,6 +281,7 @@ async fn a_revoked_key_gets_no_replay_and_secrets_are_never_replayed() {
     assert_eq!(s, 401, "{e}");
     healthy(&t).await;
 }
+
 // ------------------------------------------------ 3: who decides approvals
 
 async fn approval_by(t: &TestApp, key: &str) -> String {
@@ -470,5 +472,61 @@ async fn generic_handoff_steps_need_the_scope_of_the_handoffs_kind() {
         )
         .await;
     assert_eq!(s, 404);
+    healthy(&t).await;
+}
+
+// ------------------------------------------------ 4: someone else's takeover
+
+async fn step(t: &TestApp, cookie: &str, id: &str, step: &str) -> (u16, String) {
+    let res = t
+        .client
+        .post(format!("{}/fn/handoff_step", t.base))
+        .header("cookie", cookie)
+        .form(&[("id", id), ("step", step)])
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn only_the_assignee_or_an_admin_finishes_an_accepted_takeover() {
+    let t = TestApp::spawn().await;
+    let (_, alice) = t.signed_in("alice@acme.test", "Alice", &["support"]).await;
+    let (_, bob) = t.signed_in("bob@acme.test", "Bob", &["support"]).await;
+    let (_, root) = t.signed_in("root@acme.test", "Root", &["admin"]).await;
+    let (_, h) = t.takeover(1).await;
+    let id = h["id"].as_str().unwrap();
+    let (s, body) = step(&t, &alice, id, "accept").await;
+    assert_eq!(s, 200, "{body}");
+
+    for attempt in ["resolve", "hand_back"] {
+        let (s, body) = step(&t, &bob, id, attempt).await;
+        assert_eq!(s, 409, "{attempt}: {body}");
+        assert!(body.contains("taken"), "{body}");
+    }
+    let (_, now) = t.get(&format!("/api/v1/handoffs/{id}"), &t.key).await;
+    assert_eq!(now["status"], "accepted", "nothing changed: {now}");
+
+    // An admin operator may take it over the line.
+    let (s, body) = step(&t, &root, id, "resolve").await;
+    assert_eq!(s, 200, "{body}");
+
+    // The assignee herself may, and API keys keep their rights.
+    let (_, h) = t.takeover(0).await;
+    let mine = h["id"].as_str().unwrap();
+    assert_eq!(step(&t, &alice, mine, "accept").await.0, 200);
+    assert_eq!(step(&t, &alice, mine, "hand_back").await.0, 200);
+    let (_, h) = t.takeover(0).await;
+    let theirs = h["id"].as_str().unwrap();
+    assert_eq!(step(&t, &alice, theirs, "accept").await.0, 200);
+    let (s, r) = t
+        .post(
+            &format!("/api/v1/handoffs/{theirs}/resolve"),
+            &t.key,
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, r["status"].as_str()), (200, Some("resolved")), "{r}");
     healthy(&t).await;
 }
