@@ -74,7 +74,7 @@ enum ApiKeyCmd {
     Create {
         #[arg(long)]
         org: String,
-        /// Comma-separated: read, handoffs:write, approvals:write, admin
+        /// Comma-separated: read, handoffs:write, approvals:write, approvals:decide, admin
         #[arg(long)]
         scopes: String,
         #[arg(long, default_value = "cli")]

@@ -45,6 +45,9 @@ pub struct Config {
     pub sms: HttpProvider,
     /// Voice-call channel: the provider request (empty URL turns it off).
     pub voice: HttpProvider,
+    /// Lets the API key that requested an approval also decide it (off: another
+    /// key with `approvals:decide`, or an operator, must decide). Server-wide.
+    pub allow_self_approval: bool,
 }
 
 /// A provider reached with one HTTP POST (Twilio, Vonage, an in-house gateway…).
@@ -96,6 +99,7 @@ impl Default for Config {
             email_from: "tapin <tapin@localhost>".into(),
             sms: HttpProvider::default(),
             voice: HttpProvider::default(),
+            allow_self_approval: false,
         }
     }
 }
@@ -168,6 +172,9 @@ impl Config {
         }
         if let Some((name, v)) = pick(&["TAPIN_WEBHOOK_POLL_MS"]) {
             self.webhook_poll_ms = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((_, v)) = pick(&["TAPIN_ALLOW_SELF_APPROVAL"]) {
+            self.allow_self_approval = matches!(v.as_str(), "1" | "true" | "yes");
         }
         if let Some((_, v)) = pick(&["TAPIN_SMTP_URL"]) {
             self.smtp_url = v;
@@ -258,5 +265,20 @@ mod tests {
         let text = include_str!("../Leptos.toml");
         let c: Config = toml::from_str(text).unwrap();
         assert_eq!(c.link_ttl_seconds, 60);
+        assert!(
+            !c.allow_self_approval,
+            "self-approval is off unless asked for"
+        );
+    }
+
+    #[test]
+    fn self_approval_is_off_by_default_and_can_be_allowed() {
+        assert!(!Config::default().allow_self_approval);
+        let mut c = Config::default();
+        c.apply_env(|k| (k == "TAPIN_ALLOW_SELF_APPROVAL").then(|| "true".into()))
+            .unwrap();
+        assert!(c.allow_self_approval);
+        let c: Config = toml::from_str("allow_self_approval = true").unwrap();
+        assert!(c.allow_self_approval);
     }
 }

@@ -8,10 +8,13 @@ const slug = `desk-${Date.now().toString(36)}`;
 const email = `dana@${slug}.test`;
 const password = 'correct horse battery staple';
 let key = '';
+// The key that requested an approval does not decide it: another key does.
+let decider = '';
 
 test.beforeAll(() => {
   tapin('org', 'create', slug);
   key = tapin('api-key', 'create', '--org', slug, '--scopes', 'admin');
+  decider = tapin('api-key', 'create', '--org', slug, '--scopes', 'approvals:decide');
   tapin('operator', 'create', '--org', slug, '--email', email, '--name', 'Dana', '--role', 'billing_manager', '--password', password);
 });
 
@@ -39,7 +42,7 @@ test('sign in, see the queue update live, open an item, sign out', async ({ page
   // A new handoff appears without a reload; a decided approval leaves.
   const { aid } = await agent.approval();
   await expect(page.getByText('Approve refund.create')).toBeVisible();
-  await agent.post(`/approvals/${aid}/decide`, { decision: 'approve' });
+  await new Agent(request, decider).post(`/approvals/${aid}/decide`, { decision: 'approve' });
   await expect(page.getByText('Approve refund.create')).toHaveCount(0);
 
   // Keyboard: the filter form and the items are reachable and usable.

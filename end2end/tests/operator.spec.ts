@@ -9,10 +9,13 @@ const alice = `alice@${slug}.test`;
 const bob = `bob@${slug}.test`;
 const carol = `carol@${slug}.test`;
 let key = '';
+// The key that requested an approval does not decide it: another key does.
+let decider = '';
 
 test.beforeAll(() => {
   tapin('org', 'create', slug);
   key = tapin('api-key', 'create', '--org', slug, '--scopes', 'admin');
+  decider = tapin('api-key', 'create', '--org', slug, '--scopes', 'approvals:decide');
   tapin('operator', 'create', '--org', slug, '--email', alice, '--name', 'Alice', '--role', 'billing_manager');
   tapin('operator', 'create', '--org', slug, '--email', bob, '--name', 'Bob', '--role', 'billing_manager');
   tapin('operator', 'create', '--org', slug, '--email', carol, '--name', 'Carol');
@@ -131,7 +134,7 @@ test('an operator without the approver role sees why and cannot decide', async (
 test('a third operator arriving after the decision is told it is already decided', async ({ page, request }) => {
   const agent = new Agent(request, key);
   const { aid } = await agent.approval();
-  await agent.post(`/approvals/${aid}/decide`, { decision: 'approve' });
+  await new Agent(request, decider).post(`/approvals/${aid}/decide`, { decision: 'approve' });
   await page.goto(tapin('link', aid, '--operator', bob));
   await expect(page.getByRole('heading', { name: 'This handoff is already closed' })).toBeVisible();
 });

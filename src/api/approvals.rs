@@ -196,12 +196,13 @@ pub struct Decide {
     operation_id = "decide_approval",
     tag = "approvals",
     summary = "Approve or deny",
-    description = "Records the decision and resumes the conversation. The approver may edit the payload; an edit must keep `subject_kind` and `subject_ref` when they are given, so approving one action cannot run another. A second decision is a 409.\n\nScope: `approvals:write`.",
+    description = "Records the decision and resumes the conversation. The approver may edit the payload; an edit must keep `subject_kind` and `subject_ref` when they are given, so approving one action cannot run another. A second decision is a 409. The API key that requested the approval cannot decide it (403 with `reason: self_approval`) unless the server sets `allow_self_approval`: the decision comes from another key or from an operator.\n\nScope: `approvals:decide` (`approvals:write` alone is not enough; `admin` implies it).",
     params(("id" = String, Path, format = "uuid", description = "Approval id (UUID). An id that is not a UUID, belongs to another organization or is not an approval is a 404.")),
     request_body = Decide,
     responses(
         (status = 200, description = "The decided approval (`status` approved or denied; `next_node` for workflow nodes).", body = ApprovalRead),
         (status = 400, description = "`bad_request`: empty body, malformed JSON, or a Content-Type other than `application/json`.", body = ErrorEnvelope),
+        (status = 403, description = "`forbidden`: the key lacks the `approvals:decide` scope, or (`reason: self_approval`) it is the key that requested this approval.", body = ErrorEnvelope),
         (status = 404, description = "`not_found`: no such approval in this organization.", body = ErrorEnvelope),
         (status = 409, description = "`conflict`: already decided, expired or cancelled. `reason`: `handoff_finished`, `invalid_transition` or `version_conflict`.", body = ErrorEnvelope),
         (status = 422, description = "`bad_request` naming the field: `decision` (missing, or not approve/deny), `note` (over 2000 characters), `payload` (over 64 KiB of JSON), `subject_kind` / `subject_ref` (an edit that changes what is approved), or an unknown field.", body = ErrorEnvelope),
@@ -213,7 +214,7 @@ pub async fn decide(
     Path(id): Path<String>,
     Json(body): Json<Decide>,
 ) -> Result<axum::Json<ApprovalRead>, AppError> {
-    key.require("approvals:write")?;
+    key.require("approvals:decide")?;
     let id = parse_id(&id, "approval")?;
     let (h, a) = approvals::decide(
         &app,

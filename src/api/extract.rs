@@ -20,6 +20,13 @@ where
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        // Usually done already, before the rate limit and idempotency (`limits::authenticate`).
+        if let Some(principal) = parts.extensions.get::<ApiPrincipal>() {
+            return Ok(ApiAuth(principal.clone()));
+        }
+        if let Some(super::limits::AuthFailure(e)) = parts.extensions.get() {
+            return Err(e.clone());
+        }
         let app = App::from_ref(state);
         let header_str = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
         let raw = if let Some(auth) = header_str(header::AUTHORIZATION) {

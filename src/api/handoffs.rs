@@ -165,7 +165,7 @@ pub async fn list(
     operation_id = "resolve_handoff",
     tag = "handoffs",
     summary = "Resolve a takeover",
-    description = "The handoff becomes `resolved` (state `completed`) and its conversation `closed` with `termination_reason = handoff_resolved`, in one transaction. Takeovers only. No request body is read.\n\nScope: `handoffs:write`.",
+    description = "The handoff becomes `resolved` (state `completed`) and its conversation `closed` with `termination_reason = handoff_resolved`, in one transaction. Takeovers only. No request body is read.\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval).",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
     responses(
         (status = 200, description = "The resolved handoff.", body = HandoffRead),
@@ -178,8 +178,8 @@ pub async fn resolve(
     ApiAuth(key): ApiAuth,
     Path(id): Path<String>,
 ) -> Result<axum::Json<HandoffRead>, AppError> {
-    key.require("handoffs:write")?;
     let id = parse_id(&id, "handoff")?;
+    require_for_kind(&app, &key, &id).await?;
     Ok(axum::Json(
         handoffs::resolve(&app, &key.organization_id, &id, key.actor())
             .await?
@@ -240,7 +240,7 @@ pub struct AssignBody {
     operation_id = "assign_handoff",
     tag = "handoffs",
     summary = "Assign to an operator",
-    description = "Gives the handoff to a named operator of the organization (by id or email). `assignee` is required here although the body type marks it optional (it is shared with accept).\n\nScope: `handoffs:write`.",
+    description = "Gives the handoff to a named operator of the organization (by id or email). `assignee` is required here although the body type marks it optional (it is shared with accept).\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval).",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
     request_body = AssignBody,
     responses(
@@ -257,8 +257,8 @@ pub async fn assign(
     Path(id): Path<String>,
     Json(body): Json<AssignBody>,
 ) -> Result<axum::Json<HandoffRead>, AppError> {
-    key.require("handoffs:write")?;
     let id = parse_id(&id, "handoff")?;
+    require_for_kind(&app, &key, &id).await?;
     let who = body
         .assignee
         .ok_or_else(|| AppError::invalid_field("assignee", "required: an operator id or email"))?;
@@ -275,7 +275,7 @@ pub async fn assign(
     operation_id = "accept_handoff",
     tag = "handoffs",
     summary = "Accept (optionally on behalf of an operator)",
-    description = "Moves the handoff to `accepted` (state `solving`). With `assignee`, it is assigned to that operator and accepted in one step. Takeover, assist and agent handoffs.\n\nScope: `handoffs:write`. The body is optional.",
+    description = "Moves the handoff to `accepted` (state `solving`). With `assignee`, it is assigned to that operator and accepted in one step. Takeover, assist and agent handoffs.\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval). The body is optional.",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
     request_body(content = Option<AssignBody>, description = "Optional `assignee`: operator id or email."),
     responses(
@@ -292,8 +292,8 @@ pub async fn accept(
     Path(id): Path<String>,
     JsonOrEmpty(body): JsonOrEmpty<AssignBody>,
 ) -> Result<axum::Json<HandoffRead>, AppError> {
-    key.require("handoffs:write")?;
     let id = parse_id(&id, "handoff")?;
+    require_for_kind(&app, &key, &id).await?;
     let h = match body.assignee {
         Some(who) => {
             handoffs::assign(&app, &key.organization_id, &id, key.actor(), &who, true).await?
@@ -322,6 +322,23 @@ pub struct ReasonBody {
     reason: Option<String>,
 }
 
+/// The generic steps need the scope of the handoff's kind: `approvals:write`
+/// for an approval, `handoffs:write` for the other kinds. A key with neither is
+/// refused before anything is read; another organization's id stays a 404.
+async fn require_for_kind(
+    app: &App,
+    key: &crate::service::keys::ApiPrincipal,
+    id: &str,
+) -> Result<(), AppError> {
+    if key.require("handoffs:write").is_err() && key.require("approvals:write").is_err() {
+        return Err(AppError::forbidden(
+            "this API key lacks the `handoffs:write` (or, for approvals, `approvals:write`) scope",
+        ));
+    }
+    let h = handoffs::get(app, &key.organization_id, id).await?;
+    key.require(crate::service::keys::write_scope(h.kind))
+}
+
 async fn simple_step(
     app: App,
     key: crate::service::keys::ApiPrincipal,
@@ -329,8 +346,8 @@ async fn simple_step(
     event: Event,
     reason: Option<String>,
 ) -> Result<axum::Json<HandoffRead>, AppError> {
-    key.require("handoffs:write")?;
     let id = parse_id(&id, "handoff")?;
+    require_for_kind(&app, &key, &id).await?;
     let h = handoffs::step_with_reason(&app, &key.organization_id, &id, event, key.actor(), reason)
         .await?;
     Ok(axum::Json(h.into()))
@@ -342,7 +359,7 @@ async fn simple_step(
     operation_id = "cancel_handoff",
     tag = "handoffs",
     summary = "Cancel (the agent withdraws the request)",
-    description = "Withdraws the request from any open state; the handoff becomes `cancelled`.\n\nScope: `handoffs:write`. The body is optional (an empty body is `{}`).",
+    description = "Withdraws the request from any open state; the handoff becomes `cancelled`.\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval). The body is optional (an empty body is `{}`).",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
     request_body(content = Option<ReasonBody>, description = "Optional `reason` (at most 1000 characters), recorded in the audit trail."),
     responses(
@@ -369,7 +386,7 @@ pub async fn cancel(
     operation_id = "handback_handoff",
     tag = "handoffs",
     summary = "Hand the conversation back to the bot",
-    description = "Takeovers only: the handoff completes and the conversation becomes `active` again with `status_reason = handed_back`.\n\nScope: `handoffs:write`. The body is optional (an empty body is `{}`).",
+    description = "Takeovers only: the handoff completes and the conversation becomes `active` again with `status_reason = handed_back`.\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval). The body is optional (an empty body is `{}`).",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
     request_body(content = Option<ReasonBody>, description = "Optional `reason` (at most 1000 characters), recorded in the audit trail."),
     responses(
@@ -396,7 +413,7 @@ pub async fn handback(
     operation_id = "resume_handoff",
     tag = "handoffs",
     summary = "Resume: the agent picked up after the decision",
-    description = "Approval and assist handoffs, after the decision or the operator's input (`solved` or `resume_requested` → `resumed`).\n\nScope: `handoffs:write`. The body is optional (an empty body is `{}`).",
+    description = "Approval and assist handoffs, after the decision or the operator's input (`solved` or `resume_requested` → `resumed`).\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval). The body is optional (an empty body is `{}`).",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
     request_body(content = Option<ReasonBody>, description = "Optional `reason` (at most 1000 characters), recorded in the audit trail."),
     responses(
@@ -423,7 +440,7 @@ pub async fn resume(
     operation_id = "complete_handoff",
     tag = "handoffs",
     summary = "Complete: the original task finished",
-    description = "Approval and assist handoffs after resume (`resumed` → `completed`); agent handoffs after accept (`solving` → `completed`).\n\nScope: `handoffs:write`. The body is optional (an empty body is `{}`).",
+    description = "Approval and assist handoffs after resume (`resumed` → `completed`); agent handoffs after accept (`solving` → `completed`).\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval). The body is optional (an empty body is `{}`).",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
     request_body(content = Option<ReasonBody>, description = "Optional `reason` (at most 1000 characters), recorded in the audit trail."),
     responses(
@@ -450,7 +467,7 @@ pub async fn complete(
     operation_id = "fail_handoff",
     tag = "handoffs",
     summary = "Fail: resuming did not work",
-    description = "Approval and assist handoffs: resuming failed (state corrupted, domain changed, …); `solved` or `resume_requested` → `failed`.\n\nScope: `handoffs:write`. The body is optional (an empty body is `{}`).",
+    description = "Approval and assist handoffs: resuming failed (state corrupted, domain changed, …); `solved` or `resume_requested` → `failed`.\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval). The body is optional (an empty body is `{}`).",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
     request_body(content = Option<ReasonBody>, description = "Optional `reason` (at most 1000 characters), recorded in the audit trail."),
     responses(

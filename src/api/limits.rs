@@ -1,8 +1,11 @@
-//! Per-API-key rate limit (GCRA via `governor`) and `Idempotency-Key` replay
-//! for creating POSTs. Both run before the handlers, keyed by a hash of the key.
+//! What runs before every `/api/v1` handler, in this order: authentication
+//! (an unknown or revoked key is a 401 before anything else is touched), the
+//! per-key rate limit (GCRA via `governor`) and `Idempotency-Key` replay for
+//! POSTs. The limiter cell and the idempotency scope are the key's id.
 
 use crate::error::AppError;
 use crate::service::idempotency::{self, IdemClaim};
+use crate::service::keys::{self, ApiPrincipal};
 use crate::service::{sha256_hex, App};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -11,19 +14,56 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 
-/// The raw API key of a request, if it carries one (validation is the extractor's job).
+/// The raw API key of a request, if it carries one: `Authorization: Bearer …`
+/// or `x-api-key`. Another `Authorization` scheme is not an API key (the
+/// handler's extractor refuses it with its own message).
 fn raw_key(headers: &HeaderMap) -> Option<&str> {
     if let Some(auth) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
     {
-        return auth.split_once(' ').map(|(_, k)| k.trim());
+        return match auth.split_once(' ') {
+            Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") => Some(key.trim()),
+            _ => None,
+        };
     }
     headers
         .get("x-api-key")
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
 }
+
+/// Why the key a request presented was refused (401), for `ApiAuth` to answer.
+#[derive(Clone, Debug)]
+pub struct AuthFailure(pub AppError);
+
+/// Authenticates a request that presents an API key, before the rate limit and
+/// idempotency see it. The principal rides in the request's extensions; an
+/// unknown or revoked key carries an `AuthFailure` instead, so the rate limit and
+/// idempotency pass it by untouched (no idempotency row, no replay, no limiter
+/// cell) and the handler's `ApiAuth` answers 401 before it does anything. The
+/// public paths (health, OpenAPI) still answer a request with a stray header.
+pub async fn authenticate(State(app): State<App>, mut req: Request, next: Next) -> Response {
+    let Some(raw) = raw_key(req.headers()) else {
+        return next.run(req).await;
+    };
+    match keys::authenticate(&app, raw).await {
+        Ok(principal) => {
+            req.extensions_mut().insert(principal);
+        }
+        Err(e) if e.http_status() == 401 => {
+            req.extensions_mut().insert(AuthFailure(e));
+        }
+        Err(e) => return e.into_response(),
+    }
+    next.run(req).await
+}
+
+/// Marks a response that carries a secret (a webhook's signing secret): it is
+/// never stored for replay. A retry with the same `Idempotency-Key` gets a 409
+/// `idempotency_secret_not_replayed` instead, whose message is this text.
+#[derive(Clone, Debug)]
+pub struct NotReplayable(pub String);
 
 fn set(headers: &mut HeaderMap, name: &'static str, value: u64) {
     headers.insert(name, HeaderValue::from(value));
@@ -32,7 +72,11 @@ fn set(headers: &mut HeaderMap, name: &'static str, value: u64) {
 /// 200 requests a minute per key by default; `X-RateLimit-*` on every response,
 /// `429` with `Retry-After` when exhausted.
 pub async fn rate_limit(State(app): State<App>, req: Request, next: Next) -> Response {
-    let Some(key) = raw_key(req.headers()).map(|k| sha256_hex(k.as_bytes())) else {
+    let Some(key) = req
+        .extensions()
+        .get::<ApiPrincipal>()
+        .map(|p| p.key_id.clone())
+    else {
         return next.run(req).await;
     };
     let limit = app.config.rate_limit_per_minute as u64;
@@ -79,7 +123,11 @@ pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Re
     let Some(idem) = req.headers().get("idempotency-key").cloned() else {
         return next.run(req).await;
     };
-    let Some(scope) = raw_key(req.headers()).map(|k| sha256_hex(k.as_bytes())) else {
+    let Some(scope) = req
+        .extensions()
+        .get::<ApiPrincipal>()
+        .map(|p| format!("key:{}", p.key_id))
+    else {
         return next.run(req).await;
     };
     let idem = match idem.to_str() {
@@ -138,6 +186,18 @@ pub async fn idempotency(State(app): State<App>, req: Request, next: Next) -> Re
             // Server errors and rate limits are not answers worth replaying.
             if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
                 let _ = idempotency::release(&app, &scope, &idem).await;
+                return res;
+            }
+            // A secret is shown once: what is kept for a retry is a 409 saying so.
+            if let Some(NotReplayable(message)) = res.extensions().get::<NotReplayable>() {
+                let stand_in =
+                    AppError::conflict("idempotency_secret_not_replayed", message.clone());
+                let body = serde_json::json!({ "error": &stand_in }).to_string();
+                if let Err(e) =
+                    idempotency::finish(&app, &scope, &idem, stand_in.http_status(), &body).await
+                {
+                    tracing::error!(error = %e, "could not store the idempotent response");
+                }
                 return res;
             }
             let (parts, body) = res.into_parts();

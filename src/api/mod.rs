@@ -6,7 +6,7 @@ mod audit;
 mod conversations;
 pub mod extract;
 mod handoffs;
-mod limits;
+pub mod limits;
 mod metrics;
 pub mod openapi;
 mod reference;
@@ -131,7 +131,9 @@ where
         .route("/audit/trace/stream", get(streams::trace_stream))
         .route("/metrics/time-to-human", get(metrics::time_to_human))
         .fallback(|| async { AppError::not_found("endpoint") })
-        // Outermost first: the rate limit counts every request, replays included.
+        // The last layer runs first: authentication (a bad key is a 401 before
+        // anything is stored or counted), then the rate limit (it counts every
+        // authenticated request, replays included), then idempotency.
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             limits::idempotency,
@@ -139,6 +141,10 @@ where
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             limits::rate_limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            limits::authenticate,
         ))
 }
 

@@ -47,7 +47,7 @@ pub const PUBLIC_PATHS: [&str; 3] = [
 
 const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a human, request approvals, follow what happens.
 
-**Authentication.** Every operation except `GET /api/v1/healthz`, `GET /api/v1/openapi.json` and `GET /api/v1/reference` needs an API key, sent as `Authorization: Bearer tk_…` or `x-api-key: tk_…` (`tapin api-key create` prints one). Keys have scopes: `read`, `handoffs:write`, `approvals:write` and `admin` (implies all); each operation names the one it needs.
+**Authentication.** Every operation except `GET /api/v1/healthz`, `GET /api/v1/openapi.json` and `GET /api/v1/reference` needs an API key, sent as `Authorization: Bearer tk_…` or `x-api-key: tk_…` (`tapin api-key create` prints one). Keys have scopes: `read`, `handoffs:write`, `approvals:write` (request approvals and drive them after the decision), `approvals:decide` (approve or deny) and `admin` (implies all); each operation names the one it needs. The generic handoff steps (`/handoffs/{id}/cancel`, `…/complete`, `…/fail`, `…/resume`, `…/accept`, `…/resolve`, `…/handback`, `…/assign`) need `approvals:write` on an approval and `handoffs:write` on the other kinds. The key that requested an approval cannot decide it unless the server sets `allow_self_approval`.
 
 **Errors.** Every error has one shape, `ErrorEnvelope`: `{\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"message\"}], \"reason\"?}}`.
 
@@ -60,9 +60,9 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
 - 429 `rate_limited`: the key's rate limit is exhausted; retry after `Retry-After` seconds
 - 500 `internal_error`: logged with the request id (`x-request-id` is on every response)
 
-**Rate limit.** Per API key (200 requests a minute unless configured otherwise). Every response to a request that carries a key has `X-RateLimit-Limit` (requests a minute), `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the full budget is back); a `429` adds `Retry-After`.
+**Rate limit.** Per API key (200 requests a minute unless configured otherwise). The key is checked first: an unknown or revoked key is a 401 that stores nothing, replays nothing and does not count against any key's limit. Every response to a request that carries a key has `X-RateLimit-Limit` (requests a minute), `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the full budget is back); a `429` adds `Retry-After`.
 
-**Idempotency.** Any `POST` may carry `Idempotency-Key` (1 to 255 visible ASCII characters, scoped to the API key). A retry with the same key, path and body gets the first response again, with `Idempotent-Replayed: true`; the same key with another request is a `409` (`reason: idempotency_key_reused`), and while the first request is still being processed a `409` (`reason: idempotency_in_progress`). Send one on creating POSTs (conversations, messages, handoffs, approvals, agent handoffs, escalations) so a retry never creates twice.
+**Idempotency.** Any `POST` may carry `Idempotency-Key` (1 to 255 visible ASCII characters, scoped to the API key: another key, even of the same organization, never sees its answers, and a revoked key gets a 401, not a replay). A retry with the same key, path and body gets the first response again, with `Idempotent-Replayed: true`; the same key with another request is a `409` (`reason: idempotency_key_reused`), and while the first request is still being processed a `409` (`reason: idempotency_in_progress`). Send one on creating POSTs (conversations, messages, handoffs, approvals, agent handoffs, escalations) so a retry never creates twice. A response that carries a secret (creating a webhook, rotating its secret) is never replayed: a retry gets a `409` (`reason: idempotency_secret_not_replayed`) naming the webhook, and does not create or rotate again.
 
 **Streams.** `GET /api/v1/handoffs/{id}/events` (with `Accept: text/event-stream`), `GET /api/v1/conversations/{id}/events`, `GET /api/v1/audit/stream` and `GET /api/v1/audit/trace/stream` are Server-Sent Events. Every event has an `id:`; reconnecting with `Last-Event-ID` resumes after it without gaps. A keep-alive comment is sent every 15 s.
 
@@ -595,9 +595,15 @@ mod tests {
             }
             let description = op["description"].as_str().unwrap_or_default();
             assert!(
-                ["read", "handoffs:write", "approvals:write", "admin"]
-                    .iter()
-                    .any(|s| description.contains(&format!("Scope: `{s}`"))),
+                [
+                    "read",
+                    "handoffs:write",
+                    "approvals:write",
+                    "approvals:decide",
+                    "admin"
+                ]
+                .iter()
+                .any(|s| description.contains(&format!("Scope: `{s}`"))),
                 "{m} {path} does not name its scope"
             );
         }

@@ -349,11 +349,11 @@ pub async fn put_policies(
 
 #[utoipa::path(post, path = "/api/v1/policies/test", operation_id = "test_policies", tag = "routing",
     summary = "Test the policies against a sample",
-    description = "Runs the current policies on a made-up handoff (nothing is created) and says which matched, the route, priority, auto-resolution and expiry, the conditions that could not be decided, and the variables the conditions saw.\n\nScope: `read`.",
+    description = "Runs the current policies on a made-up handoff (nothing is created) and says which matched, the route, priority, auto-resolution and expiry, the conditions that could not be decided, and the variables the conditions saw. The sample is checked like a real handoff before any condition runs (packet texts and `context_vars` within their bounds, `payload` at most 64 KiB of JSON; only `packet.static_text` may be blank); a condition that would build a string over 64 KiB or need more than 50,000 steps is listed in `errors` and never matches.\n\nScope: `read`.",
     request_body = PolicySample,
     responses(
         (status = 200, description = "What routing would do.", body = PolicyTestResult),
-        (status = 422, description = "`bad_request` naming `kind`, `source`, `priority` or `packet`.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming `kind`, `source`, `priority`, `packet` or a packet field (`packet.context_vars` over 64 KiB of JSON, a text over its bound), `approver_role` / `subject_ref` (over 200 characters) or `payload` (over 64 KiB of JSON).", body = ErrorEnvelope),
     ))]
 pub async fn test_policies(
     State(app): State<App>,

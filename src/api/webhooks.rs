@@ -1,6 +1,7 @@
 //! `/api/v1/webhooks`: subscriptions, their delivery log, redelivery.
 
 use super::extract::{ApiAuth, Json, Query};
+use super::limits::NotReplayable;
 use super::views::ErrorEnvelope;
 use crate::domain::records::{Delivery, Webhook};
 use crate::error::AppError;
@@ -139,11 +140,12 @@ const ID: &str = "Webhook id (UUID). Another organization's id is a 404 like a m
     operation_id = "create_webhook",
     tag = "webhooks",
     summary = "Subscribe a URL to events",
-    description = "Every matching lifecycle event (and, for `conversation.message`, every message appended to a conversation) is POSTed to `url` as JSON, at least once, in order per handoff (messages: per conversation), signed with `tapin-signature: t=<unix>,v1=<hex hmac-sha256(secret, \"<t>.<body>\")>` and identified by `tapin-event-id`. Failed deliveries (timeouts, connection errors, 5xx, 408, 429) are retried with exponential backoff and jitter for 24 h, then dead-lettered; other 4xx stop at once. The `secret` is shown only in this response.\n\nScope: `admin`.",
+    description = "Every matching lifecycle event (and, for `conversation.message`, every message appended to a conversation) is POSTed to `url` as JSON, at least once, in order per handoff (messages: per conversation), signed with `tapin-signature: t=<unix>,v1=<hex hmac-sha256(secret, \"<t>.<body>\")>` and identified by `tapin-event-id`. Failed deliveries (timeouts, connection errors, 5xx, 408, 429) are retried with exponential backoff and jitter for 24 h, then dead-lettered; other 4xx stop at once. The `secret` is shown only in this response: a retry with the same `Idempotency-Key` does not create a second subscription and does not repeat the secret, it answers 409 `idempotency_secret_not_replayed` naming the webhook (rotate the secret to get a new one).\n\nScope: `admin`. Accepts `Idempotency-Key`.",
     request_body = CreateWebhook,
     responses(
         (status = 201, description = "The subscription, with its secret.", body = WebhookWithSecret),
         (status = 400, description = "`bad_request`: malformed JSON or an unknown field, named in `fields`.", body = ErrorEnvelope),
+        (status = 409, description = "`conflict` with `reason: idempotency_secret_not_replayed`: a retry of a request that already created the subscription (same `Idempotency-Key`); the secret is not shown again.", body = ErrorEnvelope),
         (status = 422, description = "`bad_request` naming `url` (not http/https) or `events` (empty or unknown name).", body = ErrorEnvelope),
     )
 )]
@@ -151,7 +153,14 @@ pub async fn create(
     State(app): State<App>,
     ApiAuth(key): ApiAuth,
     Json(body): Json<CreateWebhook>,
-) -> Result<(StatusCode, axum::Json<WebhookWithSecret>), AppError> {
+) -> Result<
+    (
+        StatusCode,
+        axum::Extension<NotReplayable>,
+        axum::Json<WebhookWithSecret>,
+    ),
+    AppError,
+> {
     key.require("admin")?;
     let w = webhooks::create(
         &app,
@@ -162,7 +171,15 @@ pub async fn create(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, axum::Json(with_secret(w))))
+    let once = NotReplayable(format!(
+        "webhook {} was created by the first request with this Idempotency-Key; its secret is shown only once: rotate it to get a new one",
+        w.id
+    ));
+    Ok((
+        StatusCode::CREATED,
+        axum::Extension(once),
+        axum::Json(with_secret(w)),
+    ))
 }
 
 /// The organization's subscriptions.
@@ -277,10 +294,11 @@ pub async fn delete(
     operation_id = "rotate_webhook_secret",
     tag = "webhooks",
     summary = "Rotate the signing secret",
-    description = "The next delivery is signed with the new secret, shown only in this response.\n\nScope: `admin`.",
+    description = "The next delivery is signed with the new secret, shown only in this response. A retry with the same `Idempotency-Key` does not rotate again and does not repeat the secret: it answers 409 `idempotency_secret_not_replayed`.\n\nScope: `admin`. Accepts `Idempotency-Key`.",
     params(("id" = String, Path, format = "uuid", description = ID)),
     responses(
         (status = 200, description = "The subscription with its new secret.", body = WebhookWithSecret),
+        (status = 409, description = "`conflict` with `reason: idempotency_secret_not_replayed`: a retry of a rotation that already happened (same `Idempotency-Key`).", body = ErrorEnvelope),
         (status = 404, description = "`not_found`.", body = ErrorEnvelope),
     )
 )]
@@ -288,11 +306,20 @@ pub async fn rotate(
     State(app): State<App>,
     ApiAuth(key): ApiAuth,
     Path(id): Path<String>,
-) -> Result<axum::Json<WebhookWithSecret>, AppError> {
+) -> Result<
+    (
+        axum::Extension<NotReplayable>,
+        axum::Json<WebhookWithSecret>,
+    ),
+    AppError,
+> {
     key.require("admin")?;
-    Ok(axum::Json(with_secret(
-        webhooks::rotate_secret(&app, &key.organization_id, &id).await?,
-    )))
+    let w = webhooks::rotate_secret(&app, &key.organization_id, &id).await?;
+    let once = NotReplayable(format!(
+        "the secret of webhook {} was rotated by the first request with this Idempotency-Key; the new secret is shown only once: rotate again to get another",
+        w.id
+    ));
+    Ok((axum::Extension(once), axum::Json(with_secret(w))))
 }
 
 /// The delivery log.

@@ -98,7 +98,7 @@ pub struct EvaluateResult {
     operation_id = "evaluate_node",
     tag = "workflows",
     summary = "Evaluate an approval node for a conversation",
-    description = "Evaluates the node's condition against `variables`. False: no approval is needed and `next` is `on_approve`. True: an approval is created (as by `POST /approvals`, `subject_kind = workflow_node`) and returned, with `next: null` until it is decided. A condition that cannot be evaluated fails closed: an approval is created and `evaluation_error` says why.\n\nScope: `approvals:write`. Accepts `Idempotency-Key`.",
+    description = "Evaluates the node's condition against `variables`. False: no approval is needed and `next` is `on_approve`. True: an approval is created (as by `POST /approvals`, `subject_kind = workflow_node`) and returned, with `next: null` until it is decided. A condition that cannot be evaluated fails closed: an approval is created and `evaluation_error` says why. That includes a condition that would build a string over 64 KiB or need more than 50,000 steps of work. `variables` is size-checked (64 KiB of JSON) before the condition is evaluated.\n\nScope: `approvals:write`. Accepts `Idempotency-Key`.",
     params(
         ("workflow_id" = String, Path, description = "Workflow id: 1-200 letters, digits, `-`, `_` or `.`."),
         ("node_id" = String, Path, description = "Node id: 1-200 letters, digits, `-`, `_` or `.`."),

@@ -100,7 +100,8 @@ impl Api {
         Ok((cid, h))
     }
 
-    /// A pending approval (no approver role, so the API key may decide it).
+    /// A pending approval (no approver role, and the bench server allows
+    /// self-approval, so the same API key may decide it).
     pub async fn approval(&self, cid: &str, role: Option<&str>) -> Result<Value, String> {
         self.post_ok(
             "/api/v1/approvals",

@@ -1,6 +1,7 @@
 //! Approvals (seed 001): what the agent wants to do, who may approve it, and
 //! how the stored lifecycle state reads as pending / approved / denied / expired.
 
+use super::lifecycle::Actor;
 use super::state::State;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -69,6 +70,43 @@ pub fn check_note(by_person: bool, approve: bool, note: Option<&str>) -> Result<
         return Err("say why you deny: the agent tells the customer");
     }
     Ok(())
+}
+
+/// Why an actor may not decide an approval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecideRefusal {
+    /// The deciding actor is the one that requested the approval.
+    OwnRequest,
+}
+
+impl DecideRefusal {
+    pub fn message(self) -> &'static str {
+        match self {
+            DecideRefusal::OwnRequest => {
+                "the API key that requested this approval cannot decide it: decide with another key (scope `approvals:decide`) or as an operator"
+            }
+        }
+    }
+}
+
+/// Who may decide an approval (besides what the lifecycle and the approver role
+/// allow): not whoever requested it, unless the organization allows self-approval.
+/// `requested_by` is the requester's audit label (`api_key:<id>`), `None` when no
+/// request is on record; an API key then cannot prove it is someone else, so it is
+/// refused (fail closed), while a person or a policy is not the requester anyway.
+pub fn may_decide(
+    requested_by: Option<&str>,
+    decider: &Actor,
+    allow_self_approval: bool,
+) -> Result<(), DecideRefusal> {
+    if allow_self_approval {
+        return Ok(());
+    }
+    match requested_by {
+        Some(requester) if requester == decider.label() => Err(DecideRefusal::OwnRequest),
+        None if matches!(decider, Actor::ApiKey(_)) => Err(DecideRefusal::OwnRequest),
+        _ => Ok(()),
+    }
 }
 
 /// What a human decided, written with the `decide` transition.
@@ -193,6 +231,32 @@ mod tests {
         );
         assert_eq!(next_node(State::Created, None, Some(&node())), None);
         assert_eq!(status(State::Notified, None), "pending");
+    }
+
+    #[test]
+    fn the_requester_does_not_decide_its_own_approval() {
+        let me = Actor::ApiKey("k1".into());
+        let other = Actor::ApiKey("k2".into());
+        let person = Actor::Operator("op".into());
+        let requested = Some("api_key:k1");
+        assert_eq!(
+            may_decide(requested, &me, false),
+            Err(DecideRefusal::OwnRequest)
+        );
+        assert_eq!(may_decide(requested, &other, false), Ok(()));
+        assert_eq!(may_decide(requested, &person, false), Ok(()));
+        assert_eq!(
+            may_decide(requested, &Actor::Policy("p".into()), false),
+            Ok(())
+        );
+        // Allowed on purpose by the organization.
+        assert_eq!(may_decide(requested, &me, true), Ok(()));
+        // No request on record: a key cannot show it is someone else.
+        assert_eq!(
+            may_decide(None, &other, false),
+            Err(DecideRefusal::OwnRequest)
+        );
+        assert_eq!(may_decide(None, &person, false), Ok(()));
     }
 
     #[test]

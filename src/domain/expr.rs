@@ -3,8 +3,10 @@
 //! A small, deterministic expression language evaluated against a JSON object
 //! of variables. It is a hand-written tokenizer and recursive-descent parser
 //! producing an AST, plus an interpreter: nothing is ever executed, and both
-//! parsing and evaluation are bounded (source length, nesting depth), so any
-//! input yields a value or an error, never a panic or a stack overflow.
+//! parsing and evaluation are bounded (source length, nesting depth, the size
+//! of every string an evaluation builds, the total work of one evaluation), so
+//! any input yields a value or an error, never a panic, a stack overflow or an
+//! unbounded allocation.
 //!
 //! # Language
 //!
@@ -36,6 +38,10 @@
 //! - Arithmetic needs numbers, except `+` on two strings, which concatenates.
 //!   `/` or `%` by zero is [`EvalError::DivisionByZero`]; `%` keeps the sign of
 //!   the dividend. A non-finite result is [`EvalError::NumberOutOfRange`].
+//! - A concatenation whose result would exceed [`MAX_STRING_BYTES`] is
+//!   [`EvalError::StringTooLong`] (checked before anything is allocated); an
+//!   evaluation that needs more than [`MAX_STEPS`] steps of work (nodes, bytes of
+//!   strings built or compared, JSON values compared) is [`EvalError::TooMuchWork`].
 //!
 //! # Missing variables
 //!
@@ -62,6 +68,15 @@ const MAX_LEN: usize = 4000;
 const MAX_DEPTH: usize = 64;
 /// Largest magnitude up to which every integer is exactly representable in f64.
 const MAX_SAFE_INT: f64 = 9_007_199_254_740_992.0;
+/// Longest string one evaluation may build (a concatenation's result), in bytes.
+pub const MAX_STRING_BYTES: usize = 64 * 1024;
+/// The work one evaluation may do, in steps: one per node evaluated, one per JSON
+/// value a structural `==` visits, and one per [`BYTES_PER_STEP`] bytes a string
+/// concatenation builds or a string comparison reads. A parsed condition has at
+/// most ~2,000 nodes, so only big strings and big objects come near it.
+pub const MAX_STEPS: u64 = 50_000;
+/// Bytes of string work that cost one step.
+const BYTES_PER_STEP: usize = 256;
 
 /// A parsed condition.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,6 +113,12 @@ pub enum EvalError {
     NumberOutOfRange { what: String },
     #[error("the condition must be true or false, but it is {got}")]
     NotABoolean { got: String },
+    /// A concatenation would build a string over [`MAX_STRING_BYTES`].
+    #[error("a string in the condition would be longer than {max} bytes")]
+    StringTooLong { max: usize },
+    /// The evaluation needs more than [`MAX_STEPS`] steps of work.
+    #[error("the condition needs more than {max} steps of work to evaluate")]
+    TooMuchWork { max: u64 },
 }
 
 impl Expr {
@@ -130,12 +151,12 @@ impl Expr {
     }
 
     pub fn eval(&self, vars: &Map<String, Value>) -> Result<Value, EvalError> {
-        eval_node(&self.root, vars)?.into_json()
+        eval_node(&self.root, vars, &mut Budget::new())?.into_json()
     }
 
     /// The condition result: must be a boolean, else [`EvalError::NotABoolean`].
     pub fn eval_bool(&self, vars: &Map<String, Value>) -> Result<bool, EvalError> {
-        match eval_node(&self.root, vars)? {
+        match eval_node(&self.root, vars, &mut Budget::new())? {
             Val::Bool(b) => Ok(b),
             other => Err(EvalError::NotABoolean {
                 got: other.type_name().into(),
@@ -751,7 +772,36 @@ fn from_json<'a>(value: &'a Value, path: &str) -> Result<Val<'a>, EvalError> {
     })
 }
 
-fn eval_node<'a>(node: &'a Node, vars: &'a Map<String, Value>) -> Result<Val<'a>, EvalError> {
+/// What is left of one evaluation's work ([`MAX_STEPS`]).
+struct Budget {
+    left: u64,
+}
+
+impl Budget {
+    fn new() -> Self {
+        Budget { left: MAX_STEPS }
+    }
+
+    fn spend(&mut self, steps: u64) -> Result<(), EvalError> {
+        self.left = self
+            .left
+            .checked_sub(steps)
+            .ok_or(EvalError::TooMuchWork { max: MAX_STEPS })?;
+        Ok(())
+    }
+
+    /// Charges for touching `bytes` bytes of string.
+    fn spend_bytes(&mut self, bytes: usize) -> Result<(), EvalError> {
+        self.spend((bytes / BYTES_PER_STEP) as u64)
+    }
+}
+
+fn eval_node<'a>(
+    node: &'a Node,
+    vars: &'a Map<String, Value>,
+    b: &mut Budget,
+) -> Result<Val<'a>, EvalError> {
+    b.spend(1)?;
     match node {
         Node::Lit(lit) => Ok(match lit {
             Lit::Null => Val::Null,
@@ -763,21 +813,21 @@ fn eval_node<'a>(node: &'a Node, vars: &'a Map<String, Value>) -> Result<Val<'a>
             Some(value) => from_json(value, path),
             None => Err(EvalError::MissingVariable { name: path.clone() }),
         },
-        Node::Not(inner) => match eval_node(inner, vars)? {
+        Node::Not(inner) => match eval_node(inner, vars, b)? {
             Val::Bool(b) => Ok(Val::Bool(!b)),
             other => Err(unary_mismatch("not", &other)),
         },
-        Node::Neg(inner) => match eval_node(inner, vars)? {
+        Node::Neg(inner) => match eval_node(inner, vars, b)? {
             Val::Num(n) => Ok(Val::Num(-n)),
             other => Err(unary_mismatch("-", &other)),
         },
-        Node::Logic { op, operands } => eval_logic(*op, operands, vars),
-        Node::Cmp { op, left, right } => eval_cmp(*op, left, right, vars),
+        Node::Logic { op, operands } => eval_logic(*op, operands, vars, b),
+        Node::Cmp { op, left, right } => eval_cmp(*op, left, right, vars, b),
         Node::Arith { first, rest } => {
-            let mut acc = eval_node(first, vars)?;
+            let mut acc = eval_node(first, vars, b)?;
             for (op, operand) in rest {
-                let right = eval_node(operand, vars)?;
-                acc = arith(*op, acc, right)?;
+                let right = eval_node(operand, vars, b)?;
+                acc = arith(*op, acc, right, b)?;
             }
             Ok(acc)
         }
@@ -795,6 +845,7 @@ fn eval_logic<'a>(
     op: LogicOp,
     operands: &'a [Node],
     vars: &'a Map<String, Value>,
+    b: &mut Budget,
 ) -> Result<Val<'a>, EvalError> {
     // `false and …` / `true or …` decide the chain without looking further.
     let (decisive, name) = match op {
@@ -804,14 +855,14 @@ fn eval_logic<'a>(
     let Some((first, rest)) = operands.split_first() else {
         return Ok(Val::Bool(!decisive));
     };
-    let mut acc = eval_node(first, vars)?;
+    let mut acc = eval_node(first, vars, b)?;
     for operand in rest {
-        if let Val::Bool(b) = acc {
-            if b == decisive {
+        if let Val::Bool(v) = acc {
+            if v == decisive {
                 return Ok(acc);
             }
         }
-        let right = eval_node(operand, vars)?;
+        let right = eval_node(operand, vars, b)?;
         match (&acc, &right) {
             (Val::Bool(_), Val::Bool(_)) => acc = right,
             _ => {
@@ -835,22 +886,25 @@ fn eval_cmp<'a>(
     left: &'a Node,
     right: &'a Node,
     vars: &'a Map<String, Value>,
+    b: &mut Budget,
 ) -> Result<Val<'a>, EvalError> {
     use std::cmp::Ordering;
 
     if matches!(op, CmpOp::Eq | CmpOp::Ne) {
-        let equal = vals_equal(
-            &eval_eq_operand(left, vars)?,
-            &eval_eq_operand(right, vars)?,
-        );
+        let l = eval_eq_operand(left, vars, b)?;
+        let r = eval_eq_operand(right, vars, b)?;
+        let equal = vals_equal(&l, &r, b)?;
         return Ok(Val::Bool(equal == (op == CmpOp::Eq)));
     }
-    let l = eval_node(left, vars)?;
-    let r = eval_node(right, vars)?;
+    let l = eval_node(left, vars, b)?;
+    let r = eval_node(right, vars, b)?;
     let ordering = match (&l, &r) {
         // Finite numbers always compare.
-        (Val::Num(a), Val::Num(b)) => a.partial_cmp(b),
-        (Val::Str(a), Val::Str(b)) => Some(a.cmp(b)),
+        (Val::Num(x), Val::Num(y)) => x.partial_cmp(y),
+        (Val::Str(x), Val::Str(y)) => {
+            b.spend_bytes(x.len().min(y.len()))?;
+            Some(x.cmp(y))
+        }
         _ => None,
     };
     let Some(ordering) = ordering else {
@@ -875,47 +929,83 @@ fn eval_cmp<'a>(
 }
 
 /// The one place a missing variable is allowed: it reads as `null`.
-fn eval_eq_operand<'a>(node: &'a Node, vars: &'a Map<String, Value>) -> Result<Val<'a>, EvalError> {
+fn eval_eq_operand<'a>(
+    node: &'a Node,
+    vars: &'a Map<String, Value>,
+    b: &mut Budget,
+) -> Result<Val<'a>, EvalError> {
     match node {
         Node::Var(path) => match lookup(vars, path) {
-            Some(value) => from_json(value, path),
+            Some(value) => {
+                b.spend(1)?;
+                from_json(value, path)
+            }
             None => Ok(Val::Null),
         },
-        _ => eval_node(node, vars),
+        _ => eval_node(node, vars, b),
     }
 }
 
-fn vals_equal(a: &Val, b: &Val) -> bool {
-    match (a, b) {
+fn vals_equal(l: &Val, r: &Val, b: &mut Budget) -> Result<bool, EvalError> {
+    Ok(match (l, r) {
         (Val::Null, Val::Null) => true,
         (Val::Bool(x), Val::Bool(y)) => x == y,
         (Val::Num(x), Val::Num(y)) => x == y,
-        (Val::Str(x), Val::Str(y)) => x == y,
-        (Val::Json(x), Val::Json(y)) => json_equal(x, y),
+        (Val::Str(x), Val::Str(y)) => {
+            b.spend_bytes(x.len().min(y.len()))?;
+            x == y
+        }
+        (Val::Json(x), Val::Json(y)) => json_equal(x, y, b)?,
         _ => false,
-    }
+    })
 }
 
-/// Structural equality with the same numeric rule as scalars (`[1] == [1.0]`).
-fn json_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
+/// Structural equality with the same numeric rule as scalars (`[1] == [1.0]`);
+/// every value visited costs a step.
+fn json_equal(l: &Value, r: &Value, b: &mut Budget) -> Result<bool, EvalError> {
+    b.spend(1)?;
+    Ok(match (l, r) {
         (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
             (Some(x), Some(y)) => x == y,
             _ => x == y,
         },
         (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
+            if x.len() != y.len() {
+                return Ok(false);
+            }
+            for (x, y) in x.iter().zip(y) {
+                if !json_equal(x, y, b)? {
+                    return Ok(false);
+                }
+            }
+            true
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+            if x.len() != y.len() {
+                return Ok(false);
+            }
+            for (k, v) in x {
+                match y.get(k) {
+                    Some(w) if json_equal(v, w, b)? => {}
+                    _ => return Ok(false),
+                }
+            }
+            true
         }
-        _ => a == b,
-    }
+        (Value::String(x), Value::String(y)) => {
+            b.spend_bytes(x.len().min(y.len()))?;
+            x == y
+        }
+        _ => l == r,
+    })
 }
 
-fn arith<'a>(op: ArithOp, left: Val<'a>, right: Val<'a>) -> Result<Val<'a>, EvalError> {
+fn arith<'a>(
+    op: ArithOp,
+    left: Val<'a>,
+    right: Val<'a>,
+    b: &mut Budget,
+) -> Result<Val<'a>, EvalError> {
     let symbol = match op {
         ArithOp::Add => "+",
         ArithOp::Sub => "-",
@@ -924,17 +1014,28 @@ fn arith<'a>(op: ArithOp, left: Val<'a>, right: Val<'a>) -> Result<Val<'a>, Eval
         ArithOp::Rem => "%",
     };
     match (left, right) {
-        (Val::Str(a), Val::Str(b)) if op == ArithOp::Add => {
-            Ok(Val::Str(Cow::Owned(a.into_owned() + &b)))
+        (Val::Str(x), Val::Str(y)) if op == ArithOp::Add => {
+            // Checked before anything is allocated: every intermediate string is bounded.
+            let len = x.len().saturating_add(y.len());
+            if len > MAX_STRING_BYTES {
+                return Err(EvalError::StringTooLong {
+                    max: MAX_STRING_BYTES,
+                });
+            }
+            b.spend_bytes(len)?;
+            let mut out = String::with_capacity(len);
+            out.push_str(&x);
+            out.push_str(&y);
+            Ok(Val::Str(Cow::Owned(out)))
         }
-        (Val::Num(a), Val::Num(b)) => {
+        (Val::Num(x), Val::Num(y)) => {
             let n = match op {
-                ArithOp::Add => a + b,
-                ArithOp::Sub => a - b,
-                ArithOp::Mul => a * b,
-                ArithOp::Div | ArithOp::Rem if b == 0.0 => return Err(EvalError::DivisionByZero),
-                ArithOp::Div => a / b,
-                ArithOp::Rem => a % b,
+                ArithOp::Add => x + y,
+                ArithOp::Sub => x - y,
+                ArithOp::Mul => x * y,
+                ArithOp::Div | ArithOp::Rem if y == 0.0 => return Err(EvalError::DivisionByZero),
+                ArithOp::Div => x / y,
+                ArithOp::Rem => x % y,
             };
             if !n.is_finite() {
                 return Err(EvalError::NumberOutOfRange {
@@ -1318,6 +1419,81 @@ mod tests {
             })
             .unwrap();
         worker.join().unwrap();
+    }
+
+    #[test]
+    fn string_concatenation_is_bounded() {
+        // The attack: ~2,000 `s+s+…` terms over a big variable. Refused at the
+        // first concatenation that would pass the bound, before it allocates.
+        let bomb = Expr::parse(&format!("s{} == ''", "+s".repeat(1990))).unwrap();
+        let big = vars(json!({"s": "x".repeat(2 * 1024 * 1024)}));
+        let started = std::time::Instant::now();
+        assert_eq!(
+            bomb.eval_bool(&big),
+            Err(EvalError::StringTooLong {
+                max: MAX_STRING_BYTES
+            })
+        );
+        // Small pieces: it grows until the bound, then stops.
+        let small = vars(json!({"s": "x".repeat(1024)}));
+        assert_eq!(
+            bomb.eval_bool(&small),
+            Err(EvalError::StringTooLong {
+                max: MAX_STRING_BYTES
+            })
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // Up to the bound is fine.
+        let half = "y".repeat(MAX_STRING_BYTES / 2);
+        assert_eq!(
+            eval("s + s", json!({"s": half})).map(|v| v.as_str().unwrap().len()),
+            Ok(MAX_STRING_BYTES)
+        );
+        assert!(eval(
+            "s + s + 'z'",
+            json!({"s": "y".repeat(MAX_STRING_BYTES / 2)})
+        )
+        .is_err());
+        assert_eq!(
+            EvalError::StringTooLong { max: 65536 }.to_string(),
+            "a string in the condition would be longer than 65536 bytes"
+        );
+    }
+
+    #[test]
+    fn total_work_is_bounded() {
+        // Comparing a 60 KB string 351 times reads 21 MB: over the budget.
+        let s = "x".repeat(60_000);
+        let src = format!("s == s{}", " and s == s".repeat(350));
+        let e = Expr::parse(&src).unwrap();
+        assert_eq!(
+            e.eval_bool(&vars(json!({ "s": s }))),
+            Err(EvalError::TooMuchWork { max: MAX_STEPS })
+        );
+        // The same condition over small values is cheap and fine.
+        assert_eq!(e.eval_bool(&vars(json!({"s": "abc"}))), Ok(true));
+        // Structural equality of big objects is charged per value visited.
+        let obj: Map<String, Value> = (0..5_000).map(|i| (format!("k{i}"), json!(i))).collect();
+        let src = format!("o == o{}", " and o == o".repeat(20));
+        let e = Expr::parse(&src).unwrap();
+        assert_eq!(
+            e.eval_bool(&vars(json!({ "o": obj }))),
+            Err(EvalError::TooMuchWork { max: MAX_STEPS })
+        );
+        assert_eq!(
+            Expr::parse("o == o")
+                .unwrap()
+                .eval_bool(&vars(json!({ "o": obj }))),
+            Ok(true)
+        );
+        // Ordering comparisons of strings count too.
+        let src = format!("s <= s{}", " and s <= s".repeat(350));
+        assert_eq!(
+            Expr::parse(&src)
+                .unwrap()
+                .eval_bool(&vars(json!({"s": "x".repeat(60_000)}))),
+            Err(EvalError::TooMuchWork { max: MAX_STEPS })
+        );
     }
 
     #[test]

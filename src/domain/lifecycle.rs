@@ -91,6 +91,9 @@ pub struct Request {
     pub assignee: Option<String>,
     /// The approval decision (`decide`).
     pub decision: Option<Decision>,
+    /// The operator asking holds the `admin` role (filled in by the service for
+    /// operator actors where it matters: resolving or handing back a takeover).
+    pub by_admin: bool,
 }
 
 impl Request {
@@ -114,6 +117,7 @@ impl Request {
             consume_nonce: None,
             assignee: None,
             decision: None,
+            by_admin: false,
         }
     }
 }
@@ -219,6 +223,12 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
             return Err(LifecycleError::Taken);
         }
     }
+    if let (Event::Resolve | Event::HandBack, Actor::Operator(op)) = (req.event, &req.actor) {
+        let is_assignee = h.assignee.as_deref() == Some(op.as_str());
+        if !operator_may_finish(h.state, is_assignee, req.by_admin) {
+            return Err(LifecycleError::Taken);
+        }
+    }
     let assignee = match (&req.actor, req.event) {
         (_, Event::Assign) => Some(
             req.assignee
@@ -284,6 +294,13 @@ pub enum RelayRefusal {
 /// theirs and accepted. The chat box and the relay both ask this.
 pub fn operator_writes(state: State, is_assignee: bool) -> bool {
     is_assignee && state == State::Solving
+}
+
+/// Whether an operator may finish (resolve, hand back) a takeover: once someone
+/// accepted it, only that assignee or an admin; before, anyone the state table
+/// lets. API keys keep their rights (they act for the integration).
+pub fn operator_may_finish(state: State, is_assignee: bool, is_admin: bool) -> bool {
+    state != State::Solving || is_assignee || is_admin
 }
 
 /// Who may write to the customer through `h`: its operator once accepted;
@@ -391,6 +408,32 @@ mod tests {
             updated_at: String::new(),
             resolved_at: None,
         }
+    }
+
+    #[test]
+    fn only_the_assignee_or_an_admin_finishes_an_accepted_takeover() {
+        let mut h = takeover(State::Solving);
+        h.assignee = Some("alice".into());
+        let bob = Actor::Operator("bob".into());
+        for event in [Event::Resolve, Event::HandBack] {
+            assert_eq!(
+                plan(&h, Request::new(event, bob.clone())).unwrap_err(),
+                LifecycleError::Taken,
+                "{event:?}"
+            );
+            let mut as_admin = Request::new(event, bob.clone());
+            as_admin.by_admin = true;
+            assert!(plan(&h, as_admin).is_ok());
+            assert!(plan(&h, Request::new(event, Actor::Operator("alice".into()))).is_ok());
+            // API keys keep their rights.
+            assert!(plan(&h, Request::new(event, Actor::ApiKey("k".into()))).is_ok());
+        }
+        // Before anyone accepted, any operator may.
+        let mut opened = takeover(State::Opened);
+        opened.assignee = Some("alice".into());
+        assert!(plan(&opened, Request::new(Event::Resolve, bob)).is_ok());
+        assert!(operator_may_finish(State::Notified, false, false));
+        assert!(!operator_may_finish(State::Solving, false, false));
     }
 
     #[test]

@@ -28,7 +28,8 @@ pub struct NewApproval {
     pub source: Source,
 }
 
-fn check_payload(field: &str, payload: &Map<String, Value>) -> Result<(), AppError> {
+/// Refuses a JSON object over `JSON_MAX_BYTES` (64 KiB), naming `field`.
+pub fn check_payload(field: &str, payload: &Map<String, Value>) -> Result<(), AppError> {
     if serde_json::to_string(payload).map_or(0, |s| s.len()) > JSON_MAX_BYTES {
         return Err(AppError::invalid_field(
             field,
@@ -221,6 +222,13 @@ pub async fn decide(
     approval::check_note(by_person, input.approve, input.note.as_deref())
         .map_err(|msg| AppError::invalid_field("note", msg))?;
     let (_, approval) = get(app, org_id, id).await?;
+    let requested_by = requester(app, org_id, id).await?;
+    approval::may_decide(
+        requested_by.as_deref(),
+        &actor,
+        app.config.allow_self_approval,
+    )
+    .map_err(|r| AppError::forbidden(r.message()).with_reason("self_approval"))?;
     approval::check_edit(
         &approval,
         input.subject_kind.as_deref(),
@@ -250,6 +258,17 @@ pub async fn decide(
     let req = Request::decide(actor, decision);
     lifecycle::transition(app, org_id, id, req, Extras::default()).await?;
     get(app, org_id, id).await
+}
+
+/// Who requested the approval: the actor label of its `create` audit event.
+async fn requester(app: &App, org_id: &str, id: &str) -> Result<Option<String>, AppError> {
+    Ok(app
+        .store
+        .handoff_events(org_id, id)
+        .await?
+        .into_iter()
+        .find(|e| e.event.event == "create")
+        .map(|e| e.event.actor))
 }
 
 /// Long-poll: returns once the approval is no longer pending, or after `timeout`.

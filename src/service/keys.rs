@@ -5,7 +5,24 @@ use super::{new_id, now, random_bytes, sha256_hex, App};
 use crate::domain::records::ApiKeyRecord;
 use crate::error::AppError;
 
-pub const SCOPES: [&str; 4] = ["read", "handoffs:write", "approvals:write", "admin"];
+/// `approvals:write` requests approvals (and drives them after the decision);
+/// `approvals:decide` decides them; `admin` implies every scope.
+pub const SCOPES: [&str; 5] = [
+    "read",
+    "handoffs:write",
+    "approvals:write",
+    "approvals:decide",
+    "admin",
+];
+
+/// The scope that drives a handoff of `kind` through the generic handoff steps
+/// (cancel, complete, fail, resume, accept, resolve, hand back, assign).
+pub fn write_scope(kind: crate::domain::state::Kind) -> &'static str {
+    match kind {
+        crate::domain::state::Kind::Approval => "approvals:write",
+        _ => "handoffs:write",
+    }
+}
 
 pub fn parse_scopes(list: &str) -> Result<Vec<String>, AppError> {
     let mut scopes: Vec<String> = Vec::new();
@@ -134,5 +151,26 @@ mod tests {
             ..p
         };
         assert!(admin.require("handoffs:write").is_ok());
+        assert!(admin.require("approvals:decide").is_ok());
+        assert_eq!(
+            parse_scopes("approvals:decide").unwrap(),
+            ["approvals:decide"]
+        );
+        let writer = ApiPrincipal {
+            scopes: vec!["approvals:write".into()],
+            ..admin
+        };
+        assert_eq!(
+            writer
+                .require("approvals:decide")
+                .unwrap_err()
+                .http_status(),
+            403
+        );
+        use crate::domain::state::Kind;
+        assert_eq!(write_scope(Kind::Approval), "approvals:write");
+        for k in [Kind::Takeover, Kind::Assist, Kind::Agent] {
+            assert_eq!(write_scope(k), "handoffs:write");
+        }
     }
 }

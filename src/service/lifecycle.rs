@@ -12,7 +12,7 @@ use crate::domain::records::{AgentDetails, NewMessage, SessionGrant, Timer};
 use crate::domain::writes::{
     lifecycle_outbox, rows, ConversationWrite, EventDraft, NewHandoff, Stamp,
 };
-use crate::domain::{Actor, Handoff, Kind};
+use crate::domain::{Actor, Event, Handoff, Kind};
 use crate::error::AppError;
 use crate::store::{Race, StoreError};
 use serde_json::Value;
@@ -164,6 +164,15 @@ pub async fn transition(
 ) -> Result<Handoff, AppError> {
     if let (Actor::Policy(_), Value::Object(data)) = (&req.actor, &mut req.data) {
         data.insert("source".into(), "policy".into());
+    }
+    // Finishing someone else's accepted takeover needs the admin role (the
+    // domain's `operator_may_finish`); only then is the operator read.
+    if let (Actor::Operator(op_id), Event::Resolve | Event::HandBack) = (&req.actor, req.event) {
+        req.by_admin = app
+            .store
+            .operator_by_id(op_id)
+            .await?
+            .is_some_and(|op| op.roles.iter().any(|r| r == super::admin::ADMIN_ROLE));
     }
     let mut attempt = 0;
     loop {

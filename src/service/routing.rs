@@ -5,6 +5,7 @@
 use super::{new_id, now, App};
 use crate::domain::approval::{Approval, SubjectKind};
 use crate::domain::expr::Expr;
+use crate::domain::limits::{too_long, REF_MAX};
 use crate::domain::records::{ChainRecord, PolicyRecord, RotationRecord, RoutingSettings};
 use crate::domain::routing::{
     self, Actions, Chain, Override, Policy, Rotation, Step, Target, URGENCIES,
@@ -767,9 +768,32 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
             transfer_to: None,
             transfer_label: None,
         },
-        Some(v) => serde_json::from_value(v)
-            .map_err(|e| AppError::invalid_field("packet", e.to_string()))?,
+        // A sample packet is held to a real packet's bounds before any condition
+        // sees it; only its headline may be left blank (the admin page's test box).
+        Some(v) => {
+            let packet: Packet = serde_json::from_value(v)
+                .map_err(|e| AppError::invalid_field("packet", e.to_string()))?;
+            let blank_headline = packet.static_text.trim().is_empty();
+            let problems: Vec<FieldError> = packet
+                .validate("packet")
+                .into_iter()
+                .filter(|p| !(blank_headline && p.field == "packet.static_text"))
+                .map(|p| FieldError {
+                    field: p.field,
+                    message: p.message,
+                })
+                .collect();
+            if !problems.is_empty() {
+                return Err(AppError::invalid(problems));
+            }
+            packet
+        }
     };
+    too_long("approver_role", s.approver_role.as_deref(), REF_MAX)?;
+    too_long("subject_ref", s.subject_ref.as_deref(), REF_MAX)?;
+    if let Some(p) = &s.payload {
+        super::approvals::check_payload("payload", p)?;
+    }
     let approval = (kind == Kind::Approval).then(|| Approval {
         subject_kind: s
             .subject_kind

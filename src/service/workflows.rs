@@ -93,6 +93,8 @@ pub async fn evaluate(
     variables: Map<String, Value>,
 ) -> Result<Evaluation, AppError> {
     let node = get(app, org_id, workflow_id, node_id).await?;
+    // Sizes first: the condition never sees variables the approval would refuse.
+    approvals::check_payload("variables", &variables)?;
     let expr = node.validate(node_id).map_err(|_| AppError::internal())?;
     let (required, evaluation_error) = match expr.eval_bool(&variables) {
         Ok(b) => (b, None),

@@ -50,9 +50,13 @@ async fn creating_an_approval_suspends_the_conversation_with_the_holding_line() 
 #[tokio::test]
 async fn approve_resumes_the_conversation_and_a_second_decision_is_409() {
     let t = TestApp::spawn().await;
+    // The key that requested an approval does not decide it (issue 11).
+    let decider = t.key_in(&t.org_id, &["approvals:decide"]).await;
     let (cid, a) = t.approval(json!({})).await;
     let path = format!("/api/v1/approvals/{}/decide", a["id"].as_str().unwrap());
-    let (s, d) = t.post(&path, &t.key, json!({"decision": "approve"})).await;
+    let (s, d) = t
+        .post(&path, &decider, json!({"decision": "approve"}))
+        .await;
     assert_eq!(s, 200, "{d}");
     assert_eq!(d["status"], "approved");
     assert!(d["decided_by"].as_str().unwrap().starts_with("api_key:"));
@@ -63,7 +67,7 @@ async fn approve_resumes_the_conversation_and_a_second_decision_is_409() {
     let (s, again) = t
         .post(
             &path,
-            &t.key,
+            &decider,
             json!({"decision": "deny", "note": "changed my mind"}),
         )
         .await;
@@ -87,16 +91,18 @@ async fn approve_resumes_the_conversation_and_a_second_decision_is_409() {
 #[tokio::test]
 async fn a_deny_carries_its_note_and_edits_cannot_change_the_subject() {
     let t = TestApp::spawn().await;
+    // The key that requested an approval does not decide it (issue 11).
+    let decider = t.key_in(&t.org_id, &["approvals:decide"]).await;
     let (_, a) = t.approval(json!({})).await;
     let path = format!("/api/v1/approvals/{}/decide", a["id"].as_str().unwrap());
     let (s, e) = t
-        .post(&path, &t.key, json!({"decision": "approve", "subject_ref": "account.delete", "payload": {"amount": 1}}))
+        .post(&path, &decider, json!({"decision": "approve", "subject_ref": "account.delete", "payload": {"amount": 1}}))
         .await;
     assert_eq!(
         (s, e["error"]["fields"][0]["field"].as_str()),
         (422, Some("subject_ref"))
     );
-    let (s, e) = t.post(&path, &t.key, json!({"decision": "maybe"})).await;
+    let (s, e) = t.post(&path, &decider, json!({"decision": "maybe"})).await;
     assert_eq!(
         (s, e["error"]["fields"][0]["field"].as_str()),
         (422, Some("decision"))
@@ -110,7 +116,7 @@ async fn a_deny_carries_its_note_and_edits_cannot_change_the_subject() {
     assert_eq!(still["status"], "pending", "rejected edits change nothing");
 
     let (s, d) = t
-        .post(&path, &t.key, json!({"decision": "deny", "note": "Over the refund limit", "subject_ref": "refund.create", "payload": {"amount": 100, "currency": "EUR"}}))
+        .post(&path, &decider, json!({"decision": "deny", "note": "Over the refund limit", "subject_ref": "refund.create", "payload": {"amount": 100, "currency": "EUR"}}))
         .await;
     assert_eq!(s, 200, "{d}");
     assert_eq!(
@@ -124,13 +130,19 @@ async fn a_deny_carries_its_note_and_edits_cannot_change_the_subject() {
 #[tokio::test]
 async fn fifty_concurrent_decisions_have_exactly_one_winner() {
     let t = TestApp::spawn().await;
+    // The key that requested an approval does not decide it (issue 11).
+    let decider = t.key_in(&t.org_id, &["approvals:decide"]).await;
     let (_, a) = t.approval(json!({})).await;
     let id = a["id"].as_str().unwrap().to_string();
     let path = format!("/api/v1/approvals/{id}/decide");
     let calls = (0..50).map(|i| {
         let decision = if i % 2 == 0 { "approve" } else { "deny" };
-        let (t, path) = (&t, path.clone());
-        async move { t.post(&path, &t.key, json!({"decision": decision})).await.0 }
+        let (t, path, decider) = (&t, path.clone(), &decider);
+        async move {
+            t.post(&path, decider, json!({"decision": decision}))
+                .await
+                .0
+        }
     });
     let statuses = futures::future::join_all(calls).await;
     assert_eq!(
@@ -158,6 +170,8 @@ async fn fifty_concurrent_decisions_have_exactly_one_winner() {
 #[tokio::test]
 async fn a_timeout_expires_the_approval_as_a_deny_distinct_from_a_human_deny() {
     let t = TestApp::spawn().await;
+    // The key that requested an approval does not decide it (issue 11).
+    let decider = t.key_in(&t.org_id, &["approvals:decide"]).await;
     let (cid, a) = t.approval(json!({"timeout_seconds": 60})).await;
     let id = a["id"].as_str().unwrap();
     // Nothing is due yet.
@@ -186,7 +200,7 @@ async fn a_timeout_expires_the_approval_as_a_deny_distinct_from_a_human_deny() {
     let (s, _) = t
         .post(
             &format!("/api/v1/approvals/{id}/decide"),
-            &t.key,
+            &decider,
             json!({"decision": "approve"}),
         )
         .await;
@@ -219,11 +233,13 @@ async fn a_timeout_that_elapsed_while_the_server_was_stopped_fires_after_restart
 #[tokio::test]
 async fn a_decided_approvals_timer_does_nothing() {
     let t = TestApp::spawn().await;
+    // The key that requested an approval does not decide it (issue 11).
+    let decider = t.key_in(&t.org_id, &["approvals:decide"]).await;
     let (_, a) = t.approval(json!({"timeout_seconds": 5})).await;
     let id = a["id"].as_str().unwrap();
     t.post(
         &format!("/api/v1/approvals/{id}/decide"),
-        &t.key,
+        &decider,
         json!({"decision": "deny", "note": "no"}),
     )
     .await;
@@ -240,6 +256,8 @@ async fn a_decided_approvals_timer_does_nothing() {
 #[tokio::test]
 async fn wait_returns_when_decided_and_times_out_while_pending() {
     let t = TestApp::spawn().await;
+    // The key that requested an approval does not decide it (issue 11).
+    let decider = t.key_in(&t.org_id, &["approvals:decide"]).await;
     let (_, a) = t.approval(json!({})).await;
     let id = a["id"].as_str().unwrap();
     let (s, w) = t
@@ -252,7 +270,7 @@ async fn wait_returns_when_decided_and_times_out_while_pending() {
         format!("/api/v1/approvals/{id}/decide"),
     );
     let waiting = t.get(&wait_path, &t.key);
-    let deciding = t.post(&decide_path, &t.key, json!({"decision": "approve"}));
+    let deciding = t.post(&decide_path, &decider, json!({"decision": "approve"}));
     let ((ws, w), (ds, _)) = tokio::join!(waiting, deciding);
     assert_eq!((ws, ds), (200, 200));
     assert_eq!(w["decided"], true);
@@ -341,6 +359,8 @@ async fn approval_input_is_validated_by_field() {
 #[tokio::test]
 async fn after_a_decision_the_agent_reports_resume_and_completion_or_failure() {
     let t = TestApp::spawn().await;
+    // The key that requested an approval does not decide it (issue 11).
+    let decider = t.key_in(&t.org_id, &["approvals:decide"]).await;
     let (_, a) = t.approval(json!({})).await;
     let id = a["id"].as_str().unwrap();
     let (s, _) = t
@@ -349,7 +369,7 @@ async fn after_a_decision_the_agent_reports_resume_and_completion_or_failure() {
     assert_eq!(s, 409, "nothing to resume before a decision");
     t.post(
         &format!("/api/v1/approvals/{id}/decide"),
-        &t.key,
+        &decider,
         json!({"decision": "approve"}),
     )
     .await;
@@ -375,7 +395,7 @@ async fn after_a_decision_the_agent_reports_resume_and_completion_or_failure() {
     let id = b["id"].as_str().unwrap();
     t.post(
         &format!("/api/v1/approvals/{id}/decide"),
-        &t.key,
+        &decider,
         json!({"decision": "approve"}),
     )
     .await;

@@ -12,6 +12,7 @@ mod mobile_link;
 mod nodes_agents_escalation;
 mod push;
 mod routing;
+mod security_api;
 mod sinks;
 mod streams;
 mod takeover_steps;

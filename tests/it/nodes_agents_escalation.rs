@@ -21,6 +21,8 @@ const NODE: &str = "/api/v1/workflows/refunds/nodes/approve_refund";
 #[tokio::test]
 async fn a_node_passes_through_when_false_and_asks_for_approval_when_true() {
     let t = TestApp::spawn().await;
+    // The key that requested an approval does not decide it (issue 11).
+    let decider = t.key_in(&t.org_id, &["approvals:decide"]).await;
     let res = t
         .client
         .put(format!("{}{NODE}", t.base))
@@ -55,7 +57,7 @@ async fn a_node_passes_through_when_false_and_asks_for_approval_when_true() {
     let (_, denied) = t
         .post(
             &format!("/api/v1/approvals/{id}/decide"),
-            &t.key,
+            &decider,
             json!({"decision": "deny", "note": "no"}),
         )
         .await;
@@ -68,7 +70,7 @@ async fn a_node_passes_through_when_false_and_asks_for_approval_when_true() {
     let (_, approved) = t
         .post(
             &format!("/api/v1/approvals/{id}/decide"),
-            &t.key,
+            &decider,
             json!({"decision": "approve"}),
         )
         .await;
