@@ -157,7 +157,7 @@ where
     description = "No API key needed.",
     responses(
         (status = 200, description = "The server is up and its database answers.", body = openapi::Health),
-        (status = 503, description = "The database does not answer this node (within 2 s); the node keeps trying and answers 200 again once it does.", body = openapi::Health),
+        (status = 503, description = "`internal_error` with `reason: database_unreachable`: the database does not answer this node within 2 s; the node keeps trying and answers 200 again once it does.", body = views::ErrorEnvelope),
     )
 )]
 async fn healthz(
@@ -165,16 +165,17 @@ async fn healthz(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let h = crate::service::health(&app).await;
-    let status = if h.reachable {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::SERVICE_UNAVAILABLE
-    };
-    let body = serde_json::json!({
-        "status": if h.reachable { "ok" } else { "unavailable" },
+    if !h.reachable {
+        let mut e = AppError::internal().with_reason("database_unreachable");
+        e.message = format!("the {} database does not answer this node", h.backend);
+        e.status = Some(503);
+        return e.into_response();
+    }
+    axum::Json(serde_json::json!({
+        "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "backend": h.backend,
-        "database": if h.reachable { "reachable" } else { "unreachable" },
-    });
-    (status, axum::Json(body)).into_response()
+        "database": "reachable",
+    }))
+    .into_response()
 }

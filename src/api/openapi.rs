@@ -28,13 +28,13 @@ use utoipa::{Modify, OpenApi, ToSchema};
 /// `GET /api/v1/healthz`: the server is up and its database answers.
 #[derive(ToSchema)]
 pub struct Health {
-    /// `ok`, or `unavailable` (503) when the database does not answer.
+    /// Always `ok` (a database that does not answer is a 503 error).
     pub status: String,
     /// The server's version.
     pub version: String,
     /// `sqlite` or `postgres`.
     pub backend: String,
-    /// `reachable` or `unreachable`, as this node sees it.
+    /// Always `reachable` (this node reaches it).
     pub database: String,
 }
 

@@ -45,14 +45,15 @@ async fn a_node_that_loses_its_database_answers_503_and_recovers() {
             .unwrap();
         let status = res.status().as_u16();
         let body: serde_json::Value = res.json().await.unwrap();
-        (
-            status,
-            body["database"].as_str().unwrap_or_default().to_string(),
-        )
+        let said = body["database"]
+            .as_str()
+            .or(body["error"]["reason"].as_str())
+            .unwrap_or_default();
+        (status, said.to_string())
     };
     assert_eq!(health().await, (200, "reachable".to_string()));
     db.set_reachable(false).await;
-    assert_eq!(health().await, (503, "unreachable".to_string()));
+    assert_eq!(health().await, (503, "database_unreachable".to_string()));
     db.set_reachable(true).await;
     assert_eq!(health().await, (200, "reachable".to_string()));
 }
