@@ -62,16 +62,7 @@ pub async fn create(
             ));
         }
     }
-    let conv = app
-        .store
-        .conversation(org_id, &new.conversation_id)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid_field(
-                "conversation_id",
-                "no such conversation in this organization",
-            )
-        })?;
+    let conv = super::conversations::named(app, org_id, &new.conversation_id).await?;
     let packet = Packet {
         static_text: format!(
             "Approve {} `{}`",

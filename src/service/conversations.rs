@@ -40,6 +40,17 @@ pub async fn get(app: &App, org_id: &str, id: &str) -> Result<Conversation, AppE
         .ok_or_else(|| AppError::not_found("conversation"))
 }
 
+/// The conversation a request names in `conversation_id`: another
+/// organization's or a missing one is the same 422 naming the field.
+pub async fn named(app: &App, org_id: &str, id: &str) -> Result<Conversation, AppError> {
+    app.store.conversation(org_id, id).await?.ok_or_else(|| {
+        AppError::invalid_field(
+            "conversation_id",
+            "no such conversation in this organization",
+        )
+    })
+}
+
 /// Appends a message with the next seq. A closed conversation takes no more
 /// messages; while a human owns it, the agent must stay quiet.
 pub async fn post_message(

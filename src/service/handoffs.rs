@@ -64,16 +64,7 @@ pub async fn create_takeover(
     new: NewTakeover,
 ) -> Result<Handoff, AppError> {
     check_packet(&new.packet)?;
-    let conv = app
-        .store
-        .conversation(org_id, &new.conversation_id)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid_field(
-                "conversation_id",
-                "no such conversation in this organization",
-            )
-        })?;
+    let conv = conversations::named(app, org_id, &new.conversation_id).await?;
     let mut packet = new.packet;
     // The pointer is enriched by the server at record time (seed 000): the
     // highest seq the agent had seen, or null for an empty thread.

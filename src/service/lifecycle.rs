@@ -83,16 +83,7 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
     };
     for attempt in 1..=ATTEMPTS {
         if let Some(cid) = &h.conversation_id {
-            let conv = app
-                .store
-                .conversation(&h.organization_id, cid)
-                .await?
-                .ok_or_else(|| {
-                    AppError::invalid_field(
-                        "conversation_id",
-                        "no such conversation in this organization",
-                    )
-                })?;
+            let conv = super::conversations::named(app, &h.organization_id, cid).await?;
             if conv.status == "closed" {
                 return Err(closed());
             }
