@@ -37,6 +37,10 @@ pub struct Config {
     pub sms: HttpProvider,
     /// Voice-call channel: the provider request (empty URL turns it off).
     pub voice: HttpProvider,
+    /// Let outbound requests (webhooks, Slack, SMS/voice, SMTP, push) reach
+    /// loopback, private, link-local and other non-public addresses. Off by
+    /// default: a tenant's webhook URL must not reach tapin's own network.
+    pub allow_private_targets: bool,
 }
 
 /// A provider reached with one HTTP POST (Twilio, Vonage, an in-house gateway…).
@@ -85,6 +89,7 @@ impl Default for Config {
             email_from: "tapin <tapin@localhost>".into(),
             sms: HttpProvider::default(),
             voice: HttpProvider::default(),
+            allow_private_targets: false,
         }
     }
 }
@@ -155,6 +160,9 @@ impl Config {
         if let Some((_, v)) = pick(&["TAPIN_EMAIL_FROM"]) {
             self.email_from = v;
         }
+        if let Some((_, v)) = pick(&["TAPIN_ALLOW_PRIVATE_TARGETS"]) {
+            self.allow_private_targets = matches!(v.as_str(), "1" | "true" | "yes");
+        }
         for (prefix, p) in [
             ("TAPIN_SMS_", &mut self.sms),
             ("TAPIN_VOICE_", &mut self.voice),
@@ -222,6 +230,10 @@ mod tests {
         assert_eq!(c.site_addr.port(), 8080);
         assert_eq!(c.public_base(), "https://desk.example");
         assert!(c.secure_cookies());
+        assert!(!c.allow_private_targets);
+        c.apply_env(|k| (k == "TAPIN_ALLOW_PRIVATE_TARGETS").then(|| "true".into()))
+            .unwrap();
+        assert!(c.allow_private_targets);
     }
 
     #[test]
@@ -238,5 +250,9 @@ mod tests {
         let text = include_str!("../Leptos.toml");
         let c: Config = toml::from_str(text).unwrap();
         assert_eq!(c.link_ttl_seconds, 60);
+        assert!(
+            !c.allow_private_targets,
+            "private targets are off as shipped"
+        );
     }
 }

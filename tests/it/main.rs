@@ -11,6 +11,7 @@ mod mobile_link;
 mod nodes_agents_escalation;
 mod push;
 mod routing;
+mod security_web;
 mod sinks;
 mod streams;
 mod takeover_steps;

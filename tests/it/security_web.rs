@@ -1,0 +1,176 @@
+//! Web security: outbound requests only reach public addresses and never follow
+//! redirects (SSRF), security headers and cookies, the post-login redirect, and
+//! sessions ending with a password change.
+
+use crate::common::TestApp;
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tapin::workers::webhooks;
+
+/// A local receiver answering every request with `status` (and `location`, if
+/// any); returns its port and how many requests reached it.
+async fn counting_receiver(status: u16, location: Option<String>) -> (u16, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let app = axum::Router::new().fallback(move || {
+        let (h, location) = (h.clone(), location.clone());
+        async move {
+            h.fetch_add(1, Ordering::SeqCst);
+            let mut res = axum::response::Response::new(axum::body::Body::empty());
+            *res.status_mut() = StatusCode::from_u16(status).unwrap();
+            if let Some(l) = location {
+                res.headers_mut().insert("location", l.parse().unwrap());
+            }
+            res
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (port, hits)
+}
+
+fn strict(c: &mut tapin::config::Config) {
+    c.allow_private_targets = false;
+    c.webhook_backoff_ms = 20;
+    c.webhook_poll_ms = 20;
+}
+
+/// Subscribes `url` to every event, makes one event and runs the worker
+/// until the delivery has been tried; returns the delivery's log entry.
+async fn deliver_once(t: &TestApp, url: &str) -> Value {
+    let (s, w) = t
+        .post(
+            "/api/v1/webhooks",
+            &t.key,
+            json!({"url": url, "events": ["*"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{w}");
+    t.takeover(0).await;
+    let log_path = format!("/api/v1/webhooks/{}/deliveries", w["id"].as_str().unwrap());
+    tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            webhooks::step(&t.app).await.unwrap();
+            let (_, log) = t.get(&log_path, &t.key).await;
+            if let Some(d) = log["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["attempts"].as_i64() >= Some(1))
+            {
+                return d.clone();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the delivery was tried within 20 s")
+}
+
+#[tokio::test]
+async fn webhooks_to_private_literal_addresses_are_refused_when_saved() {
+    let t = TestApp::spawn_with(strict).await;
+    let (port, hits) = counting_receiver(200, None).await;
+    for url in [
+        format!("http://127.0.0.1:{port}/hook"),
+        "http://169.254.169.254/latest/meta-data/".to_string(),
+        "http://[::ffff:127.0.0.1]/".to_string(),
+        "http://10.0.0.1/".to_string(),
+        "http://[::1]/".to_string(),
+        "http://2130706433/".to_string(),
+        "http://100.64.0.1/".to_string(),
+    ] {
+        let (s, e) = t
+            .post(
+                "/api/v1/webhooks",
+                &t.key,
+                json!({"url": url, "events": ["*"]}),
+            )
+            .await;
+        assert_eq!(s, 422, "{url}: {e}");
+        assert_eq!(e["error"]["fields"][0]["field"], "url", "{url}: {e}");
+        assert!(
+            e.to_string().contains("the target address is not allowed"),
+            "{url}: {e}"
+        );
+    }
+    // Changing an existing subscription's URL is checked the same way.
+    let (s, w) = t
+        .post(
+            "/api/v1/webhooks",
+            &t.key,
+            json!({"url": "https://hooks.example.test/x", "events": ["*"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{w}");
+    let (s, e) = t
+        .send_json(
+            "PATCH",
+            &format!("/api/v1/webhooks/{}", w["id"].as_str().unwrap()),
+            json!({"url": "http://169.254.169.254/"}),
+        )
+        .await;
+    assert_eq!((s, &e["error"]["fields"][0]["field"]), (422, &json!("url")));
+    // The Slack hook too.
+    let (s, e) = t
+        .put(
+            "/api/v1/routing/settings",
+            json!({"slack_webhook_url": "http://192.168.1.1/hook"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "slack_webhook_url");
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_hostname_resolving_to_loopback_is_refused_at_delivery_with_a_generic_reason() {
+    let t = TestApp::spawn_with(strict).await;
+    let (port, hits) = counting_receiver(200, None).await;
+    // Saved: a hostname is judged when it is resolved, not when it is saved.
+    let d = deliver_once(&t, &format!("http://localhost:{port}/hook")).await;
+    assert_eq!(d["status"], "pending", "{d}");
+    assert_eq!(d["last_status"], Value::Null, "{d}");
+    assert_eq!(
+        d["last_error"], "the target address is not allowed",
+        "only the generic reason is shown: {d}"
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing reached loopback");
+}
+
+#[tokio::test]
+async fn connection_errors_do_not_describe_the_network() {
+    // With private targets allowed, a closed local port still only says "could not connect".
+    let t = TestApp::spawn_with(|c| {
+        c.webhook_backoff_ms = 20;
+    })
+    .await;
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let d = deliver_once(&t, &format!("http://127.0.0.1:{closed}/hook")).await;
+    assert_eq!(d["last_error"], "could not connect", "{d}");
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    // The harness allows private targets (both receivers are local); the
+    // redirect would be followed by a default HTTP client.
+    let t = TestApp::spawn().await;
+    let (inner, inner_hits) = counting_receiver(200, None).await;
+    let (outer, outer_hits) =
+        counting_receiver(302, Some(format!("http://127.0.0.1:{inner}/internal"))).await;
+    let d = deliver_once(&t, &format!("http://127.0.0.1:{outer}/hook")).await;
+    assert_eq!(d["last_status"], 302, "{d}");
+    assert_ne!(d["status"], "delivered", "{d}");
+    assert!(outer_hits.load(Ordering::SeqCst) >= 1);
+    assert_eq!(
+        inner_hits.load(Ordering::SeqCst),
+        0,
+        "the redirect was not followed"
+    );
+}
