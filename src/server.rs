@@ -73,6 +73,7 @@ pub fn router(app: App) -> Router {
             ui::preload::ssr::preload,
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::reject_cross_site))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), web::security_headers))
         // Pages and JSON go out compressed when the client accepts it (a page is
         // ~16 KB raw, ~3 KB gzip); SSE streams and precompressed assets are left alone.
         .layer(axum::middleware::from_fn(web::compress))

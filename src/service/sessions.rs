@@ -4,7 +4,34 @@ use super::{format_time, now, random_bytes, sha256_hex, App};
 use crate::domain::records::{Operator, SessionGrant};
 use crate::error::AppError;
 
+/// The cookie's name over http (and the name cookies had before `__Host-`).
 pub const COOKIE: &str = "tapin_session";
+/// The cookie's name over https: `__Host-` makes browsers insist on Secure,
+/// Path=/ and no Domain, so a sibling subdomain cannot plant or shadow it.
+pub const HOST_COOKIE: &str = "__Host-tapin_session";
+
+/// The session cookie's name for this server.
+pub fn cookie_name(app: &App) -> &'static str {
+    if app.config.secure_cookies() {
+        HOST_COOKIE
+    } else {
+        COOKIE
+    }
+}
+
+/// `Set-Cookie` values that end the session cookie (both names).
+pub fn clear_cookies(app: &App) -> Vec<String> {
+    let mut out = vec![format!(
+        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+    )];
+    if app.config.secure_cookies() {
+        out.push(format!(
+            "{HOST_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+        ));
+    }
+    out
+}
+
 
 /// A new session for `operator`; the caller stores the grant (in a transition).
 pub fn grant(app: &App, operator: &Operator) -> (String, SessionGrant) {
@@ -29,18 +56,23 @@ pub fn cookie(app: &App, token: &str) -> String {
         ""
     };
     format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        cookie_name(app),
         app.config.session_ttl_hours * 3600
     )
 }
 
-/// Finds the session token in a `Cookie` header.
+/// Finds the session token in a `Cookie` header: the `__Host-` cookie first,
+/// then the older name (sessions started before the rename keep working).
 pub fn token_from_cookie_header(header: &str) -> Option<&str> {
-    header
-        .split(';')
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v)
+    let find = |name: &str| {
+        header
+            .split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, v)| *k == name && !v.is_empty())
+            .map(|(_, v)| v)
+    };
+    find(HOST_COOKIE).or_else(|| find(COOKIE))
 }
 
 /// The operator signed in by the `Cookie` header of a request, or 401 with `message`.
@@ -96,5 +128,7 @@ mod tests {
         let h = "a=1; tapin_session=abc; b=2";
         assert_eq!(super::token_from_cookie_header(h), Some("abc"));
         assert_eq!(super::token_from_cookie_header("a=1"), None);
+        let both = "tapin_session=old; __Host-tapin_session=new";
+        assert_eq!(super::token_from_cookie_header(both), Some("new"));
     }
 }

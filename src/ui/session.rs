@@ -48,15 +48,21 @@ pub async fn logout() -> Result<(), AppError> {
     if let Some(token) = sessions::token_from_cookie_header(&cookie) {
         passwords::logout(&app, token).await?;
     }
-    let res = expect_context::<leptos_axum::ResponseOptions>();
-    res.append_header(
-        axum::http::header::SET_COOKIE,
-        axum::http::HeaderValue::from_static(
-            "tapin_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
-        ),
-    );
+    clear_session_cookie(&app);
     leptos_axum::redirect("/login");
     Ok(())
+}
+
+/// Tells the browser to forget the session cookie (both names).
+#[cfg(feature = "ssr")]
+fn clear_session_cookie(app: &crate::service::App) {
+    use crate::service::sessions;
+    let res = expect_context::<leptos_axum::ResponseOptions>();
+    for clear in sessions::clear_cookies(app) {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&clear) {
+            res.append_header(axum::http::header::SET_COOKIE, v);
+        }
+    }
 }
 
 #[server(prefix = "/fn", endpoint = "load_inbox")]

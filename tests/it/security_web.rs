@@ -174,3 +174,187 @@ async fn redirects_are_not_followed() {
         "the redirect was not followed"
     );
 }
+
+// ------------------------------------------------------------ headers, cookies
+
+fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
+    res.headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("{name} is set on {}", res.url()))
+        .to_str()
+        .unwrap()
+}
+
+fn assert_common_headers(res: &reqwest::Response) {
+    assert_eq!(
+        header(res, "referrer-policy"),
+        "no-referrer",
+        "{}",
+        res.url()
+    );
+    assert_eq!(
+        header(res, "x-content-type-options"),
+        "nosniff",
+        "{}",
+        res.url()
+    );
+    let csp = header(res, "content-security-policy");
+    for directive in [
+        "default-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    ] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        res.headers().get("strict-transport-security").is_none(),
+        "no HSTS over http"
+    );
+}
+
+/// Every inline script of a page carries the nonce the page's CSP allows.
+fn assert_scripts_carry_the_nonce(csp: &str, html: &str) {
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .unwrap_or_else(|| panic!("a page's CSP has a nonce: {csp}"));
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval' 'nonce-"),
+        "{csp}"
+    );
+    let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+    assert!(!scripts.is_empty(), "the page has its hydration script");
+    for s in scripts {
+        let tag = s.split('>').next().unwrap();
+        assert!(
+            tag.contains(" src=") || tag.contains(&format!("nonce=\"{nonce}\"")),
+            "inline script without the nonce: <script{tag}>"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_api_answers_and_link_pages_carry_the_security_headers() {
+    let t = TestApp::spawn().await;
+
+    let res = t
+        .client
+        .get(format!("{}/login", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_common_headers(&res);
+    assert_eq!(header(&res, "cache-control"), "no-store");
+    let csp = header(&res, "content-security-policy").to_string();
+    assert_scripts_carry_the_nonce(&csp, &res.text().await.unwrap());
+    let again = t
+        .client
+        .get(format!("{}/login", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        header(&again, "content-security-policy"),
+        csp,
+        "a fresh nonce per page"
+    );
+
+    let res = t
+        .client
+        .get(format!("{}/api/v1/healthz", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_common_headers(&res);
+
+    let (_, h) = t.takeover(0).await;
+    let res = t
+        .client
+        .get(format!(
+            "{}/m/{}?t=whatever",
+            t.base,
+            h["id"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_common_headers(&res);
+    assert_eq!(
+        header(&res, "cache-control"),
+        "no-store",
+        "link pages are never cached"
+    );
+    let csp = header(&res, "content-security-policy").to_string();
+    assert_scripts_carry_the_nonce(&csp, &res.text().await.unwrap());
+
+    let res = t
+        .client
+        .get(format!("{}/settings", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&res, "cache-control"), "no-store");
+}
+
+#[tokio::test]
+async fn over_https_there_is_hsts_and_the_session_cookie_is_host_prefixed() {
+    let t = TestApp::spawn_with(|c| c.public_url = "https://desk.example".into()).await;
+    let res = t
+        .client
+        .get(format!("{}/api/v1/healthz", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(header(&res, "strict-transport-security").starts_with("max-age="));
+
+    // A session cookie from before the rename still signs in.
+    let (_, old) = t.signed_in("sam@acme.test", "Sam", &[]).await;
+    assert!(old.starts_with("tapin_session="));
+    let res = t
+        .client
+        .post(format!("{}/settings/push/test", t.base))
+        .header("cookie", &old)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "the old cookie name is still read");
+
+    let res = t
+        .client
+        .post(format!("{}/fn/login", t.base))
+        .header("accept", "application/json")
+        .form(&[
+            ("organization", "acme"),
+            ("email", "sam@acme.test"),
+            ("password", "a long enough password"),
+            ("next", "/inbox"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = header(&res, "set-cookie").to_string();
+    assert!(cookie.starts_with("__Host-tapin_session="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain="), "{cookie}");
+    let session = cookie.split(';').next().unwrap();
+    let res = t
+        .client
+        .post(format!("{}/settings/push/test", t.base))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
