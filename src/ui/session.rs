@@ -4,12 +4,26 @@ use super::types::InboxScreen;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Where to go after signing in: only a path on this site.
+/// Where to go after signing in: only an absolute path on this site, else `/inbox`.
+///
+/// Browsers drop tabs and newlines from URLs and read `\` as `/`, so
+/// `/\t/evil.example` or `/\\evil.example` would leave the site: only
+/// printable ASCII is accepted (no spaces, no control characters, which would
+/// also make the `Location` header invalid), never a backslash, and never a
+/// second `/` right after the first (`//host` is another origin).
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n) if is_local_path(n) => n,
         _ => "/inbox",
     }
+}
+
+fn is_local_path(n: &str) -> bool {
+    let b = n.as_bytes();
+    b.first() == Some(&b'/')
+        && b.get(1) != Some(&b'/')
+        && n.len() <= 2048
+        && b.iter().all(|c| c.is_ascii_graphic() && *c != b'\\')
 }
 
 #[server(prefix = "/fn", endpoint = "login")]
@@ -92,5 +106,22 @@ mod tests {
         assert_eq!(super::safe_next(Some("//evil.example")), "/inbox");
         assert_eq!(super::safe_next(Some("https://evil.example")), "/inbox");
         assert_eq!(super::safe_next(None), "/inbox");
+        assert_eq!(super::safe_next(Some("/settings?x=1#y")), "/settings?x=1#y");
+        for attack in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "\\\\evil.example",
+            "/ /evil.example",
+            "/\u{0}x",
+            "/é",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(super::safe_next(Some(attack)), "/inbox", "{attack:?}");
+        }
     }
 }

@@ -358,3 +358,71 @@ async fn over_https_there_is_hsts_and_the_session_cookie_is_host_prefixed() {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+// ------------------------------------------------------------ login redirect
+
+#[tokio::test]
+async fn the_login_redirect_stays_on_this_site_and_never_panics() {
+    let t = TestApp::spawn().await;
+    t.signed_in("kim@acme.test", "Kim", &[]).await;
+    // The page itself, with hostile `next` values in its query.
+    for q in [
+        "/%09/evil.example",
+        "%2F%0A%2Fevil.example",
+        "/%5Cevil.example",
+        "%00",
+    ] {
+        let res = t
+            .client
+            .get(format!("{}/login?next={q}", t.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{q}");
+    }
+    for next in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\nSet-Cookie: x=1",
+        "/\\evil.example",
+        "//evil.example",
+        "https://evil.example/",
+        "/ /evil.example",
+    ] {
+        let res = t
+            .client
+            .post(format!("{}/fn/login", t.base))
+            .form(&[
+                ("organization", "acme"),
+                ("email", "kim@acme.test"),
+                ("password", "a long enough password"),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        assert!(matches!(status, 200 | 302 | 303), "{next:?}: {status}");
+        let location = header(&res, "location");
+        assert_eq!(location, "/inbox", "{next:?} falls back to the inbox");
+    }
+    let res = t
+        .client
+        .post(format!("{}/fn/login", t.base))
+        .form(&[
+            ("organization", "acme"),
+            ("email", "kim@acme.test"),
+            ("password", "a long enough password"),
+            ("next", "/settings"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        header(&res, "location"),
+        "/settings",
+        "a local path is kept"
+    );
+    let (s, _) = t.get("/api/v1/healthz", &t.key).await;
+    assert_eq!(s, 200, "the server still answers");
+}
