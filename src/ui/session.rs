@@ -79,6 +79,43 @@ fn clear_session_cookie(app: &crate::service::App) {
     }
 }
 
+/// The signed-in operator changes their password: every other session ends,
+/// this browser gets a new one.
+#[server(prefix = "/fn", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    super::actions::ssr::respond(change_password_inner(current_password, new_password).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn change_password_inner(current: String, new: String) -> Result<(), AppError> {
+    use crate::service::{passwords, sessions};
+    let (app, op) = super::actions::ssr::operator().await?;
+    let token = passwords::change(&app, &op, &current, &new).await?;
+    let res = expect_context::<leptos_axum::ResponseOptions>();
+    let cookie = axum::http::HeaderValue::from_str(&sessions::cookie(&app, &token))
+        .map_err(|_| AppError::internal())?;
+    res.append_header(axum::http::header::SET_COOKIE, cookie);
+    Ok(())
+}
+
+/// Ends every session of the signed-in operator, this one included.
+#[server(prefix = "/fn", endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    super::actions::ssr::respond(sign_out_everywhere_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_out_everywhere_inner() -> Result<(), AppError> {
+    let (app, op) = super::actions::ssr::operator().await?;
+    crate::service::passwords::sign_out_everywhere(&app, &op).await?;
+    clear_session_cookie(&app);
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
 #[server(prefix = "/fn", endpoint = "load_inbox")]
 pub async fn load_inbox(
     kind: Option<String>,

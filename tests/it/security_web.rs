@@ -426,3 +426,130 @@ async fn the_login_redirect_stays_on_this_site_and_never_panics() {
     let (s, _) = t.get("/api/v1/healthz", &t.key).await;
     assert_eq!(s, 200, "the server still answers");
 }
+
+// ------------------------------------------------------------ sessions
+
+async fn push_test_status(t: &TestApp, cookie: &str) -> u16 {
+    t.client
+        .post(format!("{}/settings/push/test", t.base))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn call(t: &TestApp, name: &str, cookie: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    t.client
+        .post(format!("{}/fn/{name}", t.base))
+        .header("cookie", cookie)
+        .header("accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions_and_sign_out_everywhere_ends_all() {
+    use tapin::service::passwords;
+    let t = TestApp::spawn().await;
+    let (_, laptop) = t.signed_in("lee@acme.test", "Lee", &[]).await;
+    let (token, _) = passwords::login(&t.app, "acme", "lee@acme.test", "a long enough password")
+        .await
+        .unwrap();
+    let phone = format!("tapin_session={token}");
+    assert_eq!(push_test_status(&t, &laptop).await, 200);
+    assert_eq!(push_test_status(&t, &phone).await, 200);
+
+    let res = call(
+        &t,
+        "change_password",
+        &laptop,
+        &[
+            ("current_password", "not the password"),
+            ("new_password", "another long password"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422, "the current password is checked");
+    assert_eq!(push_test_status(&t, &phone).await, 200, "nothing changed");
+
+    let res = call(
+        &t,
+        "change_password",
+        &laptop,
+        &[
+            ("current_password", "a long enough password"),
+            ("new_password", "another long password"),
+        ],
+    )
+    .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let fresh = header(&res, "set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        push_test_status(&t, &phone).await,
+        401,
+        "the other session ended"
+    );
+    let inbox = t
+        .client
+        .get(format!("{}/inbox", t.base))
+        .header("cookie", &phone)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        inbox.contains("Sign in"),
+        "the phone is asked to sign in again"
+    );
+    assert_eq!(
+        push_test_status(&t, &laptop).await,
+        401,
+        "the old cookie too"
+    );
+    assert_eq!(
+        push_test_status(&t, &fresh).await,
+        200,
+        "this browser stays in"
+    );
+    assert!(
+        passwords::login(&t.app, "acme", "lee@acme.test", "a long enough password")
+            .await
+            .is_err(),
+        "the old password is gone"
+    );
+
+    // Sign out everywhere: every session ends, the password still works.
+    let (token, _) = passwords::login(&t.app, "acme", "lee@acme.test", "another long password")
+        .await
+        .unwrap();
+    let tablet = format!("tapin_session={token}");
+    assert_eq!(push_test_status(&t, &tablet).await, 200);
+    let res = call(&t, "sign_out_everywhere", &fresh, &[]).await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert_eq!(push_test_status(&t, &fresh).await, 401);
+    assert_eq!(push_test_status(&t, &tablet).await, 401);
+    let (token, _) = passwords::login(&t.app, "acme", "lee@acme.test", "another long password")
+        .await
+        .unwrap();
+    assert_eq!(
+        push_test_status(&t, &format!("tapin_session={token}")).await,
+        200
+    );
+    // Without a session there is nothing to sign out of.
+    let res = call(&t, "sign_out_everywhere", "tapin_session=nope", &[]).await;
+    assert_eq!(res.status(), 401);
+}
