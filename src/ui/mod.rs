@@ -35,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        let policy = crate::web::page_csp(nonce.as_ref().map(|n| &**n));
+        let policy = crate::web::page_csp(nonce.as_deref());
         if let Ok(v) = axum::http::HeaderValue::from_str(&policy) {
             res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
         }
