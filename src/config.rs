@@ -48,6 +48,10 @@ pub struct Config {
     /// Lets the API key that requested an approval also decide it (off: another
     /// key with `approvals:decide`, or an operator, must decide). Server-wide.
     pub allow_self_approval: bool,
+    /// Let outbound requests (webhooks, Slack, SMS/voice, SMTP, push) reach
+    /// loopback, private, link-local and other non-public addresses. Off by
+    /// default: a tenant's webhook URL must not reach tapin's own network.
+    pub allow_private_targets: bool,
 }
 
 /// A provider reached with one HTTP POST (Twilio, Vonage, an in-house gateway…).
@@ -100,6 +104,7 @@ impl Default for Config {
             sms: HttpProvider::default(),
             voice: HttpProvider::default(),
             allow_self_approval: false,
+            allow_private_targets: false,
         }
     }
 }
@@ -182,6 +187,9 @@ impl Config {
         if let Some((_, v)) = pick(&["TAPIN_EMAIL_FROM"]) {
             self.email_from = v;
         }
+        if let Some((_, v)) = pick(&["TAPIN_ALLOW_PRIVATE_TARGETS"]) {
+            self.allow_private_targets = matches!(v.as_str(), "1" | "true" | "yes");
+        }
         for (prefix, p) in [
             ("TAPIN_SMS_", &mut self.sms),
             ("TAPIN_VOICE_", &mut self.voice),
@@ -249,6 +257,10 @@ mod tests {
         assert_eq!(c.site_addr.port(), 8080);
         assert_eq!(c.public_base(), "https://desk.example");
         assert!(c.secure_cookies());
+        assert!(!c.allow_private_targets);
+        c.apply_env(|k| (k == "TAPIN_ALLOW_PRIVATE_TARGETS").then(|| "true".into()))
+            .unwrap();
+        assert!(c.allow_private_targets);
     }
 
     #[test]
@@ -265,6 +277,10 @@ mod tests {
         let text = include_str!("../Leptos.toml");
         let c: Config = toml::from_str(text).unwrap();
         assert_eq!(c.link_ttl_seconds, 60);
+        assert!(
+            !c.allow_private_targets,
+            "private targets are off as shipped"
+        );
         assert!(
             !c.allow_self_approval,
             "self-approval is off unless asked for"

@@ -40,7 +40,11 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The whole HTTP surface. Tests build it too, on port 0.
 pub fn router(app: App) -> Router {
-    crate::telemetry::install(&app.config.node_name);
+    let node = match app.config.node_name.as_str() {
+        "" => "tapin",
+        name => name,
+    };
+    crate::telemetry::install(node);
     let leptos_options = leptos_options(&app.config);
     let routes = generate_route_list(ui::App);
     let state = AppState {
@@ -75,6 +79,7 @@ pub fn router(app: App) -> Router {
             ui::preload::ssr::preload,
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::reject_cross_site))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), web::security_headers))
         // Pages and JSON go out compressed when the client accepts it (a page is
         // ~16 KB raw, ~3 KB gzip); SSE streams and precompressed assets are left alone.
         .layer(axum::middleware::from_fn(web::compress))

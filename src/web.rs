@@ -202,6 +202,62 @@ pub async fn push_test(
     Ok(axum::Json(serde_json::json!({ "devices": results })))
 }
 
+/// The Content-Security-Policy of pages. Scripts: the app's own files
+/// (`/pkg/*.js`, loaded by the hydration bootstrap), WebAssembly compilation of
+/// `/pkg/*.wasm` ('wasm-unsafe-eval' allows compiling, not JS eval), and the
+/// inline scripts leptos writes (hydration bootstrap, streamed resources,
+/// service-worker registration), which carry the per-request nonce. Without a
+/// nonce (responses not rendered by the shell) no inline script runs.
+pub fn page_csp(nonce: Option<&str>) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{nonce}; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+         object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+}
+
+/// Pages whose answers carry links, sessions or personal data: never cached.
+fn no_store(path: &str) -> bool {
+    path.starts_with("/m/")
+        || path.starts_with("/fn/")
+        || ["/login", "/inbox", "/settings", "/admin"]
+            .iter()
+            .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
+}
+
+/// Security headers on every response: CSP (pages set theirs with a nonce;
+/// everything else gets the same policy without one), no referrer (links carry
+/// tokens), nosniff, HSTS over https, and no caching of link and session pages.
+pub async fn security_headers(State(app): State<App>, req: Request, next: Next) -> Response {
+    let cache_never = no_store(req.uri().path());
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(v) = HeaderValue::from_str(&page_csp(None)) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if app.config.secure_cookies() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    if cache_never {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
 /// Compresses pages and JSON for clients that accept it, but never wraps an
 /// event stream: compressing one would hold events back, and the (idle)
 /// compression wrapper alone costs ~5 KB per open stream.

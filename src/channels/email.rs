@@ -1,5 +1,6 @@
 //! Email over SMTP (`smtp_url`, `email_from`).
 
+use super::guard::{check_url, resolve_allowed, Refused, NO_CONNECT};
 use super::{summary_lines, title, SEND_TIMEOUT};
 use crate::config::Config;
 use crate::domain::records::Operator;
@@ -13,7 +14,7 @@ pub async fn send(
     link: &str,
 ) -> Result<String, String> {
     use lettre::message::header::ContentType;
-    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+    use lettre::{AsyncTransport, Message};
     let from = config
         .email_from
         .parse()
@@ -37,13 +38,61 @@ pub async fn send(
         .header(ContentType::TEXT_PLAIN)
         .body(body)
         .map_err(|e| format!("building the email: {e}"))?;
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
-        .map_err(|e| format!("smtp_url: {e}"))?
-        .timeout(Some(SEND_TIMEOUT))
-        .build();
-    let response = transport
-        .send(message)
+    let transport = transport(&config.smtp_url, config.allow_private_targets)
         .await
-        .map_err(|e| format!("SMTP: {e}"))?;
+        .map_err(|r| format!("SMTP: {r}"))?;
+    let response = transport.send(message).await.map_err(|e| {
+        tracing::warn!("SMTP send failed: {e}");
+        format!("SMTP: {NO_CONNECT}")
+    })?;
     Ok(format!("SMTP {}", response.code()))
+}
+
+/// The SMTP transport for `smtp_url`, pinned to an address the guard allows:
+/// the host is resolved here and the connection goes to that address, while
+/// TLS still verifies the certificate against the host name.
+async fn transport(
+    smtp_url: &str,
+    allow_private: bool,
+) -> Result<lettre::AsyncSmtpTransport<lettre::Tokio1Executor>, Refused> {
+    use lettre::transport::smtp::client::{Tls, TlsParameters};
+    use lettre::{AsyncSmtpTransport, Tokio1Executor};
+    let logged = |e: &dyn std::fmt::Display| {
+        tracing::warn!("smtp_url: {e}");
+        Refused::CouldNotConnect
+    };
+    let mut url = reqwest::Url::parse(smtp_url).map_err(|e| logged(&e))?;
+    check_url(&url, allow_private)?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| logged(&"no host"))?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let addr = match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip,
+        Err(_) => resolve_allowed(&host, 0, allow_private)
+            .await
+            .map_err(|e| match e.downcast_ref::<Refused>() {
+                Some(r) => r.clone(),
+                None => logged(&e),
+            })?[0]
+            .ip(),
+    };
+    url.set_ip_host(addr).map_err(|_| logged(&"address"))?;
+    let tls = url
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.to_string());
+    let mut builder =
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str()).map_err(|e| logged(&e))?;
+    // from_url took the address as the TLS name; the certificate names the host.
+    let params = || TlsParameters::new(host.clone()).map_err(|e| logged(&e));
+    match (url.scheme(), tls.as_deref()) {
+        ("smtps", _) => builder = builder.tls(Tls::Wrapper(params()?)),
+        ("smtp", Some("required")) => builder = builder.tls(Tls::Required(params()?)),
+        ("smtp", Some("opportunistic")) => builder = builder.tls(Tls::Opportunistic(params()?)),
+        _ => {}
+    }
+    Ok(builder.timeout(Some(SEND_TIMEOUT)).build())
 }

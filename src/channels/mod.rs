@@ -4,6 +4,7 @@
 //! (`service::channels`), which also records the outcomes.
 
 pub mod email;
+pub mod guard;
 pub mod provider;
 pub mod push;
 pub mod slack;

@@ -1,6 +1,7 @@
 //! SMS and voice: one HTTP request to a configurable provider, its body
 //! rendered from the provider's template.
 
+use super::guard::{failure, Outbound};
 use super::{title, SEND_TIMEOUT};
 use crate::config::HttpProvider;
 use crate::domain::Handoff;
@@ -39,7 +40,7 @@ pub fn render(template: &str, content_type: &str, values: &[(&str, &str)]) -> St
 
 /// Sends `text` about `h` to the phone number `to` through `provider`.
 pub async fn send(
-    http: &reqwest::Client,
+    http: &Outbound,
     provider: &HttpProvider,
     to: &str,
     h: &Handoff,
@@ -60,13 +61,17 @@ pub async fn send(
     );
     let mut req = http
         .post(&provider.url)
+        .map_err(|r| format!("provider: {r}"))?
         .header("content-type", &provider.content_type)
         .body(body)
         .timeout(SEND_TIMEOUT);
     if let Some((name, value)) = provider.auth_header.split_once(':') {
         req = req.header(name.trim(), value.trim());
     }
-    let res = req.send().await.map_err(|e| format!("provider: {e}"))?;
+    let res = req
+        .send()
+        .await
+        .map_err(|e| format!("provider: {}", failure("provider", &e)))?;
     let status = res.status();
     if status.is_success() {
         Ok(format!("provider answered {}", status.as_u16()))

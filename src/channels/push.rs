@@ -59,7 +59,7 @@ impl Vapid {
 
 /// What a push needs from the server: its HTTP client, key pair and settings.
 pub struct Pusher<'a> {
-    pub http: &'a reqwest::Client,
+    pub http: &'a super::guard::Outbound,
     pub vapid: &'a Vapid,
     /// The VAPID `sub` claim (`vapid_subject`).
     pub subject: &'a str,
@@ -164,7 +164,8 @@ async fn try_send(
     let (parts, body) = request.into_parts();
     let res = p
         .http
-        .post(url)
+        .post(url.as_str())
+        .map_err(|r| format!("sending: {r}"))?
         .headers(parts.headers)
         .header("authorization", authorization)
         .header("urgency", "high")
@@ -172,7 +173,7 @@ async fn try_send(
         .timeout(Duration::from_secs(10))
         .send()
         .await
-        .map_err(|e| format!("sending: {e}"))?;
+        .map_err(|e| format!("sending: {}", super::guard::failure("push", &e)))?;
     let status = res.status().as_u16();
     Ok(match status {
         200..=299 => Outcome::Delivered,

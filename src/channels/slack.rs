@@ -1,12 +1,13 @@
 //! Slack through the organization's incoming webhook.
 
+use super::guard::{failure, Outbound};
 use super::{summary_lines, title, SEND_TIMEOUT};
 use crate::domain::Handoff;
 use serde_json::json;
 
 /// Posts `link` for `h`, addressed to `operator`, to the Slack hook at `url`.
 pub async fn send(
-    http: &reqwest::Client,
+    http: &Outbound,
     url: &str,
     h: &Handoff,
     operator: &str,
@@ -20,11 +21,12 @@ pub async fn send(
     );
     let res = http
         .post(url)
+        .map_err(|r| format!("Slack: {r}"))?
         .json(&json!({ "text": text }))
         .timeout(SEND_TIMEOUT)
         .send()
         .await
-        .map_err(|e| format!("Slack: {e}"))?;
+        .map_err(|e| format!("Slack: {}", failure("slack", &e)))?;
     let status = res.status();
     if status.is_success() {
         Ok(format!("Slack answered {}", status.as_u16()))

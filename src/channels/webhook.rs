@@ -1,5 +1,6 @@
 //! The webhook POST: signed JSON to a subscriber's URL, one attempt.
 
+use super::guard::{failure, Outbound};
 use std::time::Duration;
 
 /// `tapin-signature: t=<unix>,v1=<hex hmac-sha256(secret, "<t>.<body>")>`.
@@ -22,8 +23,10 @@ pub struct Post<'a> {
 }
 
 /// Posts once; the receiver's status, or why there was none.
-pub async fn post(http: &reqwest::Client, p: Post<'_>) -> Result<u16, String> {
+/// Failures are the guard's generic reasons; the detail is in the server log.
+pub async fn post(http: &Outbound, p: Post<'_>) -> Result<u16, String> {
     http.post(p.url)
+        .map_err(|r| r.to_string())?
         .header("content-type", "application/json")
         .header("tapin-event-id", p.event_id)
         .header("tapin-event", p.topic)
@@ -37,7 +40,7 @@ pub async fn post(http: &reqwest::Client, p: Post<'_>) -> Result<u16, String> {
             if e.is_timeout() {
                 "timed out after 10 s".to_string()
             } else {
-                format!("could not connect: {e}")
+                failure("webhook", &e).to_string()
             }
         })
 }

@@ -154,7 +154,7 @@ pub async fn open(
         Ok(l) => l,
         Err(p) => return Ok(Err(p)),
     };
-    let (session_token, grant) = sessions::grant(app, &link.operator);
+    let (session_token, grant) = sessions::grant(app, &link.operator).await?;
     let mut req = Request::new(Event::Open, Actor::Operator(link.operator.id.clone()));
     req.consume_nonce = Some(link.nonce.clone());
     req.data = serde_json::json!({ "via": "signed_link", "link_expires_at": link.expires_at });

@@ -46,7 +46,9 @@ pub struct App {
     pub login_limiter: Arc<rate_limit::KeyLimiter>,
     /// Web Push key pair and the HTTP client that delivers pushes.
     pub vapid: Arc<push::Vapid>,
-    pub http: reqwest::Client,
+    /// The guarded outbound client (`channels::guard`): public targets only
+    /// unless `allow_private_targets`, no redirects.
+    pub http: crate::channels::guard::Outbound,
 }
 
 /// "Something committed for this organization / handoff / conversation."
@@ -68,10 +70,7 @@ impl App {
             .map_err(|e| format!("loading the link signing key: {e}"))?;
         let link_key = hex::decode(key).map_err(|_| "stored link signing key is not hex")?;
         let vapid = push::load_vapid(&store).await?;
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("tapin/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("HTTP client: {e}"))?;
+        let http = crate::channels::guard::Outbound::new(config.allow_private_targets)?;
         Ok(App {
             vapid: Arc::new(vapid),
             http,

@@ -27,8 +27,18 @@ pub fn hash(password: &str) -> Result<String, AppError> {
         })
 }
 
-fn verify(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
+/// The stored credential is `<PHC hash>` or `<PHC hash>#<epoch>`: the epoch
+/// changes when the operator signs out everywhere. Sessions are bound to the
+/// whole stored string (`sessions`), so a new password or a new epoch ends
+/// every session made before.
+const EPOCH: char = '#';
+
+fn phc_of(stored: &str) -> &str {
+    stored.split(EPOCH).next().unwrap_or("")
+}
+
+fn verify(password: &str, stored: &str) -> bool {
+    PasswordHash::new(phc_of(stored))
         .map(|h| {
             Argon2::default()
                 .verify_password(password.as_bytes(), &h)
@@ -37,9 +47,51 @@ fn verify(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Sets the operator's password; every session they had ends (see `sessions`).
 pub async fn set(app: &App, operator: &Operator, password: &str) -> Result<(), AppError> {
     let h = hash(password)?;
     Ok(app.store.set_password_hash(&operator.id, &h).await?)
+}
+
+/// The signed-in operator changes their password: the current one is checked
+/// (attempts limited like sign-in), every session ends, and a new session for
+/// this browser is returned (its token for the cookie).
+pub async fn change(
+    app: &App,
+    operator: &Operator,
+    current: &str,
+    new: &str,
+) -> Result<String, AppError> {
+    let bucket = sha256_hex(format!("change:{}", operator.id).as_bytes());
+    if app.login_limiter.check_key(&bucket).is_err() {
+        return Err(AppError::rate_limited(
+            "too many attempts; wait a minute and try again",
+        ));
+    }
+    let stored = app.store.password_hash(&operator.id).await?;
+    if !stored.as_deref().is_some_and(|s| verify(current, s)) {
+        return Err(AppError::invalid_field(
+            "current_password",
+            "the current password is not right",
+        ));
+    }
+    set(app, operator, new).await?;
+    let (token, grant) = sessions::grant(app, operator).await?;
+    app.store.insert_session(&grant).await?;
+    Ok(token)
+}
+
+/// Ends every session of the operator, this one included, by giving the
+/// stored credential a new epoch (the password itself stays the same).
+pub async fn sign_out_everywhere(app: &App, operator: &Operator) -> Result<(), AppError> {
+    let stored = app
+        .store
+        .password_hash(&operator.id)
+        .await?
+        .unwrap_or_default();
+    let epoch = hex::encode(super::random_bytes::<16>());
+    let next = format!("{}{EPOCH}{epoch}", phc_of(&stored));
+    Ok(app.store.set_password_hash(&operator.id, &next).await?)
 }
 
 /// Signs in; returns the session token for the cookie and the operator.
@@ -75,16 +127,13 @@ pub async fn login(
     let dummy = DUMMY.get_or_init(|| hash("not anyone's password").unwrap_or_default());
     let ok = verify(password, stored.as_deref().unwrap_or(dummy)) && stored.is_some();
     let operator = operator.filter(|_| ok).ok_or_else(wrong)?;
-    let (token, grant) = sessions::grant(app, &operator);
+    let (token, grant) = sessions::grant(app, &operator).await?;
     app.store.insert_session(&grant).await?;
     Ok((token, operator))
 }
 
 pub async fn logout(app: &App, token: &str) -> Result<(), AppError> {
-    Ok(app
-        .store
-        .delete_session(&sha256_hex(token.as_bytes()))
-        .await?)
+    sessions::end(app, token).await
 }
 
 #[cfg(test)]
@@ -98,5 +147,14 @@ mod tests {
         assert!(verify("correct horse battery", &h));
         assert!(!verify("wrong horse battery", &h));
         assert_eq!(hash("short").unwrap_err().fields[0].field, "password");
+        let with_epoch = format!("{h}#00ff");
+        assert!(
+            verify("correct horse battery", &with_epoch),
+            "the epoch is not part of the hash"
+        );
+        assert!(
+            !verify("correct horse battery", "#00ff"),
+            "an epoch alone is no password"
+        );
     }
 }

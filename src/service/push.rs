@@ -39,7 +39,9 @@ pub struct SubscriptionKeys {
 
 /// Stores the browser's subscription for `op`, after checking it can be used.
 pub async fn subscribe(app: &App, op: &Operator, s: SubscriptionJson) -> Result<(), AppError> {
-    endpoint_url(&s.endpoint, app.config.push_allow_http)?;
+    let url = endpoint_url(&s.endpoint, app.config.push_allow_http)?;
+    crate::channels::guard::check_url(&url, app.config.allow_private_targets)
+        .map_err(|r| AppError::invalid_field("endpoint", r.to_string()))?;
     ua_public(&s.keys.p256dh)
         .map_err(|_| AppError::invalid_field("keys.p256dh", "not a P-256 public key"))?;
     ua_auth(&s.keys.auth)

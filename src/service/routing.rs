@@ -631,13 +631,17 @@ pub async fn set_settings(
         .map(|u| u.trim().to_string())
         .filter(|u| !u.is_empty());
     if let Some(u) = &slack {
-        let ok = reqwest::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
-        if !ok {
+        let parsed = reqwest::Url::parse(u)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"));
+        let Some(parsed) = parsed else {
             return Err(AppError::invalid_field(
                 "slack_webhook_url",
                 "must be an http(s) URL (Slack: https://hooks.slack.com/services/…)",
             ));
-        }
+        };
+        crate::channels::guard::check_url(&parsed, app.config.allow_private_targets)
+            .map_err(|r| AppError::invalid_field("slack_webhook_url", r.to_string()))?;
     }
     let stored = RoutingSettings {
         default_chain_id: s.default_chain_id,

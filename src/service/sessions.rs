@@ -1,24 +1,86 @@
 //! Operator sessions: a random token in an HttpOnly cookie, stored hashed.
+//!
+//! The cookie holds `<operator id>.<secret>`; the stored key is a hash of the
+//! secret together with the operator's stored credential (password hash and
+//! sign-out epoch, `passwords`). Changing the password or signing out
+//! everywhere changes that credential, so every session made before stops
+//! matching at once, on every node, without a sweep.
 
 use super::{format_time, now, random_bytes, sha256_hex, App};
 use crate::domain::records::{Operator, SessionGrant};
 use crate::error::AppError;
 
+/// The cookie's name over http (and the name cookies had before `__Host-`).
 pub const COOKIE: &str = "tapin_session";
+/// The cookie's name over https: `__Host-` makes browsers insist on Secure,
+/// Path=/ and no Domain, so a sibling subdomain cannot plant or shadow it.
+pub const HOST_COOKIE: &str = "__Host-tapin_session";
+
+/// The session cookie's name for this server.
+pub fn cookie_name(app: &App) -> &'static str {
+    if app.config.secure_cookies() {
+        HOST_COOKIE
+    } else {
+        COOKIE
+    }
+}
+
+/// `Set-Cookie` values that end the session cookie (both names).
+pub fn clear_cookies(app: &App) -> Vec<String> {
+    let mut out = vec![format!(
+        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+    )];
+    if app.config.secure_cookies() {
+        out.push(format!(
+            "{HOST_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+        ));
+    }
+    out
+}
+
+/// What sessions are bound to: the operator's stored credential, "" without one.
+async fn binding(app: &App, operator_id: &str) -> Result<String, AppError> {
+    Ok(app
+        .store
+        .password_hash(operator_id)
+        .await?
+        .unwrap_or_default())
+}
+
+/// The stored key of a session: its secret bound to the credential.
+fn key(secret: &str, binding: &str) -> String {
+    sha256_hex(format!("{secret}\n{binding}").as_bytes())
+}
+
+/// `<operator id>.<64 hex>` → (operator id, secret).
+fn split(token: &str) -> Option<(&str, &str)> {
+    let (op, secret) = token.split_once('.')?;
+    (secret.len() == 64 && uuid::Uuid::parse_str(op).is_ok()).then_some((op, secret))
+}
 
 /// A new session for `operator`; the caller stores the grant (in a transition).
-pub fn grant(app: &App, operator: &Operator) -> (String, SessionGrant) {
-    let token = hex::encode(random_bytes::<32>());
+pub async fn grant(app: &App, operator: &Operator) -> Result<(String, SessionGrant), AppError> {
+    let secret = hex::encode(random_bytes::<32>());
+    let token = format!("{}.{secret}", operator.id);
     let created = chrono::Utc::now();
     let expires = created + chrono::Duration::hours(app.config.session_ttl_hours);
     let grant = SessionGrant {
-        token_hash: sha256_hex(token.as_bytes()),
+        token_hash: key(&secret, &binding(app, &operator.id).await?),
         operator_id: operator.id.clone(),
         organization_id: operator.organization_id.clone(),
         created_at: format_time(created),
         expires_at: format_time(expires),
     };
-    (token, grant)
+    Ok((token, grant))
+}
+
+/// Ends the session `token` names (signing out of this browser).
+pub async fn end(app: &App, token: &str) -> Result<(), AppError> {
+    if let Some((op, secret)) = split(token) {
+        let hash = key(secret, &binding(app, op).await?);
+        app.store.delete_session(&hash).await?;
+    }
+    Ok(())
 }
 
 /// `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when served over https.
@@ -29,18 +91,23 @@ pub fn cookie(app: &App, token: &str) -> String {
         ""
     };
     format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        cookie_name(app),
         app.config.session_ttl_hours * 3600
     )
 }
 
-/// Finds the session token in a `Cookie` header.
+/// Finds the session token in a `Cookie` header: the `__Host-` cookie first,
+/// then the older name (sessions started before the rename keep working).
 pub fn token_from_cookie_header(header: &str) -> Option<&str> {
-    header
-        .split(';')
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v)
+    let find = |name: &str| {
+        header
+            .split(';')
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, v)| *k == name && !v.is_empty())
+            .map(|(_, v)| v)
+    };
+    find(HOST_COOKIE).or_else(|| find(COOKIE))
 }
 
 /// The operator signed in by the `Cookie` header of a request, or 401 with `message`.
@@ -72,16 +139,16 @@ pub fn cookie_header(headers: &axum::http::HeaderMap) -> &str {
 
 /// The signed-in operator, if the token names a live session of an active operator.
 pub async fn operator(app: &App, token: &str) -> Result<Option<Operator>, AppError> {
-    if token.len() != 64 {
-        return Ok(None);
-    }
-    let Some(session) = app
-        .store
-        .session(&sha256_hex(token.as_bytes()), &now())
-        .await?
-    else {
+    let Some((op_id, secret)) = split(token) else {
         return Ok(None);
     };
+    let hash = key(secret, &binding(app, op_id).await?);
+    let Some(session) = app.store.session(&hash, &now()).await? else {
+        return Ok(None);
+    };
+    if session.operator_id != op_id {
+        return Ok(None);
+    }
     Ok(app
         .store
         .operator_by_id(&session.operator_id)
@@ -96,5 +163,7 @@ mod tests {
         let h = "a=1; tapin_session=abc; b=2";
         assert_eq!(super::token_from_cookie_header(h), Some("abc"));
         assert_eq!(super::token_from_cookie_header("a=1"), None);
+        let both = "tapin_session=old; __Host-tapin_session=new";
+        assert_eq!(super::token_from_cookie_header(both), Some("new"));
     }
 }

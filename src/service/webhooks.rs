@@ -14,7 +14,9 @@ pub struct WebhookInput {
     pub events: Option<Vec<String>>,
 }
 
-fn check_url(url: &str) -> Result<String, AppError> {
+/// An http(s) URL with a host; a literal address must be public unless
+/// `allow_private_targets` (hostnames are checked when they are resolved).
+fn check_url(url: &str, allow_private: bool) -> Result<String, AppError> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|_| AppError::invalid_field("url", "not an absolute URL"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
@@ -23,6 +25,8 @@ fn check_url(url: &str) -> Result<String, AppError> {
             "must be an http:// or https:// URL with a host",
         ));
     }
+    crate::channels::guard::check_url(&parsed, allow_private)
+        .map_err(|r| AppError::invalid_field("url", r.to_string()))?;
     Ok(parsed.to_string())
 }
 
@@ -58,6 +62,7 @@ pub async fn create(app: &App, org_id: &str, input: WebhookInput) -> Result<Webh
             .url
             .as_deref()
             .ok_or_else(|| AppError::invalid_field("url", "required"))?,
+        app.config.allow_private_targets,
     )?;
     let events = check_events(
         input
@@ -94,7 +99,7 @@ pub async fn update(
 ) -> Result<Webhook, AppError> {
     let mut w = get(app, org_id, id).await?;
     if let Some(url) = input.url {
-        w.url = check_url(&url)?;
+        w.url = check_url(&url, app.config.allow_private_targets)?;
     }
     if let Some(events) = input.events {
         w.events = check_events(events)?;
@@ -300,7 +305,18 @@ mod tests {
         );
         let e = check_events(vec!["handoff.exploded".into()]).unwrap_err();
         assert_eq!(e.fields[0].field, "events");
-        assert!(check_url("javascript:alert(1)").is_err());
-        assert!(check_url("https://hooks.example.test/x").is_ok());
+        assert!(check_url("javascript:alert(1)", false).is_err());
+        assert!(check_url("https://hooks.example.test/x", false).is_ok());
+        for private in [
+            "http://127.0.0.1:9/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://10.0.0.1/",
+        ] {
+            assert_eq!(
+                check_url(private, false).unwrap_err().fields[0].field,
+                "url"
+            );
+            assert!(check_url(private, true).is_ok(), "allow_private_targets");
+        }
     }
 }

@@ -29,6 +29,17 @@ use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 use title::PageTitle;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // leptos_axum provides a fresh nonce per request; HydrationScripts, the
+    // streamed resource and suspense scripts all carry it, so the page's CSP can
+    // allow exactly those inline scripts without 'unsafe-inline'.
+    let nonce = leptos::nonce::use_nonce();
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        let policy = crate::web::page_csp(nonce.as_deref());
+        if let Ok(v) = axum::http::HeaderValue::from_str(&policy) {
+            res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -42,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <meta name="theme-color" content="#1f5fd1"/>
                 // Registered without waiting for the WASM: installability and the offline page work anyway.
-                <script>"if('serviceWorker' in navigator){navigator.serviceWorker.register('/sw.js').catch(function(){})}"</script>
+                <script nonce=nonce>"if('serviceWorker' in navigator){navigator.serviceWorker.register('/sw.js').catch(function(){})}"</script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

@@ -38,6 +38,7 @@ pub fn SettingsPage() -> impl IntoView {
                 Some(Ok(SettingsScreen::Settings { operator_name, vapid_public_key, devices, phone, channels })) => view! {
                     <Settings operator_name vapid_public_key devices/>
                     <Channels phone channels save/>
+                    <Security/>
                 }.into_any(),
                 Some(Ok(SettingsScreen::SignIn)) => view! {
                     <section class="notice">
@@ -48,6 +49,35 @@ pub fn SettingsPage() -> impl IntoView {
                 Some(Err(e)) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
             }}
         </main>
+    }
+}
+
+/// Change the password (other sessions end) or sign out on every device.
+#[component]
+fn Security() -> impl IntoView {
+    use super::session::{ChangePassword, SignOutEverywhere};
+    let change = ServerAction::<ChangePassword>::new();
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    let outcome = move || {
+        change.value().get().map(|r| match r {
+            Ok(()) => view! { <p class="ok" role="status">"Password changed. Your other sessions were signed out."</p> }.into_any(),
+            Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+        })
+    };
+    view! {
+        <h2 id="security-h">"Sign-in and sessions"</h2>
+        <ActionForm action=change attr:class="grid-form" attr:aria-labelledby="security-h">
+            <label for="current-password">"Current password"</label>
+            <input id="current-password" name="current_password" type="password" autocomplete="current-password" required/>
+            <label for="new-password">"New password (10+ characters)"</label>
+            <input id="new-password" name="new_password" type="password" autocomplete="new-password" minlength="10" required/>
+            {outcome}
+            <button type="submit" class="secondary" disabled=move || change.pending().get()>"Change password"</button>
+        </ActionForm>
+        <ActionForm action=everywhere>
+            <p class="fine">"Lost a phone or signed in somewhere shared? This ends every session of yours, this one included."</p>
+            <button type="submit" class="secondary" disabled=move || everywhere.pending().get()>"Sign out everywhere"</button>
+        </ActionForm>
     }
 }
 

@@ -154,6 +154,8 @@ impl TestApp {
             site_root: dir.path().join("site").display().to_string(),
             database_url: db_url.clone(),
             public_url: format!("http://{addr}"),
+            // The suites post to local receivers on 127.0.0.1.
+            allow_private_targets: true,
             ..Config::default()
         };
         tune(&mut config);

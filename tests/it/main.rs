@@ -13,6 +13,7 @@ mod nodes_agents_escalation;
 mod push;
 mod routing;
 mod security_api;
+mod security_web;
 mod sinks;
 mod streams;
 mod takeover_steps;
