@@ -3,7 +3,6 @@
 
 use crate::common::{error_code, takeover_body, TestApp};
 use serde_json::{json, Value};
-use sqlx::Connection;
 use std::time::{Duration, Instant};
 
 async fn healthy(t: &TestApp) {
@@ -12,8 +11,8 @@ async fn healthy(t: &TestApp) {
 }
 
 async fn count(t: &TestApp, sql: &str) -> i64 {
-    let mut conn = sqlx::SqliteConnection::connect(&t.db_url).await.unwrap();
-    sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+    let rows: Vec<(i64,)> = t.db_rows(sql).await;
+    rows[0].0
 }
 
 fn reason(body: &Value) -> &str {
@@ -237,12 +236,11 @@ async fn a_revoked_key_gets_no_replay_and_secrets_are_never_replayed() {
     let (_, list) = t.get("/api/v1/webhooks", &t.key).await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1, "{list}");
     // Nor is the secret kept in the idempotency table.
-    let mut conn = sqlx::SqliteConnection::connect(&t.db_url).await.unwrap();
-    let stored: Vec<Option<String>> = sqlx::query_scalar("SELECT response FROM idempotency_keys")
-        .fetch_all(&mut conn)
-        .await
-        .unwrap();
-    assert!(stored.iter().flatten().all(|r| !r.contains(&secret)));
+    let stored: Vec<(Option<String>,)> = t.db_rows("SELECT response FROM idempotency_keys").await;
+    assert!(stored
+        .iter()
+        .flat_map(|r| &r.0)
+        .all(|r| !r.contains(&secret)));
 
     // Rotating: the same.
     let rotate = format!("/api/v1/webhooks/{wid}/rotate-secret");
