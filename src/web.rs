@@ -71,7 +71,9 @@ pub async fn reject_cross_site(State(app): State<App>, req: Request, next: Next)
     // Behind a proxy the Host header may differ; the configured public URL is ours too.
     let public = app.config.public_base();
     let foreign_origin = match origin {
-        Some("null") => true,
+        // `Referrer-Policy: no-referrer` makes browsers send `Origin: null` on
+        // our own form posts; the browser-set Sec-Fetch-Site still tells.
+        Some("null") => fetch_site != Some("same-origin"),
         Some(o) if o == public => false,
         Some(_) => matches!((origin_host, host), (Some(o), Some(h)) if o != h) || host.is_none(),
         None => false,

@@ -94,6 +94,8 @@ impl Server {
             .env("TAPIN_DEMO", "false")
             // The one agent key both requests and decides the approvals it measures.
             .env("TAPIN_ALLOW_SELF_APPROVAL", "true")
+            // The bench's push service and receivers listen on loopback.
+            .env("TAPIN_ALLOW_PRIVATE_TARGETS", "true")
             // The push section's endpoint is a local http:// one.
             .env("TAPIN_PUSH_ALLOW_HTTP", "1")
             .env("TAPIN_LOG", "warn")

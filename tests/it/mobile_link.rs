@@ -315,6 +315,35 @@ async fn cross_site_posts_are_refused() {
         "sandboxed or file:// pages send Origin: null"
     );
     assert_eq!(state_of(&t, &hid).await, "created");
+    // Under `Referrer-Policy: no-referrer` our own form posts say `Origin:
+    // null`; the browser's Sec-Fetch-Site tells them apart.
+    let forged = t
+        .client
+        .post(format!("{}/m/{hid}/open", t.base))
+        .header("origin", "null")
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("t", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let own = t
+        .client
+        .post(format!("{}/m/{hid}/open", t.base))
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("t", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 303);
+    assert_eq!(state_of(&t, &hid).await, "opened");
+}
+
+#[tokio::test]
+async fn the_public_url_is_our_origin_too() {
+    let t = TestApp::spawn().await;
+    let (hid, _, token) = setup(&t).await;
     // The configured public URL is accepted (reverse proxies may rewrite Host).
     assert_eq!(open(&t, &hid, &token, Some(&t.base)).await.status, 303);
 }
