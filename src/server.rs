@@ -120,6 +120,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     crate::workers::timers::spawn(app.clone());
     crate::workers::webhooks::spawn(app.clone());
+    crate::workers::notices::spawn(app.clone()).await?;
     if !config.metrics_addr.is_empty() {
         // Only /metrics, without a token: for a scraper on a private address.
         let addr = config.metrics_addr.clone();

@@ -41,6 +41,8 @@ pub struct App {
     pub config: Arc<Config>,
     link_key: Arc<Vec<u8>>,
     pub bus: tokio::sync::broadcast::Sender<Notice>,
+    /// This process among the nodes sharing the database (random per start).
+    pub node_id: Arc<str>,
     pub limiter: Arc<rate_limit::KeyLimiter>,
     /// Sign-in attempts per account (10 a minute).
     pub login_limiter: Arc<rate_limit::KeyLimiter>,
@@ -53,11 +55,39 @@ pub struct App {
 
 /// "Something committed for this organization / handoff / conversation."
 /// Listeners re-read the store, so a missed notice never loses data.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Notice {
+    #[serde(rename = "o")]
     pub organization_id: String,
+    #[serde(rename = "h", default)]
     pub handoff_id: Option<String>,
+    #[serde(rename = "c", default)]
     pub conversation_id: Option<String>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WireNotice {
+    /// The node that committed (a node skips its own notices).
+    n: String,
+    #[serde(flatten)]
+    notice: Notice,
+}
+
+impl Notice {
+    /// The notice as another node receives it (ids only: it re-reads the rows).
+    pub fn to_wire(&self, node_id: &str) -> String {
+        serde_json::to_string(&WireNotice {
+            n: node_id.to_string(),
+            notice: self.clone(),
+        })
+        .expect("a notice serializes")
+    }
+
+    /// A notice another node sent; `None` for this node's own or a garbled one.
+    pub fn from_wire(payload: &str, node_id: &str) -> Option<Notice> {
+        let w: WireNotice = serde_json::from_str(payload).ok()?;
+        (w.n != node_id).then_some(w.notice)
+    }
 }
 
 impl App {
@@ -77,19 +107,30 @@ impl App {
             store,
             link_key: Arc::new(link_key),
             bus: tokio::sync::broadcast::channel(1024).0,
+            node_id: hex::encode(random_bytes::<8>()).into(),
             limiter: Arc::new(rate_limit::limiter(config.rate_limit_per_minute)),
             login_limiter: Arc::new(rate_limit::limiter(10)),
             config: Arc::new(config),
         })
     }
 
-    /// Wakes listeners after a commit (no receivers is fine).
+    /// Wakes listeners after a commit (no receivers is fine), on this node at
+    /// once and on the other nodes of the same database through the store.
     pub fn announce(&self, org_id: &str, handoff_id: Option<&str>, conversation_id: Option<&str>) {
-        let _ = self.bus.send(Notice {
+        let notice = Notice {
             organization_id: org_id.to_string(),
             handoff_id: handoff_id.map(str::to_string),
             conversation_id: conversation_id.map(str::to_string),
-        });
+        };
+        if self.store.backend() != "sqlite" {
+            let (store, payload) = (self.store.clone(), notice.to_wire(&self.node_id));
+            tokio::spawn(async move {
+                if let Err(e) = store.publish(&payload).await {
+                    tracing::warn!(error = %e, "could not tell the other nodes about a commit");
+                }
+            });
+        }
+        let _ = self.bus.send(notice);
     }
 
     pub(crate) fn link_key(&self) -> &[u8] {

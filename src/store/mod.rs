@@ -61,6 +61,12 @@ pub trait Store:
     fn backend(&self) -> &'static str;
     /// Each connection pool: (name, open connections, idle ones).
     fn pools(&self) -> Vec<(&'static str, u32, usize)>;
+    /// Tells the other nodes on this database that something committed
+    /// (`payload` is opaque here). SQLite has one node: nothing to do.
+    async fn publish(&self, payload: &str) -> StoreResult<()>;
+    /// What the other nodes publish, as it arrives; `None` where there can be
+    /// no other node (SQLite).
+    async fn listen(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<String>>>;
 }
 
 pub type DynStore = Arc<dyn Store>;

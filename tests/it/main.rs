@@ -9,6 +9,7 @@ mod common;
 mod limits;
 mod metrics;
 mod mobile_link;
+mod nodes;
 mod nodes_agents_escalation;
 mod push;
 mod routing;

@@ -84,6 +84,9 @@ impl PgStore {
     }
 }
 
+/// The LISTEN/NOTIFY channel that carries commit notices between nodes.
+const CHANNEL: &str = "tapin_commits";
+
 #[async_trait]
 impl Store for PgStore {
     async fn ping(&self) -> StoreResult<()> {
@@ -93,6 +96,40 @@ impl Store for PgStore {
 
     fn backend(&self) -> &'static str {
         "postgres"
+    }
+
+    async fn publish(&self, payload: &str) -> StoreResult<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(payload)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn listen(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<String>>> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen(CHANNEL).await?;
+        let (tx, rx) = tokio::sync::mpsc::channel(1024);
+        tokio::spawn(async move {
+            loop {
+                // `recv` reconnects by itself after a lost connection;
+                // notifications sent meanwhile are lost, and streams catch
+                // up at the next one (they re-read the store on every wake).
+                match listener.recv().await {
+                    Ok(n) => {
+                        if tx.send(n.payload().to_string()).await.is_err() {
+                            return; // nobody listens any more
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "LISTEN connection lost; reconnecting");
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    }
+                }
+            }
+        });
+        Ok(Some(rx))
     }
 
     fn pools(&self) -> Vec<(&'static str, u32, usize)> {

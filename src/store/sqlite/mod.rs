@@ -81,6 +81,14 @@ impl Store for SqliteStore {
         "sqlite"
     }
 
+    async fn publish(&self, _payload: &str) -> StoreResult<()> {
+        Ok(())
+    }
+
+    async fn listen(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<String>>> {
+        Ok(None)
+    }
+
     fn pools(&self) -> Vec<(&'static str, u32, usize)> {
         vec![
             ("writer", self.writer.size(), self.writer.num_idle()),
