@@ -56,13 +56,19 @@ async fn a_commit_on_one_node_reaches_streams_and_long_polls_on_the_other() {
         .unwrap();
     assert_eq!(stream.status(), 200);
     let mut seen = String::new();
-    assert!(read_until(&mut stream, &mut seen, "event: create").await, "{seen}");
+    assert!(
+        read_until(&mut stream, &mut seen, "event: create").await,
+        "{seen}"
+    );
     // Accepted on A: B's stream gets it live, not at a reconnect.
     let (s, _) = a
         .post(&format!("/api/v1/handoffs/{hid}/accept"), &a.key, json!({}))
         .await;
     assert_eq!(s, 200);
-    assert!(read_until(&mut stream, &mut seen, "event: accept").await, "{seen}");
+    assert!(
+        read_until(&mut stream, &mut seen, "event: accept").await,
+        "{seen}"
+    );
 
     // An agent long-polls an approval on A; it is decided on B.
     let (_, approval) = a.approval(json!({"approver_role": null})).await;
@@ -85,7 +91,10 @@ async fn a_commit_on_one_node_reaches_streams_and_long_polls_on_the_other() {
     // so its answer can only come from B's commit crossing over.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while a.app.bus.receiver_count() == listening {
-        assert!(tokio::time::Instant::now() < deadline, "the long-poll never started");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the long-poll never started"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let decider = a.key_in(&a.org_id, &["approvals:decide"]).await;
