@@ -19,5 +19,7 @@ export const e2e = {
     LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
     TAPIN_PUBLIC_URL: `http://127.0.0.1:${port}`,
     TAPIN_LOG: 'warn',
+    // The suite's webhook receiver and push service listen on loopback.
+    TAPIN_ALLOW_PRIVATE_TARGETS: 'true',
   } as Record<string, string>,
 };

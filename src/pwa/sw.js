@@ -2,7 +2,7 @@
 // substituted, so every deploy installs a new worker with a new cache.
 const VERSION = "__TAPIN_BUILD__";
 const CACHE = `tapin-${VERSION}`;
-const SHELL = ["/offline.html", "/manifest.webmanifest", "/favicon.svg", "/icons/icon-192.png", "/pkg/tapin.css"];
+const SHELL = ["/offline.html", "/offline.css", "/manifest.webmanifest", "/favicon.svg", "/icons/icon-192.png", "/pkg/tapin.css"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
