@@ -15,6 +15,8 @@ pub struct Config {
     pub link_ttl_seconds: i64,
     pub session_ttl_hours: i64,
     pub rate_limit_per_minute: u32,
+    /// Sign-in attempts per client address per minute (any accounts).
+    pub sign_in_per_address_per_minute: u32,
     pub demo: bool,
     /// This node's name in `/metrics` (the `node` label); defaults to the host name.
     pub node_name: String,
@@ -89,6 +91,7 @@ impl Default for Config {
             link_ttl_seconds: 60,
             session_ttl_hours: 12,
             rate_limit_per_minute: 200,
+            sign_in_per_address_per_minute: 30,
             demo: false,
             node_name: std::env::var("HOSTNAME").unwrap_or_else(|_| "tapin".into()),
             metrics_token: String::new(),
@@ -147,6 +150,10 @@ impl Config {
         }
         if let Some((name, v)) = pick(&["TAPIN_RATE_LIMIT_PER_MINUTE"]) {
             self.rate_limit_per_minute = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_SIGN_IN_PER_ADDRESS_PER_MINUTE"]) {
+            self.sign_in_per_address_per_minute =
+                v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
         }
         if let Some((_, v)) = pick(&["TAPIN_DEMO"]) {
             self.demo = matches!(v.as_str(), "1" | "true" | "yes");

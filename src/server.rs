@@ -142,10 +142,14 @@ pub async fn serve(config: Config) -> Result<(), String> {
     // A make-service: each connection gets a cheap clone of the built router.
     // Serving the Router itself rebuilds the route table per connection, which
     // cost ~130 KB per open SSE stream (docs/performance.md, memory).
-    axum::serve(listener, router(app).into_make_service())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    // With the peer address (sign-in attempts are limited per client address).
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))
 }
 
 async fn shutdown_signal() {

@@ -5,7 +5,11 @@ use chrono::Utc;
 
 /// Forgets the rate-limit state of keys that have been quiet.
 pub fn forget_quiet_keys(app: &App) {
+    // Keys that have been quiet for a while are forgotten, so the maps stay
+    // as small as the recent traffic (random emails included).
     app.limiter.retain_recent();
+    app.login_limiter.retain_recent();
+    app.login_per_address.retain_recent();
 }
 
 /// Purges idempotency keys older than 48 hours and expired sessions.

@@ -46,6 +46,9 @@ pub struct App {
     pub limiter: Arc<rate_limit::KeyLimiter>,
     /// Sign-in attempts per account (10 a minute).
     pub login_limiter: Arc<rate_limit::KeyLimiter>,
+    /// Sign-in attempts per client address, and of the whole server.
+    pub login_per_address: Arc<rate_limit::KeyLimiter>,
+    pub login_total: Arc<rate_limit::KeyLimiter>,
     /// Web Push key pair and the HTTP client that delivers pushes.
     pub vapid: Arc<push::Vapid>,
     /// The guarded outbound client (`channels::guard`): public targets only
@@ -110,6 +113,8 @@ impl App {
             node_id: hex::encode(random_bytes::<8>()).into(),
             limiter: Arc::new(rate_limit::limiter(config.rate_limit_per_minute)),
             login_limiter: Arc::new(rate_limit::limiter(10)),
+            login_per_address: Arc::new(rate_limit::limiter(config.sign_in_per_address_per_minute)),
+            login_total: Arc::new(rate_limit::limiter(passwords::PER_SERVER_PER_MINUTE)),
             config: Arc::new(config),
         })
     }

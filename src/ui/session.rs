@@ -45,7 +45,14 @@ async fn login_inner(
 ) -> Result<(), AppError> {
     use crate::service::{passwords, sessions, App};
     let app = use_context::<App>().ok_or_else(AppError::internal)?;
-    let (token, _) = passwords::login(&app, &organization, &email, &password).await?;
+    let parts: axum::http::request::Parts = leptos_axum::extract()
+        .await
+        .map_err(|_| AppError::internal())?;
+    let client = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let (token, _) = passwords::login(&app, &organization, &email, &password, client).await?;
     let res = expect_context::<leptos_axum::ResponseOptions>();
     let cookie = axum::http::HeaderValue::from_str(&sessions::cookie(&app, &token))
         .map_err(|_| AppError::internal())?;

@@ -163,9 +163,12 @@ impl TestApp {
         let app = App::new(store, config).await.expect("app starts");
         let router = tapin::server::router(app.clone());
         tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service())
-                .await
-                .unwrap();
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap();
         });
         let org = orgs::create_org(&app, "acme", None).await.unwrap();
         let (key, _) = keys::create(&app, &org.id, "test", vec!["admin".into()])
@@ -250,7 +253,7 @@ impl TestApp {
         passwords::set(&self.app, &op, "a long enough password")
             .await
             .unwrap();
-        let (token, _) = passwords::login(&self.app, "acme", email, "a long enough password")
+        let (token, _) = passwords::login(&self.app, "acme", email, "a long enough password", None)
             .await
             .unwrap();
         (op.id, format!("tapin_session={token}"))

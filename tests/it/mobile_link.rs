@@ -479,6 +479,26 @@ async fn sign_in_attempts_are_limited_per_account() {
 }
 
 #[tokio::test]
+async fn random_emails_from_one_address_are_limited_and_the_server_still_answers() {
+    let t = TestApp::spawn_with(|c| c.sign_in_per_address_per_minute = 5).await;
+    // A different account each time: only the per-address budget can stop them.
+    let attempts = (0..15).map(|i| {
+        let email = format!("nobody{i}@acme.test");
+        let t = &t;
+        async move { login(t, "acme", &email, "guess guess guess").await }
+    });
+    let statuses: Vec<u16> = futures::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let count = |want: u16| statuses.iter().filter(|s| **s == want).count();
+    assert_eq!((count(401), count(429)), (5, 10), "{statuses:?}");
+    let (s, _) = t.get("/api/v1/healthz", &t.key).await;
+    assert_eq!(s, 200);
+}
+
+#[tokio::test]
 async fn the_inbox_lists_what_waits_for_the_operators_organization() {
     let t = TestApp::spawn().await;
     let (_, h) = t.takeover(0).await;

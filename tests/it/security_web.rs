@@ -456,9 +456,15 @@ async fn a_password_change_ends_the_other_sessions_and_sign_out_everywhere_ends_
     use tapin::service::passwords;
     let t = TestApp::spawn().await;
     let (_, laptop) = t.signed_in("lee@acme.test", "Lee", &[]).await;
-    let (token, _) = passwords::login(&t.app, "acme", "lee@acme.test", "a long enough password")
-        .await
-        .unwrap();
+    let (token, _) = passwords::login(
+        &t.app,
+        "acme",
+        "lee@acme.test",
+        "a long enough password",
+        None,
+    )
+    .await
+    .unwrap();
     let phone = format!("tapin_session={token}");
     assert_eq!(push_test_status(&t, &laptop).await, 200);
     assert_eq!(push_test_status(&t, &phone).await, 200);
@@ -522,16 +528,28 @@ async fn a_password_change_ends_the_other_sessions_and_sign_out_everywhere_ends_
         "this browser stays in"
     );
     assert!(
-        passwords::login(&t.app, "acme", "lee@acme.test", "a long enough password")
-            .await
-            .is_err(),
+        passwords::login(
+            &t.app,
+            "acme",
+            "lee@acme.test",
+            "a long enough password",
+            None
+        )
+        .await
+        .is_err(),
         "the old password is gone"
     );
 
     // Sign out everywhere: every session ends, the password still works.
-    let (token, _) = passwords::login(&t.app, "acme", "lee@acme.test", "another long password")
-        .await
-        .unwrap();
+    let (token, _) = passwords::login(
+        &t.app,
+        "acme",
+        "lee@acme.test",
+        "another long password",
+        None,
+    )
+    .await
+    .unwrap();
     let tablet = format!("tapin_session={token}");
     assert_eq!(push_test_status(&t, &tablet).await, 200);
     let res = call(&t, "sign_out_everywhere", &fresh, &[]).await;
@@ -542,9 +560,15 @@ async fn a_password_change_ends_the_other_sessions_and_sign_out_everywhere_ends_
     );
     assert_eq!(push_test_status(&t, &fresh).await, 401);
     assert_eq!(push_test_status(&t, &tablet).await, 401);
-    let (token, _) = passwords::login(&t.app, "acme", "lee@acme.test", "another long password")
-        .await
-        .unwrap();
+    let (token, _) = passwords::login(
+        &t.app,
+        "acme",
+        "lee@acme.test",
+        "another long password",
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         push_test_status(&t, &format!("tapin_session={token}")).await,
         200

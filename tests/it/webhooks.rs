@@ -367,7 +367,7 @@ async fn operator_session(t: &TestApp, email: &str) -> (String, String) {
     passwords::set(&t.app, &op, "a long enough password")
         .await
         .unwrap();
-    let (token, _) = passwords::login(&t.app, "acme", email, "a long enough password")
+    let (token, _) = passwords::login(&t.app, "acme", email, "a long enough password", None)
         .await
         .unwrap();
     (op.id, format!("tapin_session={token}"))
