@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh test
+# Incremental caches only pay off on a developer's second build; in CI they
+# are gigabytes that nothing reads again.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -64,6 +67,13 @@ step "Rust integration tests (PostgreSQL)"
   TAPIN_TEST_BACKEND=postgres TAPIN_TEST_PG_URL="$pg_url" \
     timeout --kill-after=30s 20m cargo test --features ssr --no-fail-fast --test it
 )
+
+# The debug build is done with: under CI (a fresh clone), free its disk before
+# the release build doubles what target/ holds.
+if [ -n "${CI:-}" ]; then
+  step "freeing the debug build ($(du -sh target/debug 2>/dev/null | cut -f1))"
+  rm -rf target/debug
+fi
 
 step "build the site as shipped (release server + wasm-release bundle, precompressed)"
 # The production build is the one under test: release-only failures (and a
