@@ -3,8 +3,8 @@
 # already there. Nothing downloads a prebuilt tool: every piece comes from the
 # package registries (crates.io, npm, Debian).
 #
-#   scripts/install.sh build   # wasm target, cargo-leptos, wasm-bindgen CLI
-#   scripts/install.sh test    # + Chromium, Playwright and wasm-opt (npm),
+#   scripts/install.sh build   # wasm target, cargo-leptos, wasm-bindgen CLI, wasm-opt (npm)
+#   scripts/install.sh test    # + Chromium, Playwright (npm),
 #                              #   PostgreSQL (client; server where none answers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,16 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_versio
   cargo install wasm-bindgen-cli --version "$wb_version" --force
 fi
 
+# binaryen's wasm-opt for release builds (Debian's is too old), and with it
+# Playwright (driving /usr/bin/chromium, never its own browser download): both
+# from the npm registry, in end2end/node_modules. The release build is what
+# both `serve` and the tests use.
+if [ ! -f end2end/node_modules/.installed ] || [ end2end/package-lock.json -nt end2end/node_modules/.installed ]; then
+  say "installing wasm-opt and the end-to-end test packages (npm ci)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  touch end2end/node_modules/.installed
+fi
+
 if [ "$what" = "test" ]; then
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's chromium"
@@ -53,13 +63,6 @@ if [ "$what" = "test" ]; then
     echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/tapin.conf
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  fi
-  # Playwright (driving /usr/bin/chromium, never its own browser download) and
-  # binaryen's wasm-opt for release builds.
-  if [ ! -f end2end/node_modules/.installed ] || [ end2end/package-lock.json -nt end2end/node_modules/.installed ]; then
-    say "installing end-to-end test packages (npm ci)"
-    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
-    touch end2end/node_modules/.installed
   fi
   # schemathesis (PyPI) for the generated-input API test, in a private venv.
   if [ "$(.tools/venv/bin/schemathesis --version 2>/dev/null || true)" != "schemathesis, version 4.32.5" ]; then

@@ -35,12 +35,12 @@ pub mod web;
 #[cfg(feature = "ssr")]
 pub mod workers;
 
-/// Browser entry point: hydrates the server-rendered page. `hydrate_lazy` because
-/// most pages are lazy routes (see `ui::App`): their code may have to be loaded
-/// before the page can be hydrated.
+/// Browser entry point, run before the islands on the page are hydrated (the
+/// loader then calls each island's own entry).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(ui::App);
+    leptos::mount::hydrate_islands();
+    ui::hydrated::mark_if_no_islands();
 }

@@ -2,13 +2,23 @@
 
 use super::admin_fns::*;
 use super::notice::{failure, load_failed};
-use super::preload::page_data;
+use super::preload::{page_data, preloaded, Loaded};
 use super::title::PageTitle;
 use super::types::AdminView;
 use leptos::prelude::*;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Admin · tapin"/>
+        <AdminIsland initial={preloaded::<AdminView>()}/>
+    }
+}
+
+/// Administration: operators, keys, messages, audit; the whole page is one island: its forms and lists live.
+#[island(lazy)]
+fn AdminIsland(initial: Loaded<AdminView>) -> impl IntoView {
+    super::hydrated::island_ready();
     let add = ServerAction::<AdminAddOperator>::new();
     let update = ServerAction::<AdminUpdateOperator>::new();
     let create_key = ServerAction::<AdminCreateKey>::new();
@@ -17,6 +27,7 @@ pub fn AdminPage() -> impl IntoView {
     let verify = ServerAction::<AdminVerify>::new();
     // Reload after any change.
     let data = page_data(
+        initial,
         move || {
             (
                 add.version().get(),
@@ -29,7 +40,6 @@ pub fn AdminPage() -> impl IntoView {
         |_| admin_overview(),
     );
     view! {
-        <PageTitle text="Admin · tapin"/>
         <main class="page wide admin">
             <header class="bar"><a class="brand" href="/inbox">"tapin"</a><span class="who">"Administration"</span></header>
             {move || match data.value.get() {

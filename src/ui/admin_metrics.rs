@@ -1,26 +1,12 @@
 //! `/admin/metrics`: time to human for the admin's organization — per
 //! operator, per escalation chain and per handoff — for a period chosen with
-//! a plain GET form (works without JavaScript).
+//! a plain GET form. A server component only: the page ships no WASM.
 
-use super::preload::page_data;
+use super::preload::preloaded;
 use super::title::PageTitle;
 use crate::domain::time_to_human::{human_ms, Percentiles, TimeToHuman};
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-#[server(prefix = "/fn", endpoint = "admin_time_to_human")]
-pub async fn admin_time_to_human(
-    from: Option<String>,
-    to: Option<String>,
-) -> Result<TimeToHuman, AppError> {
-    let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
-    let cookie = super::actions::ssr::cookies().await?;
-    super::actions::ssr::respond(
-        crate::service::time_to_human::page_for(&app, &cookie, from.as_deref(), to.as_deref())
-            .await,
-    )
-}
 
 fn ms(v: Option<i64>) -> String {
     v.map(human_ms).unwrap_or_else(|| "–".to_string())
@@ -59,11 +45,7 @@ fn percentile_heads() -> impl IntoView {
 #[component]
 pub fn AdminMetricsPage() -> impl IntoView {
     let query = use_query_map();
-    let period = move || {
-        let q = query.read();
-        (q.get("from"), q.get("to"))
-    };
-    let data = page_data(period, |(from, to)| admin_time_to_human(from, to));
+    let (from, to) = query.with_untracked(|q| (q.get("from"), q.get("to")));
     view! {
         <PageTitle text="Time to human · tapin"/>
         <main class="page wide admin">
@@ -71,15 +53,15 @@ pub fn AdminMetricsPage() -> impl IntoView {
             <h1>"Time to human"</h1>
             <form method="get" action="/admin/metrics" class="filters" aria-label="Period">
                 <label>"From (RFC 3339)"
-                    <input name="from" size="24" value=move || period().0.unwrap_or_default() placeholder="2026-11-01T00:00:00Z"/>
+                    <input name="from" size="24" value=from.unwrap_or_default() placeholder="2026-11-01T00:00:00Z"/>
                 </label>
                 <label>"To (exclusive)"
-                    <input name="to" size="24" value=move || period().1.unwrap_or_default() placeholder="any"/>
+                    <input name="to" size="24" value=to.unwrap_or_default() placeholder="any"/>
                 </label>
                 <button type="submit" class="secondary">"Show"</button>
             </form>
-            {move || match data.value.get() {
-                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+            {match preloaded::<TimeToHuman>() {
+                None => view! { <p class="error" role="alert">"The page could not be loaded."</p> }.into_any(),
                 Some(Ok(r)) => view! { <Report r/> }.into_any(),
                 Some(Err(e)) => {
                     let signed_out = matches!(

@@ -4,7 +4,7 @@
 //! applies the same rules as `/api/v1/webhooks`.
 
 use super::notice::{failure, load_failed};
-use super::preload::{page_data, PageData};
+use super::preload::{page_data, preloaded, Loaded, PageData};
 use super::title::PageTitle;
 use super::types::{NewSecret, SubscriptionRow, WebhooksView};
 use crate::error::AppError;
@@ -56,11 +56,22 @@ fn when(t: &str) -> String {
 
 #[component]
 pub fn AdminWebhooksPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Webhooks · tapin"/>
+        <AdminWebhooksIsland initial={preloaded::<WebhooksView>()}/>
+    }
+}
+
+/// Webhooks: subscriptions and delivery logs; the whole page is one island: its forms and lists live.
+#[island(lazy)]
+fn AdminWebhooksIsland(initial: Loaded<WebhooksView>) -> impl IntoView {
+    super::hydrated::island_ready();
     let create = ServerAction::<AdminWebhookCreate>::new();
     let rotate = ServerAction::<AdminWebhookRotate>::new();
     let delete = ServerAction::<AdminWebhookDelete>::new();
     let redeliver = ServerAction::<AdminWebhookRedeliver>::new();
     let data = page_data(
+        initial,
         move || {
             (
                 create.version().get(),
@@ -90,7 +101,6 @@ pub fn AdminWebhooksPage() -> impl IntoView {
         }
     });
     view! {
-        <PageTitle text="Webhooks · tapin"/>
         <main class="page wide admin">
             <header class="bar"><a class="brand" href="/inbox">"tapin"</a><a href="/admin">"Administration"</a></header>
             {move || secret.get().map(|s| view! {

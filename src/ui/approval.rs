@@ -3,7 +3,6 @@
 
 use super::actions::decide;
 use super::live;
-use super::types::ApprovalCard;
 use leptos::prelude::*;
 
 fn countdown(seconds: i64) -> String {
@@ -28,21 +27,11 @@ pub fn decided_by_label(decided_by: Option<&str>, me: &str) -> String {
     }
 }
 
-#[component]
-pub fn ApprovalPanel(
-    handoff_id: String,
-    card: ApprovalCard,
-    operator_id: String,
-    /// Lifecycle state and decision, kept live by the page.
-    state: RwSignal<String>,
-    decision: RwSignal<Option<String>>,
-    decided_by: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let note = RwSignal::new(String::new());
-    let edit_open = RwSignal::new(false);
-    let edited = RwSignal::new(card.payload_json.clone());
-    let error = RwSignal::new(None::<String>);
-    let raw_open = RwSignal::new(false);
+/// Time left to decide; blank once the approval is no longer pending.
+#[island]
+pub fn Countdown(timeout: i64) -> impl IntoView {
+    super::hydrated::island_ready();
+    let state = super::handoff_live::live().state;
     let now = RwSignal::new(live::now_unix());
     #[cfg(feature = "hydrate")]
     {
@@ -51,7 +40,30 @@ pub fn ApprovalPanel(
             std::time::Duration::from_secs(1),
         );
     }
-    let timeout = card.timeout_unix;
+    let pending = move || crate::domain::State::parse(&state.get()).is_some_and(|s| s.is_open());
+    view! {
+        <p class="countdown" data-testid="countdown" role="timer">
+            {move || if pending() { countdown(timeout - now.get()) } else { String::new() }}
+        </p>
+    }
+}
+
+/// The decision form (note required to deny, optional payload edit), then
+/// the outcome once decided, kept live by `HandoffLive`.
+#[island]
+pub fn ApprovalDecision(
+    handoff_id: String,
+    /// Why this operator cannot decide (missing role), shown instead of the form.
+    cannot_decide: Option<String>,
+    payload_json: String,
+) -> impl IntoView {
+    super::hydrated::island_ready();
+    let live = super::handoff_live::live();
+    let (state, decision, decided_by) = (live.state, live.decision, live.decided_by);
+    let note = RwSignal::new(String::new());
+    let edit_open = RwSignal::new(false);
+    let edited = RwSignal::new(payload_json);
+    let error = RwSignal::new(None::<String>);
     let pending = move || crate::domain::State::parse(&state.get()).is_some_and(|s| s.is_open());
     let submit = Action::new(
         move |(approve, note, payload): &(bool, String, Option<String>)| {
@@ -76,14 +88,13 @@ pub fn ApprovalPanel(
         let payload = edit_open.get_untracked().then(|| edited.get_untracked());
         submit.dispatch((approve, note.get_untracked(), payload));
     };
-    let me = operator_id.clone();
     let outcome = Signal::derive(move || {
         let st = state.get();
         let word = crate::domain::approval::status(
             crate::domain::State::parse(&st).unwrap_or(crate::domain::State::Created),
             decision.get().as_deref(),
         );
-        let who = decided_by_label(decided_by.get().as_deref(), &me);
+        let who = decided_by_label(decided_by.get().as_deref(), &live.operator_id.get_value());
         let resumed = matches!(st.as_str(), "resumed" | "completed");
         let head = match word {
             "approved" => format!("Approved by {who}."),
@@ -101,31 +112,7 @@ pub fn ApprovalPanel(
         };
         head + tail
     });
-    let cannot = card.cannot_decide.clone();
-    let payload_json = card.payload_json.clone();
     view! {
-        <article class="card approval" aria-labelledby="subject">
-            <p class="eyebrow">{card.subject_kind.replace('_', " ")}</p>
-            <h1 id="subject" class="subject"><code>{card.subject_ref.clone()}</code></h1>
-            {card.suspend_message.clone().map(|m| view! {
-                <p class="fine">"The customer sees: " <q>{m}</q></p>
-            })}
-            <dl class="vars">
-                {card.payload.iter().cloned().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
-            </dl>
-            <button type="button" class="secondary" aria-expanded=move || raw_open.get().to_string()
-                on:click=move |_| raw_open.update(|o| *o = !*o)>
-                {move || if raw_open.get() { "Hide raw JSON" } else { "Show raw JSON" }}
-            </button>
-            <Show when=move || raw_open.get()>
-                <pre class="raw">{payload_json.clone()}</pre>
-            </Show>
-            {timeout.map(|t| view! {
-                <p class="countdown" data-testid="countdown" role="timer">
-                    {move || if pending() { countdown(t - now.get()) } else { String::new() }}
-                </p>
-            })}
-        </article>
         <Show
             when=pending
             fallback=move || view! {
@@ -134,7 +121,7 @@ pub fn ApprovalPanel(
                 </section>
             }
         >
-            {match cannot.clone() {
+            {match cannot_decide.clone() {
                 Some(why) => view! { <p class="notice" role="note" data-testid="cannot-decide">{why}</p> }.into_any(),
                 None => view! {
                     <section class="decide" aria-label="Decision">

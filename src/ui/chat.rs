@@ -30,14 +30,15 @@ pub fn merge(lines: &mut Vec<Line>, line: Line) {
     lines.insert(at, line);
 }
 
-#[component]
-pub fn Chat(
-    handoff_id: String,
-    lines: RwSignal<Vec<Line>>,
-    up_to_seq: Option<i64>,
-    /// Whether this operator may write now (accepted and assigned to them).
-    can_write: Signal<bool>,
-) -> impl IntoView {
+/// The takeover's conversation and composer (an island inside `HandoffLive`,
+/// whose signals it shares). `up_to_seq`: the last message the agent handled.
+#[island]
+pub fn Chat(handoff_id: String, up_to_seq: Option<i64>) -> impl IntoView {
+    super::hydrated::island_ready();
+    let live = super::handoff_live::live();
+    let lines = live.lines;
+    // Whether this operator may write now (accepted and assigned to them).
+    let can_write = Signal::derive(move || live.can_write());
     // Stored values are Copy, so the closures below are too.
     let key = StoredValue::new(outbox_key(&handoff_id));
     let id = StoredValue::new(handoff_id);

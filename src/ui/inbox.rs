@@ -1,7 +1,7 @@
 //! `/inbox`: the organization's open handoffs and pending approvals, filtered
 //! by a plain GET form (works without JavaScript) and kept live.
 
-use super::preload::page_data;
+use super::preload::{page_data, preloaded, Loaded};
 use super::session::{load_inbox, Logout};
 use super::title::PageTitle;
 use super::types::{InboxFilter, InboxItem, InboxScreen};
@@ -10,17 +10,28 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
-    let query = use_query_map();
-    let filter = move || {
-        let q = query.read();
-        InboxFilter {
-            kind: q.get("kind"),
-            status: q.get("status"),
-            role: q.get("role"),
-            assignee: q.get("assignee"),
-        }
-    };
-    let data = page_data(filter, |f| load_inbox(f.kind, f.status, f.role, f.assignee));
+    let filter = use_query_map().with_untracked(|q| InboxFilter {
+        kind: q.get("kind"),
+        status: q.get("status"),
+        role: q.get("role"),
+        assignee: q.get("assignee"),
+    });
+    view! {
+        <PageTitle text="Inbox · tapin"/>
+        <InboxIsland initial={preloaded::<InboxScreen>()} filter/>
+    }
+}
+
+/// The list, refreshed whenever anything in the organization changes.
+#[island(lazy)]
+fn InboxIsland(initial: Loaded<InboxScreen>, filter: InboxFilter) -> impl IntoView {
+    super::hydrated::island_ready();
+    let key = filter.clone();
+    let data = page_data(
+        initial,
+        move || key.clone(),
+        |f| load_inbox(f.kind, f.status, f.role, f.assignee),
+    );
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         super::live::follow("/inbox/live", &super::live::EVENT_NAMES, move |_, _| {
@@ -28,12 +39,11 @@ pub fn InboxPage() -> impl IntoView {
         });
     });
     view! {
-        <PageTitle text="Inbox · tapin"/>
         <main class="page wide">
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
                 Some(Ok(InboxScreen::Inbox { operator_name, items })) => view! {
-                    <Inbox operator_name items filter=filter()/>
+                    <Inbox operator_name items filter=filter.clone()/>
                 }.into_any(),
                 Some(Ok(InboxScreen::SignIn)) => view! {
                     <section class="notice">

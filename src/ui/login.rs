@@ -7,13 +7,20 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let next = use_query_map()
+        .with_untracked(|q| q.get("next"))
+        .unwrap_or_else(|| "/inbox".into());
+    view! {
+        <PageTitle text="Sign in · tapin"/>
+        <LoginForm next/>
+    }
+}
+
+/// The form; `next` is where a successful sign-in goes (checked by the server).
+#[island(lazy)]
+fn LoginForm(next: String) -> impl IntoView {
+    super::hydrated::island_ready();
     let action = ServerAction::<Login>::new();
-    let next = move || {
-        use_query_map()
-            .read()
-            .get("next")
-            .unwrap_or_else(|| "/inbox".into())
-    };
     let error = move || {
         action
             .value()
@@ -22,7 +29,6 @@ pub fn LoginPage() -> impl IntoView {
             .map(|e| e.message)
     };
     view! {
-        <PageTitle text="Sign in · tapin"/>
         <main class="page narrow">
             <h1>"Sign in to tapin"</h1>
             <ActionForm action>

@@ -1,46 +1,37 @@
 //! `/m/:id`: the page an operator opens from a notification on a phone.
-//! Server-rendered in full (readable before WASM arrives), then hydrated.
+//!
+//! Server components only: the packet, the approval's subject and payload and
+//! the timeline are plain HTML that never hydrates (readable before and without
+//! WASM, and nothing re-renders them). The parts that change live are islands
+//! (`handoff_live`): the status pill, the takeover buttons, the chat, the
+//! decision form, the countdown; `HandoffLive` around them follows the
+//! handoff's streams and shares its state with them.
 
-use super::actions::handoff_step;
-use super::approval::ApprovalPanel;
+use super::approval::{ApprovalDecision, Countdown};
 use super::chat::Chat;
-#[cfg(feature = "hydrate")]
-use super::live;
-use super::preload::page_data;
-use super::screen::load_mobile_screen;
+use super::handoff_live::{
+    Celebrate, HandoffLive, StatusPill, TakenNotice, TakeoverActions, Transcript,
+};
+use super::preload::preloaded;
 use super::title::PageTitle;
-use super::types::{HandoffCard, Line, MobileScreen, MobileView};
+use super::types::{ApprovalCard, HandoffCard, LiveInit, MobileScreen, MobileView, TimelineRow};
 use crate::domain::link::LinkProblem;
-use crate::domain::state::next;
-use crate::domain::{Event, Kind, State};
+use crate::domain::Kind;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn MobilePage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let screen = page_data(
-        move || {
-            (
-                params.read().get("id").unwrap_or_default(),
-                query.read().get("t"),
-                query.read().get("problem"),
-            )
-        },
-        |(id, t, p)| load_mobile_screen(id, t, p),
-    );
-    view! {
-        <main class="mobile">
-            {move || match screen.value.get() {
-                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Ok(s)) => render(s).into_any(),
-                Some(Err(e)) => view! {
-                    <Notice title="Something went wrong".to_string() body=e.message/>
-                }.into_any(),
-            }}
-        </main>
-    }
+    let screen = match preloaded::<MobileScreen>() {
+        Some(Ok(s)) => render(s).into_any(),
+        Some(Err(e)) => {
+            view! { <Notice title="Something went wrong".to_string() body=e.message/> }.into_any()
+        }
+        None => view! {
+            <Notice title="Something went wrong".to_string() body="The page could not be loaded.".to_string()/>
+        }
+        .into_any(),
+    };
+    view! { <main class="mobile">{screen}</main> }
 }
 
 fn render(screen: MobileScreen) -> impl IntoView {
@@ -139,84 +130,53 @@ fn HandoffView(view: MobileView) -> impl IntoView {
         timeline,
     } = view;
     let kind = Kind::parse(&card.kind).unwrap_or(Kind::Takeover);
-    let state = RwSignal::new(card.state.clone());
-    let assignee = RwSignal::new(card.assignee.clone());
-    let decision = RwSignal::new(approval.as_ref().and_then(|a| a.decision.clone()));
-    let decided_by = RwSignal::new(approval.as_ref().and_then(|a| a.decided_by.clone()));
-    let last_seq = transcript.last().map_or(0, |l| l.seq);
-    let lines = RwSignal::new(transcript);
-    let celebrate = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    {
-        let id = card.id.clone();
-        Effect::new(move |_| {
-            let url = format!("/m/{id}/live/events?after={last_event_seq}");
-            live::follow(&url, &live::EVENT_NAMES, move |_, data| {
-                let Ok(v) = serde_json::from_str::<serde_json::Value>(&data) else {
-                    return;
-                };
-                apply_event(&v, state, assignee, decision, decided_by, celebrate);
-            });
-            let url = format!("/m/{id}/live/messages?after={last_seq}");
-            live::follow(&url, &["message"], move |_, data| {
-                if let Ok(line) = serde_json::from_str::<super::types::Line>(&data) {
-                    lines.update(|l| super::chat::merge(l, line));
-                }
-            });
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (last_event_seq, last_seq);
-
-    let me = operator_id.clone();
-    let mine = Signal::derive(move || assignee.get().as_deref() == Some(me.as_str()));
-    let parsed = move || State::parse(&state.get()).unwrap_or(State::Created);
-    let status = move || match kind {
-        Kind::Takeover => crate::domain::state::takeover_status(parsed()).to_string(),
-        Kind::Approval => {
-            crate::domain::approval::status(parsed(), decision.get().as_deref()).to_string()
-        }
-        _ => state.get(),
+    let init = LiveInit {
+        id: card.id.clone(),
+        kind: card.kind.clone(),
+        state: card.state.clone(),
+        assignee: card.assignee.clone(),
+        decision: approval.as_ref().and_then(|a| a.decision.clone()),
+        decided_by: approval.as_ref().and_then(|a| a.decided_by.clone()),
+        operator_id,
+        last_event_seq,
+        transcript,
     };
-    let taken = Signal::derive(move || parsed() == State::Solving && !mine.get());
-    let can_write =
-        Signal::derive(move || crate::domain::lifecycle::operator_writes(parsed(), mine.get()));
-    let up_to_seq = card.up_to_seq;
     let id = card.id.clone();
+    let up_to_seq = card.up_to_seq;
     view! {
         <PageTitle text=format!("Handoff: {}", card.static_text)/>
-        <header class="bar">
-            <a class="brand" href="/inbox" title="Back to the inbox">"tapin"</a>
-            <span class="pill" data-testid="live-status">{status}</span>
-            <span class="who">{operator_name}</span>
-        </header>
-        <Show when=move || taken.get()>
-            <p class="notice" role="status" data-testid="taken">"Another operator has accepted this handoff and is working on it."</p>
-        </Show>
-        // An approval's own card already says what the packet says.
-        // `into_any` at each block keeps the page's view type shallow enough for release builds.
-        {(kind != Kind::Approval).then(|| view! { <PacketCard card/> }.into_any())}
-        {approval.map(|a| view! {
-            <ApprovalPanel handoff_id=id.clone() card=a operator_id=operator_id.clone() state decision decided_by/>
-        }.into_any())}
-        {(kind == Kind::Takeover).then(|| view! {
-            <TakeoverActions handoff_id=id.clone() state assignee operator_id=operator_id.clone() taken/>
-            <Chat handoff_id=id.clone() lines up_to_seq can_write/>
-        }.into_any())}
-        {(kind != Kind::Takeover).then(|| view! { <Transcript lines/> }.into_any())}
-        <Timeline rows=timeline/>
-        <Show when=move || celebrate.get()>
-            <div class="confetti" aria-hidden="true">
-                // Positions come from style/main.css (nth-child): the CSP allows no inline styles.
-                {(0..24).map(|_| view! { <i></i> }).collect_view()}
-            </div>
-        </Show>
+        <HandoffLive init>
+            <header class="bar">
+                <a class="brand" href="/inbox" title="Back to the inbox">"tapin"</a>
+                <StatusPill/>
+                <span class="who">{operator_name}</span>
+            </header>
+            <TakenNotice/>
+            // An approval's own card already says what the packet says.
+            // `into_any` at each block keeps the page's view type shallow enough for release builds.
+            {(kind != Kind::Approval).then(|| view! { <PacketCard card/> }.into_any())}
+            {approval.map(|a| {
+                let cannot_decide = a.cannot_decide.clone();
+                let payload_json = a.payload_json.clone();
+                view! {
+                    <ApprovalSubject card=a/>
+                    <ApprovalDecision handoff_id=id.clone() cannot_decide payload_json/>
+                }.into_any()
+            })}
+            {(kind == Kind::Takeover).then(|| view! {
+                <TakeoverActions handoff_id=id.clone()/>
+                <Chat handoff_id=id.clone() up_to_seq/>
+            }.into_any())}
+            {(kind != Kind::Takeover).then(|| view! { <Transcript/> }.into_any())}
+            <Timeline rows=timeline/>
+            <Celebrate/>
+        </HandoffLive>
     }
 }
 
 /// Events and notifications so far, collapsed: the operator came to act.
 #[component]
-fn Timeline(rows: Vec<super::types::TimelineRow>) -> impl IntoView {
+fn Timeline(rows: Vec<TimelineRow>) -> impl IntoView {
     view! {
         <details class="timeline" data-testid="timeline">
             <summary>{format!("Timeline ({})", rows.len())}</summary>
@@ -238,100 +198,10 @@ fn Timeline(rows: Vec<super::types::TimelineRow>) -> impl IntoView {
     .into_any()
 }
 
-/// Applies one live lifecycle event to the page's signals.
-#[cfg(feature = "hydrate")]
-fn apply_event(
-    v: &serde_json::Value,
-    state: RwSignal<String>,
-    assignee: RwSignal<Option<String>>,
-    decision: RwSignal<Option<String>>,
-    decided_by: RwSignal<Option<String>>,
-    celebrate: RwSignal<bool>,
-) {
-    let actor = v["actor"].as_str().unwrap_or("");
-    match v["event"].as_str() {
-        Some("open" | "accept") => {
-            if let Some(op) = actor.strip_prefix("operator:") {
-                assignee.set(Some(op.to_string()));
-            } else if let Some(a) = v["data"]["assignee"].as_str() {
-                assignee.set(Some(a.to_string()));
-            }
-        }
-        Some("assign") => assignee.set(v["data"]["assignee"].as_str().map(str::to_string)),
-        Some("decide") => {
-            decision.set(v["data"]["decision"].as_str().map(str::to_string));
-            decided_by.set(Some(actor.to_string()));
-        }
-        _ => {}
-    }
-    if let Some(to) = v["to_state"].as_str() {
-        if to == "resumed" && state.get_untracked() != "resumed" {
-            celebrate.set(true);
-        }
-        state.set(to.to_string());
-    }
-}
-
-#[component]
-fn TakeoverActions(
-    handoff_id: String,
-    state: RwSignal<String>,
-    assignee: RwSignal<Option<String>>,
-    operator_id: String,
-    taken: Signal<bool>,
-) -> impl IntoView {
-    let error = RwSignal::new(None::<String>);
-    let me = operator_id.clone();
-    let step = Action::new(move |step: &&'static str| {
-        let (id, step) = (handoff_id.clone(), *step);
-        async move { handoff_step(id, step.to_string()).await.map(|s| (step, s)) }
-    });
-    Effect::new(move |_| match step.value().get() {
-        Some(Ok((name, new_state))) => {
-            error.set(None);
-            if name == "accept" {
-                assignee.set(Some(me.clone()));
-            }
-            state.set(new_state);
-        }
-        Some(Err(e)) => error.set(Some(e.message)),
-        None => {}
-    });
-    let allowed = move |event: Event| {
-        State::parse(&state.get()).is_some_and(|s| next(Kind::Takeover, s, event).is_ok())
-            && !taken.get()
-    };
-    let finished = move || State::parse(&state.get()).is_some_and(|s| !s.is_open());
-    view! {
-        <Show when=finished>
-            <p class="notice" role="status" data-testid="finished">
-                {move || match state.get().as_str() {
-                    "completed" => "Done: the handoff is resolved or handed back to the bot.",
-                    "expired" => "Expired: nobody picked it up in time.",
-                    _ => "Closed: the agent withdrew the request.",
-                }}
-            </p>
-        </Show>
-        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        <div class="actions sticky">
-            <Show when=move || allowed(Event::Accept) && State::parse(&state.get()) != Some(State::Solving)>
-                <button type="button" class="primary" disabled=move || step.pending().get()
-                    on:click=move |_| { step.dispatch("accept"); }>"Accept"</button>
-            </Show>
-            <Show when=move || allowed(Event::Resolve)>
-                <button type="button" class="secondary" disabled=move || step.pending().get()
-                    on:click=move |_| { step.dispatch("hand_back"); }>"Hand back to bot"</button>
-                <button type="button" class="primary" disabled=move || step.pending().get()
-                    on:click=move |_| { step.dispatch("resolve"); }>"Resolve"</button>
-            </Show>
-        </div>
-    }
-}
-
+/// The packet as the agent wrote it. The raw JSON is a `<details>`: it opens
+/// without any script.
 #[component]
 fn PacketCard(card: HandoffCard) -> impl IntoView {
-    let (raw_open, set_raw_open) = signal(false);
-    let packet_json = card.packet_json.clone();
     let vars = card.context_vars.clone();
     view! {
         <article class="card" data-state=card.state.clone() aria-labelledby="static-text">
@@ -354,38 +224,33 @@ fn PacketCard(card: HandoffCard) -> impl IntoView {
                     </dl>
                 </section>
             })}
-            <button
-                type="button"
-                class="secondary"
-                aria-expanded=move || raw_open.get().to_string()
-                aria-controls="raw-packet"
-                on:click=move |_| set_raw_open.update(|o| *o = !*o)
-            >
-                {move || if raw_open.get() { "Hide raw packet" } else { "Show raw packet" }}
-            </button>
-            <Show when=move || raw_open.get()>
-                <pre id="raw-packet" class="raw">{packet_json.clone()}</pre>
-            </Show>
+            <details class="raw-toggle">
+                <summary>"Raw packet"</summary>
+                <pre id="raw-packet" class="raw">{card.packet_json.clone()}</pre>
+            </details>
         </article>
     }
 }
 
+/// What the agent wants to do: subject, payload, what the customer sees, and
+/// the countdown (an island: it ticks).
 #[component]
-fn Transcript(lines: RwSignal<Vec<Line>>) -> impl IntoView {
+fn ApprovalSubject(card: ApprovalCard) -> impl IntoView {
     view! {
-        <section class="transcript" aria-label="Conversation so far">
-            <h2>"Conversation"</h2>
-            <Show when=move || lines.with(|l| l.is_empty())>
-                <p class="fine">"No messages."</p>
-            </Show>
-            <ol>
-                <For each=move || lines.get() key=|l| l.seq let:l>
-                    <li class=format!("msg {}", l.author) data-seq=l.seq>
-                        <span class="author">{l.author.clone()}</span>
-                        <p>{l.content.clone()}</p>
-                    </li>
-                </For>
-            </ol>
-        </section>
+        <article class="card approval" aria-labelledby="subject">
+            <p class="eyebrow">{card.subject_kind.replace('_', " ")}</p>
+            <h1 id="subject" class="subject"><code>{card.subject_ref.clone()}</code></h1>
+            {card.suspend_message.clone().map(|m| view! {
+                <p class="fine">"The customer sees: " <q>{m}</q></p>
+            })}
+            <dl class="vars">
+                {card.payload.iter().cloned().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+            <details class="raw-toggle">
+                <summary>"Raw JSON"</summary>
+                <pre class="raw">{card.payload_json.clone()}</pre>
+            </details>
+            {card.timeout_unix.map(|timeout| view! { <Countdown timeout/> })}
+        </article>
     }
 }

@@ -7,6 +7,8 @@ pub mod admin_metrics;
 pub mod admin_webhooks;
 mod approval;
 mod chat;
+mod handoff_live;
+pub mod hydrated;
 mod inbox;
 mod live;
 mod login;
@@ -16,7 +18,6 @@ mod notice;
 pub mod pages;
 pub mod preload;
 mod routing;
-pub mod screen;
 pub mod session;
 pub mod settings;
 pub mod title;
@@ -25,7 +26,7 @@ pub mod types;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
+use leptos_router::path;
 use title::PageTitle;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,7 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#1f5fd1"/>
                 // Registered without waiting for the WASM: installability and the offline page work anyway.
                 <script nonce=nonce>"if('serviceWorker' in navigator){navigator.serviceWorker.register('/sw.js').catch(function(){})}"</script>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -64,64 +65,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The pages. Islands mode: every component here renders on the server only;
+/// what the browser runs is the `#[island]` components inside the pages (the
+/// chat box, the decision form, live updates, the admin forms), so a page is
+/// plain HTML plus the code of its own islands. Navigation is ordinary links.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Lets tests (and curious people) see that the page is live.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <PageTitle text="tapin"/>
         <Router>
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=Home/>
-                <Route path=path!("/m/:id") view=mobile::MobilePage ssr=SsrMode::Async/>
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
-                <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/admin/routing") view={Lazy::<RoutingRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/admin/webhooks") view={Lazy::<AdminWebhooksRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/admin/metrics") view={Lazy::<AdminMetricsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/m/:id") view=mobile::MobilePage/>
+                <Route path=path!("/login") view=login::LoginPage/>
+                <Route path=path!("/inbox") view=inbox::InboxPage/>
+                <Route path=path!("/admin") view=admin::AdminPage/>
+                <Route path=path!("/admin/routing") view=routing::RoutingPage/>
+                <Route path=path!("/settings") view=settings::SettingsPage/>
+                <Route path=path!("/admin/webhooks") view=admin_webhooks::AdminWebhooksPage/>
+                <Route path=path!("/admin/metrics") view=admin_metrics::AdminMetricsPage/>
             </Routes>
         </Router>
     }
 }
-
-// Code splitting: every page but the handoff page (`/m/:id`, what a phone opens) and
-// the tiny home and not-found pages is a lazy route. With `cargo leptos build --split`
-// each one's code is a separate WASM chunk that the browser loads only when that page is
-// shown (the server names it in a `<link rel="preload">` of the page it renders), so the
-// phone does not download the admin pages. Without `--split` they stay in the one
-// module and behave as ordinary routes. The page data is still preloaded by the server
-// (`preload`), so `data()` has nothing to start: a route is just its view.
-macro_rules! lazy_page {
-    ($route:ident, $page:path) => {
-        struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
-            }
-        }
-    };
-}
-
-lazy_page!(LoginRoute, login::LoginPage);
-lazy_page!(InboxRoute, inbox::InboxPage);
-lazy_page!(AdminRoute, admin::AdminPage);
-lazy_page!(RoutingRoute, routing::RoutingPage);
-lazy_page!(SettingsRoute, settings::SettingsPage);
-lazy_page!(AdminWebhooksRoute, admin_webhooks::AdminWebhooksPage);
-lazy_page!(AdminMetricsRoute, admin_metrics::AdminMetricsPage);
 
 #[component]
 fn Home() -> impl IntoView {

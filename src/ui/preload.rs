@@ -1,13 +1,14 @@
 //! Page data loaded by the server *before* Leptos renders, then handed to the
-//! browser with the HTML.
+//! page's island as a prop.
 //!
 //! Why not `Resource` + `<Suspense>`: under concurrent load Leptos 0.8's
 //! server-side Suspense can lose the wake-up that says its resources are done
 //! (leptos-rs/leptos#4851, #4647), and the response then never arrives — seen
 //! here as a page request that hung a test run. Loading first in plain async
 //! Rust (the `ssr::preload` middleware) leaves the render nothing to wait for.
-//! The value travels to the browser as a `SharedValue`, so hydration reuses it;
-//! after that the browser refreshes it through the page's server function.
+//! The page's server component reads the value (`preloaded`) and gives it to
+//! the island that needs it; the island refreshes it through the page's server
+//! function when its key changes or `refetch` is called.
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -37,17 +38,20 @@ impl<T: Send + Sync + 'static> PageData<T> {
     }
 }
 
-/// The page's data for `key`: the server's preloaded value on the first render,
-/// then `fetch(key)` in the browser whenever `key` changes or `refetch` is called.
-/// Responses that arrive out of order never overwrite a newer one.
-pub fn page_data<K, T, F, Fut>(key: impl Fn() -> K + 'static, fetch: F) -> PageData<T>
+/// The page's data for `key`: `initial` (the server's preloaded value) first,
+/// then `fetch(key)` in the browser whenever `key` changes or `refetch` is
+/// called. Responses that arrive out of order never overwrite a newer one.
+pub fn page_data<K, T, F, Fut>(
+    initial: Loaded<T>,
+    key: impl Fn() -> K + 'static,
+    fetch: F,
+) -> PageData<T>
 where
     K: Clone + PartialEq + 'static,
     T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
     F: Fn(K) -> Fut + 'static,
     Fut: Future<Output = Result<T, AppError>> + 'static,
 {
-    let initial: Loaded<T> = SharedValue::new(server_value::<T>).into_inner();
     let value = RwSignal::new(initial);
     let version = RwSignal::new(0u64);
     #[cfg(feature = "hydrate")]
@@ -80,18 +84,21 @@ where
     PageData { value, version }
 }
 
-#[cfg(feature = "ssr")]
-fn server_value<T: Clone + Send + Sync + 'static>() -> Loaded<T> {
-    let parts = use_context::<axum::http::request::Parts>()?;
-    parts
-        .extensions
-        .get::<ssr::Preloaded<T>>()
-        .map(|p| p.0.clone())
-}
-
-#[cfg(not(feature = "ssr"))]
-fn server_value<T>() -> Loaded<T> {
-    None
+/// The value the `ssr::preload` middleware loaded for this page request (server
+/// components only; `None` in the browser, where server components never run).
+pub fn preloaded<T: Clone + Send + Sync + 'static>() -> Loaded<T> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<axum::http::request::Parts>()?;
+        parts
+            .extensions
+            .get::<ssr::Preloaded<T>>()
+            .map(|p| p.0.clone())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
 }
 
 #[cfg(feature = "ssr")]

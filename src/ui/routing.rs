@@ -6,7 +6,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::notice::{failure, load_failed};
-use super::preload::page_data;
+use super::preload::{page_data, preloaded, Loaded};
 use super::title::PageTitle;
 use super::types::{PolicyTestView, RoutingView};
 use crate::error::AppError;
@@ -94,11 +94,22 @@ pub async fn routing_test(
 
 #[component]
 pub fn RoutingPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Routing · tapin"/>
+        <RoutingIsland initial={preloaded::<RoutingView>()}/>
+    }
+}
+
+/// Routing: policies, chains, settings; the whole page is one island: its forms and lists live.
+#[island(lazy)]
+fn RoutingIsland(initial: Loaded<RoutingView>) -> impl IntoView {
+    super::hydrated::island_ready();
     let add = ServerAction::<RoutingAddPolicy>::new();
     let change = ServerAction::<RoutingChangePolicy>::new();
     let settings = ServerAction::<RoutingSaveSettings>::new();
     let test = ServerAction::<RoutingTest>::new();
     let data = page_data(
+        initial,
         move || {
             (
                 add.version().get(),
@@ -109,7 +120,6 @@ pub fn RoutingPage() -> impl IntoView {
         |_| routing_screen(),
     );
     view! {
-        <PageTitle text="Routing · tapin"/>
         <main class="page wide admin routing">
             <header class="bar"><a class="brand" href="/inbox">"tapin"</a><a href="/admin">"Administration"</a></header>
             {move || match data.value.get() {

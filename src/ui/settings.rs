@@ -2,7 +2,7 @@
 //! The browser side (permission, `pushManager.subscribe`) is `public/push.js`:
 //! plain JS, so the WASM bundle carries none of it.
 
-use super::preload::page_data;
+use super::preload::{page_data, preloaded, Loaded};
 use super::title::PageTitle;
 use super::types::{PushDevice, SettingsScreen};
 use crate::error::AppError;
@@ -28,10 +28,19 @@ pub async fn save_channels(
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let save = ServerAction::<SaveChannels>::new();
-    let data = page_data(move || save.version().get(), |_| load_settings());
     view! {
         <PageTitle text="Settings · tapin"/>
+        <SettingsIsland initial={preloaded::<SettingsScreen>()}/>
+    }
+}
+
+/// Settings: devices, channels, password; the whole page is one island: its forms and lists live.
+#[island(lazy)]
+fn SettingsIsland(initial: Loaded<SettingsScreen>) -> impl IntoView {
+    super::hydrated::island_ready();
+    let save = ServerAction::<SaveChannels>::new();
+    let data = page_data(initial, move || save.version().get(), |_| load_settings());
+    view! {
         <main class="page settings">
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),

@@ -272,3 +272,20 @@ pub struct NewSecret {
     pub url: String,
     pub secret: String,
 }
+
+/// What the handoff page's live island starts from (its props, serialized
+/// into the page): the lifecycle fields that change, who is looking, and
+/// where the streams continue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiveInit {
+    pub id: String,
+    pub kind: String,
+    pub state: String,
+    pub assignee: Option<String>,
+    pub decision: Option<String>,
+    pub decided_by: Option<String>,
+    pub operator_id: String,
+    /// The audit seq of the latest event the page shows.
+    pub last_event_seq: i64,
+    pub transcript: Vec<Line>,
+}

@@ -1,0 +1,103 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { Agent } from './agent';
+import { AdminOrg } from './admin-org';
+import { tapin } from './cli';
+
+// Issue 11, finding 0, class-wide: every text an agent, a customer or a tenant
+// controls holds hostile markup, and every page that shows it is opened with
+// and without JavaScript, on a phone and on a desktop. Nothing may run, no
+// element may be injected, and the text must read back exactly as typed.
+// (The CSP would block an inline handler anyway; these checks look at the DOM,
+// so they catch an injection the CSP happens to stop.)
+const org = new AdminOrg('xss');
+const H = '</title></textarea></script><img src=x onerror="alert(1)">{{7*7}} javascript:alert(1) \u202Eexe.txt';
+
+let takeover = '';
+let approval = '';
+
+test.beforeAll(async ({ request }) => {
+  org.create();
+  tapin('operator', 'create', '--org', org.slug, '--email', `eve@${org.slug}.test`, '--name', `Eve ${H}`);
+  const agent = new Agent(request, org.key);
+  const cid = await agent.conversation([['user', `customer says ${H}`]]);
+  takeover = (await agent.post('/handoffs', {
+    kind: 'takeover',
+    conversation_id: cid,
+    source: 'router',
+    packet: {
+      static_text: `Refund ${H}`,
+      reason: `reason ${H}`,
+      summary: `summary ${H}`,
+      context: { variables: { order: `order ${H}` } },
+    },
+  })).id;
+  const acid = await agent.conversation([['user', `approve ${H}`]]);
+  approval = (await agent.post('/approvals', {
+    conversation_id: acid,
+    subject_kind: 'tool_call',
+    subject_ref: `refund ${H}`,
+    payload: { note: `payload ${H}` },
+    suspend_message: `wait ${H}`,
+    timeout_seconds: 600,
+  })).id;
+  const put = await request.put('/api/v1/policies', {
+    headers: { authorization: `Bearer ${org.key}` },
+    data: { policies: [{ name: `policy ${H}`, condition: "kind == 'never'", actions: { priority: 'high' } }] },
+  });
+  expect(put.status(), await put.text()).toBeLessThan(300);
+});
+
+/** Fails the test on any dialog; returns the check run after each page. */
+function watch(page: Page) {
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  return async (what: string) => {
+    expect(dialogs, `${what}: a dialog opened`).toEqual([]);
+    expect(await page.locator('img[src="x"]').count(), `${what}: an <img> was injected`).toBe(0);
+    expect(await page.title(), `${what}: the title is text`).not.toContain('<img');
+  };
+}
+
+async function visit(browser: Browser, js: boolean, viewport: { width: number; height: number }) {
+  const ctx = await browser.newContext({ javaScriptEnabled: js, viewport });
+  const page = await ctx.newPage();
+  const check = watch(page);
+  // Password sign-in (the form posts without JavaScript too).
+  await page.goto('/login?next=/inbox');
+  await page.getByLabel('Organization').fill(org.slug);
+  await page.getByLabel('Email').fill(org.admin);
+  await page.getByLabel('Password').fill(org.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/inbox$/);
+
+  const pages: [string, string[]][] = [
+    [`/m/${takeover}`, [`Refund ${H}`, `reason ${H}`, `summary ${H}`, `order ${H}`, `customer says ${H}`]],
+    [`/m/${approval}`, [`refund ${H}`, `payload ${H}`, `approve ${H}`]],
+    ['/inbox', [`Refund ${H}`]],
+    ['/admin', [`Eve ${H}`]],
+    ['/admin/routing', [`policy ${H}`]],
+  ];
+  for (const [path, texts] of pages) {
+    await page.goto(path);
+    if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    for (const t of texts) {
+      await expect(page.getByText(t, { exact: true }).first(), `${path}: ${t.slice(0, 12)}…`).toBeAttached();
+    }
+    await check(`${path} (js ${js}, ${viewport.width}px)`);
+  }
+  expect(await page.title()).toBe('Routing · tapin');
+  await page.goto(`/m/${takeover}`);
+  expect(await page.title()).toBe(`Handoff: Refund ${H}`);
+  await ctx.close();
+}
+
+test('hostile markup stays text on every page, phone and desktop, with and without JavaScript', async ({ browser }) => {
+  test.setTimeout(120_000);
+  for (const js of [false, true]) {
+    await visit(browser, js, { width: 360, height: 740 });
+    await visit(browser, js, { width: 1280, height: 800 });
+  }
+});

@@ -1,0 +1,243 @@
+//! The islands of the handoff page that follow the handoff live.
+//!
+//! `HandoffLive` wraps the page: it holds the lifecycle state, the assignee,
+//! the decision and the conversation in signals, follows the handoff's two
+//! event streams, and provides them as context to the islands nested in its
+//! (server-rendered) children. Everything else on the page stays HTML.
+
+use super::actions::handoff_step;
+use super::types::{Line, LiveInit};
+use crate::domain::state::next;
+use crate::domain::{Event, Kind, State};
+use leptos::prelude::*;
+
+/// The handoff as the page knows it now, shared by the page's islands.
+#[derive(Clone, Copy)]
+pub struct LiveHandoff {
+    pub kind: Kind,
+    pub state: RwSignal<String>,
+    pub assignee: RwSignal<Option<String>>,
+    pub decision: RwSignal<Option<String>>,
+    pub decided_by: RwSignal<Option<String>>,
+    pub lines: RwSignal<Vec<Line>>,
+    pub celebrate: RwSignal<bool>,
+    pub operator_id: StoredValue<String>,
+}
+
+impl LiveHandoff {
+    fn new(init: &LiveInit) -> Self {
+        LiveHandoff {
+            kind: Kind::parse(&init.kind).unwrap_or(Kind::Takeover),
+            state: RwSignal::new(init.state.clone()),
+            assignee: RwSignal::new(init.assignee.clone()),
+            decision: RwSignal::new(init.decision.clone()),
+            decided_by: RwSignal::new(init.decided_by.clone()),
+            lines: RwSignal::new(init.transcript.clone()),
+            celebrate: RwSignal::new(false),
+            operator_id: StoredValue::new(init.operator_id.clone()),
+        }
+    }
+
+    pub fn parsed(&self) -> State {
+        State::parse(&self.state.get()).unwrap_or(State::Created)
+    }
+
+    /// Whether this operator holds the handoff.
+    pub fn mine(&self) -> bool {
+        self.assignee.get().as_deref() == Some(self.operator_id.get_value().as_str())
+    }
+
+    /// Someone else is working on it.
+    pub fn taken(&self) -> bool {
+        self.parsed() == State::Solving && !self.mine()
+    }
+
+    /// Whether this operator may write to the customer now (the domain's rule).
+    pub fn can_write(&self) -> bool {
+        crate::domain::lifecycle::operator_writes(self.parsed(), self.mine())
+    }
+
+    /// The word the pill shows.
+    pub fn status(&self) -> String {
+        match self.kind {
+            Kind::Takeover => crate::domain::state::takeover_status(self.parsed()).to_string(),
+            Kind::Approval => {
+                crate::domain::approval::status(self.parsed(), self.decision.get().as_deref())
+                    .to_string()
+            }
+            _ => self.state.get(),
+        }
+    }
+}
+
+/// The page's shared live state; nested islands read it with `live()`.
+#[island]
+pub fn HandoffLive(init: LiveInit, children: Children) -> impl IntoView {
+    super::hydrated::island_ready();
+    let live = LiveHandoff::new(&init);
+    provide_context(live);
+    #[cfg(feature = "hydrate")]
+    {
+        let id = init.id.clone();
+        let after_event = init.last_event_seq;
+        let after_message = init.transcript.last().map_or(0, |l| l.seq);
+        Effect::new(move |_| {
+            let url = format!("/m/{id}/live/events?after={after_event}");
+            super::live::follow(&url, &super::live::EVENT_NAMES, move |_, data| {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&data) {
+                    apply_event(&v, live);
+                }
+            });
+            let url = format!("/m/{id}/live/messages?after={after_message}");
+            super::live::follow(&url, &["message"], move |_, data| {
+                if let Ok(line) = serde_json::from_str::<Line>(&data) {
+                    live.lines.update(|l| super::chat::merge(l, line));
+                }
+            });
+        });
+    }
+    children()
+}
+
+/// The handoff page's live state (inside `HandoffLive`).
+pub fn live() -> LiveHandoff {
+    expect_context::<LiveHandoff>()
+}
+
+/// Applies one live lifecycle event to the page's signals.
+#[cfg(feature = "hydrate")]
+fn apply_event(v: &serde_json::Value, live: LiveHandoff) {
+    let actor = v["actor"].as_str().unwrap_or("");
+    match v["event"].as_str() {
+        Some("open" | "accept") => {
+            if let Some(op) = actor.strip_prefix("operator:") {
+                live.assignee.set(Some(op.to_string()));
+            } else if let Some(a) = v["data"]["assignee"].as_str() {
+                live.assignee.set(Some(a.to_string()));
+            }
+        }
+        Some("assign") => live
+            .assignee
+            .set(v["data"]["assignee"].as_str().map(str::to_string)),
+        Some("decide") => {
+            live.decision
+                .set(v["data"]["decision"].as_str().map(str::to_string));
+            live.decided_by.set(Some(actor.to_string()));
+        }
+        _ => {}
+    }
+    if let Some(to) = v["to_state"].as_str() {
+        if to == "resumed" && live.state.get_untracked() != "resumed" {
+            live.celebrate.set(true);
+        }
+        live.state.set(to.to_string());
+    }
+}
+
+#[island]
+pub fn StatusPill() -> impl IntoView {
+    super::hydrated::island_ready();
+    let live = live();
+    view! { <span class="pill" data-testid="live-status">{move || live.status()}</span> }
+}
+
+#[island]
+pub fn TakenNotice() -> impl IntoView {
+    super::hydrated::island_ready();
+    let live = live();
+    view! {
+        <Show when=move || live.taken()>
+            <p class="notice" role="status" data-testid="taken">"Another operator has accepted this handoff and is working on it."</p>
+        </Show>
+    }
+}
+
+/// Accept, resolve, hand back.
+#[island]
+pub fn TakeoverActions(handoff_id: String) -> impl IntoView {
+    super::hydrated::island_ready();
+    let live = live();
+    let error = RwSignal::new(None::<String>);
+    let step = Action::new(move |step: &&'static str| {
+        let (id, step) = (handoff_id.clone(), *step);
+        async move { handoff_step(id, step.to_string()).await.map(|s| (step, s)) }
+    });
+    Effect::new(move |_| match step.value().get() {
+        Some(Ok((name, new_state))) => {
+            error.set(None);
+            if name == "accept" {
+                live.assignee.set(Some(live.operator_id.get_value()));
+            }
+            live.state.set(new_state);
+        }
+        Some(Err(e)) => error.set(Some(e.message)),
+        None => {}
+    });
+    let allowed = move |event: Event| {
+        State::parse(&live.state.get()).is_some_and(|s| next(Kind::Takeover, s, event).is_ok())
+            && !live.taken()
+    };
+    let finished = move || State::parse(&live.state.get()).is_some_and(|s| !s.is_open());
+    view! {
+        <Show when=finished>
+            <p class="notice" role="status" data-testid="finished">
+                {move || match live.state.get().as_str() {
+                    "completed" => "Done: the handoff is resolved or handed back to the bot.",
+                    "expired" => "Expired: nobody picked it up in time.",
+                    _ => "Closed: the agent withdrew the request.",
+                }}
+            </p>
+        </Show>
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        <div class="actions sticky">
+            <Show when=move || allowed(Event::Accept) && live.parsed() != State::Solving>
+                <button type="button" class="primary" disabled=move || step.pending().get()
+                    on:click=move |_| { step.dispatch("accept"); }>"Accept"</button>
+            </Show>
+            <Show when=move || allowed(Event::Resolve)>
+                <button type="button" class="secondary" disabled=move || step.pending().get()
+                    on:click=move |_| { step.dispatch("hand_back"); }>"Hand back to bot"</button>
+                <button type="button" class="primary" disabled=move || step.pending().get()
+                    on:click=move |_| { step.dispatch("resolve"); }>"Resolve"</button>
+            </Show>
+        </div>
+    }
+}
+
+/// The conversation of a handoff the operator does not write in (approvals, assists).
+#[island]
+pub fn Transcript() -> impl IntoView {
+    super::hydrated::island_ready();
+    let lines = live().lines;
+    view! {
+        <section class="transcript" aria-label="Conversation so far">
+            <h2>"Conversation"</h2>
+            <Show when=move || lines.with(|l| l.is_empty())>
+                <p class="fine">"No messages."</p>
+            </Show>
+            <ol>
+                <For each=move || lines.get() key=|l| l.seq let:l>
+                    <li class=format!("msg {}", l.author) data-seq=l.seq>
+                        <span class="author">{l.author.clone()}</span>
+                        <p>{l.content.clone()}</p>
+                    </li>
+                </For>
+            </ol>
+        </section>
+    }
+}
+
+/// A little joy when the agent resumes.
+#[island]
+pub fn Celebrate() -> impl IntoView {
+    super::hydrated::island_ready();
+    let celebrate = live().celebrate;
+    view! {
+        <Show when=move || celebrate.get()>
+            <div class="confetti" aria-hidden="true">
+                // Positions come from style/main.css (nth-child): the CSP allows no inline styles.
+                {(0..24).map(|_| view! { <i></i> }).collect_view()}
+            </div>
+        </Show>
+    }
+}
