@@ -5,6 +5,19 @@ use super::{summary_lines, title, SEND_TIMEOUT};
 use crate::domain::Handoff;
 use serde_json::json;
 
+/// The mrkdwn message: the operator's name and the packet's text escaped, so
+/// only tapin's own link is a link.
+pub fn message(h: &Handoff, operator: &str, link: &str) -> String {
+    use super::redact::slack;
+    format!(
+        "*{}* for {}\n{}\n<{}|Open in tapin> (works once)",
+        title(h),
+        slack(operator),
+        slack(&summary_lines(h)),
+        slack(link)
+    )
+}
+
 /// Posts `link` for `h`, addressed to `operator`, to the Slack hook at `url`.
 pub async fn send(
     http: &Outbound,
@@ -13,12 +26,7 @@ pub async fn send(
     operator: &str,
     link: &str,
 ) -> Result<String, String> {
-    let text = format!(
-        "*{}* for {}\n{}\n<{link}|Open in tapin> (works once)",
-        title(h),
-        operator,
-        summary_lines(h)
-    );
+    let text = message(h, operator, link);
     let res = http
         .post(url)
         .map_err(|r| format!("Slack: {r}"))?

@@ -25,6 +25,7 @@ fn cli_verify(t: &TestApp) -> (i32, String) {
         .args(["audit", "verify"])
         .env("TAPIN_CONFIG", t.dir.path().join("none.toml"))
         .env("TAPIN_DATABASE_URL", &t.db_url)
+        .env("TAPIN_MASTER_KEY_FILE", &t.app.config.master_key_file)
         .output()
         .expect("tapin runs");
     let text = format!(
