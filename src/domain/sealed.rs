@@ -82,7 +82,8 @@ pub fn open_text(key: &Key, label: &str, stored: &str) -> Result<String, OpenErr
 /// A key for one use derived from the master key (HMAC-SHA256 as a PRF), so
 /// the key that seals secrets never also signs audit checkpoints.
 pub fn derive(master: &Key, purpose: &str) -> Key {
-    let mut mac = Hmac::<Sha256>::new_from_slice(master).expect("HMAC takes any key length");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(master).expect("HMAC takes any key length");
     mac.update(b"tapin/");
     mac.update(purpose.as_bytes());
     mac.finalize().into_bytes().into()

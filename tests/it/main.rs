@@ -13,6 +13,7 @@ mod nodes;
 mod nodes_agents_escalation;
 mod push;
 mod routing;
+mod secrets_at_rest;
 mod security_api;
 mod security_web;
 mod sinks;
