@@ -5,6 +5,7 @@ mod api_auth;
 mod api_handoffs;
 mod approvals;
 mod audit;
+mod audit_content;
 mod common;
 mod limits;
 mod metrics;
