@@ -367,8 +367,15 @@ mod tests {
             prev = r.hash.clone();
         }
         let last = rewritten.last().unwrap().hash.clone();
-        assert_eq!(verify_chain(&rewritten, 3, &last), Ok(3), "plain verify is fooled");
-        assert!(matches!(reaches(&rewritten, &head), Err(ChainBreak::Checkpoint { seq: 2, .. })));
+        assert_eq!(
+            verify_chain(&rewritten, 3, &last),
+            Ok(3),
+            "plain verify is fooled"
+        );
+        assert!(matches!(
+            reaches(&rewritten, &head),
+            Err(ChainBreak::Checkpoint { seq: 2, .. })
+        ));
         assert!(reaches(&rows[..1], &head).is_err(), "cut before the head");
     }
 
@@ -379,11 +386,17 @@ mod tests {
         assert_eq!(data["content_sha256"]["packet"], "ab");
         assert_eq!(data["reason"], "x");
         let e = event(1, data);
-        assert_eq!(recorded_content(&e), vec![("packet".to_string(), "ab".to_string())]);
+        assert_eq!(
+            recorded_content(&e),
+            vec![("packet".to_string(), "ab".to_string())]
+        );
         let mut null = Value::Null;
         attach_content(&mut null, &[("decision", "cd".into())]);
         assert_eq!(null, json!({"content_sha256": {"decision": "cd"}}));
-        assert_eq!(digest(&json!({"b": 1, "a": 2})), digest(&json!({"a": 2, "b": 1})));
+        assert_eq!(
+            digest(&json!({"b": 1, "a": 2})),
+            digest(&json!({"a": 2, "b": 1}))
+        );
     }
 
     #[test]

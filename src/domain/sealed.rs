@@ -50,7 +50,9 @@ pub enum OpenError {
     NotSealed,
     #[error("the sealed value is damaged")]
     Malformed,
-    #[error("the key does not open the value (another master key, or the value was altered or moved)")]
+    #[error(
+        "the key does not open the value (another master key, or the value was altered or moved)"
+    )]
     WrongKey,
 }
 
@@ -82,8 +84,7 @@ pub fn open_text(key: &Key, label: &str, stored: &str) -> Result<String, OpenErr
 /// A key for one use derived from the master key (HMAC-SHA256 as a PRF), so
 /// the key that seals secrets never also signs audit checkpoints.
 pub fn derive(master: &Key, purpose: &str) -> Key {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(master).expect("HMAC takes any key length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(master).expect("HMAC takes any key length");
     mac.update(b"tapin/");
     mac.update(purpose.as_bytes());
     mac.finalize().into_bytes().into()

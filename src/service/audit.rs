@@ -40,7 +40,11 @@ pub async fn verify(
     }
     let mut out = Vec::new();
     for org in &orgs {
-        let head = checkpoint.and_then(|cp| cp.organizations.iter().find(|h| h.organization_id == org.id));
+        let head = checkpoint.and_then(|cp| {
+            cp.organizations
+                .iter()
+                .find(|h| h.organization_id == org.id)
+        });
         let result = verify_one(app, &org.id, head).await?;
         out.push(Verified {
             org: org.clone(),
@@ -110,7 +114,8 @@ async fn verify_content(
                 "packet" => handoff.as_ref().map(|h| packet_digest(&h.packet)),
                 "approval" => approval.as_ref().map(approval_digest),
                 "decision" => approval.as_ref().map(|a| {
-                    let approved = handoff.as_ref().and_then(|h| h.decision.as_deref()) == Some("approved");
+                    let approved =
+                        handoff.as_ref().and_then(|h| h.decision.as_deref()) == Some("approved");
                     decision_digest(
                         approved,
                         a.decision_note.as_deref(),

@@ -95,7 +95,10 @@ impl Keyring {
             .and_then(|h| hex::decode(h).ok())
             .and_then(|b| Key::try_from(b.as_slice()).ok())
             .ok_or_else(|| {
-                tracing::error!(org_id, "an organization's data key does not open with the master key");
+                tracing::error!(
+                    org_id,
+                    "an organization's data key does not open with the master key"
+                );
                 AppError::internal()
             })?;
         self.org_keys
@@ -145,13 +148,23 @@ pub async fn seal_clear_rows(app: &App) -> Result<usize, String> {
     let fail = |e: AppError| format!("sealing stored secrets: {e}");
     let mut sealed_rows = 0;
     for org in app.store.orgs().await.map_err(|e| fail(e.into()))? {
-        for mut w in app.store.webhooks(&org.id).await.map_err(|e| fail(e.into()))? {
+        for mut w in app
+            .store
+            .webhooks(&org.id)
+            .await
+            .map_err(|e| fail(e.into()))?
+        {
             if sealed::is_sealed(&w.secret) {
                 continue;
             }
             w.secret = app
                 .keys
-                .seal_org(&app.store, &org.id, &sealed::webhook_secret_label(&w.id), &w.secret)
+                .seal_org(
+                    &app.store,
+                    &org.id,
+                    &sealed::webhook_secret_label(&w.id),
+                    &w.secret,
+                )
                 .await
                 .map_err(fail)?;
             app.store
@@ -165,7 +178,11 @@ pub async fn seal_clear_rows(app: &App) -> Result<usize, String> {
             .routing_settings(&org.id)
             .await
             .map_err(|e| fail(e.into()))?;
-        if let Some(url) = s.slack_webhook_url.as_deref().filter(|u| !sealed::is_sealed(u)) {
+        if let Some(url) = s
+            .slack_webhook_url
+            .as_deref()
+            .filter(|u| !sealed::is_sealed(u))
+        {
             let label = sealed::slack_url_label(&org.id);
             s.slack_webhook_url = Some(
                 app.keys
@@ -181,7 +198,10 @@ pub async fn seal_clear_rows(app: &App) -> Result<usize, String> {
         }
     }
     if sealed_rows > 0 {
-        tracing::info!(sealed_rows, "sealed secrets an older version stored in clear");
+        tracing::info!(
+            sealed_rows,
+            "sealed secrets an older version stored in clear"
+        );
     }
     Ok(sealed_rows)
 }

@@ -99,7 +99,10 @@ pub fn parse(text: &str) -> Result<Key, String> {
 
 /// The text a key file holds (base64 and a newline).
 pub fn encode(key: &Key) -> String {
-    format!("{}\n", base64::engine::general_purpose::STANDARD.encode(key))
+    format!(
+        "{}\n",
+        base64::engine::general_purpose::STANDARD.encode(key)
+    )
 }
 
 fn write_new(path: &Path, key: &Key) -> std::io::Result<()> {
@@ -158,7 +161,10 @@ mod tests {
         let path = dir.path().join("master.key");
         std::fs::write(&path, "not a key").unwrap();
         let err = load_file(&path).err().unwrap();
-        assert!(err.contains("master.key") && err.contains("32 bytes"), "{err}");
+        assert!(
+            err.contains("master.key") && err.contains("32 bytes"),
+            "{err}"
+        );
     }
 
     #[test]

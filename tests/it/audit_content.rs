@@ -43,7 +43,10 @@ async fn history(t: &TestApp) -> (String, String) {
 async fn verify_fails(t: &TestApp, needle: &str) {
     let (code, out) = cli(t, &["audit", "verify"]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("BROKEN  acme") && out.contains(needle), "{out}");
+    assert!(
+        out.contains("BROKEN  acme") && out.contains(needle),
+        "{out}"
+    );
 }
 
 #[tokio::test]
@@ -117,27 +120,48 @@ async fn a_signed_checkpoint_catches_a_rewritten_history_that_plain_verify_misse
     let t = TestApp::spawn().await;
     history(&t).await;
     let file = t.dir.path().join("checkpoint.json");
-    let (code, out) = cli(&t, &["audit", "checkpoint", "--out", file.to_str().unwrap()]);
+    let (code, out) = cli(
+        &t,
+        &["audit", "checkpoint", "--out", file.to_str().unwrap()],
+    );
     assert_eq!(code, 0, "{out}");
     let cp: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(cp["organizations"][0]["slug"], "acme");
-    assert!(cp["signature"].as_str().unwrap().starts_with("hmac-sha256:"));
-    let (code, out) = cli(&t, &["audit", "verify", "--checkpoint", file.to_str().unwrap()]);
+    assert!(cp["signature"]
+        .as_str()
+        .unwrap()
+        .starts_with("hmac-sha256:"));
+    let (code, out) = cli(
+        &t,
+        &["audit", "verify", "--checkpoint", file.to_str().unwrap()],
+    );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("signature valid"), "{out}");
 
     // Later events are fine: the chain still passes through the signed head.
     t.takeover(0).await;
-    let (code, out) = cli(&t, &["audit", "verify", "--checkpoint", file.to_str().unwrap()]);
+    let (code, out) = cli(
+        &t,
+        &["audit", "verify", "--checkpoint", file.to_str().unwrap()],
+    );
     assert_eq!(code, 0, "{out}");
 
     rewrite_history(&t).await;
     let (code, out) = cli(&t, &["audit", "verify"]);
-    assert_eq!(code, 0, "plain verify cannot see a consistent rewrite: {out}");
-    let (code, out) = cli(&t, &["audit", "verify", "--checkpoint", file.to_str().unwrap()]);
+    assert_eq!(
+        code, 0,
+        "plain verify cannot see a consistent rewrite: {out}"
+    );
+    let (code, out) = cli(
+        &t,
+        &["audit", "verify", "--checkpoint", file.to_str().unwrap()],
+    );
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("BROKEN  acme") && out.contains("rewritten"), "{out}");
+    assert!(
+        out.contains("BROKEN  acme") && out.contains("rewritten"),
+        "{out}"
+    );
 }
 
 #[tokio::test]
@@ -145,14 +169,20 @@ async fn a_forged_or_foreign_checkpoint_is_refused() {
     let t = TestApp::spawn().await;
     history(&t).await;
     let file = t.dir.path().join("checkpoint.json");
-    let (code, out) = cli(&t, &["audit", "checkpoint", "--out", file.to_str().unwrap()]);
+    let (code, out) = cli(
+        &t,
+        &["audit", "checkpoint", "--out", file.to_str().unwrap()],
+    );
     assert_eq!(code, 0, "{out}");
     // A database writer who rewrote history edits the checkpoint to match.
     let mut cp: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     cp["organizations"][0]["hash"] = json!("00".repeat(32));
     std::fs::write(&file, cp.to_string()).unwrap();
-    let (code, out) = cli(&t, &["audit", "verify", "--checkpoint", file.to_str().unwrap()]);
+    let (code, out) = cli(
+        &t,
+        &["audit", "verify", "--checkpoint", file.to_str().unwrap()],
+    );
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("signature does not match"), "{out}");
 }

@@ -50,7 +50,10 @@ async fn delivery_verifies(
         .strip_prefix("t=")
         .and_then(|r| r.split(',').next())
         .unwrap();
-    let expected = format!("t={ts},v1={}", hmac_hex(secret, &format!("{ts}.{}", got.body)));
+    let expected = format!(
+        "t={ts},v1={}",
+        hmac_hex(secret, &format!("{ts}.{}", got.body))
+    );
     assert_eq!(sig, expected, "signed with the secret the API showed");
 }
 
@@ -77,10 +80,17 @@ async fn secrets_are_sealed_in_the_database_and_everything_still_works() {
         )
         .await;
     assert_eq!(s, 200, "{settings}");
-    assert_eq!(settings["slack_webhook_url"], json!(slack), "read back clear");
+    assert_eq!(
+        settings["slack_webhook_url"],
+        json!(slack),
+        "read back clear"
+    );
 
     let stored = stored_texts(&t).await;
-    assert!(!stored.contains(&secret), "webhook secret in clear: {stored}");
+    assert!(
+        !stored.contains(&secret),
+        "webhook secret in clear: {stored}"
+    );
     assert!(!stored.contains("slackSecretPart"), "Slack URL in clear");
     let (secrets,): (i64,) = t
         .db_rows::<(i64,)>("SELECT COUNT(*) FROM server_secrets WHERE value NOT LIKE 'sealed:v1:%'")
@@ -146,7 +156,11 @@ async fn clear_rows_of_an_older_version_are_sealed_on_start() {
 
     let started = t.reopen().await;
     let stored = stored_texts(&t).await;
-    for clear in ["whsec_oldclearsecret", "slackSecretPart", clear_key.as_str()] {
+    for clear in [
+        "whsec_oldclearsecret",
+        "slackSecretPart",
+        clear_key.as_str(),
+    ] {
         assert!(!stored.contains(clear), "{clear} still in clear: {stored}");
     }
     let settings = tapin::service::routing::settings(&started, &t.org_id)
@@ -186,7 +200,10 @@ async fn a_wrong_or_lost_master_key_stops_the_start_with_a_clear_message() {
         tapin::service::master_key::encode(&[42u8; 32]).as_bytes(),
     )
     .unwrap();
-    let err = start_with_key_file(&t, &other).await.err().expect("refused");
+    let err = start_with_key_file(&t, &other)
+        .await
+        .err()
+        .expect("refused");
     assert!(
         err.contains("other.key") && err.contains("does not open") && err.contains("backup"),
         "{err}"
@@ -199,8 +216,14 @@ async fn a_wrong_or_lost_master_key_stops_the_start_with_a_clear_message() {
 
     // A damaged key file names itself.
     std::fs::write(&other, "garbage").unwrap();
-    let err = start_with_key_file(&t, &other).await.err().expect("refused");
-    assert!(err.contains("other.key") && err.contains("32 bytes"), "{err}");
+    let err = start_with_key_file(&t, &other)
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        err.contains("other.key") && err.contains("32 bytes"),
+        "{err}"
+    );
 
     // The right key still starts.
     let right = std::path::PathBuf::from(&t.app.config.master_key_file);
