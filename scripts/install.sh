@@ -42,6 +42,11 @@ if [ ! -f end2end/node_modules/.installed ] || [ end2end/package-lock.json -nt e
 fi
 
 if [ "$what" = "test" ]; then
+  # cargo-deny for `cargo deny check` (deny.toml; README "Security", Dependencies).
+  if [ "$(cargo deny --version 2>/dev/null || true)" != "cargo-deny 0.20.2" ]; then
+    say "building cargo-deny 0.20.2 (once; about 5 minutes)"
+    cargo install cargo-deny@0.20.2 --locked
+  fi
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's chromium"
     apt-get update -qq

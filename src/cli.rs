@@ -130,10 +130,21 @@ fn read_password(arg: &str) -> Result<String, String> {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Recompute every organization's hash chain (or one) and fail on any break.
+    /// Recompute every organization's hash chain (or one) and the content its
+    /// events cover, and fail on any break.
     Verify {
         #[arg(long)]
         org: Option<String>,
+        /// A file from `tapin audit checkpoint`: also check that each chain
+        /// still passes through the head signed there.
+        #[arg(long)]
+        checkpoint: Option<std::path::PathBuf>,
+    },
+    /// Print (or write to --out) every organization's chain head, signed with
+    /// a key derived from the master key. Keep it away from the database.
+    Checkpoint {
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
     /// Print an organization's audit events with their hashes (JSON Lines or CSV).
     Export {
@@ -313,12 +324,25 @@ async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
             Ok(0)
         }
         Command::Audit {
-            cmd: AuditCmd::Verify { org },
+            cmd: AuditCmd::Verify { org, checkpoint },
         } => {
+            let checkpoint = match checkpoint {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    let cp: crate::domain::audit::Checkpoint = serde_json::from_str(&text)
+                        .map_err(|e| format!("{}: not a tapin checkpoint: {e}", path.display()))?;
+                    Some(cp)
+                }
+                None => None,
+            };
             let app = app(config).await?;
-            let results = service::audit::verify(&app, org.as_deref())
+            let results = service::audit::verify(&app, org.as_deref(), checkpoint.as_ref())
                 .await
                 .map_err(err)?;
+            if let Some(cp) = &checkpoint {
+                println!("checkpoint of {}: signature valid", cp.created_at);
+            }
             let mut broken = 0;
             for v in results {
                 match v.result {
@@ -335,6 +359,28 @@ async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
             } else {
                 Ok(0)
             }
+        }
+        Command::Audit {
+            cmd: AuditCmd::Checkpoint { out },
+        } => {
+            let app = app(config).await?;
+            let cp = service::audit::checkpoint(&app).await.map_err(err)?;
+            let text = format!(
+                "{}\n",
+                serde_json::to_string_pretty(&cp).expect("a checkpoint serializes")
+            );
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+                    eprintln!(
+                        "signed the heads of {} organization(s) into {}",
+                        cp.organizations.len(),
+                        path.display()
+                    );
+                }
+                None => print!("{text}"),
+            }
+            Ok(0)
         }
         Command::Audit {
             cmd:

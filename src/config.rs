@@ -54,6 +54,10 @@ pub struct Config {
     /// loopback, private, link-local and other non-public addresses. Off by
     /// default: a tenant's webhook URL must not reach tapin's own network.
     pub allow_private_targets: bool,
+    /// The master key file (created 0600 on first start if missing); empty:
+    /// `master.key` beside the SQLite database, `data/master.key` otherwise.
+    /// `TAPIN_MASTER_KEY` (env only) gives the key itself instead.
+    pub master_key_file: String,
 }
 
 /// A provider reached with one HTTP POST (Twilio, Vonage, an in-house gateway…).
@@ -108,6 +112,7 @@ impl Default for Config {
             voice: HttpProvider::default(),
             allow_self_approval: false,
             allow_private_targets: false,
+            master_key_file: String::new(),
         }
     }
 }
@@ -193,6 +198,9 @@ impl Config {
         }
         if let Some((_, v)) = pick(&["TAPIN_EMAIL_FROM"]) {
             self.email_from = v;
+        }
+        if let Some((_, v)) = pick(&["TAPIN_MASTER_KEY_FILE"]) {
+            self.master_key_file = v;
         }
         if let Some((_, v)) = pick(&["TAPIN_ALLOW_PRIVATE_TARGETS"]) {
             self.allow_private_targets = matches!(v.as_str(), "1" | "true" | "yes");

@@ -183,16 +183,17 @@ impl Outbound {
 
     /// A POST to `url`, if the guard lets it go there.
     pub fn post(&self, url: &str) -> Result<reqwest::RequestBuilder, Refused> {
+        let shown = super::redact::urls(url);
         let parsed = reqwest::Url::parse(url).map_err(|e| {
-            tracing::warn!(%url, "outbound URL does not parse: {e}");
+            tracing::warn!(url = %shown, "outbound URL does not parse: {e}");
             Refused::CouldNotConnect
         })?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            tracing::warn!(%url, "outbound URL is not http(s)");
+            tracing::warn!(url = %shown, "outbound URL is not http(s)");
             return Err(Refused::CouldNotConnect);
         }
         if let Err(r) = check_url(&parsed, self.allow_private) {
-            tracing::warn!(%url, "outbound request refused: literal address not allowed");
+            tracing::warn!(url = %shown, "outbound request refused: literal address not allowed");
             return Err(r);
         }
         Ok(self.client.post(parsed))
@@ -208,7 +209,16 @@ pub fn failure(what: &str, e: &reqwest::Error) -> Refused {
         }
         source = s.source();
     }
-    tracing::warn!(target_kind = what, "outbound request failed: {e:?}");
+    // reqwest's error quotes the URL, credentials included: not in the log.
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    let text = super::redact::urls(&text);
+    tracing::warn!(target_kind = what, "outbound request failed: {text}");
     Refused::CouldNotConnect
 }
 

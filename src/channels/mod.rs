@@ -7,6 +7,7 @@ pub mod email;
 pub mod guard;
 pub mod provider;
 pub mod push;
+pub mod redact;
 pub mod slack;
 pub mod webhook;
 

@@ -140,7 +140,7 @@ pub fn report(outcomes: &[Outcome]) -> Result<String, String> {
 pub async fn send(p: &Pusher<'_>, s: &PushSubscription, payload: &Value) -> Outcome {
     match try_send(p, s, payload).await {
         Ok(o) => o,
-        Err(e) => Outcome::Failed(e),
+        Err(e) => Outcome::Failed(super::redact::urls(&e)),
     }
 }
 

@@ -97,6 +97,177 @@ pub enum ChainBreak {
     Content { seq: i64 },
     #[error("chain ends at #{last_seq} but the organization's head is #{head_seq} (rows were removed at the end or the head was altered)")]
     Head { last_seq: i64, head_seq: i64 },
+    #[error("event #{seq}: the stored {what} of handoff {handoff_id} no longer matches the SHA-256 the event recorded (it was altered after the fact)")]
+    Stored {
+        seq: i64,
+        what: String,
+        handoff_id: String,
+    },
+    #[error("the signed checkpoint says #{seq} ends in {expected}, but the chain {found} (history was rewritten or cut)")]
+    Checkpoint {
+        seq: i64,
+        expected: String,
+        found: String,
+    },
+    #[error("the organization is in the signed checkpoint but not in the database")]
+    Missing,
+}
+
+// --- Content covered by the chain ------------------------------------------------
+
+/// The key in an event's `data` under which it records the SHA-256 of the
+/// content it refers to: `{"packet": …, "approval": …}` at creation,
+/// `{"decision": …}` when an approval is decided.
+pub const CONTENT_KEY: &str = "content_sha256";
+
+/// SHA-256 (hex) of a value's canonical JSON.
+pub fn digest(value: &Value) -> String {
+    hex::encode(Sha256::digest(canonical_json(value).as_bytes()))
+}
+
+pub fn packet_digest(p: &crate::domain::Packet) -> String {
+    digest(&serde_json::to_value(p).expect("a packet serializes"))
+}
+
+/// What the agent asked to be approved.
+pub fn approval_digest(a: &crate::domain::approval::Approval) -> String {
+    digest(&serde_json::json!({
+        "subject_kind": a.subject_kind.as_str(),
+        "subject_ref": a.subject_ref,
+        "payload": a.payload,
+    }))
+}
+
+/// What the human decided (the payload they edited, if they did).
+pub fn decision_digest(
+    approved: bool,
+    note: Option<&str>,
+    decided_by: Option<&str>,
+    payload: Option<&serde_json::Map<String, Value>>,
+) -> String {
+    digest(&serde_json::json!({
+        "approved": approved,
+        "note": note,
+        "decided_by": decided_by,
+        "payload": payload,
+    }))
+}
+
+/// Records `digests` in an event's data (an object, or made one).
+pub fn attach_content(data: &mut Value, digests: &[(&str, String)]) {
+    if digests.is_empty() {
+        return;
+    }
+    if !data.is_object() {
+        let old = std::mem::take(data);
+        *data = serde_json::json!({});
+        if !old.is_null() {
+            data["value"] = old;
+        }
+    }
+    let map: serde_json::Map<String, Value> = digests
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::String(v.clone())))
+        .collect();
+    data[CONTENT_KEY] = Value::Object(map);
+}
+
+/// The digests an event recorded, by name.
+pub fn recorded_content(e: &AuditEvent) -> Vec<(String, String)> {
+    e.data
+        .get(CONTENT_KEY)
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+// --- Signed checkpoints ----------------------------------------------------------
+
+/// One organization's chain head at the time of the checkpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointHead {
+    pub organization_id: String,
+    pub slug: String,
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// `tapin audit checkpoint`'s output: every organization's head, signed with
+/// HMAC-SHA256 under a key derived from the master key (never in the database).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkpoint {
+    pub version: u32,
+    pub created_at: String,
+    pub organizations: Vec<CheckpointHead>,
+    /// `hmac-sha256:<hex>` over the canonical JSON of the other fields.
+    pub signature: String,
+}
+
+fn checkpoint_mac(key: &[u8; 32], created_at: &str, heads: &[CheckpointHead]) -> String {
+    use hmac::{Hmac, Mac};
+    let body = serde_json::json!({
+        "version": 1,
+        "created_at": created_at,
+        "organizations": heads,
+    });
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(canonical_json(&body).as_bytes());
+    format!("hmac-sha256:{}", hex::encode(mac.finalize().into_bytes()))
+}
+
+impl Checkpoint {
+    pub fn sign(key: &[u8; 32], created_at: String, organizations: Vec<CheckpointHead>) -> Self {
+        let signature = checkpoint_mac(key, &created_at, &organizations);
+        Checkpoint {
+            version: 1,
+            created_at,
+            organizations,
+            signature,
+        }
+    }
+
+    /// Whether this server's key made it, unchanged (constant-time compare).
+    pub fn signed_by(&self, key: &[u8; 32]) -> bool {
+        use subtle::ConstantTimeEq;
+        let expected = checkpoint_mac(key, &self.created_at, &self.organizations);
+        self.version == 1 && bool::from(expected.as_bytes().ct_eq(self.signature.as_bytes()))
+    }
+}
+
+/// Whether a chain that verifies still passes through the signed head: the
+/// event at `head.seq` must exist and carry `head.hash`. A writer who changed
+/// anything up to that event had to recompute its hash, so it differs.
+pub fn reaches(rows: &[ChainedEvent], head: &CheckpointHead) -> Result<(), ChainBreak> {
+    if head.seq == 0 {
+        return if head.hash == GENESIS {
+            Ok(())
+        } else {
+            Err(ChainBreak::Checkpoint {
+                seq: 0,
+                expected: head.hash.clone(),
+                found: "starts at the genesis hash".into(),
+            })
+        };
+    }
+    let found = rows.iter().find(|r| r.event.seq == head.seq);
+    match found {
+        Some(r) if r.hash == head.hash => Ok(()),
+        Some(r) => Err(ChainBreak::Checkpoint {
+            seq: head.seq,
+            expected: head.hash.clone(),
+            found: format!("has {} there", r.hash),
+        }),
+        None => Err(ChainBreak::Checkpoint {
+            seq: head.seq,
+            expected: head.hash.clone(),
+            found: format!("ends at #{}", rows.len()),
+        }),
+    }
 }
 
 /// Recomputes a chain in stored order against the organization's recorded head.
@@ -167,6 +338,65 @@ mod tests {
                 row
             })
             .collect()
+    }
+
+    #[test]
+    fn a_checkpoint_is_bound_to_its_key_and_its_heads() {
+        let rows = chain(3);
+        let head = CheckpointHead {
+            organization_id: "o".into(),
+            slug: "acme".into(),
+            seq: 2,
+            hash: rows[1].hash.clone(),
+        };
+        let cp = Checkpoint::sign(&[1; 32], "2026-01-01T00:00:00Z".into(), vec![head.clone()]);
+        assert!(cp.signed_by(&[1; 32]));
+        assert!(!cp.signed_by(&[2; 32]), "another master key");
+        let mut forged = cp.clone();
+        forged.organizations[0].seq = 1;
+        assert!(!forged.signed_by(&[1; 32]), "a head changed after signing");
+        assert_eq!(reaches(&rows, &head), Ok(()));
+
+        // History rewritten before the head: every hash from there on differs.
+        let mut rewritten = rows.clone();
+        rewritten[0].event.actor = "operator:mallory".into();
+        let mut prev = GENESIS.to_string();
+        for r in rewritten.iter_mut() {
+            r.prev_hash = prev.clone();
+            r.hash = chain_hash(&prev, &r.event.canonical());
+            prev = r.hash.clone();
+        }
+        let last = rewritten.last().unwrap().hash.clone();
+        assert_eq!(
+            verify_chain(&rewritten, 3, &last),
+            Ok(3),
+            "plain verify is fooled"
+        );
+        assert!(matches!(
+            reaches(&rewritten, &head),
+            Err(ChainBreak::Checkpoint { seq: 2, .. })
+        ));
+        assert!(reaches(&rows[..1], &head).is_err(), "cut before the head");
+    }
+
+    #[test]
+    fn content_digests_are_recorded_in_the_data() {
+        let mut data = json!({"reason": "x"});
+        attach_content(&mut data, &[("packet", "ab".into())]);
+        assert_eq!(data["content_sha256"]["packet"], "ab");
+        assert_eq!(data["reason"], "x");
+        let e = event(1, data);
+        assert_eq!(
+            recorded_content(&e),
+            vec![("packet".to_string(), "ab".to_string())]
+        );
+        let mut null = Value::Null;
+        attach_content(&mut null, &[("decision", "cd".into())]);
+        assert_eq!(null, json!({"content_sha256": {"decision": "cd"}}));
+        assert_eq!(
+            digest(&json!({"b": 1, "a": 2})),
+            digest(&json!({"a": 2, "b": 1}))
+        );
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub mod packet;
 pub mod records;
 #[cfg(feature = "ssr")]
 pub mod routing;
+#[cfg(feature = "ssr")]
+pub mod sealed;
 pub mod state;
 pub mod time_to_human;
 #[cfg(feature = "ssr")]

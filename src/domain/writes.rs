@@ -3,7 +3,10 @@
 //! Ids and the clock come from the caller; nothing here does I/O.
 
 use super::approval::{Approval, Decision};
-use super::audit::{chain_hash, AuditEvent, ChainedEvent};
+use super::audit::{
+    approval_digest, attach_content, chain_hash, decision_digest, packet_digest, AuditEvent,
+    ChainedEvent,
+};
 use super::lifecycle::{Actor, ConversationEffect, Handoff, Plan, MESSAGE_TOPIC};
 use super::records::{AgentDetails, Conversation, Message, NewMessage, SessionGrant, Timer};
 use serde_json::{json, Value};
@@ -235,9 +238,32 @@ pub struct Stamp {
     pub outbox_id: String,
 }
 
+/// The creation event's data with the SHA-256 of what was created (the
+/// packet, and for an approval what is to be approved): altering either in
+/// the database later no longer matches the chain.
+pub fn creation_data(h: &Handoff, approval: Option<&Approval>, data: &Value) -> Value {
+    let mut data = data.clone();
+    let mut digests = vec![("packet", packet_digest(&h.packet))];
+    if let Some(a) = approval {
+        digests.push(("approval", approval_digest(a)));
+    }
+    attach_content(&mut data, &digests);
+    data
+}
+
 /// The rows a planned transition writes: the changed handoff, its audit
 /// event and outbox payload, the decision, the conversation effect.
 pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> TransitionWrite {
+    let mut data = plan.data.clone();
+    if let Some(d) = &plan.decision {
+        let digest = decision_digest(
+            d.approved,
+            d.note.as_deref(),
+            Some(&d.decided_by),
+            d.payload.as_ref(),
+        );
+        attach_content(&mut data, &[("decision", digest)]);
+    }
     let event = EventDraft {
         id: stamp.event_id,
         organization_id: h.organization_id.clone(),
@@ -246,7 +272,7 @@ pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> TransitionWrite {
         from_state: Some(plan.from.as_str().to_string()),
         to_state: plan.to.as_str().to_string(),
         actor: plan.actor.label(),
-        data: plan.data.clone(),
+        data,
         created_at: stamp.now.clone(),
     };
     let outbox = lifecycle_outbox(&event, plan.topic, stamp.outbox_id);

@@ -1,7 +1,10 @@
 //! Audit chain verification, shared by `tapin audit verify` and the admin UI.
 
 use super::App;
-use crate::domain::audit::{verify_chain, ChainBreak, ChainedEvent};
+use crate::domain::audit::{
+    approval_digest, decision_digest, packet_digest, reaches, recorded_content, verify_chain,
+    ChainBreak, ChainedEvent, Checkpoint, CheckpointHead,
+};
 use crate::domain::records::Org;
 use crate::error::AppError;
 
@@ -11,7 +14,14 @@ pub struct Verified {
     pub result: Result<usize, ChainBreak>,
 }
 
-pub async fn verify(app: &App, only_slug: Option<&str>) -> Result<Vec<Verified>, AppError> {
+/// Verifies every organization (or one): the chain links and hashes, the
+/// stored content against the digests its events recorded, and, given a
+/// signed checkpoint, that each chain still passes through the signed head.
+pub async fn verify(
+    app: &App,
+    only_slug: Option<&str>,
+    checkpoint: Option<&Checkpoint>,
+) -> Result<Vec<Verified>, AppError> {
     let orgs = match only_slug {
         Some(slug) => vec![app
             .store
@@ -20,13 +30,137 @@ pub async fn verify(app: &App, only_slug: Option<&str>) -> Result<Vec<Verified>,
             .ok_or_else(|| AppError::not_found("organization"))?],
         None => app.store.orgs().await?,
     };
+    if let Some(cp) = checkpoint {
+        if !cp.signed_by(app.keys.checkpoint_key()) {
+            return Err(AppError::invalid_field(
+                "checkpoint",
+                "the signature does not match: the file was changed, or it was signed with another master key",
+            ));
+        }
+    }
     let mut out = Vec::new();
-    for org in orgs {
-        let chain = app.store.audit_chain(&org.id).await?;
-        let result = verify_chain(&chain.events, chain.head_seq, &chain.head_hash);
-        out.push(Verified { org, result });
+    for org in &orgs {
+        let head = checkpoint.and_then(|cp| {
+            cp.organizations
+                .iter()
+                .find(|h| h.organization_id == org.id)
+        });
+        let result = verify_one(app, &org.id, head).await?;
+        out.push(Verified {
+            org: org.clone(),
+            result,
+        });
+    }
+    // An organization the checkpoint signed that is gone from the database.
+    if let (Some(cp), None) = (checkpoint, only_slug) {
+        for h in &cp.organizations {
+            if !orgs.iter().any(|o| o.id == h.organization_id) {
+                out.push(Verified {
+                    org: Org {
+                        id: h.organization_id.clone(),
+                        slug: h.slug.clone(),
+                        name: h.slug.clone(),
+                        created_at: String::new(),
+                    },
+                    result: Err(ChainBreak::Missing),
+                });
+            }
+        }
     }
     Ok(out)
+}
+
+async fn verify_one(
+    app: &App,
+    org_id: &str,
+    head: Option<&CheckpointHead>,
+) -> Result<Result<usize, ChainBreak>, AppError> {
+    let chain = app.store.audit_chain(org_id).await?;
+    let n = match verify_chain(&chain.events, chain.head_seq, &chain.head_hash) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e)),
+    };
+    if let Some(head) = head {
+        if let Err(e) = reaches(&chain.events, head) {
+            return Ok(Err(e));
+        }
+    }
+    if let Err(e) = verify_content(app, org_id, &chain.events).await? {
+        return Ok(Err(e));
+    }
+    Ok(Ok(n))
+}
+
+/// Recomputes the digest of every packet, approval request and decision an
+/// event recorded from the rows as they are stored now.
+async fn verify_content(
+    app: &App,
+    org_id: &str,
+    events: &[ChainedEvent],
+) -> Result<Result<(), ChainBreak>, AppError> {
+    for e in events {
+        let recorded = recorded_content(&e.event);
+        if recorded.is_empty() {
+            continue; // written before content was covered, or nothing to cover
+        }
+        let hid = &e.event.handoff_id;
+        let handoff = app.store.handoff(org_id, hid).await?;
+        let approval = match recorded.iter().any(|(k, _)| k != "packet") {
+            true => app.store.approval(hid).await?,
+            false => None,
+        };
+        for (what, want) in &recorded {
+            let now = match what.as_str() {
+                "packet" => handoff.as_ref().map(|h| packet_digest(&h.packet)),
+                "approval" => approval.as_ref().map(approval_digest),
+                "decision" => approval.as_ref().map(|a| {
+                    let approved =
+                        handoff.as_ref().and_then(|h| h.decision.as_deref()) == Some("approved");
+                    decision_digest(
+                        approved,
+                        a.decision_note.as_deref(),
+                        a.decided_by.as_deref(),
+                        a.decided_payload.as_ref(),
+                    )
+                }),
+                _ => continue, // a digest this version does not know: not judged
+            };
+            if now.as_deref() != Some(want.as_str()) {
+                return Ok(Err(ChainBreak::Stored {
+                    seq: e.event.seq,
+                    what: what.clone(),
+                    handoff_id: hid.clone(),
+                }));
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Signs every organization's current head (`tapin audit checkpoint`). Only
+/// a chain that verifies is signed.
+pub async fn checkpoint(app: &App) -> Result<Checkpoint, AppError> {
+    let mut heads = Vec::new();
+    for org in app.store.orgs().await? {
+        if let Err(e) = verify_one(app, &org.id, None).await? {
+            return Err(AppError::conflict(
+                "audit_broken",
+                format!("{}: {e}; not signing a broken chain", org.slug),
+            ));
+        }
+        let chain = app.store.audit_chain(&org.id).await?;
+        heads.push(CheckpointHead {
+            organization_id: org.id,
+            slug: org.slug,
+            seq: chain.head_seq,
+            hash: chain.head_hash,
+        });
+    }
+    Ok(Checkpoint::sign(
+        app.keys.checkpoint_key(),
+        super::now(),
+        heads,
+    ))
 }
 
 /// The export formats of `GET /api/v1/audit/export.{jsonl,csv}` and `tapin audit export`.
@@ -203,12 +337,8 @@ pub async fn recent(app: &App, org_id: &str, limit: i64) -> Result<Vec<ChainedEv
     Ok(app.store.recent_events(org_id, limit).await?)
 }
 
-/// Verifies one organization's chain: how many events hold, or where it breaks.
+/// Verifies one organization's chain and the content it covers: how many
+/// events hold, or where it breaks.
 pub async fn verify_org(app: &App, org_id: &str) -> Result<Result<usize, ChainBreak>, AppError> {
-    let chain = app.store.audit_chain(org_id).await?;
-    Ok(verify_chain(
-        &chain.events,
-        chain.head_seq,
-        &chain.head_hash,
-    ))
+    verify_one(app, org_id, None).await
 }

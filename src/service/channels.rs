@@ -206,7 +206,8 @@ pub async fn plan(
     let org = &h.organization_id;
     let contacts = app.store.contacts(org).await?;
     let subs = app.store.org_push_subscriptions(org).await?;
-    let slack_url = app.store.routing_settings(org).await?.slack_webhook_url;
+    let stored = app.store.routing_settings(org).await?.slack_webhook_url;
+    let slack_url = super::routing::slack_url(app, org, stored).await?;
     let slack = slack_url.is_some();
     let (mut plans, mut skipped) = (Vec::new(), Vec::new());
     for op in ops {
@@ -275,7 +276,8 @@ fn record(
         channel: channel.to_string(),
         step,
         outcome: outcome.to_string(),
-        detail,
+        // Tenants read these: never a provider's credentials.
+        detail: detail.map(|d| crate::channels::redact::urls(&d)),
         created_at: now(),
     }
 }

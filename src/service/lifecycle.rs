@@ -68,7 +68,7 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
         from_state: None,
         to_state: h.state.as_str().to_string(),
         actor: c.actor.clone(),
-        data: c.data.clone(),
+        data: crate::domain::writes::creation_data(h, c.approval.as_ref(), &c.data),
         created_at: now(),
     };
     let outbox = lifecycle_outbox(&event, topic, new_id());

@@ -13,9 +13,11 @@ pub mod handoffs;
 pub mod housekeeping;
 pub mod idempotency;
 pub mod intake;
+pub mod keyring;
 pub mod keys;
 pub mod lifecycle;
 pub mod links;
+pub mod master_key;
 pub mod orgs;
 pub mod passwords;
 pub mod push;
@@ -54,6 +56,8 @@ pub struct App {
     /// The guarded outbound client (`channels::guard`): public targets only
     /// unless `allow_private_targets`, no redirects.
     pub http: crate::channels::guard::Outbound,
+    /// Seals and opens stored secrets; signs audit checkpoints (the master key's uses).
+    pub keys: Arc<keyring::Keyring>,
 }
 
 /// "Something committed for this organization / handoff / conversation."
@@ -94,17 +98,20 @@ impl Notice {
 }
 
 impl App {
-    /// Loads (or creates on first start) the server secrets.
+    /// Loads the master key and (creating them on first start) the server
+    /// secrets; seals secrets an older version stored in clear.
     pub async fn new(store: DynStore, config: Config) -> Result<App, String> {
-        let fresh = hex::encode(random_bytes::<32>());
-        let key = store
-            .secret_or_insert("link_signing_key", &fresh, &now())
-            .await
-            .map_err(|e| format!("loading the link signing key: {e}"))?;
+        let keys = keyring::Keyring::new(&master_key::load(&config)?);
+        let key = keys
+            .server_secret(&store, "link_signing_key", || {
+                hex::encode(random_bytes::<32>())
+            })
+            .await?;
         let link_key = hex::decode(key).map_err(|_| "stored link signing key is not hex")?;
-        let vapid = push::load_vapid(&store).await?;
+        let vapid = push::load_vapid(&store, &keys).await?;
         let http = crate::channels::guard::Outbound::new(config.allow_private_targets)?;
-        Ok(App {
+        let app = App {
+            keys: Arc::new(keys),
             vapid: Arc::new(vapid),
             http,
             store,
@@ -116,7 +123,9 @@ impl App {
             login_per_address: Arc::new(rate_limit::limiter(config.sign_in_per_address_per_minute)),
             login_total: Arc::new(rate_limit::limiter(passwords::PER_SERVER_PER_MINUTE)),
             config: Arc::new(config),
-        })
+        };
+        keyring::seal_clear_rows(&app).await?;
+        Ok(app)
     }
 
     /// Wakes listeners after a commit (no receivers is fine), on this node at

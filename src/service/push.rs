@@ -11,12 +11,14 @@ use crate::error::AppError;
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The VAPID key pair: generated on first start and kept in the store.
-pub async fn load_vapid(store: &crate::store::DynStore) -> Result<Vapid, String> {
-    let stored = store
-        .secret_or_insert("vapid_private_key", &Vapid::fresh_private_key(), &now())
-        .await
-        .map_err(|e| format!("loading the VAPID key: {e}"))?;
+/// The VAPID key pair: generated on first start and kept in the store, sealed.
+pub async fn load_vapid(
+    store: &crate::store::DynStore,
+    keys: &super::keyring::Keyring,
+) -> Result<Vapid, String> {
+    let stored = keys
+        .server_secret(store, "vapid_private_key", Vapid::fresh_private_key)
+        .await?;
     Vapid::from_private_key(&stored)
 }
 

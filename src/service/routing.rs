@@ -609,8 +609,23 @@ pub async fn settings(app: &App, org_id: &str) -> Result<SettingsInput, AppError
     let s = app.store.routing_settings(org_id).await?;
     Ok(SettingsInput {
         default_chain_id: s.default_chain_id,
-        slack_webhook_url: s.slack_webhook_url,
+        slack_webhook_url: slack_url(app, org_id, s.slack_webhook_url).await?,
     })
+}
+
+/// The Slack URL opened from its stored (sealed) form.
+pub async fn slack_url(
+    app: &App,
+    org_id: &str,
+    stored: Option<String>,
+) -> Result<Option<String>, AppError> {
+    let label = crate::domain::sealed::slack_url_label(org_id);
+    match stored {
+        Some(s) => Ok(Some(
+            app.keys.open_org(&app.store, org_id, &label, &s).await?,
+        )),
+        None => Ok(None),
+    }
 }
 
 pub async fn set_settings(
@@ -643,6 +658,11 @@ pub async fn set_settings(
         crate::channels::guard::check_url(&parsed, app.config.allow_private_targets)
             .map_err(|r| AppError::invalid_field("slack_webhook_url", r.to_string()))?;
     }
+    let label = crate::domain::sealed::slack_url_label(org_id);
+    let slack = match slack {
+        Some(u) => Some(app.keys.seal_org(&app.store, org_id, &label, &u).await?),
+        None => None,
+    };
     let stored = RoutingSettings {
         default_chain_id: s.default_chain_id,
         slack_webhook_url: slack,

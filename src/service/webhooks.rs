@@ -79,8 +79,29 @@ pub async fn create(app: &App, org_id: &str, input: WebhookInput) -> Result<Webh
         created_at: at.clone(),
         updated_at: at,
     };
-    app.store.insert_webhook(&w).await?;
+    app.store.insert_webhook(&sealed(app, &w).await?).await?;
     Ok(w)
+}
+
+/// The subscription as stored: its secret sealed with the organization's key.
+async fn sealed(app: &App, w: &Webhook) -> Result<Webhook, AppError> {
+    let label = crate::domain::sealed::webhook_secret_label(&w.id);
+    let secret = app
+        .keys
+        .seal_org(&app.store, &w.organization_id, &label, &w.secret)
+        .await?;
+    Ok(Webhook {
+        secret,
+        ..w.clone()
+    })
+}
+
+/// The secret a delivery is signed with, opened from the stored subscription.
+async fn clear_secret(app: &App, w: &Webhook) -> Result<String, AppError> {
+    let label = crate::domain::sealed::webhook_secret_label(&w.id);
+    app.keys
+        .open_org(&app.store, &w.organization_id, &label, &w.secret)
+        .await
 }
 
 pub async fn get(app: &App, org_id: &str, id: &str) -> Result<Webhook, AppError> {
@@ -114,7 +135,7 @@ pub async fn rotate_secret(app: &App, org_id: &str, id: &str) -> Result<Webhook,
     let mut w = get(app, org_id, id).await?;
     w.secret = fresh_secret();
     w.updated_at = now();
-    app.store.update_webhook(&w).await?;
+    app.store.update_webhook(&sealed(app, &w).await?).await?;
     Ok(w)
 }
 
@@ -235,12 +256,13 @@ pub async fn attempt(app: &App, d: &Delivery) -> Result<bool, AppError> {
     let Some(w) = app.store.webhook(&d.organization_id, &d.webhook_id).await? else {
         return Ok(false); // deleted meanwhile; its deliveries went with it
     };
+    let secret = clear_secret(app, &w).await?;
     let sent = Utc::now();
     let answer = post(
         &app.http,
         Post {
             url: &w.url,
-            secret: &w.secret,
+            secret: &secret,
             event_id: &d.event_id,
             topic: &d.topic,
             body: &d.payload,
@@ -252,7 +274,8 @@ pub async fn attempt(app: &App, d: &Delivery) -> Result<bool, AppError> {
     let status = answer.as_ref().ok().copied();
     let error = match &answer {
         Ok(s) => format!("receiver answered {s}"),
-        Err(e) => e.clone(),
+        // The delivery log is shown to the tenant: no URL credentials in it.
+        Err(e) => crate::channels::redact::urls(e),
     };
     let created = chrono::DateTime::parse_from_rfc3339(&d.created_at)
         .map(|c| c.with_timezone(&Utc))

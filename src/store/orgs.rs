@@ -12,4 +12,7 @@ pub trait OrgStore {
     async fn orgs(&self) -> StoreResult<Vec<Org>>;
     /// Returns the named secret, storing `fresh` first if none exists yet.
     async fn secret_or_insert(&self, name: &str, fresh: &str, now: &str) -> StoreResult<String>;
+    /// Overwrites the named secret if it still holds `old` (a clear value being
+    /// sealed); false if another node changed it first.
+    async fn replace_secret(&self, name: &str, old: &str, new: &str) -> StoreResult<bool>;
 }

@@ -25,6 +25,7 @@ fn cli_verify(t: &TestApp) -> (i32, String) {
         .args(["audit", "verify"])
         .env("TAPIN_CONFIG", t.dir.path().join("none.toml"))
         .env("TAPIN_DATABASE_URL", &t.db_url)
+        .env("TAPIN_MASTER_KEY_FILE", &t.app.config.master_key_file)
         .output()
         .expect("tapin runs");
     let text = format!(
@@ -45,7 +46,7 @@ async fn tamper(t: &TestApp, sql: &[&str]) {
 async fn every_change_is_chained_and_verifies() {
     let t = TestApp::spawn().await;
     three_events(&t).await;
-    let results = tapin::service::audit::verify(&t.app, Some("acme"))
+    let results = tapin::service::audit::verify(&t.app, Some("acme"), None)
         .await
         .unwrap();
     assert_eq!(results[0].result, Ok(3));
@@ -203,7 +204,7 @@ async fn concurrent_creations_in_one_organization_all_chain() {
     }))
     .await;
     assert!(created.iter().all(|(s, _)| *s == 201), "{created:?}");
-    let results = tapin::service::audit::verify(&t.app, Some("acme"))
+    let results = tapin::service::audit::verify(&t.app, Some("acme"), None)
         .await
         .unwrap();
     assert_eq!(results[0].result, Ok(16));

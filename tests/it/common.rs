@@ -156,6 +156,8 @@ impl TestApp {
             public_url: format!("http://{addr}"),
             // The suites post to local receivers on 127.0.0.1.
             allow_private_targets: true,
+            // Per test, whichever the backend (PostgreSQL has no data directory).
+            master_key_file: dir.path().join("master.key").display().to_string(),
             ..Config::default()
         };
         tune(&mut config);

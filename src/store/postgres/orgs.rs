@@ -53,4 +53,15 @@ impl OrgStore for PgStore {
                 .await?;
         Ok(value)
     }
+
+    async fn replace_secret(&self, name: &str, old: &str, new: &str) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE server_secrets SET value = $1 WHERE name = $2 AND value = $3")
+                .bind(new)
+                .bind(name)
+                .bind(old)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
 }

@@ -41,12 +41,14 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        if let Some(dir) = options.get_filename().parent() {
+        let file = options.get_filename().to_path_buf();
+        if let Some(dir) = file.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| format!("creating {}: {e}", dir.display()))?;
             }
         }
+        create_private(&file).map_err(|e| format!("creating {}: {e}", file.display()))?;
         // No liveness ping before each acquire: a local SQLite file does not drop
         // connections, and the ping is one more thread hop inside every write
         // (docs/performance.md, write path).
@@ -67,6 +69,27 @@ impl SqliteStore {
             .await
             .map_err(|e| format!("opening {url} for reading: {e}"))?;
         Ok(SqliteStore { writer, reader })
+    }
+}
+
+/// Creates a missing database file readable by its owner only (SQLite gives
+/// its `-wal` and `-shm` files the same mode). An existing file is left as is.
+fn create_private(file: &std::path::Path) -> std::io::Result<()> {
+    let name = file.to_string_lossy();
+    if name.is_empty() || name.starts_with(":memory:") || file.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

@@ -50,4 +50,14 @@ impl OrgStore for SqliteStore {
             .await?;
         Ok(value)
     }
+
+    async fn replace_secret(&self, name: &str, old: &str, new: &str) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE server_secrets SET value = ? WHERE name = ? AND value = ?")
+            .bind(new)
+            .bind(name)
+            .bind(old)
+            .execute(&self.writer)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
 }
