@@ -113,6 +113,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         streams::audit_stream,
         audit::export_jsonl,
         audit::export_csv,
+        audit::security,
         webhooks::create,
         webhooks::list,
         webhooks::get,

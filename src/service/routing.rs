@@ -613,9 +613,12 @@ pub async fn settings(app: &App, org_id: &str) -> Result<SettingsInput, AppError
     })
 }
 
+/// Saves the settings; a changed Slack hook is recorded in the security log
+/// (`actor` made the change) and announced to the admins.
 pub async fn set_settings(
     app: &App,
     org_id: &str,
+    actor: &str,
     s: SettingsInput,
 ) -> Result<SettingsInput, AppError> {
     if let Some(id) = &s.default_chain_id {
@@ -643,11 +646,22 @@ pub async fn set_settings(
         crate::channels::guard::check_url(&parsed, app.config.allow_private_targets)
             .map_err(|r| AppError::invalid_field("slack_webhook_url", r.to_string()))?;
     }
+    let before = app.store.routing_settings(org_id).await?.slack_webhook_url;
     let stored = RoutingSettings {
         default_chain_id: s.default_chain_id,
         slack_webhook_url: slack,
     };
     app.store.set_routing_settings(org_id, &stored).await?;
+    if before != stored.slack_webhook_url {
+        super::security_log::slack_hook_changed(
+            app,
+            org_id,
+            actor,
+            before.as_deref(),
+            stored.slack_webhook_url.as_deref(),
+        )
+        .await?;
+    }
     settings(app, org_id).await
 }
 

@@ -55,6 +55,7 @@ fn render(screen: MobileScreen) -> impl IntoView {
                 title="Open this from your notification".to_string()
                 body="This page needs the signed link tapin sent you. Tap the link in the notification, message or email again.".to_string()
             />
+            <p class="notice"><a href="/login?next=/inbox">"Sign in"</a></p>
         }
         .into_any(),
         MobileScreen::NotFound => view! {
@@ -137,6 +138,7 @@ fn HandoffView(view: MobileView) -> impl IntoView {
         approval,
         last_event_seq,
         timeline,
+        link_only,
     } = view;
     let kind = Kind::parse(&card.kind).unwrap_or(Kind::Takeover);
     let state = RwSignal::new(card.state.clone());
@@ -189,6 +191,7 @@ fn HandoffView(view: MobileView) -> impl IntoView {
             <a class="brand" href="/inbox" title="Back to the inbox">"tapin"</a>
             <span class="pill" data-testid="live-status">{status}</span>
             <span class="who">{operator_name}</span>
+            {link_only.then(|| view! { <a href="/login?next=/inbox" data-testid="sign-in-for-more">"Sign in for more"</a> })}
         </header>
         <Show when=move || taken.get()>
             <p class="notice" role="status" data-testid="taken">"Another operator has accepted this handoff and is working on it."</p>
