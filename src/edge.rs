@@ -22,6 +22,13 @@ const PAIRS_MAX: usize = 1_000;
 /// How much of an error body is read back to give it its status.
 const ERROR_BODY_MAX: usize = 64 * 1024;
 
+/// Malformed input (400), naming where: `query` or `body`.
+fn malformed(what: &str, message: impl Into<String>) -> AppError {
+    let mut e = AppError::invalid_field(what, message);
+    e.status = Some(400);
+    e
+}
+
 /// Checks a form-encoded string (query string or body) before server_fn
 /// decodes it: bounded keys, bounded nesting, bounded pair count.
 pub fn check_form(form: &str, what: &str) -> Result<(), AppError> {
@@ -29,28 +36,22 @@ pub fn check_form(form: &str, what: &str) -> Result<(), AppError> {
     for pair in form.split('&').filter(|p| !p.is_empty()) {
         pairs += 1;
         if pairs > PAIRS_MAX {
-            return Err(AppError::invalid_field(
-                what,
-                format!("at most {PAIRS_MAX} fields"),
-            ));
+            return Err(malformed(what, format!("at most {PAIRS_MAX} fields")));
         }
         let raw_key = pair.split_once('=').map_or(pair, |(k, _)| k);
         // Percent-decoding never lengthens, so a raw key within bounds is cheap to decode.
         if raw_key.len() > 3 * KEY_LEN_MAX {
-            return Err(AppError::invalid_field(what, "a field name is too long"));
+            return Err(malformed(what, "a field name is too long"));
         }
         let key: String = form_urlencoded::parse(raw_key.as_bytes())
             .next()
             .map(|(k, _)| k.into_owned())
             .unwrap_or_default();
         if key.len() > KEY_LEN_MAX {
-            return Err(AppError::invalid_field(what, "a field name is too long"));
+            return Err(malformed(what, "a field name is too long"));
         }
         if key.matches('[').count() > KEY_DEPTH_MAX {
-            return Err(AppError::invalid_field(
-                what,
-                "a field name is nested too deeply",
-            ));
+            return Err(malformed(what, "a field name is nested too deeply"));
         }
     }
     Ok(())
@@ -91,7 +92,9 @@ pub async fn server_fns(req: Request, next: Next) -> Response {
             return e.into_response();
         }
     }
-    let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let res = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
     as_envelope(res).await
 }
 

@@ -112,13 +112,9 @@ pub async fn live(
 ) -> Result<Response, AppError> {
     use crate::api::streams::{last_event_id, sse, Topic};
     let id = crate::service::parse_id(&id, "handoff")?;
-    let op = sessions::operator_for_handoff(
-        &app,
-        sessions::cookie_header(&headers),
-        &id,
-        "no session",
-    )
-    .await?;
+    let op =
+        sessions::operator_for_handoff(&app, sessions::cookie_header(&headers), &id, "no session")
+            .await?;
     let h = crate::service::handoffs::get(&app, &op.organization_id, &id).await?;
     let after = last_event_id(&headers)?.or(q.after).unwrap_or(0).max(0);
     let topic = match what.as_str() {

@@ -398,7 +398,7 @@ pub async fn put_settings(
             &app,
             &key.organization_id,
             &crate::service::security_log::by_key(&key.key_id),
-            body
+            body,
         )
         .await?,
     ))
@@ -449,7 +449,7 @@ pub async fn put_channels(
             &app,
             &crate::service::security_log::by_key(&key.key_id),
             &op,
-            body
+            body,
         )
         .await?,
     ))

@@ -77,7 +77,9 @@ pub fn check_webhook_count(app: &App, existing: usize) -> Result<(), AppError> {
     if existing >= limit {
         return Err(AppError::limited(
             "too_many_webhooks",
-            format!("an organization may have at most {limit} webhook subscriptions; delete one first"),
+            format!(
+                "an organization may have at most {limit} webhook subscriptions; delete one first"
+            ),
             60,
         ));
     }

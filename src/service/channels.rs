@@ -339,7 +339,14 @@ async fn deliver_one(app: &App, h: &Handoff, p: &Plan, step: i64) -> Vec<Notific
             "sms" | "voice" if provider_on(phone_provider(app, channel)) => {
                 if let Err(why) = super::caps::paid_send(app, &h.organization_id) {
                     tracing::warn!(handoff = %h.id, channel, "{why}");
-                    out.push(record(h, Some(&p.operator.id), channel, step, "skipped", Some(why)));
+                    out.push(record(
+                        h,
+                        Some(&p.operator.id),
+                        channel,
+                        step,
+                        "skipped",
+                        Some(why),
+                    ));
                     continue;
                 }
                 let text = if channel == "sms" {

@@ -39,7 +39,16 @@ pub async fn contact_changed(
 ) -> Result<(), AppError> {
     let what = describe(action);
     let notice = announce(app, vec![(subject.clone(), devices_before)], &what);
-    record(app, &subject.organization_id, actor, action, Some(&subject.id), data, notice).await
+    record(
+        app,
+        &subject.organization_id,
+        actor,
+        action,
+        Some(&subject.id),
+        data,
+        notice,
+    )
+    .await
 }
 
 /// Records a change of the organization's Slack hook and tells every admin.

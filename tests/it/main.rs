@@ -14,6 +14,7 @@ mod nodes_agents_escalation;
 mod push;
 mod routing;
 mod security_api;
+mod security_caps;
 mod security_web;
 mod sinks;
 mod streams;
