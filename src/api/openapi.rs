@@ -445,6 +445,7 @@ mod tests {
         ("get", "/api/v1/audit/stream"),
         ("get", "/api/v1/audit/export.jsonl"),
         ("get", "/api/v1/audit/export.csv"),
+        ("get", "/api/v1/audit/security"),
         ("post", "/api/v1/webhooks"),
         ("get", "/api/v1/webhooks"),
         ("get", "/api/v1/webhooks/{id}"),
