@@ -254,11 +254,12 @@ async fn security_log(t: &TestApp) -> Vec<Value> {
     body["data"].as_array().unwrap().clone()
 }
 
-/// The next mail to `to`, with a deadline (other mails are passed over).
+/// The next security notice to `to`, with a deadline (mails about work are passed over).
 async fn mail_to(mails: &mut tokio::sync::mpsc::UnboundedReceiver<Mail>, to: &str) -> Mail {
     loop {
         let m = next(mails).await;
-        if m.rcpt.iter().any(|r| r.contains(to)) {
+        if m.rcpt.iter().any(|r| r.contains(to)) && m.data.contains("Your contact details changed")
+        {
             return m;
         }
     }
