@@ -14,6 +14,8 @@ pub struct Config {
     pub public_url: String,
     pub link_ttl_seconds: i64,
     pub session_ttl_hours: i64,
+    /// Lifetime of the session a signed link starts (it reaches that one handoff only).
+    pub link_session_minutes: i64,
     pub rate_limit_per_minute: u32,
     /// Sign-in attempts per client address per minute (any accounts).
     pub sign_in_per_address_per_minute: u32,
@@ -58,6 +60,15 @@ pub struct Config {
     /// `master.key` beside the SQLite database, `data/master.key` otherwise.
     /// `TAPIN_MASTER_KEY` (env only) gives the key itself instead.
     pub master_key_file: String,
+    /// Open SSE streams and long-polls at once per API key, and per operator.
+    pub streams_per_principal: u32,
+    /// Webhook subscriptions per organization.
+    pub webhooks_per_org: u32,
+    /// SMS and voice notifications per organization per minute (past it they
+    /// are recorded as skipped).
+    pub paid_notifications_per_minute: u32,
+    /// Time a request that is not a stream or long-poll gets to answer.
+    pub request_timeout_ms: u64,
 }
 
 /// A provider reached with one HTTP POST (Twilio, Vonage, an in-house gateway…).
@@ -94,6 +105,7 @@ impl Default for Config {
             public_url: String::new(),
             link_ttl_seconds: 60,
             session_ttl_hours: 12,
+            link_session_minutes: 30,
             rate_limit_per_minute: 200,
             sign_in_per_address_per_minute: 30,
             demo: false,
@@ -113,6 +125,10 @@ impl Default for Config {
             allow_self_approval: false,
             allow_private_targets: false,
             master_key_file: String::new(),
+            streams_per_principal: 20,
+            webhooks_per_org: 50,
+            paid_notifications_per_minute: 30,
+            request_timeout_ms: 30_000,
         }
     }
 }
@@ -152,6 +168,22 @@ impl Config {
         }
         if let Some((name, v)) = pick(&["TAPIN_SESSION_TTL_HOURS"]) {
             self.session_ttl_hours = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_LINK_SESSION_MINUTES"]) {
+            self.link_session_minutes = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_STREAMS_PER_PRINCIPAL"]) {
+            self.streams_per_principal = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_WEBHOOKS_PER_ORG"]) {
+            self.webhooks_per_org = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_PAID_NOTIFICATIONS_PER_MINUTE"]) {
+            self.paid_notifications_per_minute =
+                v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_REQUEST_TIMEOUT_MS"]) {
+            self.request_timeout_ms = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
         }
         if let Some((name, v)) = pick(&["TAPIN_RATE_LIMIT_PER_MINUTE"]) {
             self.rate_limit_per_minute = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
@@ -230,9 +262,13 @@ impl Config {
             || self.push_link_ttl_seconds <= 0
             || self.session_ttl_hours <= 0
             || self.rate_limit_per_minute == 0
+            || self.link_session_minutes <= 0
+            || self.streams_per_principal == 0
+            || self.request_timeout_ms == 0
         {
             return Err(
-                "link_ttl_seconds, session_ttl_hours and rate_limit_per_minute must be positive"
+                "link_ttl_seconds, session_ttl_hours, link_session_minutes, rate_limit_per_minute, \
+                 streams_per_principal and request_timeout_ms must be positive"
                     .into(),
             );
         }

@@ -28,6 +28,7 @@ pub struct FieldError {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", schema(as = ErrorBody))]
+#[serde(from = "WireError")]
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
@@ -41,6 +42,42 @@ pub struct AppError {
     /// HTTP status when it differs from the code's default (400 vs 422).
     #[serde(skip)]
     pub status: Option<u16>,
+    /// Seconds to send as `Retry-After` (limits and caps).
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
+}
+
+/// What an error reads from: the envelope `{"error": {…}}` (what every
+/// response carries, server functions included) or the bare body.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum WireError {
+    Envelope { error: BareError },
+    Bare(BareError),
+}
+
+#[derive(Deserialize)]
+struct BareError {
+    code: ErrorCode,
+    message: String,
+    #[serde(default)]
+    fields: Vec<FieldError>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+impl From<WireError> for AppError {
+    fn from(w: WireError) -> Self {
+        let (WireError::Envelope { error: b } | WireError::Bare(b)) = w;
+        AppError {
+            code: b.code,
+            message: b.message,
+            fields: b.fields,
+            reason: b.reason,
+            status: None,
+            retry_after: None,
+        }
+    }
 }
 
 impl FieldError {
@@ -68,6 +105,7 @@ impl AppError {
             fields: Vec::new(),
             reason: None,
             status: None,
+            retry_after: None,
         }
     }
 
@@ -122,6 +160,13 @@ impl AppError {
         self.code == ErrorCode::InternalError || self.code == ErrorCode::RateLimited
     }
 
+    /// Past a limit: 429 with `Retry-After: secs`, `reason` for machines.
+    pub fn limited(reason: &str, message: impl Into<String>, secs: u64) -> Self {
+        let mut e = Self::rate_limited(message).with_reason(reason);
+        e.retry_after = Some(secs.max(1));
+        e
+    }
+
     pub fn with_reason(mut self, reason: &str) -> Self {
         self.reason = Some(reason.to_string());
         self
@@ -159,6 +204,10 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
             )
             .with_reason("offline"),
             E::Args(msg) | E::MissingArg(msg) => Self::bad_request(msg),
+            // On the server this is the request's body that could not be read
+            // (too large, cut off): the caller's input, not a server fault.
+            #[cfg(feature = "ssr")]
+            E::Deserialization(msg) => Self::bad_request(msg),
             other => Self::new(ErrorCode::InternalError, other.to_string()),
         }
     }
@@ -174,8 +223,14 @@ mod server {
         fn into_response(self) -> Response {
             let status = axum::http::StatusCode::from_u16(self.http_status())
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            let retry_after = self.retry_after;
             let body = serde_json::json!({ "error": self });
-            (status, axum::Json(body)).into_response()
+            let mut res = (status, axum::Json(body)).into_response();
+            if let Some(secs) = retry_after {
+                res.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, secs.into());
+            }
+            res
         }
     }
 

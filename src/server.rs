@@ -74,11 +74,13 @@ pub fn router(app: App) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(ui::shell))
+        .layer(axum::middleware::from_fn(crate::edge::server_fns))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             ui::preload::ssr::preload,
         ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), web::reject_cross_site))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), crate::edge::timeout))
         .layer(axum::middleware::from_fn_with_state(app.clone(), web::security_headers))
         // Pages and JSON go out compressed when the client accepts it (a page is
         // ~16 KB raw, ~3 KB gzip); SSE streams and precompressed assets are left alone.

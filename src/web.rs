@@ -2,7 +2,7 @@
 //! the cross-site request guard for every state-changing browser request.
 
 use crate::error::AppError;
-use crate::service::{links, push, sessions, App};
+use crate::service::{caps, links, push, sessions, App};
 use axum::extract::{Form, Path, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -21,15 +21,22 @@ pub struct OpenForm {
 pub async fn open_link(
     State(app): State<App>,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     Form(form): Form<OpenForm>,
 ) -> Result<Response, AppError> {
     let target = format!("/m/{}", path_safe(&id));
-    match links::open(&app, &id, &form.t).await? {
+    // A browser already signed in with a password as the same operator keeps
+    // that session; otherwise the link starts a session for this handoff only.
+    let full = sessions::signed_in(&app, sessions::cookie_header(&headers)).await?;
+    let full_id = full.as_ref().map(|o| o.id.as_str());
+    match links::open(&app, &id, &form.t, full_id).await? {
         Ok((_, token)) => {
             let mut res = Redirect::to(&target).into_response();
-            let cookie = HeaderValue::from_str(&sessions::cookie(&app, &token))
-                .map_err(|_| AppError::internal())?;
-            res.headers_mut().insert(header::SET_COOKIE, cookie);
+            if let Some(token) = token {
+                let cookie = HeaderValue::from_str(&sessions::link_cookie(&app, &token))
+                    .map_err(|_| AppError::internal())?;
+                res.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
             res.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             Ok(res)
@@ -104,9 +111,10 @@ pub async fn live(
     headers: axum::http::HeaderMap,
 ) -> Result<Response, AppError> {
     use crate::api::streams::{last_event_id, sse, Topic};
-    let op = sessions::operator_from_cookies(&app, sessions::cookie_header(&headers), "no session")
-        .await?;
     let id = crate::service::parse_id(&id, "handoff")?;
+    let op =
+        sessions::operator_for_handoff(&app, sessions::cookie_header(&headers), &id, "no session")
+            .await?;
     let h = crate::service::handoffs::get(&app, &op.organization_id, &id).await?;
     let after = last_event_id(&headers)?.or(q.after).unwrap_or(0).max(0);
     let topic = match what.as_str() {
@@ -117,7 +125,8 @@ pub async fn live(
         ),
         _ => return Err(AppError::not_found("stream")),
     };
-    Ok(sse(app, op.organization_id, topic, after))
+    let slot = caps::stream_slot(&app, caps::operator_owner(&op.id))?;
+    Ok(sse(app, op.organization_id, topic, after, slot))
 }
 
 /// `GET /inbox/live`: the organization's lifecycle events from now on (SSE,
@@ -133,7 +142,8 @@ pub async fn inbox_live(
         Some(id) => id,
         None => crate::service::audit::head(&app, &op.organization_id).await?,
     };
-    Ok(sse(app, op.organization_id, Topic::Audit, after))
+    let slot = caps::stream_slot(&app, caps::operator_owner(&op.id))?;
+    Ok(sse(app, op.organization_id, Topic::Audit, after, slot))
 }
 
 /// The signed-in operator of a browser request, or 401.

@@ -281,6 +281,9 @@ pub async fn wait(
             "must be 0 to 60 seconds",
         ));
     }
+    // Held until the answer: a long-poll counts like an open stream.
+    let _slot =
+        crate::service::caps::stream_slot(&app, crate::service::caps::key_owner(&key.key_id))?;
     let (h, a) =
         approvals::wait(&app, &key.organization_id, &id, Duration::from_secs(secs)).await?;
     Ok(axum::Json(WaitResult {

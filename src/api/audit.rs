@@ -103,3 +103,62 @@ fn respond(
     )
         .into_response())
 }
+
+/// One entry of the security log.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SecurityEventRead {
+    pub id: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// `operator:<id>` or `key:<id>`: who made the change.
+    pub actor: String,
+    /// `operator.phone_changed`, `operator.push_added`, `operator.push_removed` or `organization.slack_hook_changed`.
+    pub action: String,
+    /// The operator concerned (null: the organization).
+    pub operator_id: Option<String>,
+    /// What changed (a Slack hook or push endpoint by its host only).
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    /// How those concerned were told: `email`, `push (N devices)`, or why nobody could be.
+    pub notice: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SecurityEventList {
+    pub data: Vec<SecurityEventRead>,
+}
+
+/// `GET /audit/security`: changes to contact details and the Slack hook.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/security",
+    operation_id = "audit_security",
+    tag = "audit",
+    summary = "The security log",
+    description = "The newest 200 changes to where operators are reached (phone, push devices) and to the organization's Slack hook, newest first, whether made with an API key or in the UI. Each was announced to the operator concerned (admins, for the Slack hook) by email and on their existing push devices; `notice` says which.\n\nScope: `admin`.",
+    responses(
+        (status = 200, description = "The entries.", body = SecurityEventList),
+        (status = 403, description = "`forbidden`: the key lacks the `admin` scope.", body = ErrorEnvelope),
+    )
+)]
+pub async fn security(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+) -> Result<axum::Json<SecurityEventList>, AppError> {
+    key.require("admin")?;
+    let rows = crate::service::security_log::recent(&app, &key.organization_id, 200).await?;
+    Ok(axum::Json(SecurityEventList {
+        data: rows
+            .into_iter()
+            .map(|e| SecurityEventRead {
+                id: e.id,
+                created_at: e.created_at,
+                actor: e.actor,
+                action: e.action,
+                operator_id: e.operator_id,
+                data: serde_json::from_str(&e.data).unwrap_or_default(),
+                notice: e.notice,
+            })
+            .collect(),
+    }))
+}

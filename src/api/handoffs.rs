@@ -219,7 +219,7 @@ pub async fn events(
     key.require("read")?;
     let id = parse_id(&id, "handoff")?;
     if super::streams::wants_sse(&headers) {
-        return super::streams::handoff_stream(app, key.organization_id, id, &headers).await;
+        return super::streams::handoff_stream(app, &key, id, &headers).await;
     }
     handoffs::get(&app, &key.organization_id, &id).await?;
     let rows = crate::service::audit::handoff_events(&app, &key.organization_id, &id).await?;

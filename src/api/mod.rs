@@ -61,6 +61,7 @@ where
         .route("/audit/stream", get(streams::audit_stream))
         .route("/audit/export.jsonl", get(audit::export_jsonl))
         .route("/audit/export.csv", get(audit::export_csv))
+        .route("/audit/security", get(audit::security))
         .route("/webhooks", post(webhooks::create).get(webhooks::list))
         .route(
             "/webhooks/{id}",

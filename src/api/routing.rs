@@ -394,7 +394,13 @@ pub async fn put_settings(
 ) -> Result<axum::Json<SettingsInput>, AppError> {
     key.require("admin")?;
     Ok(axum::Json(
-        routing::set_settings(&app, &key.organization_id, body).await?,
+        routing::set_settings(
+            &app,
+            &key.organization_id,
+            &crate::service::security_log::by_key(&key.key_id),
+            body,
+        )
+        .await?,
     ))
 }
 
@@ -439,7 +445,13 @@ pub async fn put_channels(
     key.require("admin")?;
     let op = operator(&app, &key.organization_id, &id).await?;
     Ok(axum::Json(
-        channels::set_preferences(&app, &op, body).await?,
+        channels::set_preferences(
+            &app,
+            &crate::service::security_log::by_key(&key.key_id),
+            &op,
+            body,
+        )
+        .await?,
     ))
 }
 

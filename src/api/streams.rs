@@ -11,6 +11,7 @@ use super::views::ErrorEnvelope;
 use super::views::MessageRead;
 use crate::error::AppError;
 use crate::service::audit;
+use crate::service::caps::{key_owner, stream_slot, Slot};
 use crate::service::{conversations, handoffs, parse_id, App, Notice};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -126,6 +127,8 @@ struct Cursor {
     dirty: bool,
     /// Counts the stream in `tapin_open_streams` while it lives.
     _open: crate::telemetry::OpenStream,
+    /// One of its holder's `streams_per_principal`, freed when the client goes.
+    _slot: Slot,
 }
 
 fn follow(
@@ -133,6 +136,7 @@ fn follow(
     org_id: String,
     topic: Topic,
     after: i64,
+    slot: Slot,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     let rx = app.bus.subscribe();
     let cursor = Cursor {
@@ -144,6 +148,7 @@ fn follow(
         rx,
         dirty: true,
         _open: crate::telemetry::OpenStream::new("sse"),
+        _slot: slot,
     };
     stream::unfold(cursor, |mut c| async move {
         loop {
@@ -174,8 +179,9 @@ fn follow(
     })
 }
 
-pub fn sse(app: App, org_id: String, topic: Topic, after: i64) -> Response {
-    Sse::new(follow(app, org_id, topic, after))
+/// The stream, holding `slot` (see `caps::stream_slot`) until the client goes.
+pub fn sse(app: App, org_id: String, topic: Topic, after: i64, slot: Slot) -> Response {
+    Sse::new(follow(app, org_id, topic, after, slot))
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
         .into_response()
 }
@@ -183,13 +189,15 @@ pub fn sse(app: App, org_id: String, topic: Topic, after: i64) -> Response {
 /// `GET /handoffs/{id}/events` with `Accept: text/event-stream`: from the start, or after Last-Event-ID.
 pub async fn handoff_stream(
     app: App,
-    org_id: String,
+    key: &crate::service::keys::ApiPrincipal,
     id: String,
     headers: &HeaderMap,
 ) -> Result<Response, AppError> {
+    let org_id = key.organization_id.clone();
     handoffs::get(&app, &org_id, &id).await?;
     let after = last_event_id(headers)?.unwrap_or(0);
-    Ok(sse(app, org_id, Topic::Handoff(id), after))
+    let slot = stream_slot(&app, key_owner(&key.key_id))?;
+    Ok(sse(app, org_id, Topic::Handoff(id), after, slot))
 }
 
 /// `GET /conversations/{id}/events`: messages as they are appended (id = seq).
@@ -221,11 +229,13 @@ pub async fn conversation_stream(
     let conv = conversations::get(&app, &key.organization_id, &id).await?;
     // Without Last-Event-ID: only what comes next (the history is one GET away).
     let after = last_event_id(&headers)?.unwrap_or(conv.last_seq);
+    let slot = stream_slot(&app, key_owner(&key.key_id))?;
     Ok(sse(
         app,
         key.organization_id,
         Topic::Conversation(id),
         after,
+        slot,
     ))
 }
 
@@ -253,7 +263,8 @@ pub async fn audit_stream(
         Some(id) => id,
         None => audit::head(&app, &key.organization_id).await?,
     };
-    Ok(sse(app, key.organization_id, Topic::Audit, after))
+    let slot = stream_slot(&app, key_owner(&key.key_id))?;
+    Ok(sse(app, key.organization_id, Topic::Audit, after, slot))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -296,5 +307,6 @@ pub async fn trace_stream(
         (Some(id), _) | (None, Some(id)) => id,
         (None, None) => audit::head(&app, &key.organization_id).await?,
     };
-    Ok(sse(app, key.organization_id, Topic::Trace, after))
+    let slot = stream_slot(&app, key_owner(&key.key_id))?;
+    Ok(sse(app, key.organization_id, Topic::Trace, after, slot))
 }

@@ -48,6 +48,39 @@ pub async fn send(
     Ok(format!("SMTP {}", response.code()))
 }
 
+/// Mails a plain notice (no link) to `op`: a security notice, say.
+pub async fn send_notice(
+    config: &Config,
+    op: &Operator,
+    subject: &str,
+    body: &str,
+) -> Result<String, String> {
+    use lettre::message::header::ContentType;
+    use lettre::{AsyncTransport, Message};
+    let from = config
+        .email_from
+        .parse()
+        .map_err(|e| format!("email_from: {e}"))?;
+    let to = format!("{} <{}>", op.name.replace(['<', '>', '"'], ""), op.email)
+        .parse()
+        .map_err(|e| format!("operator address: {e}"))?;
+    let message = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(subject)
+        .header(ContentType::TEXT_PLAIN)
+        .body(body.to_string())
+        .map_err(|e| format!("building the email: {e}"))?;
+    let transport = transport(&config.smtp_url, config.allow_private_targets)
+        .await
+        .map_err(|r| format!("SMTP: {r}"))?;
+    let response = transport.send(message).await.map_err(|e| {
+        tracing::warn!("SMTP send failed: {e}");
+        format!("SMTP: {NO_CONNECT}")
+    })?;
+    Ok(format!("SMTP {}", response.code()))
+}
+
 /// The SMTP transport for `smtp_url`, pinned to an address the guard allows:
 /// the host is resolved here and the connection goes to that address, while
 /// TLS still verifies the certificate against the host name.

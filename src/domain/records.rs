@@ -153,6 +153,9 @@ pub struct Session {
     pub operator_id: String,
     pub organization_id: String,
     pub expires_at: String,
+    /// A session started by a signed link reaches this one handoff only;
+    /// `None`: a password session.
+    pub handoff_id: Option<String>,
 }
 
 /// A session started inside a transition (signed link consumed → cookie).
@@ -163,6 +166,27 @@ pub struct SessionGrant {
     pub organization_id: String,
     pub created_at: String,
     pub expires_at: String,
+    /// The one handoff a link session reaches (`None`: a password session).
+    pub handoff_id: Option<String>,
+}
+
+/// One entry of the security log (`service::security_log`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityEvent {
+    pub id: String,
+    pub organization_id: String,
+    pub created_at: String,
+    /// `operator:<id>` or `key:<id>`.
+    pub actor: String,
+    /// `operator.phone_changed`, `operator.push_added`, `operator.push_removed`,
+    /// `organization.slack_hook_changed`.
+    pub action: String,
+    /// The operator concerned (none: the whole organization).
+    pub operator_id: Option<String>,
+    /// What changed, as JSON (never a secret: a Slack hook shows its host only).
+    pub data: String,
+    /// How those concerned were told (`email`, `push`, or why nobody could be).
+    pub notice: String,
 }
 
 /// A deadline stored as a row (approval timeout, escalation step, …).

@@ -70,9 +70,12 @@ pub async fn preferences(app: &App, op: &Operator) -> Result<Preferences, AppErr
     })
 }
 
-/// Saves an operator's choices; unknown urgencies or channels and bad phone numbers are refused.
+/// Saves an operator's choices; unknown urgencies or channels and bad phone
+/// numbers are refused. A new phone number is recorded in the security log
+/// (`actor` made the change) and announced to the operator.
 pub async fn set_preferences(
     app: &App,
+    actor: &str,
     op: &Operator,
     p: Preferences,
 ) -> Result<Preferences, AppError> {
@@ -129,6 +132,7 @@ pub async fn set_preferences(
             "SMS and voice need a phone number",
         ));
     }
+    let phone_before = preferences(app, op).await?.phone;
     let saved = app
         .store
         .set_contact(
@@ -143,7 +147,19 @@ pub async fn set_preferences(
     if !saved {
         return Err(AppError::not_found("operator"));
     }
-    preferences(app, op).await
+    let after = preferences(app, op).await?;
+    if after.phone != phone_before {
+        super::security_log::contact_changed(
+            app,
+            actor,
+            op,
+            "operator.phone_changed",
+            serde_json::json!({ "from": phone_before, "to": after.phone }),
+            app.store.push_subscriptions(&op.id).await?,
+        )
+        .await?;
+    }
+    Ok(after)
 }
 
 /// The `/settings` form: checkboxes named `<urgency>_<channel>`; an urgency
@@ -166,7 +182,8 @@ pub async fn save_form(
         })
         .collect();
     let phone = Some(phone.to_string()).filter(|p| !p.trim().is_empty());
-    set_preferences(app, op, Preferences { phone, channels }).await
+    let actor = super::security_log::by_operator(op);
+    set_preferences(app, &actor, op, Preferences { phone, channels }).await
 }
 
 fn provider_on(p: &HttpProvider) -> bool {
@@ -319,14 +336,29 @@ async fn deliver_one(app: &App, h: &Handoff, p: &Plan, step: i64) -> Vec<Notific
                 Some(url) => slack::send(&app.http, url, h, &p.operator.name, &link).await,
                 None => Err("no Slack webhook is configured".into()),
             },
-            "sms" => {
-                let text = provider::sms_text(h, &link);
-                send_phone(app, &app.config.sms, h, p, &link, &text).await
+            // SMS and voice cost money: a per-organization budget per minute;
+            // past it the send is recorded as skipped, with the reason.
+            "sms" | "voice" if provider_on(phone_provider(app, channel)) => {
+                if let Err(why) = super::caps::paid_send(app, &h.organization_id) {
+                    tracing::warn!(handoff = %h.id, channel, "{why}");
+                    out.push(record(
+                        h,
+                        Some(&p.operator.id),
+                        channel,
+                        step,
+                        "skipped",
+                        Some(why),
+                    ));
+                    continue;
+                }
+                let text = if channel == "sms" {
+                    provider::sms_text(h, &link)
+                } else {
+                    provider::voice_text(h)
+                };
+                send_phone(app, phone_provider(app, channel), h, p, &link, &text).await
             }
-            "voice" => {
-                let text = provider::voice_text(h);
-                send_phone(app, &app.config.voice, h, p, &link, &text).await
-            }
+            "sms" | "voice" => Err(format!("no {channel} provider is configured")),
             other => Err(format!("unknown channel {other}")),
         };
         let (outcome, detail) = match result {
@@ -354,6 +386,14 @@ async fn send_push(app: &App, h: &Handoff, p: &Plan, link: &str) -> Result<Strin
         outcomes.push(push::send(app, d, &payload).await);
     }
     push_channel::report(&outcomes)
+}
+
+fn phone_provider<'a>(app: &'a App, channel: &str) -> &'a HttpProvider {
+    if channel == "sms" {
+        &app.config.sms
+    } else {
+        &app.config.voice
+    }
 }
 
 /// SMS or voice to the operator's phone number.

@@ -10,6 +10,7 @@ pub fn forget_quiet_keys(app: &App) {
     app.limiter.retain_recent();
     app.login_limiter.retain_recent();
     app.login_per_address.retain_recent();
+    app.paid_limiter.retain_recent();
 }
 
 /// Purges idempotency keys older than 48 hours and expired sessions.

@@ -143,18 +143,26 @@ fn state_problem(h: &Handoff, operator_id: &str) -> Option<LinkProblem> {
     None
 }
 
-/// Consumes the link: the nonce, the `opened` transition and a new operator
-/// session in one transaction. Returns the session token for the cookie.
+/// Consumes the link: the nonce, the `opened` transition and a new link
+/// session (this handoff only, short-lived) in one transaction. Returns the
+/// session token for the cookie; none when `signed_in` (the operator of the
+/// browser's password session) is the link's operator: that session stays.
 pub async fn open(
     app: &App,
     path_id: &str,
     token: &str,
-) -> Result<Result<(Handoff, String), LinkProblem>, AppError> {
+    signed_in: Option<&str>,
+) -> Result<Result<(Handoff, Option<String>), LinkProblem>, AppError> {
     let link = match check(app, path_id, token).await? {
         Ok(l) => l,
         Err(p) => return Ok(Err(p)),
     };
-    let (session_token, grant) = sessions::grant(app, &link.operator).await?;
+    let (session_token, grant) = if signed_in == Some(link.operator.id.as_str()) {
+        (None, None)
+    } else {
+        let (t, g) = sessions::grant_for_link(app, &link.operator, &link.handoff.id).await?;
+        (Some(t), Some(g))
+    };
     let mut req = Request::new(Event::Open, Actor::Operator(link.operator.id.clone()));
     req.consume_nonce = Some(link.nonce.clone());
     req.data = serde_json::json!({ "via": "signed_link", "link_expires_at": link.expires_at });
@@ -164,7 +172,7 @@ pub async fn open(
         &link.handoff.id,
         req,
         lifecycle::Extras {
-            session: Some(grant),
+            session: grant,
             ..Default::default()
         },
     )

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod agents;
 pub mod approvals;
 pub mod audit;
+pub mod caps;
 pub mod channels;
 pub mod conversations;
 pub mod demo;
@@ -23,6 +24,7 @@ pub mod passwords;
 pub mod push;
 pub mod rate_limit;
 pub mod routing;
+pub mod security_log;
 pub mod sessions;
 mod store_errors;
 pub mod time_to_human;
@@ -51,6 +53,10 @@ pub struct App {
     /// Sign-in attempts per client address, and of the whole server.
     pub login_per_address: Arc<rate_limit::KeyLimiter>,
     pub login_total: Arc<rate_limit::KeyLimiter>,
+    /// SMS and voice sends per organization per minute.
+    pub paid_limiter: Arc<rate_limit::KeyLimiter>,
+    /// Open streams and long-polls per API key and per operator.
+    pub streams: Arc<caps::StreamSlots>,
     /// Web Push key pair and the HTTP client that delivers pushes.
     pub vapid: Arc<push::Vapid>,
     /// The guarded outbound client (`channels::guard`): public targets only
@@ -122,6 +128,8 @@ impl App {
             login_limiter: Arc::new(rate_limit::limiter(10)),
             login_per_address: Arc::new(rate_limit::limiter(config.sign_in_per_address_per_minute)),
             login_total: Arc::new(rate_limit::limiter(passwords::PER_SERVER_PER_MINUTE)),
+            paid_limiter: Arc::new(rate_limit::limiter(config.paid_notifications_per_minute)),
+            streams: Arc::default(),
             config: Arc::new(config),
         };
         keyring::seal_clear_rows(&app).await?;

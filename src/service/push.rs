@@ -48,6 +48,9 @@ pub async fn subscribe(app: &App, op: &Operator, s: SubscriptionJson) -> Result<
         .map_err(|_| AppError::invalid_field("keys.p256dh", "not a P-256 public key"))?;
     ua_auth(&s.keys.auth)
         .map_err(|_| AppError::invalid_field("keys.auth", "must be 16 bytes, base64url"))?;
+    let before = app.store.push_subscriptions(&op.id).await?;
+    let known = before.iter().any(|d| d.endpoint == s.endpoint);
+    let host = super::security_log::host_of(Some(&s.endpoint));
     app.store
         .save_push_subscription(&PushSubscription {
             endpoint: s.endpoint,
@@ -58,15 +61,40 @@ pub async fn subscribe(app: &App, op: &Operator, s: SubscriptionJson) -> Result<
             created_at: now(),
         })
         .await?;
+    if !known {
+        // A new device receives sign-in links: the operator hears of it on the old ones.
+        super::security_log::contact_changed(
+            app,
+            &super::security_log::by_operator(op),
+            op,
+            "operator.push_added",
+            serde_json::json!({ "endpoint_host": host }),
+            before,
+        )
+        .await?;
+    }
     Ok(())
 }
 
 /// Removes one of the operator's subscriptions; false if it was not theirs.
 pub async fn unsubscribe(app: &App, op: &Operator, endpoint: &str) -> Result<bool, AppError> {
-    Ok(app
+    let removed = app
         .store
         .delete_push_subscription(endpoint, Some(&op.id))
-        .await?)
+        .await?;
+    if removed {
+        let rest = app.store.push_subscriptions(&op.id).await?;
+        super::security_log::contact_changed(
+            app,
+            &super::security_log::by_operator(op),
+            op,
+            "operator.push_removed",
+            serde_json::json!({ "endpoint_host": super::security_log::host_of(Some(endpoint)) }),
+            rest,
+        )
+        .await?;
+    }
+    Ok(removed)
 }
 
 /// Pushes `payload` to one subscription; one the push service calls gone is deleted.

@@ -628,9 +628,12 @@ pub async fn slack_url(
     }
 }
 
+/// Saves the settings; a changed Slack hook is recorded in the security log
+/// (`actor` made the change) and announced to the admins.
 pub async fn set_settings(
     app: &App,
     org_id: &str,
+    actor: &str,
     s: SettingsInput,
 ) -> Result<SettingsInput, AppError> {
     if let Some(id) = &s.default_chain_id {
@@ -658,16 +661,29 @@ pub async fn set_settings(
         crate::channels::guard::check_url(&parsed, app.config.allow_private_targets)
             .map_err(|r| AppError::invalid_field("slack_webhook_url", r.to_string()))?;
     }
+    // Compared in clear: sealing the same URL twice gives different bytes.
+    let stored_before = app.store.routing_settings(org_id).await?.slack_webhook_url;
+    let before = slack_url(app, org_id, stored_before).await?;
     let label = crate::domain::sealed::slack_url_label(org_id);
-    let slack = match slack {
-        Some(u) => Some(app.keys.seal_org(&app.store, org_id, &label, &u).await?),
+    let sealed = match &slack {
+        Some(u) => Some(app.keys.seal_org(&app.store, org_id, &label, u).await?),
         None => None,
     };
     let stored = RoutingSettings {
         default_chain_id: s.default_chain_id,
-        slack_webhook_url: slack,
+        slack_webhook_url: sealed,
     };
     app.store.set_routing_settings(org_id, &stored).await?;
+    if before != slack {
+        super::security_log::slack_hook_changed(
+            app,
+            org_id,
+            actor,
+            before.as_deref(),
+            slack.as_deref(),
+        )
+        .await?;
+    }
     settings(app, org_id).await
 }
 

@@ -69,6 +69,8 @@ pub async fn create(app: &App, org_id: &str, input: WebhookInput) -> Result<Webh
             .events
             .ok_or_else(|| AppError::invalid_field("events", "required"))?,
     )?;
+    // Bounded per organization (`webhooks_per_org`): every commit fans out to each.
+    super::caps::check_webhook_count(app, app.store.webhooks(org_id).await?.len())?;
     let at = now();
     let w = Webhook {
         id: new_id(),

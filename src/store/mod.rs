@@ -14,6 +14,7 @@ mod orgs;
 mod postgres;
 mod push;
 mod routing;
+mod security;
 mod sqlite;
 mod timers;
 mod webhooks;
@@ -29,6 +30,7 @@ pub use orgs::OrgStore;
 pub use postgres::PgStore;
 pub use push::PushStore;
 pub use routing::RoutingStore;
+pub use security::SecurityLogStore;
 pub use sqlite::SqliteStore;
 pub use timers::TimerStore;
 pub use webhooks::WebhookStore;
@@ -51,6 +53,7 @@ pub trait Store:
     + WebhookStore
     + PushStore
     + RoutingStore
+    + SecurityLogStore
     + Send
     + Sync
     + 'static

@@ -34,7 +34,22 @@ pub mod ssr {
         Ok(sessions::cookie_header(&headers).to_string())
     }
 
-    /// The signed-in operator of this request, or 401.
+    /// The operator acting on one handoff (`handoff_id` parsed): a password
+    /// session, or the link session of that handoff; else 401.
+    pub async fn operator_for(handoff_id: &str) -> Result<(App, Operator), AppError> {
+        let app = leptos::prelude::use_context::<App>().ok_or_else(AppError::internal)?;
+        let op = sessions::operator_for_handoff(
+            &app,
+            &cookies().await?,
+            handoff_id,
+            crate::service::admin::SIGNED_OUT,
+        )
+        .await?;
+        Ok((app, op))
+    }
+
+    /// The operator of this request's password session, or 401 (a link
+    /// session reaches only its handoff: `operator_for`).
     pub async fn operator() -> Result<(App, Operator), AppError> {
         let app = leptos::prelude::use_context::<App>().ok_or_else(AppError::internal)?;
         let op = sessions::operator_from_cookies(
@@ -56,8 +71,8 @@ pub async fn handoff_step(id: String, step: String) -> Result<String, AppError> 
 #[cfg(feature = "ssr")]
 async fn handoff_step_inner(id: String, step: String) -> Result<String, AppError> {
     use crate::domain::{Actor, Event};
-    let (app, op) = ssr::operator().await?;
     let id = crate::service::parse_id(&id, "handoff")?;
+    let (app, op) = ssr::operator_for(&id).await?;
     let event = match step.as_str() {
         "accept" => Event::Accept,
         "resolve" => Event::Resolve,
@@ -97,8 +112,8 @@ async fn send_message_inner(
     content: String,
     client_ref: String,
 ) -> Result<Line, AppError> {
-    let (app, op) = ssr::operator().await?;
     let id = crate::service::parse_id(&id, "handoff")?;
+    let (app, op) = ssr::operator_for(&id).await?;
     let m = crate::service::handoffs::relay(
         &app,
         &op.organization_id,
@@ -132,8 +147,8 @@ async fn decide_inner(
 ) -> Result<String, AppError> {
     use crate::domain::Actor;
     use crate::service::approvals::{self, DecisionInput};
-    let (app, op) = ssr::operator().await?;
     let id = crate::service::parse_id(&id, "approval")?;
+    let (app, op) = ssr::operator_for(&id).await?;
     let payload = match payload.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
         Some(text) => match serde_json::from_str::<serde_json::Value>(text) {

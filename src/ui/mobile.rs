@@ -46,6 +46,7 @@ fn render(screen: MobileScreen) -> impl IntoView {
                 title="Open this from your notification".to_string()
                 body="This page needs the signed link tapin sent you. Tap the link in the notification, message or email again.".to_string()
             />
+            <p class="notice"><a href="/login?next=/inbox">"Sign in"</a></p>
         }
         .into_any(),
         MobileScreen::NotFound => view! {
@@ -128,6 +129,7 @@ fn HandoffView(view: MobileView) -> impl IntoView {
         approval,
         last_event_seq,
         timeline,
+        link_only,
     } = view;
     let kind = Kind::parse(&card.kind).unwrap_or(Kind::Takeover);
     let init = LiveInit {
@@ -150,6 +152,7 @@ fn HandoffView(view: MobileView) -> impl IntoView {
                 <a class="brand" href="/inbox" title="Back to the inbox">"tapin"</a>
                 <StatusPill/>
                 <span class="who">{operator_name}</span>
+                {link_only.then(|| view! { <a href="/login?next=/inbox" data-testid="sign-in-for-more">"Sign in for more"</a> })}
             </header>
             <TakenNotice/>
             // An approval's own card already says what the packet says.

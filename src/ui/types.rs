@@ -33,6 +33,8 @@ pub struct MobileView {
     pub last_event_seq: i64,
     /// What happened so far: lifecycle events and every notification sent.
     pub timeline: Vec<TimelineRow>,
+    /// Opened by a signed link: this handoff only (the page offers a sign-in).
+    pub link_only: bool,
 }
 
 /// One line of a handoff's timeline.

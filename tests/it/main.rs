@@ -16,6 +16,7 @@ mod push;
 mod routing;
 mod secrets_at_rest;
 mod security_api;
+mod security_caps;
 mod security_web;
 mod sinks;
 mod streams;

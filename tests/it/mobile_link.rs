@@ -294,12 +294,17 @@ async fn a_session_cannot_read_another_organizations_handoff() {
             crate::common::takeover_body(conv["id"].as_str().unwrap()),
         )
         .await;
-    let p = get(
-        &t,
-        &format!("/m/{}", theirs["id"].as_str().unwrap()),
-        Some(session),
-    )
-    .await;
+    let theirs = format!("/m/{}", theirs["id"].as_str().unwrap());
+    // A link session reaches its own handoff only: anything else asks for the link.
+    let p = get(&t, &theirs, Some(session)).await;
+    assert!(
+        p.html.contains("Open this from your notification"),
+        "{}",
+        p.html
+    );
+    // A password session of the organization: another tenant's handoff does not exist.
+    let (_, password) = t.signed_in("pat@acme.test", "Pat", &[]).await;
+    let p = get(&t, &theirs, Some(&password)).await;
     assert!(p.html.contains("Handoff not found"), "{}", p.html);
 }
 
@@ -504,9 +509,31 @@ async fn the_inbox_lists_what_waits_for_the_operators_organization() {
     let (_, h) = t.takeover(0).await;
     let (_, a) = t.approval(serde_json::json!({})).await;
     let (hid, op_id, token) = setup(&t).await;
-    let _ = op_id;
-    let session = open(&t, &hid, &token, None).await.cookie.unwrap();
-    let session = session.split(';').next().unwrap().to_string();
+    let link = open(&t, &hid, &token, None).await.cookie.unwrap();
+    let link = link.split(';').next().unwrap().to_string();
+    // A link session does not show the inbox (it reaches its handoff only) …
+    let page = get(&t, "/inbox", Some(&link)).await;
+    assert!(
+        page.html.contains("Sign in to see the inbox"),
+        "{}",
+        page.html
+    );
+    // … the same operator's password session does.
+    use tapin::service::passwords;
+    let op = t.app.store.operator_by_id(&op_id).await.unwrap().unwrap();
+    passwords::set(&t.app, &op, "a long enough password")
+        .await
+        .unwrap();
+    let (token, _) = passwords::login(
+        &t.app,
+        "acme",
+        "sam@acme.test",
+        "a long enough password",
+        None,
+    )
+    .await
+    .unwrap();
+    let session = format!("tapin_session={token}");
     let page = get(&t, "/inbox", Some(&session)).await;
     assert!(page.html.contains(h["id"].as_str().unwrap()));
     assert!(page.html.contains("Approve refund.create"));

@@ -56,7 +56,7 @@ impl From<OperatorRow> for Operator {
     }
 }
 
-plain_row!(SessionRow => Session { operator_id: String, organization_id: String, expires_at: Ts });
+plain_row!(SessionRow => Session { operator_id: String, organization_id: String, expires_at: Ts, handoff_id: Option<String> });
 
 #[async_trait]
 impl ApiKeyStore for PgStore {
@@ -206,14 +206,15 @@ impl OperatorStore for PgStore {
 
     async fn insert_session(&self, s: &SessionGrant) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO operator_sessions (token_hash, operator_id, organization_id, created_at, expires_at) \
-             VALUES ($1,$2,$3,$4,$5)",
+            "INSERT INTO operator_sessions (token_hash, operator_id, organization_id, created_at, expires_at, handoff_id) \
+             VALUES ($1,$2,$3,$4,$5,$6)",
         )
         .bind(&s.token_hash)
         .bind(&s.operator_id)
         .bind(&s.organization_id)
         .bind(ts(&s.created_at)?)
         .bind(ts(&s.expires_at)?)
+        .bind(&s.handoff_id)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -221,7 +222,7 @@ impl OperatorStore for PgStore {
 
     async fn session(&self, token_hash: &str, now: &str) -> StoreResult<Option<Session>> {
         let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT s.operator_id, s.organization_id, s.expires_at FROM operator_sessions s \
+            "SELECT s.operator_id, s.organization_id, s.expires_at, s.handoff_id FROM operator_sessions s \
              JOIN operators o ON o.id = s.operator_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.active",
         )

@@ -261,13 +261,14 @@ impl HandoffStore for PgStore {
         if let Some(s) = &w.session {
             sqlx::query(
                 "INSERT INTO operator_sessions (token_hash, operator_id, organization_id, \
-                 created_at, expires_at) VALUES ($1,$2,$3,$4,$5)",
+                 created_at, expires_at, handoff_id) VALUES ($1,$2,$3,$4,$5,$6)",
             )
             .bind(&s.token_hash)
             .bind(&s.operator_id)
             .bind(&s.organization_id)
             .bind(ts(&s.created_at)?)
             .bind(ts(&s.expires_at)?)
+            .bind(&s.handoff_id)
             .execute(&mut *tx)
             .await?;
         }

@@ -53,7 +53,7 @@ impl From<OperatorRow> for Operator {
     }
 }
 
-plain_row!(SessionRow => Session { operator_id: String, organization_id: String, expires_at: String });
+plain_row!(SessionRow => Session { operator_id: String, organization_id: String, expires_at: String, handoff_id: Option<String> });
 
 #[async_trait]
 impl ApiKeyStore for SqliteStore {
@@ -199,14 +199,15 @@ impl OperatorStore for SqliteStore {
 
     async fn insert_session(&self, s: &SessionGrant) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO operator_sessions (token_hash, operator_id, organization_id, created_at, expires_at) \
-             VALUES (?,?,?,?,?)",
+            "INSERT INTO operator_sessions (token_hash, operator_id, organization_id, created_at, expires_at, handoff_id) \
+             VALUES (?,?,?,?,?,?)",
         )
         .bind(&s.token_hash)
         .bind(&s.operator_id)
         .bind(&s.organization_id)
         .bind(&s.created_at)
         .bind(&s.expires_at)
+        .bind(&s.handoff_id)
         .execute(&self.writer)
         .await?;
         Ok(())
@@ -214,7 +215,7 @@ impl OperatorStore for SqliteStore {
 
     async fn session(&self, token_hash: &str, now: &str) -> StoreResult<Option<Session>> {
         let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT s.operator_id, s.organization_id, s.expires_at FROM operator_sessions s \
+            "SELECT s.operator_id, s.organization_id, s.expires_at, s.handoff_id FROM operator_sessions s \
              JOIN operators o ON o.id = s.operator_id \
              WHERE s.token_hash = ? AND s.expires_at > ? AND o.active = 1",
         )

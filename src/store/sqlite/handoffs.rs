@@ -263,13 +263,14 @@ impl HandoffStore for SqliteStore {
         if let Some(s) = &w.session {
             sqlx::query(
                 "INSERT INTO operator_sessions (token_hash, operator_id, organization_id, \
-                 created_at, expires_at) VALUES (?,?,?,?,?)",
+                 created_at, expires_at, handoff_id) VALUES (?,?,?,?,?,?)",
             )
             .bind(&s.token_hash)
             .bind(&s.operator_id)
             .bind(&s.organization_id)
             .bind(&s.created_at)
             .bind(&s.expires_at)
+            .bind(&s.handoff_id)
             .execute(&mut *tx)
             .await?;
         }

@@ -13,6 +13,7 @@ mod idempotency;
 mod orgs;
 mod push;
 mod routing;
+mod security;
 mod timers;
 mod webhooks;
 

@@ -257,6 +257,7 @@ pub async fn save_settings(
     routing::set_settings(
         app,
         &me.organization_id,
+        &crate::service::security_log::by_operator(me),
         SettingsInput {
             default_chain_id: filled(default_chain_id),
             slack_webhook_url: filled(slack_webhook_url),

@@ -41,12 +41,18 @@ pub async fn screen(
         };
         return Ok(MobileScreen::Problem(p));
     }
-    let Some(operator) = sessions::signed_in(app, cookie_header).await? else {
+    let Some(session) = sessions::session(app, cookie_header).await? else {
         return Ok(MobileScreen::SignIn);
     };
     let Ok(id) = parse_id(id, "handoff") else {
         return Ok(MobileScreen::NotFound);
     };
+    // A link session reaches its own handoff only; any other asks to sign in.
+    if !session.reaches(&id) {
+        return Ok(MobileScreen::SignIn);
+    }
+    let link_only = session.handoff_id.is_some();
+    let operator = session.operator;
     let Some(h) = handoffs::find(app, &operator.organization_id, &id).await? else {
         return Ok(MobileScreen::NotFound);
     };
@@ -75,6 +81,7 @@ pub async fn screen(
         approval,
         last_event_seq,
         timeline,
+        link_only,
     })))
 }
 
