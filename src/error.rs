@@ -117,6 +117,19 @@ impl AppError {
         )
     }
 
+    /// The database does not answer (no connection, pool exhausted): 503 with
+    /// `Retry-After`, reason `database_unavailable`. Nothing was changed.
+    pub fn unavailable() -> Self {
+        AppError {
+            status: Some(503),
+            ..Self::new(
+                ErrorCode::InternalError,
+                "the database is unavailable; nothing was changed, retry shortly",
+            )
+        }
+        .with_reason("database_unavailable")
+    }
+
     /// Worth retrying later: no connection, or a server-side failure.
     pub fn is_transient(&self) -> bool {
         self.code == ErrorCode::InternalError || self.code == ErrorCode::RateLimited
@@ -164,6 +177,9 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     }
 }
 
+/// What a 503 asks a client to wait before retrying.
+pub const RETRY_AFTER_SECONDS: u64 = 5;
+
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
@@ -175,7 +191,15 @@ mod server {
             let status = axum::http::StatusCode::from_u16(self.http_status())
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
             let body = serde_json::json!({ "error": self });
-            (status, axum::Json(body)).into_response()
+            let mut res = (status, axum::Json(body)).into_response();
+            if status == axum::http::StatusCode::SERVICE_UNAVAILABLE {
+                // Pools reconnect by themselves; a few seconds is a fair first retry.
+                res.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(RETRY_AFTER_SECONDS),
+                );
+            }
+            res
         }
     }
 

@@ -6,6 +6,7 @@ mod api_handoffs;
 mod approvals;
 mod audit;
 mod common;
+mod leases;
 mod limits;
 mod metrics;
 mod mobile_link;
