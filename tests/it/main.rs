@@ -12,6 +12,7 @@ mod metrics;
 mod mobile_link;
 mod nodes;
 mod nodes_agents_escalation;
+mod processes;
 mod push;
 mod routing;
 mod security_api;
