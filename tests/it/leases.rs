@@ -342,3 +342,97 @@ async fn a_stalled_notification_does_not_delay_another_handoffs_timeout() {
         .unwrap();
     assert!(second.body.contains(&h1));
 }
+
+#[tokio::test]
+async fn an_escalation_chain_with_two_nodes_running_notifies_each_step_once() {
+    let (sms_url, mut texts) = http_sink().await;
+    let t = TestApp::spawn_with(|c| c.sms.url = format!("{sms_url}/sms")).await;
+    let b: App = t.reopen().await;
+    for (email, role) in [("ann@acme.test", "support"), ("bob@acme.test", "lead")] {
+        let op = tapin::service::orgs::create_operator(
+            &t.app,
+            &t.org_id,
+            email,
+            email,
+            vec![role.into()],
+        )
+        .await
+        .unwrap();
+        let (s, body) = t
+            .send_json(
+                "PUT",
+                &format!("/api/v1/operators/{}/channels", op.id),
+                json!({"phone": "+4915112345678", "channels": {"medium": ["sms"]}}),
+            )
+            .await;
+        assert_eq!(s, 200, "{body}");
+    }
+    let (s, chain) = t
+        .post(
+            "/api/v1/escalation-chains",
+            &t.key,
+            json!({"name": "Two steps", "steps": [
+                {"targets": [{"role": "support"}], "wait_seconds": 60},
+                {"targets": [{"role": "lead"}], "wait_seconds": 60}
+            ]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{chain}");
+    let (s, body) = t
+        .send_json(
+            "PUT",
+            "/api/v1/policies",
+            json!({"policies": [{"name": "Takeovers escalate", "condition": "kind == 'takeover'",
+                                 "actions": {"route": chain["id"]}}]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let t0 = chrono::Utc::now();
+    let hid = takeover_with(&t, &t.key).await;
+    let first = crate::sinks::next(&mut texts).await;
+    assert!(first.body.contains(&hid));
+    // Both nodes' timer workers run at every deadline of the chain.
+    let mut changed = 0;
+    for at in [61, 122, 183] {
+        let now = t0 + chrono::Duration::seconds(at + 5);
+        let (x, y) = tokio::join!(timers::tick(&t.app, now), timers::tick(&b, now));
+        changed += x.unwrap() + y.unwrap();
+    }
+    let (s, events) = t
+        .get(&format!("/api/v1/handoffs/{hid}/events"), &t.key)
+        .await;
+    assert_eq!(s, 200);
+    let names: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["create", "notify", "escalate", "notify", "expire"],
+        "each step once"
+    );
+    assert_eq!(changed, 3, "escalate, notify step 2, expire");
+    let second = crate::sinks::next(&mut texts).await;
+    assert!(second.body.contains(&hid));
+    // Each notify transition sends once: two SMS, and their two records.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, n) = t
+            .get(&format!("/api/v1/handoffs/{hid}/notifications"), &t.key)
+            .await;
+        let sent = n["data"]
+            .as_array()
+            .or(n.as_array())
+            .map(|a| a.iter().filter(|r| r["outcome"] == "sent").count())
+            .unwrap_or(0);
+        if sent >= 2 {
+            assert_eq!(sent, 2, "{n}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "{n}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(texts.try_recv().is_err(), "no third SMS");
+}
