@@ -40,6 +40,15 @@ pub struct Config {
     pub webhook_retry_hours: i64,
     /// How often the webhook worker looks for due deliveries (it also wakes on each commit).
     pub webhook_poll_ms: u64,
+    /// Webhook deliveries one node has in flight at once.
+    pub webhook_concurrency: u32,
+    /// Webhook deliveries one organization may have in flight at once, on all
+    /// nodes together: a slow receiver of one tenant holds only these.
+    pub webhook_per_org_concurrency: u32,
+    /// How long a node holds work it claimed (outbox rows, deliveries,
+    /// timers) before another node may take it over; longer than a webhook
+    /// attempt (10 s).
+    pub worker_lease_seconds: u64,
     /// Email channel: `smtp://host:port`, `smtps://…` or `smtp://…?tls=required`
     /// (credentials as `user:pass@`); empty turns email off.
     pub smtp_url: String,
@@ -118,6 +127,9 @@ impl Default for Config {
             webhook_backoff_ms: 10_000,
             webhook_retry_hours: 24,
             webhook_poll_ms: 1_000,
+            webhook_concurrency: 16,
+            webhook_per_org_concurrency: 4,
+            worker_lease_seconds: 30,
             smtp_url: String::new(),
             email_from: "tapin <tapin@localhost>".into(),
             sms: HttpProvider::default(),
@@ -222,6 +234,15 @@ impl Config {
         if let Some((name, v)) = pick(&["TAPIN_WEBHOOK_POLL_MS"]) {
             self.webhook_poll_ms = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
         }
+        if let Some((name, v)) = pick(&["TAPIN_WEBHOOK_CONCURRENCY"]) {
+            self.webhook_concurrency = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_WEBHOOK_PER_ORG_CONCURRENCY"]) {
+            self.webhook_per_org_concurrency = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_WORKER_LEASE_SECONDS"]) {
+            self.worker_lease_seconds = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
         if let Some((_, v)) = pick(&["TAPIN_ALLOW_SELF_APPROVAL"]) {
             self.allow_self_approval = matches!(v.as_str(), "1" | "true" | "yes");
         }
@@ -265,10 +286,14 @@ impl Config {
             || self.link_session_minutes <= 0
             || self.streams_per_principal == 0
             || self.request_timeout_ms == 0
+            || self.webhook_concurrency == 0
+            || self.webhook_per_org_concurrency == 0
+            || self.worker_lease_seconds == 0
         {
             return Err(
                 "link_ttl_seconds, session_ttl_hours, link_session_minutes, rate_limit_per_minute, \
-                 streams_per_principal and request_timeout_ms must be positive"
+                 streams_per_principal, request_timeout_ms, webhook_concurrency, \
+                 webhook_per_org_concurrency and worker_lease_seconds must be positive"
                     .into(),
             );
         }

@@ -155,6 +155,19 @@ impl AppError {
         )
     }
 
+    /// The database does not answer (no connection, pool exhausted): 503 with
+    /// `Retry-After`, reason `database_unavailable`. Nothing was changed.
+    pub fn unavailable() -> Self {
+        AppError {
+            status: Some(503),
+            ..Self::new(
+                ErrorCode::InternalError,
+                "the database is unavailable; nothing was changed, retry shortly",
+            )
+        }
+        .with_reason("database_unavailable")
+    }
+
     /// Worth retrying later: no connection, or a server-side failure.
     pub fn is_transient(&self) -> bool {
         self.code == ErrorCode::InternalError || self.code == ErrorCode::RateLimited
@@ -213,6 +226,9 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     }
 }
 
+/// What a 503 asks a client to wait before retrying.
+pub const RETRY_AFTER_SECONDS: u64 = 5;
+
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
@@ -226,6 +242,12 @@ mod server {
             let retry_after = self.retry_after;
             let body = serde_json::json!({ "error": self });
             let mut res = (status, axum::Json(body)).into_response();
+            // The error's own wait; a 503 without one: pools reconnect by
+            // themselves, so a few seconds is a fair first retry.
+            let retry_after = retry_after.or(
+                (status == axum::http::StatusCode::SERVICE_UNAVAILABLE)
+                    .then_some(RETRY_AFTER_SECONDS),
+            );
             if let Some(secs) = retry_after {
                 res.headers_mut()
                     .insert(axum::http::header::RETRY_AFTER, secs.into());

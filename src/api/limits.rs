@@ -1,6 +1,6 @@
 //! What runs before every `/api/v1` handler, in this order: authentication
 //! (an unknown or revoked key is a 401 before anything else is touched), the
-//! per-key rate limit (GCRA via `governor`) and `Idempotency-Key` replay for
+//! per-key rate limit (GCRA, shared by the nodes: `service::rate_limit`) and `Idempotency-Key` replay for
 //! POSTs. The limiter cell and the idempotency scope are the key's id.
 
 use crate::error::AppError;
@@ -12,7 +12,6 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use governor::clock::{Clock, DefaultClock};
 
 /// The raw API key of a request, if it carries one: `Authorization: Bearer …`
 /// or `x-api-key`. Another `Authorization` scheme is not an API key (the
@@ -79,37 +78,26 @@ pub async fn rate_limit(State(app): State<App>, req: Request, next: Next) -> Res
     else {
         return next.run(req).await;
     };
-    let limit = app.config.rate_limit_per_minute as u64;
-    let per_cell_ms = 60_000 / limit.max(1);
-    match app.limiter.check_key(&key) {
-        Ok(snapshot) => {
-            let remaining = snapshot.remaining_burst_capacity() as u64;
-            let mut res = next.run(req).await;
-            let h = res.headers_mut();
-            set(h, "x-ratelimit-limit", limit);
-            set(h, "x-ratelimit-remaining", remaining);
-            set(
-                h,
-                "x-ratelimit-reset",
-                ((limit - remaining.min(limit)) * per_cell_ms).div_ceil(1000),
-            );
-            res
-        }
-        Err(not_until) => {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let secs = wait.as_millis().div_ceil(1000).max(1) as u64;
-            let mut res = AppError::rate_limited(format!(
-                "rate limit of {limit} requests per minute exceeded for this API key; retry in {secs} s"
-            ))
-            .into_response();
-            let h = res.headers_mut();
-            set(h, "retry-after", secs);
-            set(h, "x-ratelimit-limit", limit);
-            set(h, "x-ratelimit-remaining", 0);
-            set(h, "x-ratelimit-reset", secs);
-            res
-        }
+    let v = crate::service::rate_limit::spend(&app, &key).await;
+    if v.allowed {
+        let mut res = next.run(req).await;
+        let h = res.headers_mut();
+        set(h, "x-ratelimit-limit", v.limit);
+        set(h, "x-ratelimit-remaining", v.remaining);
+        set(h, "x-ratelimit-reset", v.reset_secs);
+        return res;
     }
+    let (limit, secs) = (v.limit, v.retry_after_secs);
+    let mut res = AppError::rate_limited(format!(
+        "rate limit of {limit} requests per minute exceeded for this API key; retry in {secs} s"
+    ))
+    .into_response();
+    let h = res.headers_mut();
+    set(h, "retry-after", secs);
+    set(h, "x-ratelimit-limit", limit);
+    set(h, "x-ratelimit-remaining", 0);
+    set(h, "x-ratelimit-reset", secs);
+    res
 }
 
 const BODY_LIMIT: usize = 2 * 1024 * 1024;

@@ -79,7 +79,7 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     let largest = p.stream_counts.iter().copied().max().unwrap_or(0);
     let mut p99s = Vec::new();
     for &n in &p.stream_counts {
-        let (lat, post) = delivery(s, p, &targets, n).await?;
+        let (lat, post) = delivery(s, s, p, &targets, n).await?;
         let p99 = percentile(&lat, 99.0).unwrap_or_default();
         p99s.push((n, p99));
         let goal = (n == largest).then_some(("p99 < 25 ms", p99 < DELIVERY_GOAL));
@@ -118,11 +118,13 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     Ok(())
 }
 
-/// Posts `p.live_messages` customer messages while `n` streams listen; every
-/// (message, subscribed stream) pair must arrive. Returns (delivery latencies,
-/// POST round trips).
-async fn delivery(
+/// Posts `p.live_messages` customer messages through `post_via` while `n`
+/// streams listen on `s` (the same server, or another node of its database);
+/// every (message, subscribed stream) pair must arrive. Returns (delivery
+/// latencies, POST round trips).
+pub async fn delivery(
     s: &Server,
+    post_via: &Server,
     p: &Params,
     targets: &[Followed],
     n: usize,
@@ -175,7 +177,8 @@ async fn delivery(
         let conv = &targets[k % targets.len()].conversation;
         let t = Instant::now();
         let _ = sent[k].set(t);
-        s.api
+        post_via
+            .api
             .message(conv, "user", &format!("bench live {k}"))
             .await?;
         post.push(t.elapsed());

@@ -10,7 +10,10 @@
 //! working; it fails only on errors. The full run reports every goal with
 //! PASS/FAIL and exits 1 if one was missed.
 //!
-//! For profiling: `TAPIN_BENCH_ONLY=page,write,live,memory` runs only those
+//! The PostgreSQL section (two nodes on one fresh database) uses the server
+//! at `TAPIN_BENCH_PG_URL` and is skipped, saying so, where none answers.
+//!
+//! For profiling: `TAPIN_BENCH_ONLY=page,write,live,memory,push,postgres` runs only those
 //! sections; `TAPIN_BENCH_SERVER_PREFIX="valgrind --tool=massif"` (or `perf
 //! record -g --`, …) starts the server under a tool; `TAPIN_BENCH_IDLE_STREAMS`
 //! overrides the memory section's stream count.
@@ -20,6 +23,7 @@ mod fixtures;
 mod live;
 mod memory;
 mod page_weight;
+mod postgres;
 mod push;
 mod report;
 mod server;
@@ -137,6 +141,9 @@ pub async fn run(quick: bool, site_root: &str) -> Result<i32, String> {
         let s = Server::start("push", &site_root).await?;
         push::run(&mut r, &s, &p).await?;
         s.stop().await;
+    }
+    if wants("postgres") {
+        postgres::run(&mut r, &p, &site_root).await?;
     }
     let missed = r.finish();
     println!("   took {:.1} s", started.elapsed().as_secs_f64());

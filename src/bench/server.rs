@@ -16,6 +16,8 @@ pub struct Server {
     pub base: String,
     pub pid: u32,
     pub dir: PathBuf,
+    /// The database this server (and any other node of it) uses.
+    pub db_url: String,
     child: tokio::process::Child,
     /// The agent's API (an `admin` key) and the operator's session cookie.
     pub api: Api,
@@ -25,13 +27,20 @@ pub struct Server {
 impl Server {
     /// Starts a server for `name` (used in the temp dir's name) on a fresh database.
     pub async fn start(name: &str, site_root: &Path) -> Result<Server, String> {
-        let dir = std::env::temp_dir().join(format!(
-            "tapin-bench-{}-{name}-{}",
-            std::process::id(),
-            crate::service::new_id()
-        ));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
-        let db_url = format!("sqlite://{}/tapin.db", dir.display());
+        Self::start_on(name, site_root, None).await
+    }
+
+    /// Like `start`, on `db_url` (an empty database: PostgreSQL) when given.
+    pub async fn start_on(
+        name: &str,
+        site_root: &Path,
+        db_url: Option<&str>,
+    ) -> Result<Server, String> {
+        let dir = bench_dir(name)?;
+        let db_url = match db_url {
+            Some(u) => u.to_string(),
+            None => format!("sqlite://{}/tapin.db", dir.display()),
+        };
         let port = free_port()?;
         let base = format!("http://127.0.0.1:{port}");
 
@@ -63,54 +72,14 @@ impl Server {
             .await
             .map_err(e)?;
 
-        let exe = std::env::current_exe().map_err(|e| format!("finding this binary: {e}"))?;
-        let log = std::fs::File::create(dir.join("server.log"))
-            .map_err(|e| format!("creating the server log: {e}"))?;
-        let log2 = log.try_clone().map_err(|e| e.to_string())?;
-        // TAPIN_BENCH_SERVER_PREFIX runs the server under a profiler (RSS and
-        // CPU figures are then the tool's process, not the server's).
-        let prefix: Vec<String> = std::env::var("TAPIN_BENCH_SERVER_PREFIX")
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
-        let mut cmd = match prefix.split_first() {
-            Some((tool, args)) => {
-                let mut c = tokio::process::Command::new(tool);
-                c.args(args).arg(exe);
-                c
-            }
-            None => tokio::process::Command::new(exe),
-        };
-        let child = cmd
-            .arg("serve")
-            .env("TAPIN_DATABASE_URL", &db_url)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("LEPTOS_SITE_ROOT", site_root)
-            .env("TAPIN_PUBLIC_URL", &base)
-            // One key drives thousands of requests a second here; the limiter
-            // still runs on every request, it just never says no.
-            .env("TAPIN_RATE_LIMIT_PER_MINUTE", "1000000000")
-            .env("TAPIN_DEMO", "false")
-            // The one agent key both requests and decides the approvals it measures.
-            .env("TAPIN_ALLOW_SELF_APPROVAL", "true")
-            // The bench's push service and receivers listen on loopback.
-            .env("TAPIN_ALLOW_PRIVATE_TARGETS", "true")
-            // The push section's endpoint is a local http:// one.
-            .env("TAPIN_PUSH_ALLOW_HTTP", "1")
-            .env("TAPIN_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::from(log))
-            .stderr(Stdio::from(log2))
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| format!("starting `tapin serve`: {e}"))?;
+        let child = spawn_child(&dir, &db_url, port, site_root)?;
         let pid = child.id().ok_or("the server exited at once")?;
         let api = Api::new(&base, &key)?;
         let mut server = Server {
             base,
             pid,
             dir,
+            db_url,
             child,
             api,
             cookie: String::new(),
@@ -127,6 +96,90 @@ impl Server {
         Ok(server)
     }
 
+    /// Another node on this server's database (PostgreSQL), with the same API
+    /// key and operator session.
+    pub async fn another_node(&self, name: &str, site_root: &Path) -> Result<Server, String> {
+        let dir = bench_dir(name)?;
+        let port = free_port()?;
+        let base = format!("http://127.0.0.1:{port}");
+        let child = spawn_child(&dir, &self.db_url, port, site_root)?;
+        let pid = child.id().ok_or("the server exited at once")?;
+        let mut server = Server {
+            api: Api::new(&base, &self.api.key)?,
+            base,
+            pid,
+            dir,
+            db_url: self.db_url.clone(),
+            child,
+            cookie: self.cookie.clone(),
+        };
+        server.wait_healthy().await?;
+        Ok(server)
+    }
+}
+
+fn bench_dir(name: &str) -> Result<PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!(
+        "tapin-bench-{}-{name}-{}",
+        std::process::id(),
+        crate::service::new_id()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// `tapin serve` (this binary) on `db_url` and 127.0.0.1:`port`, its output in `dir/server.log`.
+fn spawn_child(
+    dir: &Path,
+    db_url: &str,
+    port: u16,
+    site_root: &Path,
+) -> Result<tokio::process::Child, String> {
+    let base = format!("http://127.0.0.1:{port}");
+    let exe = std::env::current_exe().map_err(|e| format!("finding this binary: {e}"))?;
+    let log = std::fs::File::create(dir.join("server.log"))
+        .map_err(|e| format!("creating the server log: {e}"))?;
+    let log2 = log.try_clone().map_err(|e| e.to_string())?;
+    // TAPIN_BENCH_SERVER_PREFIX runs the server under a profiler (RSS and
+    // CPU figures are then the tool's process, not the server's).
+    let prefix: Vec<String> = std::env::var("TAPIN_BENCH_SERVER_PREFIX")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let mut cmd = match prefix.split_first() {
+        Some((tool, args)) => {
+            let mut c = tokio::process::Command::new(tool);
+            c.args(args).arg(exe);
+            c
+        }
+        None => tokio::process::Command::new(exe),
+    };
+    cmd.arg("serve")
+        .env("TAPIN_DATABASE_URL", db_url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", site_root)
+        .env("TAPIN_PUBLIC_URL", &base)
+        // One key drives thousands of requests a second here; the limiter
+        // still runs on every request, it just never says no.
+        .env("TAPIN_RATE_LIMIT_PER_MINUTE", "1000000000")
+        .env("TAPIN_DEMO", "false")
+        // The one agent key both requests and decides the approvals it measures.
+        .env("TAPIN_ALLOW_SELF_APPROVAL", "true")
+        // The bench's push service and receivers listen on loopback.
+        .env("TAPIN_ALLOW_PRIVATE_TARGETS", "true")
+        // The push section's endpoint is a local http:// one.
+        .env("TAPIN_PUSH_ALLOW_HTTP", "1")
+        .env("TAPIN_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(log))
+        .stderr(Stdio::from(log2))
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("starting `tapin serve`: {e}"))
+}
+
+impl Server {
     async fn wait_healthy(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(120);
         while Instant::now() < deadline {

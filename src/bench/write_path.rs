@@ -164,7 +164,7 @@ pub struct Peak {
 
 /// `n` POSTs (bounded by `p.loop_deadline`) from `p.write_concurrency` workers,
 /// each sending its next as soon as the previous answered. Any non-2xx is an error.
-async fn closed_loop(
+pub async fn closed_loop(
     s: &Server,
     p: &Params,
     n: usize,
@@ -231,7 +231,7 @@ async fn open_loop(
 }
 
 /// `n` pending approvals, created 8 at a time (set-up, not timed).
-async fn pending_approvals(s: &Server, p: &Params, n: usize) -> Result<Vec<String>, String> {
+pub async fn pending_approvals(s: &Server, p: &Params, n: usize) -> Result<Vec<String>, String> {
     let convs = Arc::new(
         setup(p.write_concurrency, p.write_concurrency, |_| {
             let api = s.api.clone();

@@ -11,6 +11,8 @@ pub mod limits;
 pub mod link;
 pub mod node;
 pub mod packet;
+#[cfg(feature = "ssr")]
+pub mod rate;
 pub mod records;
 #[cfg(feature = "ssr")]
 pub mod routing;

@@ -299,6 +299,23 @@ fn record(
     }
 }
 
+/// Notification sends in flight on this node; more wait their turn in their
+/// own task, never in the caller's.
+static SENDING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(32);
+
+/// Sends every plan off the caller's path: the timer worker hands the sends
+/// of a step here and goes on with the next timer, so a slow or stalled
+/// notification target never delays another handoff's deadline.
+pub fn deliver_later(app: &App, h: Handoff, plans: Vec<Plan>, step: i64) {
+    let app = app.clone();
+    tokio::spawn(async move {
+        let Ok(_permit) = SENDING.acquire().await else {
+            return;
+        };
+        deliver(&app, &h, &plans, step).await;
+    });
+}
+
 /// Sends every plan (operators in parallel) and records each outcome.
 pub async fn deliver(app: &App, h: &Handoff, plans: &[Plan], step: i64) {
     let sends = plans.iter().map(|p| deliver_one(app, h, p, step));

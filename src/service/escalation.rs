@@ -254,7 +254,8 @@ async fn notify(
         ..Default::default()
     };
     let h = lifecycle::transition(app, &h.organization_id, &h.id, req, extras).await?;
-    channels::deliver(app, &h, &plans, pos.step as i64 + 1).await;
+    // Off the timer worker's path: its other deadlines never wait on the network.
+    channels::deliver_later(app, h, plans, pos.step as i64 + 1);
     Ok((true, None))
 }
 

@@ -4,10 +4,10 @@ use super::{format_time, App};
 use chrono::Utc;
 
 /// Forgets the rate-limit state of keys that have been quiet.
-pub fn forget_quiet_keys(app: &App) {
+pub async fn forget_quiet_keys(app: &App) {
     // Keys that have been quiet for a while are forgotten, so the maps stay
     // as small as the recent traffic (random emails included).
-    app.limiter.retain_recent();
+    super::rate_limit::forget_full(app).await;
     app.login_limiter.retain_recent();
     app.login_per_address.retain_recent();
     app.paid_limiter.retain_recent();

@@ -47,7 +47,8 @@ pub struct App {
     pub bus: tokio::sync::broadcast::Sender<Notice>,
     /// This process among the nodes sharing the database (random per start).
     pub node_id: Arc<str>,
-    pub limiter: Arc<rate_limit::KeyLimiter>,
+    /// Each API key's request budget (`rate_limit_per_minute`), on all nodes.
+    pub api_budgets: Arc<rate_limit::ApiBudgets>,
     /// Sign-in attempts per account (10 a minute).
     pub login_limiter: Arc<rate_limit::KeyLimiter>,
     /// Sign-in attempts per client address, and of the whole server.
@@ -124,7 +125,7 @@ impl App {
             link_key: Arc::new(link_key),
             bus: tokio::sync::broadcast::channel(1024).0,
             node_id: hex::encode(random_bytes::<8>()).into(),
-            limiter: Arc::new(rate_limit::limiter(config.rate_limit_per_minute)),
+            api_budgets: Arc::new(rate_limit::ApiBudgets::new(config.rate_limit_per_minute)),
             login_limiter: Arc::new(rate_limit::limiter(10)),
             login_per_address: Arc::new(rate_limit::limiter(config.sign_in_per_address_per_minute)),
             login_total: Arc::new(rate_limit::limiter(passwords::PER_SERVER_PER_MINUTE)),
@@ -185,6 +186,17 @@ pub fn report_pools(app: &App) {
     for (name, size, idle) in app.store.pools() {
         crate::telemetry::pool(name, size, idle);
     }
+}
+
+/// How long a node holds work it claimed (`worker_lease_seconds`); a node that
+/// dies holding it delays the work by at most this much.
+pub fn lease_duration(app: &App) -> chrono::Duration {
+    chrono::Duration::seconds(app.config.worker_lease_seconds.max(1) as i64)
+}
+
+/// The end of a lease taken now.
+pub fn lease_until(app: &App) -> String {
+    format_time(chrono::Utc::now() + lease_duration(app))
 }
 
 /// RFC 3339 UTC with microseconds: sorts lexicographically in the database.

@@ -28,7 +28,7 @@ impl From<StoreError> for AppError {
             StoreError::Duplicate => AppError::conflict("duplicate", "it already exists"),
             StoreError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");
-                AppError::internal()
+                AppError::unavailable()
             }
             e @ (StoreError::Corrupt { .. } | StoreError::Other(_)) => {
                 tracing::error!(error = %e, "database error");

@@ -29,7 +29,16 @@ pub async fn expire(app: &App, t: &Timer, now: DateTime<Utc>) -> Result<usize, A
     }
 }
 
-/// Timers due at `now` that have not fired yet, oldest first.
-pub async fn due(app: &App, now: &str, limit: i64) -> Result<Vec<Timer>, AppError> {
-    Ok(app.store.due_timers(now, limit).await?)
+/// Leases to this node up to `limit` timers due at `now` that have not fired
+/// and that no other node holds, oldest first.
+pub async fn claim(app: &App, now: DateTime<Utc>, limit: i64) -> Result<Vec<Timer>, AppError> {
+    let stamp = format_time(now);
+    let until = format_time(now + super::lease_duration(app));
+    let claim = crate::store::Claim {
+        node: &app.node_id,
+        now: &stamp,
+        until: &until,
+        limit,
+    };
+    Ok(app.store.claim_timers(&claim).await?)
 }

@@ -4,6 +4,7 @@
 use super::{format_time, new_id, now, random_bytes, App};
 use crate::domain::records::{Delivery, Webhook};
 use crate::error::AppError;
+use crate::store::Claim;
 
 /// Event names a subscription may ask for (or `*` for all).
 pub use crate::domain::lifecycle::TOPICS as EVENTS;
@@ -191,10 +192,20 @@ pub async fn list(app: &App, org_id: &str) -> Result<Vec<Webhook>, AppError> {
 }
 
 /// Turns up to `limit` outbox rows into one delivery per subscription that
-/// wants the event; returns how many rows it took.
+/// wants the event; returns how many rows it took. The rows are leased to
+/// this node, so another node fans out other rows meanwhile.
 pub async fn fan_out(app: &App, limit: i64) -> Result<usize, AppError> {
-    let rows = app.store.pending_outbox(limit).await?;
     let t = now();
+    let until = super::lease_until(app);
+    let rows = app
+        .store
+        .claim_outbox(&Claim {
+            node: &app.node_id,
+            now: &t,
+            until: &until,
+            limit,
+        })
+        .await?;
     let lag = rows
         .iter()
         .filter_map(|r| chrono::DateTime::parse_from_rfc3339(&r.created_at).ok())
@@ -236,18 +247,33 @@ pub async fn fan_out(app: &App, limit: i64) -> Result<usize, AppError> {
         }
     }
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    app.store.write_fan_out(&ids, &deliveries, &t).await?;
+    app.store
+        .write_fan_out(&ids, &deliveries, &t, &app.node_id)
+        .await?;
     Ok(rows.len())
 }
 
-/// Pending deliveries due now, each the oldest pending one of its
-/// subscription and handoff (or conversation), so they arrive in order.
-pub async fn due(app: &App, limit: i64) -> Result<Vec<Delivery>, AppError> {
-    Ok(app.store.due_deliveries(&now(), limit).await?)
+/// Leases up to `limit` pending deliveries due now to this node, each the
+/// oldest pending one of its subscription and handoff (or conversation), so
+/// they arrive in order; no organization gets more than
+/// `webhook_per_org_concurrency` in flight across the nodes.
+pub async fn claim(app: &App, limit: i64) -> Result<Vec<Delivery>, AppError> {
+    let (t, until) = (now(), super::lease_until(app));
+    let claim = Claim {
+        node: &app.node_id,
+        now: &t,
+        until: &until,
+        limit,
+    };
+    let per_org = i64::from(app.config.webhook_per_org_concurrency.max(1));
+    let due = app.store.claim_deliveries(&claim, per_org).await?;
+    crate::telemetry::claimed("deliveries", due.len());
+    Ok(due)
 }
 
-/// Posts one delivery and records the attempt; true when it is finished
-/// (delivered or dead), false when it waits for a retry.
+/// Posts one delivery this node leased and records the attempt; true when
+/// it is finished (delivered or dead), false when it waits for a retry (or
+/// its lease went to another node meanwhile).
 pub async fn attempt(app: &App, d: &Delivery) -> Result<bool, AppError> {
     use crate::channels::webhook::{post, Post};
     use crate::domain::delivery::{judge, Verdict};
@@ -314,7 +340,15 @@ pub async fn attempt(app: &App, d: &Delivery) -> Result<bool, AppError> {
         },
         took,
     );
-    app.store.record_attempt(&d.id, &outcome, &now()).await?;
+    if !app
+        .store
+        .record_attempt(&d.id, &outcome, &now(), &app.node_id)
+        .await?
+    {
+        // Took longer than the lease: another node owns the delivery now.
+        tracing::warn!(delivery = %d.id, "webhook delivery lease lost before its attempt was recorded");
+        return Ok(false);
+    }
     Ok(finished)
 }
 

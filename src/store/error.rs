@@ -57,6 +57,9 @@ impl From<sqlx::Error> for StoreError {
             {
                 StoreError::Conflict(Race::AuditHead)
             }
+            sqlx::Error::Database(db) if db.code().as_deref().is_some_and(unavailable_code) => {
+                StoreError::Unavailable(e.to_string())
+            }
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::Io(_)
             | sqlx::Error::PoolTimedOut
@@ -68,4 +71,33 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// Database error codes that say "not now" rather than "no": the request is
+/// worth retrying once the database answers again.
+fn unavailable_code(code: &str) -> bool {
+    // PostgreSQL: connection exceptions (08…), the server or database shutting
+    // down or refusing connections (57P01-57P03), too many connections
+    // (53300), a database that does not accept connections (55000).
+    if code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300" | "55000") {
+        return true;
+    }
+    // SQLite: the file stayed locked past the busy timeout (SQLITE_BUSY 5,
+    // SQLITE_LOCKED 6, and their extended codes).
+    code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+}
+
 pub type StoreResult<T> = Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::unavailable_code;
+
+    #[test]
+    fn not_now_codes_are_unavailable() {
+        for c in ["08006", "57P01", "55000", "53300", "5", "517", "6"] {
+            assert!(unavailable_code(c), "{c}");
+        }
+        for c in ["23505", "40001", "19", "2067", "42P01"] {
+            assert!(!unavailable_code(c), "{c}");
+        }
+    }
+}

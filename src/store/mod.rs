@@ -33,8 +33,10 @@ pub use routing::RoutingStore;
 pub use security::SecurityLogStore;
 pub use sqlite::SqliteStore;
 pub use timers::TimerStore;
+pub(crate) use webhooks::attempt_columns;
 pub use webhooks::WebhookStore;
 
+pub use crate::domain::rate::{Gcra, RateStep};
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -70,9 +72,26 @@ pub trait Store:
     /// What the other nodes publish, as it arrives; `None` where there can be
     /// no other node (SQLite).
     async fn listen(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<String>>>;
+    /// One step of `key`'s request budget for every node of the database,
+    /// atomically (`crate::domain::rate::step`, times in microseconds).
+    /// `None` where this process is the only node (SQLite): the budget is
+    /// kept in memory.
+    async fn rate_step(&self, key: &str, now_us: i64, rate: &Gcra)
+        -> StoreResult<Option<RateStep>>;
+    /// Forgets budgets that are full again (their arrival time has passed).
+    async fn forget_full_budgets(&self, now_us: i64) -> StoreResult<()>;
 }
 
 pub type DynStore = Arc<dyn Store>;
+
+/// A worker's claim on due work: this node leases up to `limit` rows due at
+/// `now` until `until`; after that another node may take them over.
+pub struct Claim<'a> {
+    pub node: &'a str,
+    pub now: &'a str,
+    pub until: &'a str,
+    pub limit: i64,
+}
 
 /// The database URL as it may be printed: any password replaced by `***`.
 pub fn printable_url(database_url: &str) -> String {

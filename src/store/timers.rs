@@ -1,12 +1,15 @@
 //! Deadlines stored as rows, so they survive a restart and fire once.
 
-use super::StoreResult;
+use super::{Claim, StoreResult};
 use crate::domain::records::Timer;
 use async_trait::async_trait;
 
 #[async_trait]
 pub trait TimerStore {
-    async fn due_timers(&self, now: &str, limit: i64) -> StoreResult<Vec<Timer>>;
+    /// Leases up to `limit` timers due at `c.now` that have not fired and are
+    /// not leased by a live claim, oldest first. The lease spares the other
+    /// nodes the work; firing stays guarded by `fired_at` in the transition.
+    async fn claim_timers(&self, c: &Claim<'_>) -> StoreResult<Vec<Timer>>;
     async fn finish_timer(&self, id: &str, now: &str) -> StoreResult<()>;
     /// Claims a fired timer that led to no transition and stores the one that
     /// follows it, in one transaction; false if it had already fired.

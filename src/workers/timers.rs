@@ -2,15 +2,14 @@
 //! escalation steps) are polled, so they survive restarts and fire once.
 
 use crate::error::AppError;
-use crate::service::{escalation, format_time, housekeeping, timeouts, App};
+use crate::service::{escalation, housekeeping, timeouts, App};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 /// Fires every timer due at `now`; returns how many handoffs it changed.
 pub async fn tick(app: &App, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let stamp = format_time(now);
     let mut changed = 0;
-    let due = timeouts::due(app, &stamp, 100).await?;
+    let due = timeouts::claim(app, now, 100).await?;
     crate::telemetry::claimed("timers", due.len());
     for t in due {
         if escalation::is_escalation(&t.kind) {
@@ -40,7 +39,7 @@ pub fn spawn(app: App) {
             }
             n += 1;
             if n.is_multiple_of(60) {
-                housekeeping::forget_quiet_keys(&app);
+                housekeeping::forget_quiet_keys(&app).await;
             }
             if n % 3600 == 1 {
                 housekeeping::purge(&app).await;

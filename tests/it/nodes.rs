@@ -1,7 +1,8 @@
-//! Two tapin nodes on one PostgreSQL database (PostgreSQL only: a SQLite file
-//! has one node). Each node is its own `App` with its own HTTP server, bus and
-//! pools; they share nothing but the database, as two processes behind a load
-//! balancer would.
+//! Two tapin nodes on one PostgreSQL database. Each node is its own `App`
+//! with its own HTTP server, bus and pools; they share nothing but the
+//! database, as two processes behind a load balancer would. On SQLite (one
+//! node per file) the stream test has nothing to show and returns; the others
+//! run against the one node.
 
 use crate::common::TestApp;
 use serde_json::json;
@@ -115,4 +116,102 @@ async fn a_commit_on_one_node_reaches_streams_and_long_polls_on_the_other() {
     assert_eq!(waited["decided"], true, "{waited}");
     assert_eq!(waited["approval"]["status"], "approved", "{waited}");
     assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+/// A key's budget is spent on every node together: requests spread over two
+/// nodes get the budget once, not once per node. Tolerance: the budget
+/// refills one request every `60 s / limit` (GCRA), so a run that takes
+/// `d` seconds may see `d * limit / 60` more; nothing else. On SQLite (one
+/// node) both halves go to the one node.
+#[tokio::test]
+async fn a_keys_rate_limit_is_one_budget_across_nodes() {
+    const LIMIT: u32 = 20;
+    let a = TestApp::spawn_with(|c| c.rate_limit_per_minute = LIMIT).await;
+    let b_base = if a.pg.is_some() {
+        second_node(&a).await.1
+    } else {
+        a.base.clone()
+    };
+    let started = tokio::time::Instant::now();
+    let mut ok = 0;
+    let mut refused = 0;
+    for i in 0..40 {
+        let base = if i % 2 == 0 { &a.base } else { &b_base };
+        let res = a
+            .client
+            .get(format!("{base}/api/v1/handoffs"))
+            .header("x-api-key", &a.key)
+            .send()
+            .await
+            .unwrap();
+        match res.status().as_u16() {
+            200 => ok += 1,
+            429 => {
+                assert!(res.headers().contains_key("retry-after"));
+                refused += 1;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    let refills = (started.elapsed().as_secs_f64() * f64::from(LIMIT) / 60.0).ceil() as u32;
+    assert!(
+        ok >= LIMIT && ok <= LIMIT + refills,
+        "{ok} allowed, {refused} refused; the budget is {LIMIT} (+{refills} refilled)"
+    );
+    assert_eq!(ok + refused, 40);
+}
+
+/// A database that does not answer is a 503 with `Retry-After` and the error
+/// envelope, never a 500; the node answers again by itself once it returns.
+#[tokio::test]
+async fn an_unreachable_database_is_a_503_with_retry_after() {
+    let t = TestApp::spawn().await;
+    // SQLite: another process holds the write lock past the busy timeout.
+    let mut locker = None;
+    match &t.pg {
+        Some(pg) => pg.set_reachable(false).await,
+        None => {
+            use sqlx::Connection;
+            let mut c = sqlx::SqliteConnection::connect(&t.db_url).await.unwrap();
+            sqlx::query("BEGIN EXCLUSIVE")
+                .execute(&mut c)
+                .await
+                .unwrap();
+            locker = Some(c);
+        }
+    }
+    let res = t
+        .client
+        .post(format!("{}/api/v1/conversations", t.base))
+        .header("x-api-key", &t.key)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["retry-after"], "5");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(crate::common::error_code(&body), "internal_error");
+    assert_eq!(body["error"]["reason"], "database_unavailable", "{body}");
+    // Nothing was written, and writes work again once the database is back.
+    match &t.pg {
+        Some(pg) => pg.set_reachable(true).await,
+        None => {
+            use sqlx::Connection;
+            let mut c = locker.take().unwrap();
+            sqlx::query("ROLLBACK").execute(&mut c).await.unwrap();
+            c.close().await.unwrap();
+        }
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (s, _) = t.post("/api/v1/conversations", &t.key, json!({})).await;
+        if s == 201 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "still {s}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let rows: Vec<(i64,)> = t.db_rows("SELECT COUNT(*) FROM conversations").await;
+    assert_eq!(rows[0].0, 1, "only the write after the return");
 }

@@ -101,3 +101,32 @@ pub async fn next<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> T {
         .expect("something arrives within 20 s")
         .expect("the sink is running")
 }
+
+/// An HTTP endpoint that records each POST as it arrives and then holds it
+/// without an answer until `release` is sent `true` (a receiver that stalls).
+pub async fn stalling_sink() -> (
+    String,
+    mpsc::UnboundedReceiver<Request>,
+    tokio::sync::watch::Sender<bool>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (release, released) = tokio::sync::watch::channel(false);
+    let app = axum::Router::new().fallback(
+        move |uri: axum::http::Uri, headers: HeaderMap, body: String| {
+            let (tx, mut released) = (tx.clone(), released.clone());
+            async move {
+                let _ = tx.send(Request {
+                    path: uri.path().to_string(),
+                    headers,
+                    body,
+                });
+                let _ = released.wait_for(|r| *r).await;
+                "ok"
+            }
+        },
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, rx, release)
+}

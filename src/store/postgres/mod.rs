@@ -25,7 +25,7 @@ mod security;
 mod timers;
 mod webhooks;
 
-use super::{Store, StoreError, StoreResult};
+use super::{Gcra, RateStep, Store, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -135,6 +135,49 @@ impl Store for PgStore {
 
     fn pools(&self) -> Vec<(&'static str, u32, usize)> {
         vec![("main", self.pool.size(), self.pool.num_idle())]
+    }
+
+    async fn rate_step(
+        &self,
+        key: &str,
+        now_us: i64,
+        rate: &Gcra,
+    ) -> StoreResult<Option<RateStep>> {
+        // `domain::rate::step` in one statement: the row moves only when the
+        // request is allowed; a refused one reads the arrival time back.
+        let moved: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO rate_limits AS r (key, tat_us) VALUES ($1, $2 + $3) \
+             ON CONFLICT (key) DO UPDATE SET tat_us = GREATEST(r.tat_us, $2) + $3 \
+             WHERE GREATEST(r.tat_us, $2) - $2 <= $4 RETURNING tat_us",
+        )
+        .bind(key)
+        .bind(now_us)
+        .bind(rate.interval_us)
+        .bind(rate.tolerance_us)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some((tat_us,)) = moved {
+            return Ok(Some(RateStep {
+                allowed: true,
+                tat_us,
+            }));
+        }
+        let (tat_us,): (i64,) = sqlx::query_as("SELECT tat_us FROM rate_limits WHERE key = $1")
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Some(RateStep {
+            allowed: false,
+            tat_us,
+        }))
+    }
+
+    async fn forget_full_budgets(&self, now_us: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM rate_limits WHERE tat_us < $1")
+            .bind(now_us)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }
 

@@ -1,7 +1,7 @@
 use super::handoffs::{claim_timer, insert_timer};
 use super::{plain_row, ts, PgStore, Ts};
 use crate::domain::records::Timer;
-use crate::store::{StoreResult, TimerStore};
+use crate::store::{Claim, StoreResult, TimerStore};
 use async_trait::async_trait;
 
 plain_row!(TimerRow => Timer {
@@ -15,18 +15,25 @@ plain_row!(TimerRow => Timer {
 
 #[async_trait]
 impl TimerStore for PgStore {
-    async fn due_timers(&self, now: &str, limit: i64) -> StoreResult<Vec<Timer>> {
-        // A plain read, as in SQLite: a timer fires once because its claim
-        // (`claim_timer`, with the transition it causes) is the guarded write.
+    async fn claim_timers(&self, c: &Claim<'_>) -> StoreResult<Vec<Timer>> {
+        // The lease spares the other nodes the work; a timer still fires once
+        // because its claim in the transition (`claim_timer`) is guarded.
         let rows: Vec<TimerRow> = sqlx::query_as(
-            "SELECT * FROM timers WHERE fired_at IS NULL AND due_at <= $1 \
-             ORDER BY due_at LIMIT $2",
+            "UPDATE timers SET claimed_by = $1, lease_until = $2 WHERE id IN ( \
+               SELECT id FROM timers WHERE fired_at IS NULL AND due_at <= $3 \
+               AND (lease_until IS NULL OR lease_until <= $3) ORDER BY due_at LIMIT $4 \
+               FOR UPDATE SKIP LOCKED) \
+             RETURNING id, organization_id, handoff_id, kind, due_at, data",
         )
-        .bind(ts(now)?)
-        .bind(limit)
+        .bind(c.node)
+        .bind(ts(c.until)?)
+        .bind(ts(c.now)?)
+        .bind(c.limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(Timer::from).collect())
+        let mut timers: Vec<Timer> = rows.into_iter().map(Timer::from).collect();
+        timers.sort_by(|a, b| (&a.due_at, &a.id).cmp(&(&b.due_at, &b.id)));
+        Ok(timers)
     }
 
     async fn finish_timer(&self, id: &str, now: &str) -> StoreResult<()> {

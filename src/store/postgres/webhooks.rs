@@ -1,7 +1,7 @@
 use super::{plain_row, ts, ts_opt, PgStore, Ts};
 use crate::domain::records::{Attempt, Delivery, Webhook};
 use crate::domain::writes::OutboxEntry;
-use crate::store::{StoreError, StoreResult, WebhookStore};
+use crate::store::{Claim, StoreError, StoreResult, WebhookStore};
 use async_trait::async_trait;
 
 #[derive(sqlx::FromRow)]
@@ -67,6 +67,29 @@ plain_row!(OutboxRow => OutboxEntry {
     payload: String,
     created_at: Ts,
 });
+
+/// The deliveries a claim takes (`$1` now, `$2` per organization, `$3`
+/// limit): the head of each (subscription, key) queue, due and unleased, with
+/// no older outbox row of its key still to fan out; at most `per_org` leased
+/// per organization counting those in flight on any node; round-robin over
+/// organizations.
+const FAIR_PICK: &str = "busy AS ( \
+       SELECT organization_id, count(*) AS n FROM webhook_deliveries \
+       WHERE status = 'pending' AND lease_until > $1 GROUP BY organization_id), \
+     heads AS ( \
+       SELECT d.id, d.organization_id, d.next_attempt_at, row_number() OVER ( \
+         PARTITION BY d.organization_id ORDER BY d.next_attempt_at, d.id) AS r \
+       FROM webhook_deliveries d \
+       WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
+       AND (d.lease_until IS NULL OR d.lease_until <= $1) \
+       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id \
+         AND p.ordering_key = d.ordering_key AND p.status = 'pending' AND p.seq < d.seq) \
+       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.ordering_key = d.ordering_key \
+         AND o.seq < d.seq AND o.delivered_at IS NULL)), \
+     picked AS ( \
+       SELECT h.id FROM heads h LEFT JOIN busy b ON b.organization_id = h.organization_id \
+       WHERE h.r + COALESCE(b.n, 0) <= $2 \
+       ORDER BY h.r, h.next_attempt_at, h.id LIMIT $3)";
 
 #[async_trait]
 impl WebhookStore for PgStore {
@@ -141,19 +164,26 @@ impl WebhookStore for PgStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn pending_outbox(&self, limit: i64) -> StoreResult<Vec<OutboxEntry>> {
-        // In seq order within each key, so a batch cut at `limit` never fans
-        // out an event before an older one of the same handoff or conversation.
-        // Every committed row is due (see the SQLite store for why
-        // `available_at` is not filtered on).
-        let rows: Vec<OutboxRow> = sqlx::query_as(
-            "SELECT id, organization_id, event_id, handoff_id, conversation_id, ordering_key, seq, \
-             topic, payload, created_at FROM outbox WHERE delivered_at IS NULL \
-             ORDER BY ordering_key, seq LIMIT $1",
+    async fn claim_outbox(&self, c: &Claim<'_>) -> StoreResult<Vec<OutboxEntry>> {
+        // In seq order within each key (see the SQLite store for why
+        // `available_at` is not filtered on). Rows another node is claiming
+        // right now are skipped, not waited for; a delivery made from a later
+        // row of the same key waits for the older rows (`FAIR_PICK`).
+        let mut rows: Vec<OutboxRow> = sqlx::query_as(
+            "UPDATE outbox SET claimed_by = $1, lease_until = $2 WHERE id IN ( \
+               SELECT id FROM outbox WHERE delivered_at IS NULL \
+               AND (lease_until IS NULL OR lease_until <= $3) \
+               ORDER BY ordering_key, seq LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, organization_id, event_id, handoff_id, conversation_id, ordering_key, \
+             seq, topic, payload, created_at",
         )
-        .bind(limit)
+        .bind(c.node)
+        .bind(ts(c.until)?)
+        .bind(ts(c.now)?)
+        .bind(c.limit)
         .fetch_all(&self.pool)
         .await?;
+        rows.sort_by(|a, b| (&a.ordering_key, a.seq).cmp(&(&b.ordering_key, b.seq)));
         Ok(rows.into_iter().map(OutboxEntry::from).collect())
     }
 
@@ -162,10 +192,21 @@ impl WebhookStore for PgStore {
         outbox_ids: &[String],
         deliveries: &[Delivery],
         now: &str,
+        node: &str,
     ) -> StoreResult<()> {
         let now = ts(now)?;
         let mut tx = self.pool.begin().await?;
-        for d in deliveries {
+        let held: Vec<(String,)> = sqlx::query_as(
+            "UPDATE outbox SET delivered_at = $1, claimed_by = NULL, lease_until = NULL \
+             WHERE id = ANY($2) AND delivered_at IS NULL AND claimed_by = $3 RETURNING event_id",
+        )
+        .bind(now)
+        .bind(outbox_ids)
+        .bind(node)
+        .fetch_all(&mut *tx)
+        .await?;
+        let held: std::collections::HashSet<String> = held.into_iter().map(|e| e.0).collect();
+        for d in deliveries.iter().filter(|d| held.contains(&d.event_id)) {
             sqlx::query(
                 "INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, \
                  ordering_key, seq, handoff_id, conversation_id, topic, payload, next_attempt_at, \
@@ -187,56 +228,49 @@ impl WebhookStore for PgStore {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(
-            "UPDATE outbox SET delivered_at = $1 WHERE id = ANY($2) AND delivered_at IS NULL",
-        )
-        .bind(now)
-        .bind(outbox_ids)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn due_deliveries(&self, now: &str, limit: i64) -> StoreResult<Vec<Delivery>> {
-        let rows: Vec<DeliveryRow> = sqlx::query_as(
-            "SELECT d.* FROM webhook_deliveries d \
-             WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id \
-               AND p.ordering_key = d.ordering_key AND p.status = 'pending' AND p.seq < d.seq) \
-             ORDER BY d.next_attempt_at, d.id LIMIT $2",
-        )
-        .bind(ts(now)?)
-        .bind(limit)
+    async fn claim_deliveries(&self, c: &Claim<'_>, per_org: i64) -> StoreResult<Vec<Delivery>> {
+        // The fair pick cannot lock rows itself (window functions); the outer
+        // select locks what it picked, skipping rows another node holds, and
+        // checks the lease again on the locked row version.
+        let rows: Vec<DeliveryRow> = sqlx::query_as(&format!(
+            "WITH {FAIR_PICK} \
+             UPDATE webhook_deliveries SET claimed_by = $4, lease_until = $5 \
+             WHERE id IN (SELECT id FROM webhook_deliveries WHERE id IN (SELECT id FROM picked) \
+               AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $1) \
+               FOR UPDATE SKIP LOCKED) \
+             RETURNING *"
+        ))
+        .bind(ts(c.now)?)
+        .bind(per_org)
+        .bind(c.limit)
+        .bind(c.node)
+        .bind(ts(c.until)?)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(Delivery::from).collect())
     }
 
-    async fn record_attempt(&self, id: &str, attempt: &Attempt, now: &str) -> StoreResult<()> {
-        let (status, code, error, next_at, delivered_at) = match attempt {
-            Attempt::Delivered { status } => ("delivered", Some(*status), None, None, Some(now)),
-            Attempt::Retry {
-                status,
-                error,
-                next_at,
-            } => (
-                "pending",
-                *status,
-                Some(error.as_str()),
-                Some(next_at.as_str()),
-                None,
-            ),
-            Attempt::Dead { status, error } => ("dead", *status, Some(error.as_str()), None, None),
-        };
+    async fn record_attempt(
+        &self,
+        id: &str,
+        attempt: &Attempt,
+        now: &str,
+        node: &str,
+    ) -> StoreResult<bool> {
+        let (status, code, error, next_at, delivered_at) =
+            crate::store::attempt_columns(attempt, now);
         let code = code
             .map(i32::try_from)
             .transpose()
             .map_err(|_| StoreError::Other("HTTP status out of range".into()))?;
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, last_status = $2, \
-             last_error = $3, next_attempt_at = COALESCE($4, next_attempt_at), delivered_at = $5 \
-             WHERE id = $6",
+             last_error = $3, next_attempt_at = COALESCE($4, next_attempt_at), delivered_at = $5, \
+             claimed_by = NULL, lease_until = NULL WHERE id = $6 AND claimed_by = $7",
         )
         .bind(status)
         .bind(code)
@@ -244,9 +278,10 @@ impl WebhookStore for PgStore {
         .bind(ts_opt(next_at)?)
         .bind(ts_opt(delivered_at)?)
         .bind(id)
+        .bind(node)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     async fn deliveries(
@@ -278,7 +313,7 @@ impl WebhookStore for PgStore {
     ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $1, \
-             delivered_at = NULL WHERE organization_id = $2 AND webhook_id = $3 AND id = $4",
+             delivered_at = NULL, claimed_by = NULL, lease_until = NULL WHERE organization_id = $2 AND webhook_id = $3 AND id = $4",
         )
         .bind(ts(now)?)
         .bind(org_id)

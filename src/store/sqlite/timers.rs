@@ -1,7 +1,7 @@
 use super::handoffs::{claim_timer, insert_timer};
 use super::{plain_row, SqliteStore};
 use crate::domain::records::Timer;
-use crate::store::{StoreResult, TimerStore};
+use crate::store::{Claim, StoreResult, TimerStore};
 use async_trait::async_trait;
 
 plain_row!(TimerRow => Timer {
@@ -15,14 +15,20 @@ plain_row!(TimerRow => Timer {
 
 #[async_trait]
 impl TimerStore for SqliteStore {
-    async fn due_timers(&self, now: &str, limit: i64) -> StoreResult<Vec<Timer>> {
-        let rows: Vec<TimerRow> = sqlx::query_as(
-            "SELECT * FROM timers WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT ?",
+    async fn claim_timers(&self, c: &Claim<'_>) -> StoreResult<Vec<Timer>> {
+        let mut rows: Vec<TimerRow> = sqlx::query_as(
+            "UPDATE timers SET claimed_by = ?1, lease_until = ?2 WHERE id IN ( \
+               SELECT id FROM timers WHERE fired_at IS NULL AND due_at <= ?3 \
+               AND (lease_until IS NULL OR lease_until <= ?3) ORDER BY due_at LIMIT ?4) \
+             RETURNING id, organization_id, handoff_id, kind, due_at, data",
         )
-        .bind(now)
-        .bind(limit)
+        .bind(c.node)
+        .bind(c.until)
+        .bind(c.now)
+        .bind(c.limit)
         .fetch_all(&self.writer)
         .await?;
+        rows.sort_by(|a, b| (&a.due_at, &a.id).cmp(&(&b.due_at, &b.id)));
         Ok(rows.into_iter().map(Timer::from).collect())
     }
 

@@ -1,7 +1,7 @@
 use super::{plain_row, SqliteStore};
 use crate::domain::records::{Attempt, Delivery, Webhook};
 use crate::domain::writes::OutboxEntry;
-use crate::store::{StoreError, StoreResult, WebhookStore};
+use crate::store::{Claim, StoreError, StoreResult, WebhookStore};
 use async_trait::async_trait;
 
 #[derive(sqlx::FromRow)]
@@ -67,6 +67,28 @@ plain_row!(OutboxRow => OutboxEntry {
     payload: String,
     created_at: String,
 });
+
+/// The deliveries a claim takes (`?1` now, `?2` per organization, `?3`
+/// limit): the head of each (subscription, key) queue, due and unleased, with
+/// no older outbox row of its key still to fan out; at most `per_org` leased
+/// per organization counting those in flight; round-robin over organizations.
+const FAIR_PICK: &str = "busy AS ( \
+       SELECT organization_id, count(*) AS n FROM webhook_deliveries \
+       WHERE status = 'pending' AND lease_until > ?1 GROUP BY organization_id), \
+     heads AS ( \
+       SELECT d.id, d.organization_id, d.next_attempt_at, row_number() OVER ( \
+         PARTITION BY d.organization_id ORDER BY d.next_attempt_at, d.id) AS r \
+       FROM webhook_deliveries d \
+       WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 \
+       AND (d.lease_until IS NULL OR d.lease_until <= ?1) \
+       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id \
+         AND p.ordering_key = d.ordering_key AND p.status = 'pending' AND p.seq < d.seq) \
+       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.ordering_key = d.ordering_key \
+         AND o.seq < d.seq AND o.delivered_at IS NULL)), \
+     picked AS ( \
+       SELECT h.id FROM heads h LEFT JOIN busy b ON b.organization_id = h.organization_id \
+       WHERE h.r + COALESCE(b.n, 0) <= ?2 \
+       ORDER BY h.r, h.next_attempt_at, h.id LIMIT ?3)";
 
 #[async_trait]
 impl WebhookStore for SqliteStore {
@@ -139,20 +161,28 @@ impl WebhookStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn pending_outbox(&self, limit: i64) -> StoreResult<Vec<OutboxEntry>> {
+    async fn claim_outbox(&self, c: &Claim<'_>) -> StoreResult<Vec<OutboxEntry>> {
         // In seq order within each key, so a batch cut at `limit` never fans
         // out an event before an older one of the same handoff or conversation.
         // Every committed row is due: `available_at` is taken from a clock read
         // before the write lock, so an older seq may carry a later time, and
-        // filtering on it could let a newer event overtake it.
-        let rows: Vec<OutboxRow> = sqlx::query_as(
-            "SELECT id, organization_id, event_id, handoff_id, conversation_id, ordering_key, seq, \
-             topic, payload, created_at FROM outbox WHERE delivered_at IS NULL \
-             ORDER BY ordering_key, seq LIMIT ?",
+        // filtering on it could let a newer event overtake it. One writer:
+        // the guarded UPDATE is the claim.
+        let mut rows: Vec<OutboxRow> = sqlx::query_as(
+            "UPDATE outbox SET claimed_by = ?1, lease_until = ?2 WHERE id IN ( \
+               SELECT id FROM outbox WHERE delivered_at IS NULL \
+               AND (lease_until IS NULL OR lease_until <= ?3) \
+               ORDER BY ordering_key, seq LIMIT ?4) \
+             RETURNING id, organization_id, event_id, handoff_id, conversation_id, ordering_key, \
+             seq, topic, payload, created_at",
         )
-        .bind(limit)
+        .bind(c.node)
+        .bind(c.until)
+        .bind(c.now)
+        .bind(c.limit)
         .fetch_all(&self.writer)
         .await?;
+        rows.sort_by(|a, b| (&a.ordering_key, a.seq).cmp(&(&b.ordering_key, b.seq)));
         Ok(rows.into_iter().map(OutboxEntry::from).collect())
     }
 
@@ -161,9 +191,23 @@ impl WebhookStore for SqliteStore {
         outbox_ids: &[String],
         deliveries: &[Delivery],
         now: &str,
+        node: &str,
     ) -> StoreResult<()> {
         let mut tx = self.writer.begin().await?;
-        for d in deliveries {
+        let mut held = std::collections::HashSet::new();
+        for id in outbox_ids {
+            let event: Option<(String,)> = sqlx::query_as(
+                "UPDATE outbox SET delivered_at = ?, claimed_by = NULL, lease_until = NULL \
+                 WHERE id = ? AND delivered_at IS NULL AND claimed_by = ? RETURNING event_id",
+            )
+            .bind(now)
+            .bind(id)
+            .bind(node)
+            .fetch_optional(&mut *tx)
+            .await?;
+            held.extend(event.map(|e| e.0));
+        }
+        for d in deliveries.iter().filter(|d| held.contains(&d.event_id)) {
             sqlx::query(
                 "INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, \
                  ordering_key, seq, handoff_id, conversation_id, topic, payload, next_attempt_at, \
@@ -185,52 +229,39 @@ impl WebhookStore for SqliteStore {
             .execute(&mut *tx)
             .await?;
         }
-        for id in outbox_ids {
-            sqlx::query("UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL")
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
         tx.commit().await?;
         Ok(())
     }
 
-    async fn due_deliveries(&self, now: &str, limit: i64) -> StoreResult<Vec<Delivery>> {
-        let rows: Vec<DeliveryRow> = sqlx::query_as(
-            "SELECT d.* FROM webhook_deliveries d \
-             WHERE d.status = 'pending' AND d.next_attempt_at <= ? \
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id \
-               AND p.ordering_key = d.ordering_key AND p.status = 'pending' AND p.seq < d.seq) \
-             ORDER BY d.next_attempt_at, d.id LIMIT ?",
-        )
-        .bind(now)
-        .bind(limit)
+    async fn claim_deliveries(&self, c: &Claim<'_>, per_org: i64) -> StoreResult<Vec<Delivery>> {
+        let rows: Vec<DeliveryRow> = sqlx::query_as(&format!(
+            "WITH {FAIR_PICK} \
+             UPDATE webhook_deliveries SET claimed_by = ?4, lease_until = ?5 \
+             WHERE id IN (SELECT id FROM picked) RETURNING *"
+        ))
+        .bind(c.now)
+        .bind(per_org)
+        .bind(c.limit)
+        .bind(c.node)
+        .bind(c.until)
         .fetch_all(&self.writer)
         .await?;
         Ok(rows.into_iter().map(Delivery::from).collect())
     }
 
-    async fn record_attempt(&self, id: &str, attempt: &Attempt, now: &str) -> StoreResult<()> {
-        let (status, code, error, next_at, delivered_at) = match attempt {
-            Attempt::Delivered { status } => ("delivered", Some(*status), None, None, Some(now)),
-            Attempt::Retry {
-                status,
-                error,
-                next_at,
-            } => (
-                "pending",
-                *status,
-                Some(error.as_str()),
-                Some(next_at.as_str()),
-                None,
-            ),
-            Attempt::Dead { status, error } => ("dead", *status, Some(error.as_str()), None, None),
-        };
-        sqlx::query(
+    async fn record_attempt(
+        &self,
+        id: &str,
+        attempt: &Attempt,
+        now: &str,
+        node: &str,
+    ) -> StoreResult<bool> {
+        let (status, code, error, next_at, delivered_at) =
+            crate::store::attempt_columns(attempt, now);
+        let done = sqlx::query(
             "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_status = ?, \
-             last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at), delivered_at = ? \
-             WHERE id = ?",
+             last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at), delivered_at = ?, \
+             claimed_by = NULL, lease_until = NULL WHERE id = ? AND claimed_by = ?",
         )
         .bind(status)
         .bind(code)
@@ -238,9 +269,10 @@ impl WebhookStore for SqliteStore {
         .bind(next_at)
         .bind(delivered_at)
         .bind(id)
+        .bind(node)
         .execute(&self.writer)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     async fn deliveries(
@@ -272,7 +304,8 @@ impl WebhookStore for SqliteStore {
         now: &str,
     ) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, delivered_at = NULL \
+            "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, delivered_at = NULL, \
+             claimed_by = NULL, lease_until = NULL \
              WHERE organization_id = ? AND webhook_id = ? AND id = ?",
         )
         .bind(now)
