@@ -14,6 +14,11 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "dependencies: licenses, bans, sources (cargo deny, offline; deny.toml)"
+# Advisories need a copy of the RustSec database (README, Security:
+# Dependencies); these three checks need nothing from the network.
+cargo deny --offline check bans licenses sources 2>&1 | tail -n 1
+
 step "Rust unit and integration tests (SQLite)"
 # Bounded: a test that hangs fails the run here instead of using up CI's time.
 timeout --kill-after=30s 20m cargo test --features ssr --no-fail-fast
