@@ -38,6 +38,8 @@ impl Node {
             .arg("serve")
             .env("TAPIN_CONFIG", t.dir.path().join("none.toml"))
             .env("TAPIN_DATABASE_URL", &t.db_url)
+            // Every node of a desk shares the master key (README, Security).
+            .env("TAPIN_MASTER_KEY_FILE", &t.app.config.master_key_file)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("LEPTOS_SITE_ROOT", t.dir.path().join("site"))
             .env("TAPIN_PUBLIC_URL", &base)
@@ -576,6 +578,7 @@ async fn a_kill_9_mid_load_loses_nothing_acknowledged() {
         .args(["audit", "verify"])
         .env("TAPIN_CONFIG", t.dir.path().join("none.toml"))
         .env("TAPIN_DATABASE_URL", &t.db_url)
+        .env("TAPIN_MASTER_KEY_FILE", &t.app.config.master_key_file)
         .output()
         .unwrap();
     let verify = String::from_utf8_lossy(&out.stdout).to_string();
