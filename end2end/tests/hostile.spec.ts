@@ -11,6 +11,8 @@ import { tapin } from './cli';
 // so they catch an injection the CSP happens to stop.)
 const org = new AdminOrg('xss');
 const H = '</title></textarea></script><img src=x onerror="alert(1)">{{7*7}} javascript:alert(1) \u202Eexe.txt';
+// For fields bounded at 100 characters (policy names).
+const S = '</title></script><img src=x onerror="alert(1)">\u202E';
 
 let takeover = '';
 let approval = '';
@@ -28,7 +30,8 @@ test.beforeAll(async ({ request }) => {
       static_text: `Refund ${H}`,
       reason: `reason ${H}`,
       summary: `summary ${H}`,
-      context: { variables: { order: `order ${H}` } },
+      context_vars: { order: `order ${H}` },
+      transfer_label: `team ${H}`,
     },
   })).id;
   const acid = await agent.conversation([['user', `approve ${H}`]]);
@@ -42,7 +45,7 @@ test.beforeAll(async ({ request }) => {
   })).id;
   const put = await request.put('/api/v1/policies', {
     headers: { authorization: `Bearer ${org.key}` },
-    data: { policies: [{ name: `policy ${H}`, condition: "kind == 'never'", actions: { priority: 'high' } }] },
+    data: { policies: [{ name: `policy ${S}`, condition: "kind == 'never'", actions: { priority: 'high' } }] },
   });
   expect(put.status(), await put.text()).toBeLessThan(300);
 });
@@ -57,7 +60,6 @@ function watch(page: Page) {
   return async (what: string) => {
     expect(dialogs, `${what}: a dialog opened`).toEqual([]);
     expect(await page.locator('img[src="x"]').count(), `${what}: an <img> was injected`).toBe(0);
-    expect(await page.title(), `${what}: the title is text`).not.toContain('<img');
   };
 }
 
@@ -71,14 +73,15 @@ async function visit(browser: Browser, js: boolean, viewport: { width: number; h
   await page.getByLabel('Email').fill(org.admin);
   await page.getByLabel('Password').fill(org.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/inbox$/);
+  // (The login page's own URL ends in `next=/inbox`: compare the path.)
+  await page.waitForURL((u) => u.pathname === '/inbox');
 
   const pages: [string, string[]][] = [
-    [`/m/${takeover}`, [`Refund ${H}`, `reason ${H}`, `summary ${H}`, `order ${H}`, `customer says ${H}`]],
+    [`/m/${takeover}`, [`Refund ${H}`, `reason ${H}`, `summary ${H}`, `order ${H}`, `→ team ${H}`, `customer says ${H}`]],
     [`/m/${approval}`, [`refund ${H}`, `payload ${H}`, `approve ${H}`]],
     ['/inbox', [`Refund ${H}`]],
     ['/admin', [`Eve ${H}`]],
-    ['/admin/routing', [`policy ${H}`]],
+    ['/admin/routing', [`policy ${S}`]],
   ];
   for (const [path, texts] of pages) {
     await page.goto(path);

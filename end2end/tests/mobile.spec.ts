@@ -56,7 +56,7 @@ test('operator opens a signed link, sees the packet, and the page is live', asyn
   await open.tap();
   await expect(page).toHaveURL(new RegExp(`/m/${hid}$`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Parcel lost in transit; customer wants a reshipment.');
-  await expect(page.getByText('Reshipments need a human decision.')).toBeVisible();
+  await expect(page.getByText('Reshipments need a human decision.', { exact: true })).toBeVisible();
   await expect(page.getByText('#4411', { exact: true })).toBeVisible();
   await expect(page.getByText('I am sorry! Let me check order #4411.')).toBeVisible();
   await expect(page.getByTestId('live-status')).toHaveText('assigned');
