@@ -119,28 +119,24 @@ impl Api {
         .await
     }
 
-    /// Opens a signed link the way a phone does (GET the confirm page, POST the
-    /// tap); returns the `Cookie` header value of the new session.
-    pub async fn open_link(&self, link: &str, hid: &str) -> Result<String, String> {
-        let page = self
-            .http
-            .get(link)
-            .timeout(REQUEST_TIMEOUT)
-            .send()
-            .await
-            .map_err(|e| format!("GET the signed link: {e}"))?;
-        if page.status() != 200 {
-            return Err(format!("the signed link page answered {}", page.status()));
-        }
-        let token = link.split("?t=").nth(1).ok_or("link without a token")?;
+    /// Signs an operator in with a password, as the `/login` form does
+    /// (a link session reaches only its one handoff; the bench reads many);
+    /// returns the `Cookie` header value of the new session.
+    pub async fn sign_in(&self, org: &str, email: &str, password: &str) -> Result<String, String> {
         let res = self
             .http
-            .post(format!("{}/m/{hid}/open", self.base))
-            .form(&[("t", token)])
+            .post(format!("{}/fn/login", self.base))
+            .form(&[
+                ("organization", org),
+                ("email", email),
+                ("password", password),
+                ("next", "/inbox"),
+            ])
             .timeout(REQUEST_TIMEOUT)
             .send()
             .await
-            .map_err(|e| format!("POST /m/{hid}/open: {e}"))?;
+            .map_err(|e| format!("POST /fn/login: {e}"))?;
+        let status = res.status().as_u16();
         let cookie = res
             .headers()
             .get_all(reqwest::header::SET_COOKIE)
@@ -152,10 +148,7 @@ impl Api {
                     .filter(|kv| kv.starts_with("tapin_session="))
             })
             .map(str::to_string);
-        match (res.status().as_u16(), cookie) {
-            (303, Some(c)) => Ok(c),
-            (s, _) => Err(format!("opening the signed link: {s}, no session cookie")),
-        }
+        cookie.ok_or_else(|| format!("signing in: {status}, no session cookie"))
     }
 }
 
