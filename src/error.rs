@@ -244,10 +244,9 @@ mod server {
             let mut res = (status, axum::Json(body)).into_response();
             // The error's own wait; a 503 without one: pools reconnect by
             // themselves, so a few seconds is a fair first retry.
-            let retry_after = retry_after.or(
-                (status == axum::http::StatusCode::SERVICE_UNAVAILABLE)
-                    .then_some(RETRY_AFTER_SECONDS),
-            );
+            let retry_after = retry_after
+                .or((status == axum::http::StatusCode::SERVICE_UNAVAILABLE)
+                    .then_some(RETRY_AFTER_SECONDS));
             if let Some(secs) = retry_after {
                 res.headers_mut()
                     .insert(axum::http::header::RETRY_AFTER, secs.into());
