@@ -167,6 +167,9 @@ fn spawn_child(
         // One key drives thousands of requests a second here; the limiter
         // still runs on every request, it just never says no.
         .env("TAPIN_RATE_LIMIT_PER_MINUTE", "1000000000")
+        // One operator holds the 10,000 streams of the live and memory
+        // sections: the per-operator stream cap is lifted like the rate limit.
+        .env("TAPIN_STREAMS_PER_PRINCIPAL", "1000000")
         .env("TAPIN_DEMO", "false")
         // The one agent key both requests and decides the approvals it measures.
         .env("TAPIN_ALLOW_SELF_APPROVAL", "true")
