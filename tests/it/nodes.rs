@@ -215,3 +215,63 @@ async fn an_unreachable_database_is_a_503_with_retry_after() {
     let rows: Vec<(i64,)> = t.db_rows("SELECT COUNT(*) FROM conversations").await;
     assert_eq!(rows[0].0, 1, "only the write after the return");
 }
+
+/// Single-use links and sessions are rows, not process state: a link opened on
+/// node A is refused on node B, and the session A started works on B.
+#[tokio::test]
+async fn a_link_used_on_one_node_is_refused_on_the_other_and_its_session_works_there() {
+    let a = TestApp::spawn().await;
+    let (_b, b_base) = second_node(&a).await;
+    let (_, h) = a.takeover(1).await;
+    let hid = h["id"].as_str().unwrap().to_string();
+    let op =
+        tapin::service::orgs::create_operator(&a.app, &a.org_id, "kai@acme.test", "Kai", vec![])
+            .await
+            .unwrap();
+    let url = tapin::service::links::sign(&a.app, &hid, &op.id, 60).unwrap();
+    let token = url.split("?t=").nth(1).unwrap().to_string();
+    let open = |base: String| {
+        let client = a.client.clone();
+        let (hid, token) = (hid.clone(), token.clone());
+        async move {
+            client
+                .post(format!("{base}/m/{hid}/open"))
+                .form(&[("t", token.as_str())])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let first = open(a.base.clone()).await;
+    assert_eq!(first.status(), 303, "the link opens on node A");
+    let cookie = first
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_string();
+    let again = open(b_base.clone()).await;
+    let location = again
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        again.headers().get("set-cookie").is_none() && location.contains("problem=used"),
+        "node B refuses the used link: {} {location}",
+        again.status()
+    );
+    let page = a
+        .client
+        .get(format!("{b_base}/m/{hid}"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("static-text"), "node B knows A's session");
+}
