@@ -5,6 +5,7 @@
 use super::types::Line;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
@@ -62,8 +63,12 @@ pub mod ssr {
     }
 }
 
+// The handoff page's three actions take JSON, not the default URL encoding:
+// only the page's islands call them (never a plain form), and it keeps the
+// URL-encoding code (serde_qs) out of the WASM module every phone downloads.
+
 /// Accept, resolve or hand back; returns the new lifecycle state.
-#[server(prefix = "/fn", endpoint = "handoff_step")]
+#[server(prefix = "/fn", endpoint = "handoff_step", input = Json)]
 pub async fn handoff_step(id: String, step: String) -> Result<String, AppError> {
     ssr::respond(handoff_step_inner(id, step).await)
 }
@@ -97,7 +102,7 @@ async fn handoff_step_inner(id: String, step: String) -> Result<String, AppError
 }
 
 /// Relays the operator's message. `client_ref` makes a retried send harmless.
-#[server(prefix = "/fn", endpoint = "send_message")]
+#[server(prefix = "/fn", endpoint = "send_message", input = Json)]
 pub async fn send_message(
     id: String,
     content: String,
@@ -128,7 +133,7 @@ async fn send_message_inner(
 
 /// Approve or deny; a deny needs a note the agent can pass on. An edited
 /// payload (JSON object) replaces the agent's for execution.
-#[server(prefix = "/fn", endpoint = "decide")]
+#[server(prefix = "/fn", endpoint = "decide", input = Json)]
 pub async fn decide(
     id: String,
     approve: bool,
