@@ -5,7 +5,6 @@
 use super::types::Line;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
@@ -63,12 +62,8 @@ pub mod ssr {
     }
 }
 
-// The handoff page's three actions take JSON, not the default URL encoding:
-// only the page's islands call them (never a plain form), and it keeps the
-// URL-encoding code (serde_qs) out of the WASM module every phone downloads.
-
 /// Accept, resolve or hand back; returns the new lifecycle state.
-#[server(prefix = "/fn", endpoint = "handoff_step", input = Json)]
+#[server(prefix = "/fn", endpoint = "handoff_step")]
 pub async fn handoff_step(id: String, step: String) -> Result<String, AppError> {
     ssr::respond(handoff_step_inner(id, step).await)
 }
@@ -102,7 +97,7 @@ async fn handoff_step_inner(id: String, step: String) -> Result<String, AppError
 }
 
 /// Relays the operator's message. `client_ref` makes a retried send harmless.
-#[server(prefix = "/fn", endpoint = "send_message", input = Json)]
+#[server(prefix = "/fn", endpoint = "send_message")]
 pub async fn send_message(
     id: String,
     content: String,
@@ -133,7 +128,7 @@ async fn send_message_inner(
 
 /// Approve or deny; a deny needs a note the agent can pass on. An edited
 /// payload (JSON object) replaces the agent's for execution.
-#[server(prefix = "/fn", endpoint = "decide", input = Json)]
+#[server(prefix = "/fn", endpoint = "decide")]
 pub async fn decide(
     id: String,
     approve: bool,

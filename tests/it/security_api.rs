@@ -480,7 +480,7 @@ async fn step(t: &TestApp, cookie: &str, id: &str, step: &str) -> (u16, String) 
         .client
         .post(format!("{}/fn/handoff_step", t.base))
         .header("cookie", cookie)
-        .json(&serde_json::json!({ "id": id, "step": step }))
+        .form(&[("id", id), ("step", step)])
         .send()
         .await
         .unwrap();

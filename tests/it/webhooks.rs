@@ -427,11 +427,11 @@ async fn every_message_becomes_a_conversation_message_event_in_order_per_convers
         .client
         .post(format!("{}/fn/send_message", t.base))
         .header("cookie", &cookie)
-        .json(&json!({
-            "id": hid,
-            "content": "I see the second charge.",
-            "client_ref": "ui-1",
-        }))
+        .form(&[
+            ("id", hid.as_str()),
+            ("content", "I see the second charge."),
+            ("client_ref", "ui-1"),
+        ])
         .send()
         .await
         .unwrap();
