@@ -19,6 +19,8 @@ pub struct Server {
     pub dir: PathBuf,
     /// The database this server (and any other node of it) uses.
     pub db_url: String,
+    /// Its master key, in its temp dir (every node of one database shares it).
+    master_key: PathBuf,
     child: tokio::process::Child,
     /// The agent's API (an `admin` key) and the operator's session cookie.
     pub api: Api,
@@ -46,7 +48,11 @@ impl Server {
         let base = format!("http://127.0.0.1:{port}");
 
         // Tenant set-up in-process, on the same file, before the child opens it.
+        // The master key lives in the temp dir: on PostgreSQL the default would
+        // be `data/master.key` under the current directory.
+        let master_key = dir.join("master.key");
         let config = Config {
+            master_key_file: master_key.display().to_string(),
             site_addr: format!("127.0.0.1:{port}")
                 .parse()
                 .expect("loopback address"),
@@ -73,7 +79,7 @@ impl Server {
             .await
             .map_err(e)?;
 
-        let child = spawn_child(&dir, &db_url, port, site_root)?;
+        let child = spawn_child(&dir, &db_url, &master_key, port, site_root)?;
         let pid = child.id().ok_or("the server exited at once")?;
         let api = Api::new(&base, &key)?;
         let mut server = Server {
@@ -81,6 +87,7 @@ impl Server {
             pid,
             dir,
             db_url,
+            master_key,
             child,
             api,
             cookie: String::new(),
@@ -106,7 +113,7 @@ impl Server {
         let dir = bench_dir(name)?;
         let port = free_port()?;
         let base = format!("http://127.0.0.1:{port}");
-        let child = spawn_child(&dir, &self.db_url, port, site_root)?;
+        let child = spawn_child(&dir, &self.db_url, &self.master_key, port, site_root)?;
         let pid = child.id().ok_or("the server exited at once")?;
         let mut server = Server {
             api: Api::new(&base, &self.api.key)?,
@@ -114,6 +121,7 @@ impl Server {
             pid,
             dir,
             db_url: self.db_url.clone(),
+            master_key: self.master_key.clone(),
             child,
             cookie: self.cookie.clone(),
         };
@@ -136,6 +144,7 @@ fn bench_dir(name: &str) -> Result<PathBuf, String> {
 fn spawn_child(
     dir: &Path,
     db_url: &str,
+    master_key: &Path,
     port: u16,
     site_root: &Path,
 ) -> Result<tokio::process::Child, String> {
@@ -161,6 +170,7 @@ fn spawn_child(
     };
     cmd.arg("serve")
         .env("TAPIN_DATABASE_URL", db_url)
+        .env("TAPIN_MASTER_KEY_FILE", master_key)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_SITE_ROOT", site_root)
         .env("TAPIN_PUBLIC_URL", &base)
