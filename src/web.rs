@@ -270,21 +270,11 @@ pub async fn security_headers(State(app): State<App>, req: Request, next: Next) 
     res
 }
 
-/// Compresses pages and JSON for clients that accept it, but never wraps an
-/// event stream: compressing one would hold events back, and the (idle)
-/// compression wrapper alone costs ~5 KB per open stream.
+/// Compresses pages and JSON for clients that accept it, but never wraps a
+/// stream or long-poll: compressing one would hold events back, and the
+/// (idle) compression wrapper alone costs ~5 KB per open connection.
 pub async fn compress(req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let accepts_stream = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/event-stream"));
-    let stream = accepts_stream
-        || path.contains("/live")
-        || path.ends_with("/stream")
-        || path.ends_with("/events");
-    if stream {
+    if crate::edge::is_streaming(&req) {
         return next.run(req).await;
     }
     use tower::ServiceExt;

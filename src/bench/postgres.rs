@@ -13,7 +13,7 @@ use super::fixtures::takeover_packet;
 use super::live::{delivery, followed};
 use super::report::{ms, percentile, spread, Report};
 use super::server::Server;
-use super::write_path::{closed_loop, pending_approvals, setup};
+use super::write_path::{closed_loop, handoff_bodies, pending_approvals};
 use super::Params;
 use serde_json::{json, Value};
 use sqlx::Connection;
@@ -98,18 +98,7 @@ async fn measure(r: &mut Report, p: &Params, site_root: &Path, url: &str) -> Res
     ));
 
     let raw1 = raw_commits(url, p).await?;
-    let convs = setup(p.write_concurrency, p.write_concurrency, |_| {
-        let api = a.api.clone();
-        async move { api.conversation().await }
-    })
-    .await?;
-    let handoff_body = move |i: usize| -> (String, Value) {
-        (
-            "/api/v1/handoffs".to_string(),
-            json!({"kind": "takeover", "conversation_id": convs[i % convs.len()],
-                   "source": "router", "packet": takeover_packet()}),
-        )
-    };
+    let handoff_body = handoff_bodies(&a, p).await?;
     let handoffs = closed_loop(&a, p, p.write_requests, &handoff_body).await?;
     let ids = Arc::new(pending_approvals(&a, p, p.write_requests).await?);
     let count = ids.len();

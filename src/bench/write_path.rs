@@ -24,20 +24,7 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     r.section("2. write path vs the SQLite limit");
     let raw1 = raw_commits(s, p, "raw1").await?;
 
-    // Takeovers: each worker posts on its own conversation (a conversation can
-    // carry several handoffs), so the loop measures handoff creation only.
-    let convs = setup(p.write_concurrency, p.write_concurrency, |_| {
-        let api = s.api.clone();
-        async move { api.conversation().await }
-    })
-    .await?;
-    let handoff_body = move |i: usize| -> (String, Value) {
-        (
-            "/api/v1/handoffs".to_string(),
-            json!({"kind": "takeover", "conversation_id": convs[i % convs.len()],
-                   "source": "router", "packet": takeover_packet()}),
-        )
-    };
+    let handoff_body = handoff_bodies(s, p).await?;
     let handoffs = closed_loop(s, p, p.write_requests, &handoff_body).await?;
 
     // Decisions: pending approvals made beforehand, one decision each.
@@ -164,6 +151,27 @@ pub struct Peak {
 
 /// `n` POSTs (bounded by `p.loop_deadline`) from `p.write_concurrency` workers,
 /// each sending its next as soon as the previous answered. Any non-2xx is an error.
+/// The requests of the handoff-creation loops: each worker posts on its own
+/// conversation (a conversation can carry several handoffs), so the loop
+/// measures creation only.
+pub async fn handoff_bodies(
+    s: &Server,
+    p: &Params,
+) -> Result<impl Fn(usize) -> (String, Value) + Sync, String> {
+    let convs = setup(p.write_concurrency, p.write_concurrency, |_| {
+        let api = s.api.clone();
+        async move { api.conversation().await }
+    })
+    .await?;
+    Ok(move |i: usize| -> (String, Value) {
+        (
+            "/api/v1/handoffs".to_string(),
+            json!({"kind": "takeover", "conversation_id": convs[i % convs.len()],
+                   "source": "router", "packet": takeover_packet()}),
+        )
+    })
+}
+
 pub async fn closed_loop(
     s: &Server,
     p: &Params,

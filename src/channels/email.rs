@@ -13,15 +13,6 @@ pub async fn send(
     op: &Operator,
     link: &str,
 ) -> Result<String, String> {
-    use lettre::message::header::ContentType;
-    use lettre::{AsyncTransport, Message};
-    let from = config
-        .email_from
-        .parse()
-        .map_err(|e| format!("email_from: {e}"))?;
-    let to = format!("{} <{}>", op.name.replace(['<', '>', '"'], ""), op.email)
-        .parse()
-        .map_err(|e| format!("operator address: {e}"))?;
     let subject: String = format!("[tapin] {}: {}", title(h), h.packet.static_text)
         .chars()
         .take(120)
@@ -31,24 +22,11 @@ pub async fn send(
         summary_lines(h),
         config.push_link_ttl_seconds / 60
     );
-    let message = Message::builder()
-        .from(from)
-        .to(to)
-        .subject(subject)
-        .header(ContentType::TEXT_PLAIN)
-        .body(body)
-        .map_err(|e| format!("building the email: {e}"))?;
-    let transport = transport(&config.smtp_url, config.allow_private_targets)
-        .await
-        .map_err(|r| format!("SMTP: {r}"))?;
-    let response = transport.send(message).await.map_err(|e| {
-        tracing::warn!("SMTP send failed: {e}");
-        format!("SMTP: {NO_CONNECT}")
-    })?;
-    Ok(format!("SMTP {}", response.code()))
+    send_notice(config, op, &subject, &body).await
 }
 
-/// Mails a plain notice (no link) to `op`: a security notice, say.
+/// Mails `subject` and `body` as plain text to `op` (a handoff's link, a
+/// security notice); the answer is the SMTP reply code.
 pub async fn send_notice(
     config: &Config,
     op: &Operator,
