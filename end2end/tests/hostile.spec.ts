@@ -48,6 +48,12 @@ test.beforeAll(async ({ request }) => {
     data: { policies: [{ name: `policy ${S}`, condition: "kind == 'never'", actions: { priority: 'high' } }] },
   });
   expect(put.status(), await put.text()).toBeLessThan(300);
+  // A webhook URL is normalised (its `<` and `"` percent-encoded), so it is
+  // only checked for injection, not read back.
+  await agent.post('/webhooks', {
+    url: `http://127.0.0.1:9/hook?x=${encodeURIComponent(S)}&y=</title><img src=x onerror=alert(1)>`,
+    events: ['handoff.created'],
+  });
 });
 
 /** Fails the test on any dialog; returns the check run after each page. */
@@ -78,10 +84,13 @@ async function visit(browser: Browser, js: boolean, viewport: { width: number; h
 
   const pages: [string, string[]][] = [
     [`/m/${takeover}`, [`Refund ${H}`, `reason ${H}`, `summary ${H}`, `order ${H}`, `→ team ${H}`, `customer says ${H}`]],
-    [`/m/${approval}`, [`refund ${H}`, `payload ${H}`, `approve ${H}`]],
+    [`/m/${approval}`, [`refund ${H}`, `payload ${H}`, `approve ${H}`, `wait ${H}`]],
     ['/inbox', [`Refund ${H}`]],
     ['/admin', [`Eve ${H}`]],
     ['/admin/routing', [`policy ${S}`]],
+    ['/admin/webhooks', []],
+    ['/admin/metrics', []],
+    ['/settings', []],
   ];
   for (const [path, texts] of pages) {
     await page.goto(path);
@@ -91,7 +100,7 @@ async function visit(browser: Browser, js: boolean, viewport: { width: number; h
     }
     await check(`${path} (js ${js}, ${viewport.width}px)`);
   }
-  expect(await page.title()).toBe('Routing · tapin');
+  expect(await page.title()).toBe('Settings · tapin');
   await page.goto(`/m/${takeover}`);
   expect(await page.title()).toBe(`Handoff: Refund ${H}`);
   await ctx.close();
