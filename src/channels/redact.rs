@@ -18,9 +18,13 @@ pub fn urls(text: &str) -> String {
             .map_or(0, |i| i + 1);
         out.push_str(&rest[..at + 3]);
         let after = &rest[at + 3..];
+        // `)` and `]` are legal inside a URL (a password, a query value), so
+        // the URL runs to a space or quote; only closing brackets it does not
+        // open, and sentence punctuation, at its very end are given back.
         let end = after
-            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']'))
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>'))
             .unwrap_or(after.len());
+        let end = trailing_punctuation_start(&after[..end]);
         let (url, tail) = after.split_at(end);
         if scheme_start == at {
             // "://" with no scheme: not a URL, keep as is.
@@ -40,6 +44,30 @@ pub fn urls(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Where the trailing `.,;:!?` and unbalanced `)` / `]` of a URL-like span start.
+fn trailing_punctuation_start(span: &str) -> usize {
+    let mut end = span.len();
+    loop {
+        let Some(last) = span[..end].chars().next_back() else {
+            return end;
+        };
+        let unbalanced = |open: char, close: char| {
+            let s = &span[..end];
+            s.matches(close).count() > s.matches(open).count()
+        };
+        let give_back = match last {
+            '.' | ',' | ';' | ':' | '!' | '?' => true,
+            ')' => unbalanced('(', ')'),
+            ']' => unbalanced('[', ']'),
+            _ => false,
+        };
+        if !give_back {
+            return end;
+        }
+        end -= last.len_utf8();
+    }
 }
 
 /// A value for an XML body (TwiML): `& < > " '` as entities.
@@ -92,6 +120,21 @@ mod tests {
         assert_eq!(urls("https://host/"), "https://host/");
         assert_eq!(urls("no url here: a://"), "no url here: a://");
         assert_eq!(urls("provider answered 401"), "provider answered 401");
+    }
+
+    #[test]
+    fn a_closing_bracket_inside_a_url_does_not_end_it() {
+        // Nothing after a `)` in the query or the password leaks.
+        assert_eq!(
+            urls("failed: https://gw.example/send?key=a)s3cret more"),
+            "failed: https://gw.example/… more"
+        );
+        assert_eq!(
+            urls("(https://AC1:pa)ss@api.example/x?k=v) then"),
+            "(https://api.example/…) then"
+        );
+        assert_eq!(urls("see [https://host/a?k=(v)]."), "see [https://host/…].");
+        assert_eq!(urls("at https://host."), "at https://host.");
     }
 
     #[test]

@@ -111,6 +111,12 @@ pub enum ChainBreak {
     },
     #[error("the organization is in the signed checkpoint but not in the database")]
     Missing,
+    #[error("conversation {conversation_id}, message #{seq}: {why}")]
+    Transcript {
+        conversation_id: String,
+        seq: i64,
+        why: String,
+    },
 }
 
 // --- Content covered by the chain ------------------------------------------------
@@ -194,6 +200,10 @@ pub struct CheckpointHead {
     pub slug: String,
     pub seq: i64,
     pub hash: String,
+    /// Each chained transcript's head. Left out when there are none, so a
+    /// checkpoint made before transcripts were chained keeps its signature.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transcripts: Vec<super::transcript_chain::TranscriptHead>,
 }
 
 /// `tapin audit checkpoint`'s output: every organization's head, signed with
@@ -348,6 +358,7 @@ mod tests {
             slug: "acme".into(),
             seq: 2,
             hash: rows[1].hash.clone(),
+            transcripts: vec![],
         };
         let cp = Checkpoint::sign(&[1; 32], "2026-01-01T00:00:00Z".into(), vec![head.clone()]);
         assert!(cp.signed_by(&[1; 32]));

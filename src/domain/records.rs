@@ -121,6 +121,9 @@ pub struct Conversation {
     pub termination_reason: Option<String>,
     pub status_reason: Option<String>,
     pub last_seq: i64,
+    /// The transcript's chain head: the hash of message `last_seq` (`None`
+    /// before the first chained message).
+    pub head_hash: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }

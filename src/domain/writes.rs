@@ -5,7 +5,7 @@
 use super::approval::{Approval, Decision};
 use super::audit::{
     approval_digest, attach_content, chain_hash, decision_digest, packet_digest, AuditEvent,
-    ChainedEvent,
+    ChainedEvent, GENESIS,
 };
 use super::lifecycle::{Actor, ConversationEffect, Handoff, Plan, MESSAGE_TOPIC};
 use super::records::{AgentDetails, Conversation, Message, NewMessage, SessionGrant, Timer};
@@ -97,6 +97,8 @@ pub fn lifecycle_outbox(event: &EventDraft, topic: &str, outbox_id: String) -> O
 #[derive(Clone, Debug)]
 pub struct StoredMessage {
     pub message: Message,
+    /// Its link in the transcript's chain (`transcript_chain`).
+    pub hash: String,
     pub client_ref: Option<String>,
     pub outbox: OutboxEntry,
 }
@@ -147,6 +149,11 @@ impl ConversationWrite {
             content: new.content,
             created_at: new.created_at,
         };
+        let hash = crate::domain::transcript_chain::message_hash(
+            self.after.head_hash.as_deref().unwrap_or(GENESIS),
+            &message,
+        );
+        self.after.head_hash = Some(hash.clone());
         let conv = &self.after;
         let payload = json!({
             "event_id": event_id,
@@ -181,6 +188,7 @@ impl ConversationWrite {
         };
         self.messages.push(StoredMessage {
             message: message.clone(),
+            hash,
             client_ref: new.client_ref,
             outbox,
         });

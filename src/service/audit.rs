@@ -6,6 +6,7 @@ use crate::domain::audit::{
     ChainBreak, ChainedEvent, Checkpoint, CheckpointHead,
 };
 use crate::domain::records::Org;
+use crate::domain::transcript_chain::{transcript_reaches, verify_transcript, TranscriptHead};
 use crate::error::AppError;
 
 /// Outcome for one organization.
@@ -88,7 +89,46 @@ async fn verify_one(
     if let Err(e) = verify_content(app, org_id, &chain.events).await? {
         return Ok(Err(e));
     }
+    if let Err(e) = verify_transcripts(app, org_id, head.map(|h| &h.transcripts[..])).await? {
+        return Ok(Err(e));
+    }
     Ok(Ok(n))
+}
+
+/// Walks every transcript of the organization (one at a time: memory stays
+/// one transcript) and, given the checkpoint's transcript heads, checks that
+/// each signed transcript still passes through its head.
+async fn verify_transcripts(
+    app: &App,
+    org_id: &str,
+    signed: Option<&[TranscriptHead]>,
+) -> Result<Result<(), ChainBreak>, AppError> {
+    let conversations = app.store.conversations_with_messages(org_id).await?;
+    for c in &conversations {
+        let mut rows = app.store.transcript_chain(&c.id).await?;
+        // Judged up to the head read above: later lines are live appends.
+        rows.retain(|r| r.message.seq <= c.last_seq);
+        if let Err(e) = verify_transcript(&c.id, &rows, c.last_seq, c.head_hash.as_deref()) {
+            return Ok(Err(e));
+        }
+        let head = signed.and_then(|hs| hs.iter().find(|h| h.conversation_id == c.id));
+        if let Some(head) = head {
+            if let Err(e) = transcript_reaches(&rows, head) {
+                return Ok(Err(e));
+            }
+        }
+    }
+    // A signed transcript whose conversation (or every message) is gone.
+    for head in signed.unwrap_or_default() {
+        if !conversations.iter().any(|c| c.id == head.conversation_id) {
+            return Ok(Err(ChainBreak::Transcript {
+                conversation_id: head.conversation_id.clone(),
+                seq: head.seq,
+                why: "is in the signed checkpoint but its messages are gone".into(),
+            }));
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// Recomputes the digest of every packet, approval request and decision an
@@ -149,11 +189,25 @@ pub async fn checkpoint(app: &App) -> Result<Checkpoint, AppError> {
             ));
         }
         let chain = app.store.audit_chain(&org.id).await?;
+        let transcripts = app
+            .store
+            .conversations_with_messages(&org.id)
+            .await?
+            .into_iter()
+            .filter_map(|c| {
+                Some(TranscriptHead {
+                    hash: c.head_hash?,
+                    conversation_id: c.id,
+                    seq: c.last_seq,
+                })
+            })
+            .collect();
         heads.push(CheckpointHead {
             organization_id: org.id,
             slug: org.slug,
             seq: chain.head_seq,
             hash: chain.head_hash,
+            transcripts,
         });
     }
     Ok(Checkpoint::sign(

@@ -26,6 +26,7 @@ pub async fn create(
         termination_reason: None,
         status_reason: None,
         last_seq: 0,
+        head_hash: None,
         created_at: t.clone(),
         updated_at: t,
     };

@@ -2,6 +2,7 @@
 
 use super::StoreResult;
 use crate::domain::records::{Conversation, Message};
+use crate::domain::transcript_chain::ChainedMessage;
 use crate::domain::writes::ConversationWrite;
 use crate::domain::State;
 use async_trait::async_trait;
@@ -34,4 +35,8 @@ pub trait ConversationStore {
         up_to_seq: Option<i64>,
         limit: i64,
     ) -> StoreResult<Vec<Message>>;
+    /// The organization's conversations that have messages (`audit verify`).
+    async fn conversations_with_messages(&self, org_id: &str) -> StoreResult<Vec<Conversation>>;
+    /// A whole transcript in seq order, with the hash stored with each message.
+    async fn transcript_chain(&self, conversation_id: &str) -> StoreResult<Vec<ChainedMessage>>;
 }

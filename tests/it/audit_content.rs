@@ -5,7 +5,7 @@
 use crate::common::TestApp;
 use serde_json::json;
 
-fn cli(t: &TestApp, args: &[&str]) -> (i32, String) {
+pub(crate) fn cli(t: &TestApp, args: &[&str]) -> (i32, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_tapin"))
         .args(args)
         .env("TAPIN_CONFIG", t.dir.path().join("none.toml"))

@@ -1,5 +1,6 @@
 use super::{plain_row, ts, PgStore, Ts, Tx};
 use crate::domain::records::{Conversation, Message};
+use crate::domain::transcript_chain::ChainedMessage;
 use crate::domain::writes::ConversationWrite;
 use crate::domain::State;
 use crate::store::{ConversationStore, Race, StoreError, StoreResult};
@@ -13,6 +14,7 @@ plain_row!(ConversationRow => Conversation {
     termination_reason: Option<String>,
     status_reason: Option<String>,
     last_seq: i64,
+    head_hash: Option<String>,
     created_at: Ts,
     updated_at: Ts,
 });
@@ -26,6 +28,13 @@ plain_row!(MessageRow => Message {
     created_at: Ts,
 });
 
+#[derive(sqlx::FromRow)]
+struct ChainedMessageRow {
+    #[sqlx(flatten)]
+    message: MessageRow,
+    hash: Option<String>,
+}
+
 /// Writes the conversation as `w.after` if it is still as it was read, then
 /// its messages and their outbox rows, inside an open transaction.
 pub(super) async fn write_in(tx: &mut Tx<'_>, w: &ConversationWrite) -> StoreResult<()> {
@@ -34,7 +43,7 @@ pub(super) async fn write_in(tx: &mut Tx<'_>, w: &ConversationWrite) -> StoreRes
     // WHERE fail on the new row version: the same lost race SQLite reports.
     let written = sqlx::query(
         "UPDATE conversations SET status = $1, termination_reason = $2, status_reason = $3, \
-         last_seq = $4, updated_at = $5 \
+         last_seq = $4, updated_at = $5, head_hash = $10 \
          WHERE id = $6 AND organization_id = $7 AND status = $8 AND last_seq = $9",
     )
     .bind(&c.status)
@@ -46,6 +55,7 @@ pub(super) async fn write_in(tx: &mut Tx<'_>, w: &ConversationWrite) -> StoreRes
     .bind(&c.organization_id)
     .bind(&w.expected_status)
     .bind(w.expected_last_seq)
+    .bind(&c.head_hash)
     .execute(&mut **tx)
     .await?;
     if written.rows_affected() != 1 {
@@ -54,8 +64,8 @@ pub(super) async fn write_in(tx: &mut Tx<'_>, w: &ConversationWrite) -> StoreRes
     for m in &w.messages {
         let msg = &m.message;
         sqlx::query(
-            "INSERT INTO messages (id, conversation_id, seq, author, content, created_at, client_ref) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7)",
+            "INSERT INTO messages (id, conversation_id, seq, author, content, created_at, \
+             client_ref, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
         )
         .bind(&msg.id)
         .bind(&msg.conversation_id)
@@ -64,6 +74,7 @@ pub(super) async fn write_in(tx: &mut Tx<'_>, w: &ConversationWrite) -> StoreRes
         .bind(&msg.content)
         .bind(ts(&msg.created_at)?)
         .bind(&m.client_ref)
+        .bind(&m.hash)
         .execute(&mut **tx)
         .await?;
         super::audit::insert_outbox(tx, &m.outbox, m.outbox.seq).await?;
@@ -157,5 +168,30 @@ impl ConversationStore for PgStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(Message::from).collect())
+    }
+
+    async fn conversations_with_messages(&self, org_id: &str) -> StoreResult<Vec<Conversation>> {
+        let rows: Vec<ConversationRow> = sqlx::query_as(
+            "SELECT * FROM conversations WHERE organization_id = $1 AND last_seq > 0 ORDER BY id",
+        )
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Conversation::from).collect())
+    }
+
+    async fn transcript_chain(&self, conversation_id: &str) -> StoreResult<Vec<ChainedMessage>> {
+        let rows: Vec<ChainedMessageRow> =
+            sqlx::query_as("SELECT * FROM messages WHERE conversation_id = $1 ORDER BY seq")
+                .bind(conversation_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ChainedMessage {
+                message: Message::from(r.message),
+                hash: r.hash,
+            })
+            .collect())
     }
 }

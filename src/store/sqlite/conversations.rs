@@ -1,5 +1,6 @@
 use super::{marks, plain_row, SqliteStore, Tx};
 use crate::domain::records::{Conversation, Message};
+use crate::domain::transcript_chain::ChainedMessage;
 use crate::domain::writes::ConversationWrite;
 use crate::domain::State;
 use crate::store::{ConversationStore, Race, StoreError, StoreResult};
@@ -13,6 +14,7 @@ plain_row!(ConversationRow => Conversation {
     termination_reason: Option<String>,
     status_reason: Option<String>,
     last_seq: i64,
+    head_hash: Option<String>,
     created_at: String,
     updated_at: String,
 });
@@ -26,19 +28,27 @@ plain_row!(MessageRow => Message {
     created_at: String,
 });
 
+#[derive(sqlx::FromRow)]
+struct ChainedMessageRow {
+    #[sqlx(flatten)]
+    message: MessageRow,
+    hash: Option<String>,
+}
+
 /// Writes the conversation as `w.after` if it is still as it was read, then
 /// its messages and their outbox rows, inside an open transaction.
 pub(super) async fn write_in(tx: &mut Tx<'_>, w: &ConversationWrite) -> StoreResult<()> {
     let c = &w.after;
     let written = sqlx::query(
         "UPDATE conversations SET status = ?, termination_reason = ?, status_reason = ?, \
-         last_seq = ?, updated_at = ? \
+         last_seq = ?, head_hash = ?, updated_at = ? \
          WHERE id = ? AND organization_id = ? AND status = ? AND last_seq = ?",
     )
     .bind(&c.status)
     .bind(&c.termination_reason)
     .bind(&c.status_reason)
     .bind(c.last_seq)
+    .bind(&c.head_hash)
     .bind(&c.updated_at)
     .bind(&c.id)
     .bind(&c.organization_id)
@@ -52,8 +62,8 @@ pub(super) async fn write_in(tx: &mut Tx<'_>, w: &ConversationWrite) -> StoreRes
     for m in &w.messages {
         let msg = &m.message;
         sqlx::query(
-            "INSERT INTO messages (id, conversation_id, seq, author, content, created_at, client_ref) \
-             VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO messages (id, conversation_id, seq, author, content, created_at, \
+             client_ref, hash) VALUES (?,?,?,?,?,?,?,?)",
         )
         .bind(&msg.id)
         .bind(&msg.conversation_id)
@@ -62,6 +72,7 @@ pub(super) async fn write_in(tx: &mut Tx<'_>, w: &ConversationWrite) -> StoreRes
         .bind(&msg.content)
         .bind(&msg.created_at)
         .bind(&m.client_ref)
+        .bind(&m.hash)
         .execute(&mut **tx)
         .await?;
         super::audit::insert_outbox(tx, &m.outbox, m.outbox.seq).await?;
@@ -156,5 +167,30 @@ impl ConversationStore for SqliteStore {
         .fetch_all(&self.reader)
         .await?;
         Ok(rows.into_iter().map(Message::from).collect())
+    }
+
+    async fn conversations_with_messages(&self, org_id: &str) -> StoreResult<Vec<Conversation>> {
+        let rows: Vec<ConversationRow> = sqlx::query_as(
+            "SELECT * FROM conversations WHERE organization_id = ? AND last_seq > 0 ORDER BY id",
+        )
+        .bind(org_id)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(Conversation::from).collect())
+    }
+
+    async fn transcript_chain(&self, conversation_id: &str) -> StoreResult<Vec<ChainedMessage>> {
+        let rows: Vec<ChainedMessageRow> =
+            sqlx::query_as("SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq")
+                .bind(conversation_id)
+                .fetch_all(&self.reader)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ChainedMessage {
+                message: Message::from(r.message),
+                hash: r.hash,
+            })
+            .collect())
     }
 }
