@@ -112,6 +112,11 @@ pub struct ListQuery {
     /// `next_cursor` of the previous page.
     #[serde(default)]
     cursor: Option<String>,
+    /// Search (case-insensitive, up to 100 characters): the packet's text, the
+    /// approval's subject, the conversation's customer reference, or the name of
+    /// the operator it is assigned to or was decided by.
+    #[serde(default)]
+    q: Option<String>,
 }
 
 #[utoipa::path(
@@ -125,7 +130,7 @@ pub struct ListQuery {
     responses(
         (status = 200, description = "One page of handoffs.", body = Page<HandoffRead>),
         (status = 400, description = "`bad_request` naming the query parameter in `fields`: unparseable value (e.g. `limit=x`, unknown `kind`) or unknown parameter.", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming the field: `status` (neither a takeover status nor a lifecycle state), `limit` (outside 1–200), `cursor` (not from a previous page).", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming the field: `status` (neither a takeover status nor a lifecycle state), `limit` (outside 1–200), `cursor` (not from a previous page), `q` (longer than 100 characters).", body = ErrorEnvelope),
     )
 )]
 pub async fn list(
@@ -140,6 +145,7 @@ pub async fn list(
         .map(handoffs::parse_status_filter)
         .transpose()?;
     let page = PageRequest::parse(q.limit, q.cursor)?;
+    let text = handoffs::search_text("q", q.q.as_deref())?;
     let items = handoffs::list(
         &app,
         &key.organization_id,
@@ -148,6 +154,7 @@ pub async fn list(
             kind: q.kind,
             decision: None,
             before: page.before.clone(),
+            text,
             limit: page.limit,
         },
     )

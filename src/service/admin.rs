@@ -129,6 +129,36 @@ pub async fn save_messages(
     approvals::set_messages(app, &me.organization_id, holding, waiting).await
 }
 
+/// Response targets from one minute to a day.
+pub const RESPONSE_TARGET_RANGE: std::ops::RangeInclusive<i64> = 60..=86_400;
+
+/// How soon an open handoff should be picked up (the inbox colours waiting times by it).
+pub async fn response_target(app: &App, org_id: &str) -> Result<i64, AppError> {
+    Ok(app.store.response_target(org_id).await?)
+}
+
+/// Sets the response target from minutes as typed on `/admin` (422 naming
+/// `response_target_minutes` outside 1 minute to 24 hours).
+pub async fn set_response_target(app: &App, me: &Operator, minutes: &str) -> Result<(), AppError> {
+    require_admin(me)?;
+    let seconds = minutes
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|m| m.checked_mul(60))
+        .filter(|s| RESPONSE_TARGET_RANGE.contains(s))
+        .ok_or_else(|| {
+            AppError::invalid_field(
+                "response_target_minutes",
+                "a whole number of minutes from 1 to 1440",
+            )
+        })?;
+    Ok(app
+        .store
+        .set_response_target(&me.organization_id, seconds)
+        .await?)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -171,6 +171,7 @@ pub async fn list(
         kind: Some(Kind::Approval),
         decision,
         before,
+        text: None,
         limit: if limit <= 0 {
             PAGE_DEFAULT
         } else {

@@ -117,6 +117,24 @@ pub fn parse_status_filter(status: &str) -> Result<Vec<State>, AppError> {
         })
 }
 
+/// Longest search text: a phrase, not a document (LIKE scans stay cheap).
+pub const SEARCH_MAX: usize = 100;
+
+/// Search text as typed: blank is no search; past `SEARCH_MAX` characters a
+/// 422 naming `field`.
+pub fn search_text(field: &str, q: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+        return Ok(None);
+    };
+    if q.chars().count() > SEARCH_MAX {
+        return Err(AppError::invalid_field(
+            field,
+            format!("search at most {SEARCH_MAX} characters"),
+        ));
+    }
+    Ok(Some(q.to_string()))
+}
+
 pub async fn list(app: &App, org_id: &str, mut q: HandoffQuery) -> Result<Vec<Handoff>, AppError> {
     q.limit = if q.limit <= 0 {
         PAGE_DEFAULT

@@ -14,7 +14,26 @@ pub struct HandoffQuery {
     pub kind: Option<Kind>,
     pub decision: Option<String>,
     pub before: Option<String>,
+    /// Words to find (case-insensitive, as typed) in the packet, the
+    /// approval's subject, the conversation's customer reference, or the
+    /// name of the operator it is assigned to or was decided by.
+    pub text: Option<String>,
     pub limit: i64,
+}
+
+/// `text` as a `LIKE … ESCAPE '\'` pattern that matches it anywhere, its own
+/// `%`, `_` and `\` taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
 }
 
 #[async_trait]

@@ -24,7 +24,7 @@ pub use approvals::ApprovalStore;
 pub use audit::{AuditChain, AuditStore, TraceRow};
 pub use conversations::ConversationStore;
 pub use error::{Race, StoreError, StoreResult};
-pub use handoffs::{HandoffQuery, HandoffStore};
+pub use handoffs::{contains_pattern, HandoffQuery, HandoffStore};
 pub use idempotency::{IdemClaim, IdempotencyStore};
 pub use orgs::OrgStore;
 pub use postgres::PgStore;

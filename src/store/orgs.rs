@@ -15,4 +15,7 @@ pub trait OrgStore {
     /// Overwrites the named secret if it still holds `old` (a clear value being
     /// sealed); false if another node changed it first.
     async fn replace_secret(&self, name: &str, old: &str, new: &str) -> StoreResult<bool>;
+    /// Seconds within which an open handoff should be picked up.
+    async fn response_target(&self, org_id: &str) -> StoreResult<i64>;
+    async fn set_response_target(&self, org_id: &str, seconds: i64) -> StoreResult<()>;
 }

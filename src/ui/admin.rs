@@ -1,8 +1,9 @@
 //! `/admin`: operators, API keys, approval messages and the audit log.
 
 use super::admin_fns::*;
+use super::desk::{AdminNav, DeskHeader, Here};
 use super::notice::{failure, load_failed};
-use super::preload::{page_data, preloaded, Loaded};
+use super::preload::{desk_user, page_data, preloaded, Loaded};
 use super::title::PageTitle;
 use super::types::AdminView;
 use leptos::prelude::*;
@@ -11,19 +12,23 @@ use leptos::prelude::*;
 pub fn AdminPage() -> impl IntoView {
     view! {
         <PageTitle text="Admin · tapin"/>
-        <AdminIsland initial={preloaded::<AdminView>()}/>
+        <AdminIsland initial={preloaded::<AdminView>()}>
+            <DeskHeader here=Here::Admin user=desk_user()/>
+            <AdminNav here="/admin"/>
+        </AdminIsland>
     }
 }
 
 /// Administration: operators, keys, messages, audit; the whole page is one island: its forms and lists live.
 #[island(lazy)]
-fn AdminIsland(initial: Loaded<AdminView>) -> impl IntoView {
+fn AdminIsland(initial: Loaded<AdminView>, children: Children) -> impl IntoView {
     super::hydrated::island_ready();
     let add = ServerAction::<AdminAddOperator>::new();
     let update = ServerAction::<AdminUpdateOperator>::new();
     let create_key = ServerAction::<AdminCreateKey>::new();
     let revoke = ServerAction::<AdminRevokeKey>::new();
     let messages = ServerAction::<AdminSaveMessages>::new();
+    let target = ServerAction::<AdminSaveResponseTarget>::new();
     let verify = ServerAction::<AdminVerify>::new();
     // Reload after any change.
     let data = page_data(
@@ -35,16 +40,17 @@ fn AdminIsland(initial: Loaded<AdminView>) -> impl IntoView {
                 create_key.version().get(),
                 revoke.version().get(),
                 messages.version().get(),
+                target.version().get(),
             )
         },
         |_| admin_overview(),
     );
     view! {
         <main class="page wide admin">
-            <header class="bar"><a class="brand" href="/inbox">"tapin"</a><span class="who">"Administration"</span></header>
+            {children()}
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Ok(v)) => view! { <Sections v add update create_key revoke messages verify/> }.into_any(),
+                Some(Ok(v)) => view! { <Sections v add update create_key revoke messages target verify/> }.into_any(),
                 Some(Err(e)) => load_failed("Administration", "/admin", e),
             }}
         </main>
@@ -59,6 +65,7 @@ fn Sections(
     create_key: ServerAction<AdminCreateKey>,
     revoke: ServerAction<AdminRevokeKey>,
     messages: ServerAction<AdminSaveMessages>,
+    target: ServerAction<AdminSaveResponseTarget>,
     verify: ServerAction<AdminVerify>,
 ) -> impl IntoView {
     let new_key = move || create_key.value().get().and_then(|r| r.ok());
@@ -149,6 +156,19 @@ fn Sections(
             </ActionForm>
         </section>
 
+        <section aria-labelledby="target-h">
+            <h2 id="target-h">"Response target"</h2>
+            <ActionForm action=target attr:class="inline">
+                <label for="target">"Pick up open handoffs within (minutes) "</label>
+                <input id="target" name="response_target_minutes" type="number" min="1" max="1440"
+                    inputmode="numeric" value=v.response_target_minutes.to_string()/>
+                <button type="submit" class="primary">"Save target"</button>
+            </ActionForm>
+            <p class="fine">"The inbox colours each waiting time against it: amber past half, red past the target."</p>
+            {failure(move || target.value().get())}
+            {move || target.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="fine" role="status">"Saved."</p> })}
+        </section>
+
         <section aria-labelledby="audit-h">
             <h2 id="audit-h">"Audit log"</h2>
             <ActionForm action=verify>
@@ -166,7 +186,7 @@ fn Sections(
                             <td>{e.seq}</td>
                             <td><a href=format!("/m/{}", e.handoff_id)>{e.event.clone()}</a></td>
                             <td>{e.to_state.clone()}</td>
-                            <td>{e.actor.clone()}</td>
+                            <td title=e.actor.clone()>{e.actor_name.clone()}</td>
                             <td>{e.created_at.replace('T', " ").get(..19).unwrap_or_default().to_string()}</td>
                             <td><code>{e.hash.clone()}</code></td>
                         </tr>

@@ -60,6 +60,14 @@ pub async fn admin_save_messages(
     )
 }
 
+#[server(prefix = "/fn", endpoint = "admin_save_response_target")]
+pub async fn admin_save_response_target(response_target_minutes: String) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(
+        crate::service::admin::set_response_target(&app, &me, &response_target_minutes).await,
+    )
+}
+
 #[server(prefix = "/fn", endpoint = "admin_verify")]
 pub async fn admin_verify() -> Result<String, AppError> {
     let (app, me) = super::actions::ssr::operator().await?;

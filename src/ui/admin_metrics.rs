@@ -2,7 +2,8 @@
 //! operator, per escalation chain and per handoff — for a period chosen with
 //! a plain GET form. A server component only: the page ships no WASM.
 
-use super::preload::preloaded;
+use super::desk::{AdminNav, DeskHeader, Here};
+use super::preload::{desk_user, preloaded};
 use super::title::PageTitle;
 use crate::domain::time_to_human::{human_ms, Percentiles, TimeToHuman};
 use leptos::prelude::*;
@@ -49,7 +50,8 @@ pub fn AdminMetricsPage() -> impl IntoView {
     view! {
         <PageTitle text="Time to human · tapin"/>
         <main class="page wide admin">
-            <header class="bar"><a class="brand" href="/inbox">"tapin"</a><a href="/admin">"Administration"</a></header>
+            <DeskHeader here=Here::Admin user=desk_user()/>
+            <AdminNav here="/admin/metrics"/>
             <h1>"Time to human"</h1>
             <form method="get" action="/admin/metrics" class="filters" aria-label="Period">
                 <label>"From (RFC 3339)"

@@ -3,8 +3,9 @@
 //! Admins only; every change goes through `ui::pages::admin_webhooks`, which
 //! applies the same rules as `/api/v1/webhooks`.
 
+use super::desk::{AdminNav, DeskHeader, Here};
 use super::notice::{failure, load_failed};
-use super::preload::{page_data, preloaded, Loaded, PageData};
+use super::preload::{desk_user, page_data, preloaded, Loaded, PageData};
 use super::title::PageTitle;
 use super::types::{NewSecret, SubscriptionRow, WebhooksView};
 use crate::error::AppError;
@@ -58,13 +59,16 @@ fn when(t: &str) -> String {
 pub fn AdminWebhooksPage() -> impl IntoView {
     view! {
         <PageTitle text="Webhooks · tapin"/>
-        <AdminWebhooksIsland initial={preloaded::<WebhooksView>()}/>
+        <AdminWebhooksIsland initial={preloaded::<WebhooksView>()}>
+            <DeskHeader here=Here::Admin user=desk_user()/>
+            <AdminNav here="/admin/webhooks"/>
+        </AdminWebhooksIsland>
     }
 }
 
 /// Webhooks: subscriptions and delivery logs; the whole page is one island: its forms and lists live.
 #[island(lazy)]
-fn AdminWebhooksIsland(initial: Loaded<WebhooksView>) -> impl IntoView {
+fn AdminWebhooksIsland(initial: Loaded<WebhooksView>, children: Children) -> impl IntoView {
     super::hydrated::island_ready();
     let create = ServerAction::<AdminWebhookCreate>::new();
     let rotate = ServerAction::<AdminWebhookRotate>::new();
@@ -102,7 +106,7 @@ fn AdminWebhooksIsland(initial: Loaded<WebhooksView>) -> impl IntoView {
     });
     view! {
         <main class="page wide admin">
-            <header class="bar"><a class="brand" href="/inbox">"tapin"</a><a href="/admin">"Administration"</a></header>
+            {children()}
             {move || secret.get().map(|s| view! {
                 <p class="notice" role="status">
                     "Signing secret for " <code>{s.url}</code> ". Copy it now, it is shown once: "

@@ -139,10 +139,13 @@ pub fn ApprovalDecision(
                                 on:input=move |ev| edited.set(event_target_value(&ev))></textarea>
                         </Show>
                         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                        <p id="decide-hint" class="fine" aria-live="polite"></p>
                         <div class="actions">
-                            <button type="button" class="danger" disabled=move || submit.pending().get()
+                            <button type="button" class="danger" data-shortcut="deny" aria-keyshortcuts="d"
+                                disabled=move || submit.pending().get()
                                 on:click=move |_| send(false)>"Deny"</button>
-                            <button type="button" class="primary" disabled=move || submit.pending().get()
+                            <button type="button" class="primary" data-shortcut="approve" aria-keyshortcuts="a"
+                                disabled=move || submit.pending().get()
                                 on:click=move |_| send(true)>"Approve"</button>
                         </div>
                     </section>

@@ -1,10 +1,12 @@
 //! `/inbox`: the organization's open handoffs and pending approvals, filtered
 //! by a plain GET form (works without JavaScript) and kept live.
 
-use super::preload::{page_data, preloaded, Loaded};
-use super::session::{load_inbox, Logout};
+use super::desk::{DeskHeader, Here};
+use super::duration::human;
+use super::preload::{desk_user, page_data, preloaded, Loaded};
+use super::session::load_inbox;
 use super::title::PageTitle;
-use super::types::{InboxFilter, InboxItem, InboxScreen};
+use super::types::{CountChip, InboxFilter, InboxItem, InboxScreen};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -15,35 +17,60 @@ pub fn InboxPage() -> impl IntoView {
         status: q.get("status"),
         role: q.get("role"),
         assignee: q.get("assignee"),
+        q: q.get("q"),
+        sort: q.get("sort"),
     });
     view! {
         <PageTitle text="Inbox · tapin"/>
-        <InboxIsland initial={preloaded::<InboxScreen>()} filter/>
+        <InboxIsland initial={preloaded::<InboxScreen>()} filter>
+            <DeskHeader here=Here::Inbox user=desk_user()/>
+        </InboxIsland>
     }
 }
 
-/// The list, refreshed whenever anything in the organization changes.
+/// The list, refreshed whenever anything in the organization changes; the
+/// waiting times count on every second between refreshes.
 #[island(lazy)]
-fn InboxIsland(initial: Loaded<InboxScreen>, filter: InboxFilter) -> impl IntoView {
+fn InboxIsland(
+    initial: Loaded<InboxScreen>,
+    filter: InboxFilter,
+    children: Children,
+) -> impl IntoView {
     super::hydrated::island_ready();
     let key = filter.clone();
     let data = page_data(
         initial,
         move || key.clone(),
-        |f| load_inbox(f.kind, f.status, f.role, f.assignee),
+        |f| load_inbox(f.kind, f.status, f.role, f.assignee, f.q, f.sort),
     );
+    // Seconds since the list arrived: each item shows its wait plus this.
+    let elapsed = RwSignal::new(0i64);
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        super::live::follow("/inbox/live", &super::live::EVENT_NAMES, move |_, _| {
-            data.refetch()
+    {
+        let arrived = StoredValue::new(js_sys::Date::now());
+        Effect::new(move |_| {
+            data.value.track();
+            arrived.set_value(js_sys::Date::now());
+            elapsed.set(0);
         });
-    });
+        // From the clock, not by counting ticks: a background tab's timers are throttled.
+        set_interval(
+            move || elapsed.set(((js_sys::Date::now() - arrived.get_value()) / 1000.0) as i64),
+            std::time::Duration::from_secs(1),
+        );
+        Effect::new(move |_| {
+            super::live::follow("/inbox/live", &super::live::EVENT_NAMES, move |_, _| {
+                data.refetch()
+            });
+        });
+    }
     view! {
         <main class="page wide">
+            {children()}
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Ok(InboxScreen::Inbox { operator_name, items })) => view! {
-                    <Inbox operator_name items filter=filter.clone()/>
+                Some(Ok(InboxScreen::Inbox { items, counts, target, .. })) => view! {
+                    <Inbox items counts target elapsed=elapsed.read_only() filter=filter.clone()/>
                 }.into_any(),
                 Some(Ok(InboxScreen::SignIn)) => view! {
                     <section class="notice">
@@ -57,26 +84,49 @@ fn InboxIsland(initial: Loaded<InboxScreen>, filter: InboxFilter) -> impl IntoVi
     }
 }
 
-fn option(value: &'static str, label: &'static str, current: &Option<String>) -> impl IntoView {
+pub(super) fn option(
+    value: &'static str,
+    label: &'static str,
+    current: &Option<String>,
+) -> impl IntoView {
     let selected = current.as_deref().unwrap_or("") == value;
     view! { <option value=value selected=selected>{label}</option> }
 }
 
+/// `ok` under half the target, `soon` past half, `late` past it.
+fn urgency(waited: i64, target: i64) -> &'static str {
+    if waited >= target {
+        "late"
+    } else if waited * 2 >= target {
+        "soon"
+    } else {
+        "ok"
+    }
+}
+
 #[component]
-fn Inbox(operator_name: String, items: Vec<InboxItem>, filter: InboxFilter) -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
+fn Inbox(
+    items: Vec<InboxItem>,
+    counts: Vec<CountChip>,
+    target: i64,
+    elapsed: ReadSignal<i64>,
+    filter: InboxFilter,
+) -> impl IntoView {
     let count = items.len();
     view! {
-        <header class="bar">
-            <span class="brand">"tapin"</span>
-            <span class="who">{operator_name}</span>
-            <a href="/settings">"Notifications"</a>
-            <ActionForm action=logout>
-                <button type="submit" class="link">"Sign out"</button>
-            </ActionForm>
-        </header>
-        <h1>"Inbox " <span class="count">{format!("({count})")}</span></h1>
+        <h1>"Inbox " <span class="count" role="status">{format!("({count})")}</span></h1>
+        {(!counts.is_empty()).then(|| view! {
+            <nav class="counts" aria-label="Open items by kind and status" data-testid="counts">
+                {counts.into_iter().map(|c| view! {
+                    <a href=c.href class="chip">{c.label} " " <strong>{c.n}</strong></a>
+                }).collect_view()}
+            </nav>
+        })}
         <form method="get" action="/inbox" class="filters" aria-label="Filters">
+            <label>"Search "
+                <input type="search" name="q" size="18" maxlength="100" data-shortcut="search"
+                    value=filter.q.clone().unwrap_or_default() placeholder="words, customer…"/>
+            </label>
             <label>"Kind "
                 <select name="kind">
                     {option("", "any", &filter.kind)}
@@ -106,11 +156,20 @@ fn Inbox(operator_name: String, items: Vec<InboxItem>, filter: InboxFilter) -> i
                     {option("unassigned", "unassigned", &filter.assignee)}
                 </select>
             </label>
+            <label>"Sort "
+                <select name="sort">
+                    {option("", "newest first", &filter.sort)}
+                    {option("waiting", "waiting longest", &filter.sort)}
+                </select>
+            </label>
             <button type="submit" class="secondary">"Filter"</button>
         </form>
         {(count == 0).then(|| view! { <p class="notice" role="status">"Nothing is waiting. New handoffs appear here as they arrive."</p> })}
-        <ul class="queue" aria-live="polite">
-            {items.into_iter().map(|i| view! {
+        <ul class="queue">
+            {items.into_iter().map(|i| {
+                let waited = i.waited;
+                let now = move || waited + elapsed.get();
+                view! {
                 <li data-kind=i.kind.clone() data-id=i.id.clone()>
                     <a href=format!("/m/{}", i.id)>
                         <span class="pill">{i.status.clone()}</span>
@@ -119,6 +178,10 @@ fn Inbox(operator_name: String, items: Vec<InboxItem>, filter: InboxFilter) -> i
                         <strong class="title">{i.title.clone()}</strong>
                         {i.detail.clone().map(|d| view! { <span class="fine">{d}</span> })}
                         <span class="fine">
+                            <span class="wait" data-testid="waited" data-urgency=move || urgency(now(), target)>
+                                {move || format!("waiting {}", human(now()))}
+                            </span>
+                            " · "
                             {i.approver_role.clone().map(|r| format!("needs {r} · ")).unwrap_or_default()}
                             {match (&i.assignee, i.mine) {
                                 (_, true) => "yours".to_string(),
@@ -128,7 +191,18 @@ fn Inbox(operator_name: String, items: Vec<InboxItem>, filter: InboxFilter) -> i
                         </span>
                     </a>
                 </li>
-            }).collect_view()}
+            }}).collect_view()}
         </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn waiting_times_turn_amber_then_red_against_the_target() {
+        assert_eq!(super::urgency(10, 300), "ok");
+        assert_eq!(super::urgency(150, 300), "soon");
+        assert_eq!(super::urgency(300, 300), "late");
+        assert_eq!(super::urgency(9_000, 300), "late");
     }
 }

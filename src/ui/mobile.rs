@@ -9,12 +9,15 @@
 
 use super::approval::{ApprovalDecision, Countdown};
 use super::chat::Chat;
+use super::desk::{DeskHeader, Here};
 use super::handoff_live::{
     Celebrate, HandoffLive, StatusPill, TakenNotice, TakeoverActions, Transcript,
 };
-use super::preload::preloaded;
+use super::preload::{desk_user, preloaded};
 use super::title::PageTitle;
-use super::types::{ApprovalCard, HandoffCard, LiveInit, MobileScreen, MobileView, TimelineRow};
+use super::types::{
+    ApprovalCard, DeskUser, HandoffCard, LiveInit, MobileScreen, MobileView, TimelineRow,
+};
 use crate::domain::link::LinkProblem;
 use crate::domain::Kind;
 use leptos::prelude::*;
@@ -145,15 +148,19 @@ fn HandoffView(view: MobileView) -> impl IntoView {
     };
     let id = card.id.clone();
     let up_to_seq = card.up_to_seq;
+    // A password session is the header's operator; a link session (which may
+    // have started in this very request) is shown as the link's operator.
+    let user = desk_user().filter(|_| !link_only).unwrap_or(DeskUser {
+        name: operator_name,
+        admin: false,
+        link_only,
+    });
     view! {
         <PageTitle text=format!("Handoff: {}", card.static_text)/>
         <HandoffLive init>
-            <header class="bar">
-                <a class="brand" href="/inbox" title="Back to the inbox">"tapin"</a>
+            <DeskHeader here=Here::Handoff user=Some(user)>
                 <StatusPill/>
-                <span class="who">{operator_name}</span>
-                {link_only.then(|| view! { <a href="/login?next=/inbox" data-testid="sign-in-for-more">"Sign in for more"</a> })}
-            </header>
+            </DeskHeader>
             <TakenNotice/>
             // An approval's own card already says what the packet says.
             // `into_any` at each block keeps the page's view type shallow enough for release builds.

@@ -7,7 +7,10 @@ pub mod admin_metrics;
 pub mod admin_webhooks;
 mod approval;
 mod chat;
+mod desk;
+pub mod duration;
 mod handoff_live;
+mod history;
 pub mod hydrated;
 mod inbox;
 mod live;
@@ -80,6 +83,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/m/:id") view=mobile::MobilePage/>
                 <Route path=path!("/login") view=login::LoginPage/>
                 <Route path=path!("/inbox") view=inbox::InboxPage/>
+                <Route path=path!("/history") view=history::HistoryPage/>
                 <Route path=path!("/admin") view=admin::AdminPage/>
                 <Route path=path!("/admin/routing") view=routing::RoutingPage/>
                 <Route path=path!("/settings") view=settings::SettingsPage/>

@@ -84,6 +84,13 @@ where
     PageData { value, version }
 }
 
+/// The signed-in operator the desk header shows (`None`: nobody, or the browser).
+pub fn desk_user() -> Option<super::types::DeskUser> {
+    preloaded::<Option<super::types::DeskUser>>()
+        .and_then(Result::ok)
+        .flatten()
+}
+
 /// The value the `ssr::preload` middleware loaded for this page request (server
 /// components only; `None` in the browser, where server components never run).
 pub fn preloaded<T: Clone + Send + Sync + 'static>() -> Loaded<T> {
@@ -106,8 +113,10 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::service::App;
     use crate::service::{sessions, time_to_human};
-    use crate::ui::pages::{admin, admin_routing, admin_webhooks, inbox, mobile, settings};
-    use crate::ui::types::InboxFilter;
+    use crate::ui::pages::{
+        admin, admin_routing, admin_webhooks, history, inbox, mobile, settings,
+    };
+    use crate::ui::types::{DeskUser, HistoryFilter, InboxFilter};
     use axum::extract::{Query, Request, State};
     use axum::http::{Method, StatusCode};
     use axum::middleware::Next;
@@ -132,6 +141,10 @@ pub mod ssr {
         let q: HashMap<String, String> = Query::try_from_uri(req.uri())
             .map(|Query(q)| q)
             .unwrap_or_default();
+        // The password session's operator. (A link session, which may start
+        // in this very request, is shown by the handoff page from its screen.)
+        let user = desk_user(app, &cookie).await;
+        req.extensions_mut().insert(Preloaded(Ok(user)));
         let status = match which {
             Page::Mobile(id) => {
                 let r = mobile::screen(
@@ -150,8 +163,18 @@ pub mod ssr {
                     status: q.get("status").cloned(),
                     role: q.get("role").cloned(),
                     assignee: q.get("assignee").cloned(),
+                    q: q.get("q").cloned(),
+                    sort: q.get("sort").cloned(),
                 };
                 insert(&mut req, inbox::screen(app, &cookie, &f).await)
+            }
+            Page::History => {
+                let f = HistoryFilter {
+                    q: q.get("q").cloned(),
+                    kind: q.get("kind").cloned(),
+                    before: q.get("before").cloned(),
+                };
+                insert(&mut req, history::screen(app, &cookie, &f).await)
             }
             Page::Admin => insert(&mut req, admin::overview_for(app, &cookie).await),
             Page::Settings => insert(&mut req, settings::screen(app, &cookie).await),
@@ -177,6 +200,17 @@ pub mod ssr {
         res
     }
 
+    /// The password session's operator, if any; a lookup failure shows the
+    /// header signed out rather than failing the page.
+    async fn desk_user(app: &App, cookie: &str) -> Option<DeskUser> {
+        let op = sessions::signed_in(app, cookie).await.ok().flatten()?;
+        Some(DeskUser {
+            admin: crate::service::admin::require_admin(&op).is_ok(),
+            name: op.name,
+            link_only: false,
+        })
+    }
+
     fn insert<T: Clone + Send + Sync + 'static>(
         req: &mut Request,
         r: Result<T, AppError>,
@@ -192,6 +226,7 @@ pub mod ssr {
     enum Page<'a> {
         Mobile(&'a str),
         Inbox,
+        History,
         Admin,
         Settings,
         Routing,
@@ -202,6 +237,7 @@ pub mod ssr {
     fn page(path: &str) -> Option<Page<'_>> {
         match path {
             "/inbox" => Some(Page::Inbox),
+            "/history" => Some(Page::History),
             "/admin" => Some(Page::Admin),
             "/settings" => Some(Page::Settings),
             "/admin/routing" => Some(Page::Routing),

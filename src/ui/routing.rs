@@ -5,8 +5,9 @@
 // The test box's server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
+use super::desk::{AdminNav, DeskHeader, Here};
 use super::notice::{failure, load_failed};
-use super::preload::{page_data, preloaded, Loaded};
+use super::preload::{desk_user, page_data, preloaded, Loaded};
 use super::title::PageTitle;
 use super::types::{PolicyTestView, RoutingView};
 use crate::error::AppError;
@@ -96,13 +97,16 @@ pub async fn routing_test(
 pub fn RoutingPage() -> impl IntoView {
     view! {
         <PageTitle text="Routing · tapin"/>
-        <RoutingIsland initial={preloaded::<RoutingView>()}/>
+        <RoutingIsland initial={preloaded::<RoutingView>()}>
+            <DeskHeader here=Here::Admin user=desk_user()/>
+            <AdminNav here="/admin/routing"/>
+        </RoutingIsland>
     }
 }
 
 /// Routing: policies, chains, settings; the whole page is one island: its forms and lists live.
 #[island(lazy)]
-fn RoutingIsland(initial: Loaded<RoutingView>) -> impl IntoView {
+fn RoutingIsland(initial: Loaded<RoutingView>, children: Children) -> impl IntoView {
     super::hydrated::island_ready();
     let add = ServerAction::<RoutingAddPolicy>::new();
     let change = ServerAction::<RoutingChangePolicy>::new();
@@ -121,7 +125,7 @@ fn RoutingIsland(initial: Loaded<RoutingView>) -> impl IntoView {
     );
     view! {
         <main class="page wide admin routing">
-            <header class="bar"><a class="brand" href="/inbox">"tapin"</a><a href="/admin">"Administration"</a></header>
+            {children()}
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
                 Some(Ok(v)) => view! { <Sections v add change settings test/> }.into_any(),

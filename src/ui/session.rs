@@ -129,6 +129,8 @@ pub async fn load_inbox(
     status: Option<String>,
     role: Option<String>,
     assignee: Option<String>,
+    q: Option<String>,
+    sort: Option<String>,
 ) -> Result<InboxScreen, AppError> {
     // Flat arguments: an all-empty struct would encode to an empty body.
     let filter = super::types::InboxFilter {
@@ -136,6 +138,8 @@ pub async fn load_inbox(
         status,
         role,
         assignee,
+        q,
+        sort,
     };
     let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
     let cookie = super::actions::ssr::cookies().await?;

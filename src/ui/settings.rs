@@ -2,7 +2,8 @@
 //! The browser side (permission, `pushManager.subscribe`) is `public/push.js`:
 //! plain JS, so the WASM bundle carries none of it.
 
-use super::preload::{page_data, preloaded, Loaded};
+use super::desk::{DeskHeader, Here};
+use super::preload::{desk_user, page_data, preloaded, Loaded};
 use super::title::PageTitle;
 use super::types::{PushDevice, SettingsScreen};
 use crate::error::AppError;
@@ -30,22 +31,25 @@ pub async fn save_channels(
 pub fn SettingsPage() -> impl IntoView {
     view! {
         <PageTitle text="Settings · tapin"/>
-        <SettingsIsland initial={preloaded::<SettingsScreen>()}/>
+        <SettingsIsland initial={preloaded::<SettingsScreen>()}>
+            <DeskHeader here=Here::Settings user=desk_user()/>
+        </SettingsIsland>
     }
 }
 
 /// Settings: devices, channels, password; the whole page is one island: its forms and lists live.
 #[island(lazy)]
-fn SettingsIsland(initial: Loaded<SettingsScreen>) -> impl IntoView {
+fn SettingsIsland(initial: Loaded<SettingsScreen>, children: Children) -> impl IntoView {
     super::hydrated::island_ready();
     let save = ServerAction::<SaveChannels>::new();
     let data = page_data(initial, move || save.version().get(), |_| load_settings());
     view! {
         <main class="page settings">
+            {children()}
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Ok(SettingsScreen::Settings { operator_name, vapid_public_key, devices, phone, channels })) => view! {
-                    <Settings operator_name vapid_public_key devices/>
+                Some(Ok(SettingsScreen::Settings { vapid_public_key, devices, phone, channels, .. })) => view! {
+                    <Settings vapid_public_key devices/>
                     <Channels phone channels save/>
                     <Security/>
                 }.into_any(),
@@ -91,17 +95,9 @@ fn Security() -> impl IntoView {
 }
 
 #[component]
-fn Settings(
-    operator_name: String,
-    vapid_public_key: String,
-    devices: Vec<PushDevice>,
-) -> impl IntoView {
+fn Settings(vapid_public_key: String, devices: Vec<PushDevice>) -> impl IntoView {
     let none = devices.is_empty();
     view! {
-        <header class="bar">
-            <a class="brand" href="/inbox" title="Back to the inbox">"tapin"</a>
-            <span class="who">{operator_name}</span>
-        </header>
         <h1>"Notifications"</h1>
         <p>"When a handoff or approval needs you, tapin notifies each device you turn on here. The notification opens the handoff with a single-use link."</p>
         <section id="push" data-key=vapid_public_key aria-label="This device">

@@ -100,6 +100,61 @@ pub struct InboxFilter {
     pub role: Option<String>,
     /// `me`, `unassigned`, or empty for anyone.
     pub assignee: Option<String>,
+    /// Search words (as on `/history`).
+    pub q: Option<String>,
+    /// `waiting`: longest waiting first; otherwise newest first.
+    pub sort: Option<String>,
+}
+
+/// One count at the top of the inbox, a link to the filter it counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CountChip {
+    pub label: String,
+    pub n: usize,
+    pub href: String,
+}
+
+/// `/history`'s GET form: search words, kind, and the page cursor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryFilter {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    /// The id the previous page ended at.
+    pub before: Option<String>,
+}
+
+/// A finished handoff: how it ended, who ended it, how long it took.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryItem {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    /// approved, denied, resolved, handed back, expired, cancelled, failed…
+    pub outcome: String,
+    pub acted_by: String,
+    /// The actor's raw label (shown on hover).
+    pub actor: String,
+    pub took: String,
+    pub finished_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum HistoryScreen {
+    SignIn,
+    History {
+        items: Vec<HistoryItem>,
+        /// The cursor of the next page, when there may be one.
+        next_before: Option<String>,
+    },
+}
+
+/// Who the desk header shows as signed in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeskUser {
+    pub name: String,
+    pub admin: bool,
+    /// A link session: it reaches its one handoff, nothing else.
+    pub link_only: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -114,6 +169,9 @@ pub struct InboxItem {
     pub mine: bool,
     pub priority: String,
     pub created_at: String,
+    /// Seconds it had waited when the server answered (since creation or its
+    /// last escalation); the page counts on from there.
+    pub waited: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -122,6 +180,10 @@ pub enum InboxScreen {
     Inbox {
         operator_name: String,
         items: Vec<InboxItem>,
+        /// Open items per kind, then per status.
+        counts: Vec<CountChip>,
+        /// The organization's response target, in seconds.
+        target: i64,
     },
 }
 
@@ -131,6 +193,7 @@ pub struct AdminView {
     pub keys: Vec<KeyRow>,
     pub holding_line: String,
     pub waiting_reply: String,
+    pub response_target_minutes: i64,
     /// The newest audit events, newest first.
     pub events: Vec<EventRow>,
 }
@@ -161,7 +224,10 @@ pub struct EventRow {
     pub handoff_id: String,
     pub event: String,
     pub to_state: String,
+    /// The raw label (`operator:<id>`), shown on hover and in exports.
     pub actor: String,
+    /// The actor in words: a name, `key “…”`, `policy “…”`.
+    pub actor_name: String,
     pub created_at: String,
     pub hash: String,
 }

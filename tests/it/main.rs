@@ -8,6 +8,7 @@ mod audit;
 mod audit_content;
 mod audit_transcripts;
 mod common;
+mod desk;
 mod leases;
 mod limits;
 mod metrics;

@@ -2,7 +2,7 @@ use super::{fmt_ts, ts, ts_opt, PgStore, Ts, Tx};
 use crate::domain::records::{AgentDetails, Timer};
 use crate::domain::writes::{NewHandoff, TransitionWrite};
 use crate::domain::{Handoff, Kind, Packet, Source, State, TranscriptPtr};
-use crate::store::{HandoffQuery, HandoffStore, Race, StoreError, StoreResult};
+use crate::store::{contains_pattern, HandoffQuery, HandoffStore, Race, StoreError, StoreResult};
 use async_trait::async_trait;
 
 const HANDOFF_COLUMNS: &str = "id, organization_id, kind, state, version, conversation_id, \
@@ -180,6 +180,16 @@ impl HandoffStore for PgStore {
              AND ($3::text IS NULL OR kind = $3) \
              AND ($4::text IS NULL OR decision = $4) \
              AND ($5::text IS NULL OR id < $5) \
+             AND ($7::text IS NULL \
+               OR EXISTS (SELECT 1 FROM jsonb_path_query(packet::jsonb, 'strict $.**') AS v(j) \
+                  WHERE jsonb_typeof(v.j) = 'string' AND v.j #>> '{{}}' ILIKE $7) \
+               OR id IN (SELECT handoff_id FROM approvals WHERE subject_ref ILIKE $7) \
+               OR conversation_id IN (SELECT id FROM conversations \
+                  WHERE organization_id = $1 AND external_ref ILIKE $7) \
+               OR assignee IN (SELECT id FROM operators WHERE organization_id = $1 AND name ILIKE $7) \
+               OR id IN (SELECT a.handoff_id FROM approvals a JOIN operators o \
+                  ON a.decided_by = 'operator:' || o.id \
+                  WHERE o.organization_id = $1 AND o.name ILIKE $7)) \
              ORDER BY id DESC LIMIT $6"
         ))
         .bind(org_id)
@@ -188,6 +198,7 @@ impl HandoffStore for PgStore {
         .bind(&q.decision)
         .bind(&q.before)
         .bind(q.limit)
+        .bind(q.text.as_deref().map(contains_pattern))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(Handoff::try_from).collect()

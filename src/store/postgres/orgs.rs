@@ -64,4 +64,22 @@ impl OrgStore for PgStore {
                 .await?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn response_target(&self, org_id: &str) -> StoreResult<i64> {
+        let (seconds,): (i64,) =
+            sqlx::query_as("SELECT response_target_seconds FROM organizations WHERE id = $1")
+                .bind(org_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(seconds)
+    }
+
+    async fn set_response_target(&self, org_id: &str, seconds: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE organizations SET response_target_seconds = $1 WHERE id = $2")
+            .bind(seconds)
+            .bind(org_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }

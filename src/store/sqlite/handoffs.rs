@@ -2,7 +2,7 @@ use super::{marks, SqliteStore, Tx};
 use crate::domain::records::{AgentDetails, Timer};
 use crate::domain::writes::{NewHandoff, TransitionWrite};
 use crate::domain::{Handoff, Kind, Packet, Source, State, TranscriptPtr};
-use crate::store::{HandoffQuery, HandoffStore, Race, StoreError, StoreResult};
+use crate::store::{contains_pattern, HandoffQuery, HandoffStore, Race, StoreError, StoreResult};
 use async_trait::async_trait;
 
 const HANDOFF_COLUMNS: &str = "id, organization_id, kind, state, version, conversation_id, \
@@ -92,6 +92,19 @@ pub(super) async fn claim_timer(tx: &mut Tx<'_>, id: &str, now: &str) -> StoreRe
     Ok(claimed.rows_affected() == 1)
 }
 
+/// `HandoffQuery::text`: five bindings of the same pattern. SQLite's LIKE
+/// ignores ASCII case. The packet's string values are searched, not its JSON
+/// (a key such as `static_text` would match every handoff).
+const TEXT_MATCH: &str = " AND (EXISTS (SELECT 1 FROM json_tree(handoffs.packet) AS j \
+        WHERE j.type = 'text' AND j.value LIKE ? ESCAPE '\\') \
+     OR id IN (SELECT handoff_id FROM approvals WHERE subject_ref LIKE ? ESCAPE '\\') \
+     OR conversation_id IN (SELECT id FROM conversations \
+        WHERE organization_id = handoffs.organization_id AND external_ref LIKE ? ESCAPE '\\') \
+     OR assignee IN (SELECT id FROM operators \
+        WHERE organization_id = handoffs.organization_id AND name LIKE ? ESCAPE '\\') \
+     OR id IN (SELECT a.handoff_id FROM approvals a JOIN operators o ON a.decided_by = 'operator:' || o.id \
+        WHERE o.organization_id = handoffs.organization_id AND o.name LIKE ? ESCAPE '\\'))";
+
 #[async_trait]
 impl HandoffStore for SqliteStore {
     async fn create_handoff(&self, new: &NewHandoff) -> StoreResult<()> {
@@ -179,6 +192,9 @@ impl HandoffStore for SqliteStore {
         if q.before.is_some() {
             sql.push_str(" AND id < ?");
         }
+        if q.text.is_some() {
+            sql.push_str(TEXT_MATCH);
+        }
         sql.push_str(" ORDER BY id DESC LIMIT ?");
         let mut query = sqlx::query_as(&sql).bind(org_id);
         for s in q.states.iter().flatten() {
@@ -192,6 +208,12 @@ impl HandoffStore for SqliteStore {
         }
         if let Some(before) = &q.before {
             query = query.bind(before);
+        }
+        if let Some(text) = &q.text {
+            let pattern = contains_pattern(text);
+            for _ in 0..5 {
+                query = query.bind(pattern.clone());
+            }
         }
         let rows: Vec<HandoffRow> = query.bind(q.limit).fetch_all(&self.reader).await?;
         rows.into_iter().map(Handoff::try_from).collect()

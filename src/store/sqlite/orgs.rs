@@ -60,4 +60,22 @@ impl OrgStore for SqliteStore {
             .await?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn response_target(&self, org_id: &str) -> StoreResult<i64> {
+        let (seconds,): (i64,) =
+            sqlx::query_as("SELECT response_target_seconds FROM organizations WHERE id = ?")
+                .bind(org_id)
+                .fetch_one(&self.reader)
+                .await?;
+        Ok(seconds)
+    }
+
+    async fn set_response_target(&self, org_id: &str, seconds: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE organizations SET response_target_seconds = ? WHERE id = ?")
+            .bind(seconds)
+            .bind(org_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
 }

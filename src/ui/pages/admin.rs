@@ -17,6 +17,7 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
     require_admin(me)?;
     let org = &me.organization_id;
     let (holding_line, waiting_reply) = approvals::messages(app, org).await?;
+    let names = super::names::ActorNames::load(app, org).await?;
     Ok(AdminView {
         operators: orgs::operators(app, org)
             .await?
@@ -44,6 +45,7 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
             .collect(),
         holding_line,
         waiting_reply,
+        response_target_minutes: crate::service::admin::response_target(app, org).await? / 60,
         events: audit::recent(app, org, 50)
             .await?
             .into_iter()
@@ -52,6 +54,7 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
                 handoff_id: e.event.handoff_id,
                 event: e.event.event,
                 to_state: e.event.to_state,
+                actor_name: names.actor(&e.event.actor),
                 actor: e.event.actor,
                 created_at: e.event.created_at,
                 hash: e.hash[..12].to_string(),

@@ -1,13 +1,14 @@
-//! The operator's queue: open handoffs and pending approvals of the organization.
+//! The operator's queue: open handoffs and pending approvals of the
+//! organization, with how long each has waited and counts per kind and status.
 
 use crate::domain::records::Operator;
 use crate::domain::state::takeover_status;
-use crate::domain::{Kind, State};
+use crate::domain::{Handoff, Kind, State};
 use crate::error::AppError;
 use crate::service::App;
 use crate::store::HandoffQuery;
-use crate::ui::types::{InboxFilter, InboxItem, InboxScreen};
-use std::collections::HashMap;
+use crate::ui::duration;
+use crate::ui::types::{CountChip, InboxFilter, InboxItem, InboxScreen};
 
 pub const INBOX_MAX: i64 = 200;
 
@@ -20,48 +21,70 @@ pub async fn screen(
     let Some(op) = crate::service::sessions::signed_in(app, cookie_header).await? else {
         return Ok(InboxScreen::SignIn);
     };
+    let (items, counts) = items(app, &op, f).await?;
     Ok(InboxScreen::Inbox {
-        items: items(app, &op, f).await?,
+        items,
+        counts,
+        target: crate::service::admin::response_target(app, &op.organization_id).await?,
         operator_name: op.name,
     })
 }
 
-pub async fn items(app: &App, me: &Operator, f: &InboxFilter) -> Result<Vec<InboxItem>, AppError> {
+/// The label an item's status shows (seed 000's words for takeovers).
+fn status_label(h: &Handoff) -> String {
+    match h.kind {
+        Kind::Takeover => takeover_status(h.state).to_string(),
+        Kind::Approval => "pending".to_string(),
+        _ => h.state.as_str().to_string(),
+    }
+}
+
+/// The filtered queue, and the counts of every open item (search applied).
+pub async fn items(
+    app: &App,
+    me: &Operator,
+    f: &InboxFilter,
+) -> Result<(Vec<InboxItem>, Vec<CountChip>), AppError> {
     let kind = match f.kind.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => {
             Some(Kind::parse(k).ok_or_else(|| AppError::invalid_field("kind", "unknown kind"))?)
         }
         None => None,
     };
-    let states: Vec<State> = match f.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => vec![State::parse(s)
-            .filter(|s| s.is_open())
-            .ok_or_else(|| AppError::invalid_field("status", "not an open state"))?],
-        None => State::ALL.into_iter().filter(|s| s.is_open()).collect(),
+    let state = match f.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            State::parse(s)
+                .filter(|s| s.is_open())
+                .ok_or_else(|| AppError::invalid_field("status", "not an open state"))?,
+        ),
+        None => None,
     };
-    let handoffs = crate::service::handoffs::query(
+    let open = crate::service::handoffs::query(
         app,
         &me.organization_id,
         &HandoffQuery {
-            states: Some(states),
-            kind,
+            states: Some(State::ALL.into_iter().filter(|s| s.is_open()).collect()),
+            kind: None,
             decision: None,
             before: None,
+            text: crate::service::handoffs::search_text("q", f.q.as_deref())?,
             limit: INBOX_MAX,
         },
     )
     .await?;
-    let names: HashMap<String, String> = crate::service::orgs::operators(app, &me.organization_id)
-        .await?
+    let counts = counts(&open);
+    let handoffs: Vec<Handoff> = open
         .into_iter()
-        .map(|o| (o.id, o.name))
+        .filter(|h| kind.is_none_or(|k| h.kind == k) && state.is_none_or(|s| h.state == s))
         .collect();
+    let names = super::names::ActorNames::load(app, &me.organization_id).await?;
     let approval_ids: Vec<String> = handoffs
         .iter()
         .filter(|h| h.kind == Kind::Approval)
         .map(|h| h.id.clone())
         .collect();
     let mut approvals = crate::service::approvals::of_handoffs(app, &approval_ids).await?;
+    let now = crate::service::now();
     let mut out = Vec::new();
     for h in handoffs {
         let approval = approvals.remove(&h.id);
@@ -77,10 +100,10 @@ pub async fn items(app: &App, me: &Operator, f: &InboxFilter) -> Result<Vec<Inbo
             Some("unassigned") if h.assignee.is_some() => continue,
             _ => {}
         }
-        let status = match h.kind {
-            Kind::Takeover => takeover_status(h.state).to_string(),
-            Kind::Approval => "pending".to_string(),
-            _ => h.state.as_str().to_string(),
+        // An escalation starts the wait again: the next person was just asked.
+        let since = match h.state {
+            State::Escalated => &h.updated_at,
+            _ => &h.created_at,
         };
         out.push(InboxItem {
             title: match &approval {
@@ -91,18 +114,45 @@ pub async fn items(app: &App, me: &Operator, f: &InboxFilter) -> Result<Vec<Inbo
                 .as_ref()
                 .and_then(|a| a.suspend_message.clone())
                 .or(h.packet.reason.clone()),
-            id: h.id,
+            waited: duration::between(since, &now),
+            status: status_label(&h),
             kind: h.kind.as_str().to_string(),
-            status,
             approver_role: role,
-            assignee: h
-                .assignee
-                .as_ref()
-                .map(|a| names.get(a).cloned().unwrap_or_else(|| "someone".into())),
+            assignee: h.assignee.as_deref().map(|a| names.operator(a)),
             mine,
             priority: h.priority,
             created_at: h.created_at,
+            id: h.id,
         });
     }
-    Ok(out)
+    if f.sort.as_deref() == Some("waiting") {
+        out.sort_by(|a, b| b.waited.cmp(&a.waited));
+    }
+    Ok((out, counts))
+}
+
+/// Open items per kind, then per status, each linking to its filter.
+fn counts(open: &[Handoff]) -> Vec<CountChip> {
+    let mut chips = Vec::new();
+    for k in [Kind::Takeover, Kind::Approval, Kind::Assist, Kind::Agent] {
+        let n = open.iter().filter(|h| h.kind == k).count();
+        if n > 0 {
+            chips.push(CountChip {
+                label: k.as_str().to_string(),
+                n,
+                href: format!("/inbox?kind={}", k.as_str()),
+            });
+        }
+    }
+    for s in State::ALL.into_iter().filter(|s| s.is_open()) {
+        let n = open.iter().filter(|h| h.state == s).count();
+        if n > 0 {
+            chips.push(CountChip {
+                label: s.as_str().to_string(),
+                n,
+                href: format!("/inbox?status={}", s.as_str()),
+            });
+        }
+    }
+    chips
 }

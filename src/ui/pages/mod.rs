@@ -4,7 +4,9 @@
 pub mod admin;
 pub mod admin_routing;
 pub mod admin_webhooks;
+pub mod history;
 pub mod inbox;
 pub mod mobile;
+pub mod names;
 pub mod settings;
 pub mod timeline;

@@ -7,25 +7,15 @@ use crate::error::AppError;
 use crate::service::App;
 use crate::ui::types::TimelineRow;
 use serde_json::Value;
-use std::collections::HashMap;
 
 pub async fn rows(
     app: &App,
     h: &Handoff,
     events: &[ChainedEvent],
 ) -> Result<Vec<TimelineRow>, AppError> {
-    let names: HashMap<String, String> = crate::service::orgs::operators(app, &h.organization_id)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
-    let actor = |a: &str| match a.split_once(':') {
-        Some(("operator", id)) => name(id),
-        Some(("api_key", _)) => "the agent".to_string(),
-        Some(("policy", _)) => "a policy".to_string(),
-        _ => "tapin".to_string(),
-    };
+    let names = super::names::ActorNames::load(app, &h.organization_id).await?;
+    let name = |id: &str| names.operator(id);
+    let actor = |a: &str| names.actor(a);
     let mut out: Vec<TimelineRow> = events
         .iter()
         .map(|e| {
