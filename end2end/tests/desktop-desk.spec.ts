@@ -178,3 +178,26 @@ test('a busy inbox and the history, for the docs', async ({ page, request }) => 
   await expect(page.getByTestId('history')).toContainText('denied');
   await page.screenshot({ path: 'test-results/desktop-history-1280.png', fullPage: true });
 });
+
+test('a canned reply is added on /admin, inserted with / and sent', async ({ page, request }) => {
+  await signIn(page, '/admin');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('Shortcut (after /)').fill('refund-policy');
+  await page.getByLabel('Reply', { exact: true }).fill('Refunds reach your card within 5 working days.');
+  await page.getByRole('button', { name: 'Add canned reply' }).click();
+  await expect(page.getByTestId('snippets')).toContainText('/refund-policy');
+
+  const { hid } = await new Agent(request, key).takeover('Where is my refund?', [['user', 'Where is my refund?']]);
+  await page.goto(`/m/${hid}`);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByRole('button', { name: 'Accept' }).click();
+  const box = page.getByLabel('Message to the customer');
+  await expect(box).toBeEnabled();
+  await box.pressSequentially('/ref');
+  await expect(page.getByRole('option', { name: /refund-policy/ })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await box.press('Enter');
+  await expect(box).toHaveValue('Refunds reach your card within 5 working days.');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.locator('li.msg.operator:not(.pending)').last()).toContainText('within 5 working days');
+});

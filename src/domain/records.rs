@@ -283,3 +283,13 @@ pub struct NotificationRecord {
     pub detail: Option<String>,
     pub created_at: String,
 }
+
+/// A canned reply of an organization, inserted with `/shortcut` in the chat box.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    pub id: String,
+    pub organization_id: String,
+    pub shortcut: String,
+    pub body: String,
+    pub created_at: String,
+}

@@ -26,6 +26,7 @@ pub mod rate_limit;
 pub mod routing;
 pub mod security_log;
 pub mod sessions;
+pub mod snippets;
 mod store_errors;
 pub mod time_to_human;
 pub mod timeouts;

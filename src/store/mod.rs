@@ -15,6 +15,7 @@ mod postgres;
 mod push;
 mod routing;
 mod security;
+mod snippets;
 mod sqlite;
 mod timers;
 mod webhooks;
@@ -31,6 +32,7 @@ pub use postgres::PgStore;
 pub use push::PushStore;
 pub use routing::RoutingStore;
 pub use security::SecurityLogStore;
+pub use snippets::SnippetStore;
 pub use sqlite::SqliteStore;
 pub use timers::TimerStore;
 pub(crate) use webhooks::attempt_columns;
@@ -56,6 +58,7 @@ pub trait Store:
     + PushStore
     + RoutingStore
     + SecurityLogStore
+    + SnippetStore
     + Send
     + Sync
     + 'static

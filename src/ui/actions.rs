@@ -2,7 +2,7 @@
 //! operator from the session cookie and calls the same service functions as
 //! the REST API, so the lifecycle, roles and tenancy rules are the same.
 
-use super::types::Line;
+use super::types::{Line, SnippetRow};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -124,6 +124,24 @@ async fn send_message_inner(
     )
     .await?;
     Ok(crate::ui::pages::mobile::line(m))
+}
+
+/// The organization's canned replies, for the chat box of handoff `id`
+/// (any session that may act on it).
+#[server(prefix = "/fn", endpoint = "snippets")]
+pub async fn load_snippets(id: String) -> Result<Vec<SnippetRow>, AppError> {
+    ssr::respond(load_snippets_inner(id).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn load_snippets_inner(id: String) -> Result<Vec<SnippetRow>, AppError> {
+    let id = crate::service::parse_id(&id, "handoff")?;
+    let (app, op) = ssr::operator_for(&id).await?;
+    Ok(crate::service::snippets::list(&app, &op.organization_id)
+        .await?
+        .into_iter()
+        .map(SnippetRow::from)
+        .collect())
 }
 
 /// Approve or deny; a deny needs a note the agent can pass on. An edited

@@ -29,6 +29,8 @@ fn AdminIsland(initial: Loaded<AdminView>, children: Children) -> impl IntoView 
     let revoke = ServerAction::<AdminRevokeKey>::new();
     let messages = ServerAction::<AdminSaveMessages>::new();
     let target = ServerAction::<AdminSaveResponseTarget>::new();
+    let add_snippet = ServerAction::<AdminAddSnippet>::new();
+    let delete_snippet = ServerAction::<AdminDeleteSnippet>::new();
     let verify = ServerAction::<AdminVerify>::new();
     // Reload after any change.
     let data = page_data(
@@ -41,6 +43,8 @@ fn AdminIsland(initial: Loaded<AdminView>, children: Children) -> impl IntoView 
                 revoke.version().get(),
                 messages.version().get(),
                 target.version().get(),
+                add_snippet.version().get(),
+                delete_snippet.version().get(),
             )
         },
         |_| admin_overview(),
@@ -50,7 +54,13 @@ fn AdminIsland(initial: Loaded<AdminView>, children: Children) -> impl IntoView 
             {children()}
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Ok(v)) => view! { <Sections v add update create_key revoke messages target verify/> }.into_any(),
+                Some(Ok(mut v)) => {
+                    let snippets = std::mem::take(&mut v.snippets);
+                    view! {
+                        <Sections v add update create_key revoke messages target verify/>
+                        <Snippets rows=snippets add=add_snippet delete=delete_snippet/>
+                    }.into_any()
+                }
                 Some(Err(e)) => load_failed("Administration", "/admin", e),
             }}
         </main>
@@ -193,6 +203,59 @@ fn Sections(
                     }).collect_view()}
                 </tbody>
             </table>
+        </section>
+    }
+}
+
+/// Canned replies: added here, inserted with `/shortcut` in a takeover's chat box.
+#[component]
+fn Snippets(
+    rows: Vec<super::types::SnippetRow>,
+    add: ServerAction<AdminAddSnippet>,
+    delete: ServerAction<AdminDeleteSnippet>,
+) -> impl IntoView {
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(f)) = (add.value().get(), form.get()) {
+            f.reset();
+        }
+    });
+    let none = rows.is_empty();
+    view! {
+        <section aria-labelledby="snip-h">
+            <h2 id="snip-h">"Canned replies"</h2>
+            <p class="fine">"Operators insert one by typing " <kbd>"/"</kbd> " and its shortcut in a takeover's chat box."</p>
+            <table data-testid="snippets">
+                <thead><tr><th>"Shortcut"</th><th>"Reply"</th><th><span class="sr-only">"Delete"</span></th></tr></thead>
+                <tbody>
+                    {none.then(|| view! { <tr><td colspan="3">"No canned reply yet."</td></tr> })}
+                    {rows.into_iter().map(|r| {
+                        let id = r.id.clone();
+                        let label = format!("Delete /{}", r.shortcut);
+                        view! {
+                            <tr data-shortcut=r.shortcut.clone()>
+                                <td><code>{format!("/{}", r.shortcut)}</code></td>
+                                <td>{r.body.clone()}</td>
+                                <td>
+                                    <button type="button" class="secondary" aria-label=label
+                                        on:click=move |_| { delete.dispatch(AdminDeleteSnippet { id: id.clone() }); }>
+                                        "Delete"
+                                    </button>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <ActionForm action=add node_ref=form attr:class="grid-form">
+                <label for="snip-short">"Shortcut (after /)"</label>
+                <input id="snip-short" name="shortcut" maxlength="30" autocomplete="off" placeholder="refund-policy"/>
+                <label for="snip-body">"Reply"</label>
+                <textarea id="snip-body" name="body" rows="2" maxlength="2000"></textarea>
+                <button type="submit" class="primary">"Add canned reply"</button>
+            </ActionForm>
+            {failure(move || add.value().get())}
+            {failure(move || delete.value().get())}
         </section>
     }
 }

@@ -68,6 +68,22 @@ pub async fn admin_save_response_target(response_target_minutes: String) -> Resu
     )
 }
 
+#[server(prefix = "/fn", endpoint = "admin_add_snippet")]
+pub async fn admin_add_snippet(shortcut: String, body: String) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(
+        crate::service::snippets::add(&app, &me, &shortcut, &body)
+            .await
+            .map(|_| ()),
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_delete_snippet")]
+pub async fn admin_delete_snippet(id: String) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(crate::service::snippets::delete(&app, &me, &id).await)
+}
+
 #[server(prefix = "/fn", endpoint = "admin_verify")]
 pub async fn admin_verify() -> Result<String, AppError> {
     let (app, me) = super::actions::ssr::operator().await?;

@@ -2,9 +2,9 @@
 //! through an outbox kept in localStorage, so a message typed on a flaky
 //! network is retried until the server has it and is never silently lost.
 
-use super::actions::send_message;
+use super::actions::{load_snippets, send_message};
 use super::live;
-use super::types::Line;
+use super::types::{Line, SnippetRow};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,22 @@ pub struct Pending {
 
 fn outbox_key(handoff_id: &str) -> String {
     format!("tapin.outbox.{handoff_id}")
+}
+
+/// The canned replies a draft of `/word` asks for: shortcuts starting with
+/// the word first, then those containing it; at most eight. `None` when the
+/// draft is not a lone `/word`.
+pub fn snippet_matches<'a>(draft: &str, all: &'a [SnippetRow]) -> Option<Vec<&'a SnippetRow>> {
+    let word = draft.strip_prefix('/')?;
+    if word.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let word = word.to_lowercase();
+    let starts = all.iter().filter(|s| s.shortcut.starts_with(&word));
+    let inside = all
+        .iter()
+        .filter(|s| !s.shortcut.starts_with(&word) && s.shortcut.contains(&word));
+    Some(starts.chain(inside).take(8).collect())
 }
 
 /// Adds `line` unless a message with its seq is already shown, keeping seq order.
@@ -44,6 +60,51 @@ pub fn Chat(handoff_id: String, up_to_seq: Option<i64>) -> impl IntoView {
     let id = StoredValue::new(handoff_id);
     let outbox: RwSignal<Vec<Pending>> = RwSignal::new(Vec::new());
     let draft = RwSignal::new(String::new());
+    // Canned replies: fetched the first time the operator types `/`.
+    let snippets: RwSignal<Option<Vec<SnippetRow>>> = RwSignal::new(None);
+    let chosen = RwSignal::new(0usize);
+    let dismissed = RwSignal::new(false);
+    let matches = Memo::new(move |_| {
+        let all = snippets.get()?;
+        let draft = draft.get();
+        let found: Vec<SnippetRow> = snippet_matches(&draft, &all)?
+            .into_iter()
+            .cloned()
+            .collect();
+        (!found.is_empty() && !dismissed.get()).then_some(found)
+    });
+    let wants_snippets = move || draft.with(|d| d.starts_with('/'));
+    Effect::new(move |asked: Option<bool>| {
+        let asked = asked.unwrap_or(false);
+        if asked || !wants_snippets() {
+            return asked;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = load_snippets(id.get_value()).await {
+                snippets.set(Some(list));
+            }
+        });
+        true
+    });
+    let insert = move |i: usize| {
+        if let Some(s) = matches.get_untracked().and_then(|m| m.get(i).cloned()) {
+            draft.set(s.body);
+            chosen.set(0);
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let Some(found) = matches.get_untracked() else {
+            return;
+        };
+        match ev.key().as_str() {
+            "ArrowDown" => chosen.update(|c| *c = (*c + 1).min(found.len() - 1)),
+            "ArrowUp" => chosen.update(|c| *c = c.saturating_sub(1)),
+            "Enter" | "Tab" => insert(chosen.get_untracked().min(found.len() - 1)),
+            "Escape" => dismissed.set(true),
+            _ => return,
+        }
+        ev.prevent_default();
+    };
     let sending = RwSignal::new(false);
     let offline = RwSignal::new(false);
 
@@ -191,11 +252,30 @@ pub fn Chat(handoff_id: String, up_to_seq: Option<i64>) -> impl IntoView {
                 <textarea
                     id="reply"
                     rows="2"
-                    placeholder=move || if can_write.get() { "Write to the customer…" } else { "Accept the handoff to write" }
+                    placeholder=move || if can_write.get() { "Write to the customer… (/ for canned replies)" } else { "Accept the handoff to write" }
                     prop:value=move || draft.get()
-                    on:input=move |ev| draft.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        draft.set(event_target_value(&ev));
+                        dismissed.set(false);
+                        chosen.set(0);
+                    }
+                    on:keydown=on_key
+                    aria-autocomplete="list"
+                    aria-controls="snippet-list"
+                    aria-activedescendant=move || matches.get().map(|_| format!("snippet-{}", chosen.get()))
                     disabled=move || !can_write.get()
                 ></textarea>
+                <ul id="snippet-list" role="listbox" aria-label="Canned replies" class="snippets"
+                    hidden=move || matches.get().is_none()>
+                    {move || matches.get().unwrap_or_default().into_iter().enumerate().map(|(i, s)| view! {
+                        <li role="option" id=format!("snippet-{i}") aria-selected=move || (chosen.get() == i).to_string()
+                            on:mousedown=|ev| ev.prevent_default()
+                            on:click=move |_| insert(i)>
+                            <code>{format!("/{}", s.shortcut)}</code>
+                            <span>{s.body.clone()}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
                 <button type="submit" class="primary" disabled=move || !can_write.get()>"Send"</button>
             </form>
         </section>
@@ -213,6 +293,30 @@ mod tests {
             content: format!("m{seq}"),
             created_at: String::new(),
         }
+    }
+
+    #[test]
+    fn a_slash_word_finds_canned_replies_by_shortcut() {
+        let row = |s: &str| SnippetRow {
+            id: s.into(),
+            shortcut: s.into(),
+            body: format!("text of {s}"),
+        };
+        let all = vec![
+            row("greet"),
+            row("refund-policy"),
+            row("policy"),
+            row("bye"),
+        ];
+        let names = |d: &str| -> Option<Vec<String>> {
+            snippet_matches(d, &all).map(|m| m.into_iter().map(|s| s.shortcut.clone()).collect())
+        };
+        assert_eq!(names("/pol").unwrap(), ["policy", "refund-policy"]);
+        assert_eq!(names("/").unwrap().len(), 4);
+        assert_eq!(names("/GREET").unwrap(), ["greet"]);
+        assert_eq!(names("/nothing").unwrap(), Vec::<String>::new());
+        assert_eq!(names("hello /greet"), None);
+        assert_eq!(names("/greet and more"), None);
     }
 
     #[test]

@@ -148,6 +148,25 @@ pub enum HistoryScreen {
     },
 }
 
+/// A canned reply as pages show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnippetRow {
+    pub id: String,
+    pub shortcut: String,
+    pub body: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::domain::records::Snippet> for SnippetRow {
+    fn from(s: crate::domain::records::Snippet) -> Self {
+        SnippetRow {
+            id: s.id,
+            shortcut: s.shortcut,
+            body: s.body,
+        }
+    }
+}
+
 /// Who the desk header shows as signed in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeskUser {
@@ -194,6 +213,7 @@ pub struct AdminView {
     pub holding_line: String,
     pub waiting_reply: String,
     pub response_target_minutes: i64,
+    pub snippets: Vec<SnippetRow>,
     /// The newest audit events, newest first.
     pub events: Vec<EventRow>,
 }

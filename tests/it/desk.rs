@@ -337,3 +337,72 @@ async fn the_response_target_is_set_by_admins_in_minutes_and_checked() {
     let (_, html) = page(&t, "/admin", &admin).await;
     assert!(html.contains(r#"name="response_target_minutes""#) && html.contains(r#"value="2""#));
 }
+
+#[tokio::test]
+async fn canned_replies_are_managed_by_admins_and_read_from_a_handoff() {
+    let t = TestApp::spawn().await;
+    let (_, admin) = t.signed_in("ha@acme.test", "Ha", &["admin"]).await;
+    let (_, support) = t.signed_in("io@acme.test", "Io", &["support"]).await;
+    let (s, body) = call(
+        &t,
+        "admin_add_snippet",
+        &admin,
+        &[
+            ("shortcut", "/Refund-Policy"),
+            ("body", "Refunds take 5 days."),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    for (shortcut, text, field) in [
+        ("two words", "x", "shortcut"),
+        ("refund-policy", "taken", "shortcut"),
+        ("ok", "   ", "body"),
+    ] {
+        let (s, body) = call(
+            &t,
+            "admin_add_snippet",
+            &admin,
+            &[("shortcut", shortcut), ("body", text)],
+        )
+        .await;
+        assert_eq!(s, 422, "{shortcut:?}: {body}");
+        assert_eq!(body["error"]["fields"][0]["field"], field, "{body}");
+    }
+    let long = "y".repeat(2_001);
+    let (s, _) = call(
+        &t,
+        "admin_add_snippet",
+        &admin,
+        &[("shortcut", "long"), ("body", &long)],
+    )
+    .await;
+    assert_eq!(s, 422, "past 2,000 characters");
+    let (s, _) = call(
+        &t,
+        "admin_add_snippet",
+        &support,
+        &[("shortcut", "mine"), ("body", "x")],
+    )
+    .await;
+    assert_eq!(s, 403, "only admins add canned replies");
+
+    // Any operator reads them on a handoff's page, shortcut folded to lower case.
+    let hid = takeover_saying(&t, "Needs a refund answer", "c9").await;
+    let (s, list) = call(&t, "snippets", &support, &[("id", hid.as_str())]).await;
+    assert_eq!(s, 200, "{list}");
+    assert_eq!(list[0]["shortcut"], "refund-policy");
+    assert_eq!(list[0]["body"], "Refunds take 5 days.");
+    let (s, _) = call(&t, "snippets", "", &[("id", hid.as_str())]).await;
+    assert_eq!(s, 401, "signed out");
+
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    let (s, _) = call(&t, "admin_delete_snippet", &support, &[("id", id.as_str())]).await;
+    assert_eq!(s, 403);
+    let (s, _) = call(&t, "admin_delete_snippet", &admin, &[("id", id.as_str())]).await;
+    assert_eq!(s, 200);
+    let (s, _) = call(&t, "admin_delete_snippet", &admin, &[("id", id.as_str())]).await;
+    assert_eq!(s, 404, "already gone");
+    let (_, list) = call(&t, "snippets", &support, &[("id", hid.as_str())]).await;
+    assert_eq!(list, json!([]));
+}

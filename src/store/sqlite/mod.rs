@@ -14,6 +14,7 @@ mod orgs;
 mod push;
 mod routing;
 mod security;
+mod snippets;
 mod timers;
 mod webhooks;
 

@@ -46,6 +46,11 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
         holding_line,
         waiting_reply,
         response_target_minutes: crate::service::admin::response_target(app, org).await? / 60,
+        snippets: crate::service::snippets::list(app, org)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
         events: audit::recent(app, org, 50)
             .await?
             .into_iter()
