@@ -21,6 +21,8 @@ pub mod sealed;
 pub mod state;
 pub mod time_to_human;
 #[cfg(feature = "ssr")]
+pub mod webhook_signature;
+#[cfg(feature = "ssr")]
 pub mod writes;
 
 pub use lifecycle::{Actor, Handoff, Plan, Request};
