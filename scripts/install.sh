@@ -5,7 +5,8 @@
 #
 #   scripts/install.sh build   # wasm target, cargo-leptos, wasm-bindgen CLI, wasm-opt (npm)
 #   scripts/install.sh test    # + Chromium, Playwright (npm),
-#                              #   PostgreSQL (client; server where none answers)
+#                              #   PostgreSQL (client; server where none answers),
+#                              #   schemathesis and standardwebhooks (PyPI, .tools/venv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-build}"
@@ -74,6 +75,13 @@ if [ "$what" = "test" ]; then
     say "installing schemathesis into .tools/venv"
     python3 -m venv .tools/venv
     .tools/venv/bin/pip install -q --disable-pip-version-check schemathesis==4.32.5
+  fi
+  # standardwebhooks (PyPI), the reference library the webhook tests verify
+  # every delivery with (tests/it/standard_webhooks.rs), in the same venv.
+  if ! .tools/venv/bin/python -c 'import importlib.metadata as m, sys; sys.exit(m.version("standardwebhooks") != "1.1.0")' 2>/dev/null; then
+    say "installing standardwebhooks into .tools/venv"
+    [ -x .tools/venv/bin/python ] || python3 -m venv .tools/venv
+    .tools/venv/bin/pip install -q --disable-pip-version-check standardwebhooks==1.1.0
   fi
 fi
 say "ready ($what)"

@@ -3,7 +3,7 @@
 use super::extract::{ApiAuth, Json, Query};
 use super::limits::NotReplayable;
 use super::views::ErrorEnvelope;
-use crate::domain::records::{Delivery, Webhook};
+use crate::domain::records::{Delivery, SignatureScheme, Webhook};
 use crate::error::AppError;
 use crate::service::webhooks::{self, WebhookInput};
 use crate::service::App;
@@ -12,6 +12,27 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+/// Which signature headers deliveries carry. `standard`: the Standard Webhooks
+/// headers `webhook-id`, `webhook-timestamp`, `webhook-signature`. `tapin-v1`:
+/// those and the legacy `tapin-signature` (deprecated; kept for one release).
+#[derive(Clone, Copy, Serialize, ToSchema)]
+#[schema(as = SignatureScheme)]
+enum SignatureSchemeName {
+    #[serde(rename = "standard")]
+    Standard,
+    #[serde(rename = "tapin-v1")]
+    TapinV1,
+}
+
+impl From<SignatureScheme> for SignatureSchemeName {
+    fn from(s: SignatureScheme) -> Self {
+        match s {
+            SignatureScheme::Standard => SignatureSchemeName::Standard,
+            SignatureScheme::TapinV1 => SignatureSchemeName::TapinV1,
+        }
+    }
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhook {
@@ -19,6 +40,11 @@ pub struct CreateWebhook {
     url: String,
     /// Event names (`handoff.created`, `approval.decided`, …) or `["*"]` for all.
     events: Vec<String>,
+    /// `standard` (the default) or `tapin-v1` to also get the legacy `tapin-signature` header.
+    /// Any other value is a 422 naming `signature_scheme`.
+    #[serde(default)]
+    #[schema(value_type = Option<SignatureSchemeName>)]
+    signature_scheme: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -28,6 +54,10 @@ pub struct UpdateWebhook {
     url: Option<String>,
     #[serde(default)]
     events: Option<Vec<String>>,
+    /// `standard`, or `tapin-v1` to also get the legacy `tapin-signature` header.
+    #[serde(default)]
+    #[schema(value_type = Option<SignatureSchemeName>)]
+    signature_scheme: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -35,6 +65,11 @@ pub struct WebhookRead {
     id: String,
     url: String,
     events: Vec<String>,
+    signature_scheme: SignatureSchemeName,
+    /// While a rotation overlap lasts: until when the replaced secret still signs
+    /// (its signature follows the current one in `webhook-signature`); else null.
+    #[schema(required = true)]
+    previous_secret_expires_at: Option<String>,
     created_at: String,
     updated_at: String,
 }
@@ -45,8 +80,13 @@ pub struct WebhookWithSecret {
     id: String,
     url: String,
     events: Vec<String>,
-    /// Verify `tapin-signature` with it (see the README's "Webhooks").
+    /// `whsec_<base64>`: give it to a Standard Webhooks library to verify
+    /// `webhook-signature` (see the README's "Webhooks").
     secret: String,
+    signature_scheme: SignatureSchemeName,
+    /// After a rotation: until when the replaced secret still signs; null on creation.
+    #[schema(required = true)]
+    previous_secret_expires_at: Option<String>,
     created_at: String,
     updated_at: String,
 }
@@ -59,7 +99,7 @@ pub struct WebhookList {
 #[derive(Serialize, ToSchema)]
 pub struct DeliveryRead {
     id: String,
-    /// The event's id, also sent as `tapin-event-id`.
+    /// The event's id, also sent as `webhook-id` (and `tapin-event-id`).
     event_id: String,
     event: String,
     /// The handoff the event belongs to; null for a message written while no handoff was open.
@@ -95,6 +135,8 @@ pub struct DeliveryQuery {
 
 fn read(w: Webhook) -> WebhookRead {
     WebhookRead {
+        previous_secret_expires_at: webhooks::overlap_until(&w),
+        signature_scheme: w.signature_scheme.into(),
         id: w.id,
         url: w.url,
         events: w.events,
@@ -105,6 +147,8 @@ fn read(w: Webhook) -> WebhookRead {
 
 fn with_secret(w: Webhook) -> WebhookWithSecret {
     WebhookWithSecret {
+        previous_secret_expires_at: webhooks::overlap_until(&w),
+        signature_scheme: w.signature_scheme.into(),
         id: w.id,
         url: w.url,
         events: w.events,
@@ -140,13 +184,13 @@ const ID: &str = "Webhook id (UUID). Another organization's id is a 404 like a m
     operation_id = "create_webhook",
     tag = "webhooks",
     summary = "Subscribe a URL to events",
-    description = "Every matching lifecycle event (and, for `conversation.message`, every message appended to a conversation) is POSTed to `url` as JSON, at least once, in order per handoff (messages: per conversation), signed with `tapin-signature: t=<unix>,v1=<hex hmac-sha256(secret, \"<t>.<body>\")>` and identified by `tapin-event-id`. Failed deliveries (timeouts, connection errors, 5xx, 408, 429) are retried with exponential backoff and jitter for 24 h, then dead-lettered; other 4xx stop at once. The `secret` is shown only in this response: a retry with the same `Idempotency-Key` does not create a second subscription and does not repeat the secret, it answers 409 `idempotency_secret_not_replayed` naming the webhook (rotate the secret to get a new one).\n\nScope: `admin`. Accepts `Idempotency-Key`.",
+    description = "Every matching lifecycle event (and, for `conversation.message`, every message appended to a conversation) is POSTed to `url` as JSON, at least once, in order per handoff (messages: per conversation), signed as the Standard Webhooks specification says: `webhook-id` (the event id, the same on every retry), `webhook-timestamp` (Unix seconds of the attempt) and `webhook-signature: v1,<base64 HMAC-SHA256(key, \"<webhook-id>.<webhook-timestamp>.<body>\")>`, where the key is the base64 after `whsec_` in `secret`; any Standard Webhooks library verifies it with `secret`. `signature_scheme: \"tapin-v1\"` adds the legacy `tapin-signature: t=<unix>,v1=<hex hmac-sha256(secret, \"<t>.<body>\")>` header (deprecated, kept for one release). Failed deliveries (timeouts, connection errors, 5xx, 408, 429) are retried with exponential backoff and jitter for 24 h, then dead-lettered; other 4xx stop at once. The `secret` is shown only in this response: a retry with the same `Idempotency-Key` does not create a second subscription and does not repeat the secret, it answers 409 `idempotency_secret_not_replayed` naming the webhook (rotate the secret to get a new one).\n\nScope: `admin`. Accepts `Idempotency-Key`.",
     request_body = CreateWebhook,
     responses(
         (status = 201, description = "The subscription, with its secret.", body = WebhookWithSecret),
         (status = 400, description = "`bad_request`: malformed JSON or an unknown field, named in `fields`.", body = ErrorEnvelope),
         (status = 409, description = "`conflict` with `reason: idempotency_secret_not_replayed`: a retry of a request that already created the subscription (same `Idempotency-Key`); the secret is not shown again.", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming `url` (not http/https) or `events` (empty or unknown name).", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming `url` (not http/https), `events` (empty or unknown name) or `signature_scheme` (not `standard` or `tapin-v1`).", body = ErrorEnvelope),
     )
 )]
 pub async fn create(
@@ -168,6 +212,7 @@ pub async fn create(
         WebhookInput {
             url: Some(body.url),
             events: Some(body.events),
+            signature_scheme: webhooks::check_scheme(body.signature_scheme.as_deref())?,
         },
     )
     .await?;
@@ -237,14 +282,14 @@ pub async fn get(
     operation_id = "update_webhook",
     tag = "webhooks",
     summary = "Change a subscription",
-    description = "Only the fields given change. Pending deliveries go to the new URL.\n\nScope: `admin`.",
+    description = "Only the fields given change. Pending deliveries go to the new URL, signed as the new `signature_scheme` says.\n\nScope: `admin`.",
     params(("id" = String, Path, format = "uuid", description = ID)),
     request_body = UpdateWebhook,
     responses(
         (status = 200, description = "The subscription (no secret).", body = WebhookRead),
         (status = 400, description = "`bad_request`: malformed JSON or an unknown field.", body = ErrorEnvelope),
         (status = 404, description = "`not_found`.", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming `url` or `events`.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming `url`, `events` or `signature_scheme`.", body = ErrorEnvelope),
     )
 )]
 pub async fn update(
@@ -257,6 +302,7 @@ pub async fn update(
     let input = WebhookInput {
         url: body.url,
         events: body.events,
+        signature_scheme: webhooks::check_scheme(body.signature_scheme.as_deref())?,
     };
     Ok(axum::Json(read(
         webhooks::update(&app, &key.organization_id, &id, input).await?,
@@ -294,7 +340,7 @@ pub async fn delete(
     operation_id = "rotate_webhook_secret",
     tag = "webhooks",
     summary = "Rotate the signing secret",
-    description = "The next delivery is signed with the new secret, shown only in this response. A retry with the same `Idempotency-Key` does not rotate again and does not repeat the secret: it answers 409 `idempotency_secret_not_replayed`.\n\nScope: `admin`. Accepts `Idempotency-Key`.",
+    description = "The next delivery is signed with the new secret, shown only in this response. The replaced secret keeps signing for 24 hours (`previous_secret_expires_at`): meanwhile `webhook-signature` carries both signatures, space-separated (`v1,<new> v1,<old>`), so a receiver verifies with either secret while it switches. Rotating again within those 24 hours ends the overlap of the secret replaced before: only the latest replaced secret still signs. The legacy `tapin-signature` (scheme `tapin-v1`) is signed with the new secret only. A retry with the same `Idempotency-Key` does not rotate again and does not repeat the secret: it answers 409 `idempotency_secret_not_replayed`.\n\nScope: `admin`. Accepts `Idempotency-Key`.",
     params(("id" = String, Path, format = "uuid", description = ID)),
     responses(
         (status = 200, description = "The subscription with its new secret.", body = WebhookWithSecret),

@@ -23,6 +23,8 @@ pub mod time_to_human;
 #[cfg(feature = "ssr")]
 pub mod transcript_chain;
 #[cfg(feature = "ssr")]
+pub mod webhook_signature;
+#[cfg(feature = "ssr")]
 pub mod writes;
 
 pub use lifecycle::{Actor, Handoff, Plan, Request};

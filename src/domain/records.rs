@@ -43,8 +43,39 @@ pub struct Webhook {
     pub url: String,
     pub events: Vec<String>,
     pub secret: String,
+    pub signature_scheme: SignatureScheme,
+    /// The secret a rotation replaced, still signing until
+    /// `previous_secret_expires_at` (both set or both unset).
+    pub previous_secret: Option<String>,
+    pub previous_secret_expires_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// Which signature headers a subscription's deliveries carry. Every delivery
+/// carries the Standard Webhooks ones; `TapinV1` adds the legacy
+/// `tapin-signature`, kept for one release for receivers not yet moved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignatureScheme {
+    #[default]
+    Standard,
+    TapinV1,
+}
+
+impl SignatureScheme {
+    pub const ALL: [SignatureScheme; 2] = [SignatureScheme::Standard, SignatureScheme::TapinV1];
+
+    /// The name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureScheme::Standard => "standard",
+            SignatureScheme::TapinV1 => "tapin-v1",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<SignatureScheme> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
 }
 
 impl Webhook {

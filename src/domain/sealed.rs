@@ -104,6 +104,12 @@ pub fn webhook_secret_label(webhook_id: &str) -> String {
     format!("webhook_secret:{webhook_id}")
 }
 
+/// The secret a rotation replaced has its own label: it cannot be moved back
+/// into `secret` to outlive its overlap.
+pub fn webhook_previous_secret_label(webhook_id: &str) -> String {
+    format!("webhook_previous_secret:{webhook_id}")
+}
+
 pub fn slack_url_label(org_id: &str) -> String {
     format!("slack_webhook_url:{org_id}")
 }

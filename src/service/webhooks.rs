@@ -2,7 +2,8 @@
 //! retried delivery from the outbox is the worker `crate::workers::webhooks`.
 
 use super::{format_time, new_id, now, random_bytes, App};
-use crate::domain::records::{Delivery, Webhook};
+use crate::domain::records::{Delivery, SignatureScheme, Webhook};
+use crate::domain::webhook_signature::{self as signature, ROTATION_OVERLAP_HOURS, SECRET_BYTES};
 use crate::error::AppError;
 use crate::store::Claim;
 
@@ -13,6 +14,8 @@ pub use crate::domain::lifecycle::TOPICS as EVENTS;
 pub struct WebhookInput {
     pub url: Option<String>,
     pub events: Option<Vec<String>>,
+    /// None: `standard` on creation, unchanged on update.
+    pub signature_scheme: Option<SignatureScheme>,
 }
 
 /// An http(s) URL with a host; a literal address must be public unless
@@ -53,8 +56,22 @@ fn check_events(events: Vec<String>) -> Result<Vec<String>, AppError> {
     Ok(events)
 }
 
+/// A `signature_scheme` as the API names it; None when not given.
+pub fn check_scheme(name: Option<&str>) -> Result<Option<SignatureScheme>, AppError> {
+    name.map(|n| {
+        SignatureScheme::parse(n).ok_or_else(|| {
+            AppError::invalid_field(
+                "signature_scheme",
+                "must be \"standard\" (Standard Webhooks) or \"tapin-v1\" (adds the legacy tapin-signature header)",
+            )
+        })
+    })
+    .transpose()
+}
+
+/// `whsec_<base64>`, as Standard Webhooks secrets are.
 fn fresh_secret() -> String {
-    format!("whsec_{}", hex::encode(random_bytes::<24>()))
+    signature::encode_secret(&random_bytes::<SECRET_BYTES>())
 }
 
 pub async fn create(app: &App, org_id: &str, input: WebhookInput) -> Result<Webhook, AppError> {
@@ -79,6 +96,9 @@ pub async fn create(app: &App, org_id: &str, input: WebhookInput) -> Result<Webh
         url,
         events,
         secret: fresh_secret(),
+        signature_scheme: input.signature_scheme.unwrap_or_default(),
+        previous_secret: None,
+        previous_secret_expires_at: None,
         created_at: at.clone(),
         updated_at: at,
     };
@@ -86,7 +106,8 @@ pub async fn create(app: &App, org_id: &str, input: WebhookInput) -> Result<Webh
     Ok(w)
 }
 
-/// The subscription as stored: its secret sealed with the organization's key.
+/// The subscription as stored: its secret sealed with the organization's key
+/// (a replaced secret is sealed when it is replaced).
 async fn sealed(app: &App, w: &Webhook) -> Result<Webhook, AppError> {
     let label = crate::domain::sealed::webhook_secret_label(&w.id);
     let secret = app
@@ -105,6 +126,37 @@ async fn clear_secret(app: &App, w: &Webhook) -> Result<String, AppError> {
     app.keys
         .open_org(&app.store, &w.organization_id, &label, &w.secret)
         .await
+}
+
+/// The replaced secret, opened, while its overlap lasts at `at`.
+async fn clear_previous_secret(
+    app: &App,
+    w: &Webhook,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<String>, AppError> {
+    let Some(stored) = w.previous_secret.as_deref() else {
+        return Ok(None);
+    };
+    if !signature::overlap_active(w.previous_secret_expires_at.as_deref(), at) {
+        // Of no use any more: do not keep it at rest.
+        app.store
+            .clear_expired_previous_secret(&w.organization_id, &w.id, &format_time(at))
+            .await?;
+        return Ok(None);
+    }
+    let label = crate::domain::sealed::webhook_previous_secret_label(&w.id);
+    let clear = app
+        .keys
+        .open_org(&app.store, &w.organization_id, &label, stored)
+        .await?;
+    Ok(Some(clear))
+}
+
+/// Until when the replaced secret still signs, if a rotation overlap is on now.
+pub fn overlap_until(w: &Webhook) -> Option<String> {
+    w.previous_secret_expires_at
+        .clone()
+        .filter(|e| signature::overlap_active(Some(e), chrono::Utc::now()))
 }
 
 pub async fn get(app: &App, org_id: &str, id: &str) -> Result<Webhook, AppError> {
@@ -128,16 +180,33 @@ pub async fn update(
     if let Some(events) = input.events {
         w.events = check_events(events)?;
     }
+    if let Some(scheme) = input.signature_scheme {
+        w.signature_scheme = scheme;
+    }
     w.updated_at = now();
     app.store.update_webhook(&w).await?;
     Ok(w)
 }
 
-/// A new secret, effective for the next delivery; the old one stops working.
+/// A new secret, signing from the next delivery on; the one it replaces
+/// signs too for `ROTATION_OVERLAP_HOURS`, so receivers can switch without
+/// rejecting a delivery. A second rotation within the overlap ends the first
+/// replaced secret's overlap at once: only the latest replaced secret is kept.
 pub async fn rotate_secret(app: &App, org_id: &str, id: &str) -> Result<Webhook, AppError> {
     let mut w = get(app, org_id, id).await?;
+    let replaced = clear_secret(app, &w).await?;
+    let label = crate::domain::sealed::webhook_previous_secret_label(&w.id);
+    let at = chrono::Utc::now();
+    w.previous_secret = Some(
+        app.keys
+            .seal_org(&app.store, org_id, &label, &replaced)
+            .await?,
+    );
+    w.previous_secret_expires_at = Some(format_time(
+        at + chrono::Duration::hours(ROTATION_OVERLAP_HOURS),
+    ));
     w.secret = fresh_secret();
-    w.updated_at = now();
+    w.updated_at = format_time(at);
     app.store.update_webhook(&sealed(app, &w).await?).await?;
     Ok(w)
 }
@@ -278,23 +347,36 @@ pub async fn attempt(app: &App, d: &Delivery) -> Result<bool, AppError> {
     use crate::channels::webhook::{post, Post};
     use crate::domain::delivery::{judge, Verdict};
     use crate::domain::records::Attempt;
+    use crate::domain::webhook_signature::{Secrets, Signing};
     use chrono::Utc;
     use rand::Rng;
     use std::time::Duration;
     let Some(w) = app.store.webhook(&d.organization_id, &d.webhook_id).await? else {
         return Ok(false); // deleted meanwhile; its deliveries went with it
     };
-    let secret = clear_secret(app, &w).await?;
     let sent = Utc::now();
+    let current = clear_secret(app, &w).await?;
+    let previous = clear_previous_secret(app, &w, sent).await?;
+    // `webhook-id` is the event id, the same on every retry and redelivery;
+    // `webhook-timestamp` is this attempt's.
+    let signature_headers = signature::headers(&Signing {
+        scheme: w.signature_scheme,
+        secrets: Secrets {
+            current: &current,
+            previous: previous.as_deref(),
+        },
+        event_id: &d.event_id,
+        timestamp: sent.timestamp(),
+        body: &d.payload,
+    });
     let answer = post(
         &app.http,
         Post {
             url: &w.url,
-            secret: &secret,
             event_id: &d.event_id,
             topic: &d.topic,
             body: &d.payload,
-            at: sent.timestamp(),
+            signature_headers,
         },
     )
     .await;
@@ -362,6 +444,13 @@ mod tests {
             check_events(vec!["*".into(), "handoff.created".into(), "*".into()]).unwrap(),
             vec!["*", "handoff.created"]
         );
+        assert_eq!(
+            check_scheme(Some("tapin-v1")).unwrap(),
+            Some(SignatureScheme::TapinV1)
+        );
+        assert_eq!(check_scheme(None).unwrap(), None);
+        let e = check_scheme(Some("Standard")).unwrap_err();
+        assert_eq!(e.fields[0].field, "signature_scheme");
         let e = check_events(vec!["handoff.exploded".into()]).unwrap_err();
         assert_eq!(e.fields[0].field, "events");
         assert!(check_url("javascript:alert(1)", false).is_err());

@@ -10,8 +10,17 @@ pub trait WebhookStore {
     async fn insert_webhook(&self, w: &Webhook) -> StoreResult<()>;
     async fn webhooks(&self, org_id: &str) -> StoreResult<Vec<Webhook>>;
     async fn webhook(&self, org_id: &str, id: &str) -> StoreResult<Option<Webhook>>;
-    /// Saves url, events and secret of an existing subscription; false if none.
+    /// Saves url, events, signature scheme and the secrets (current, and the
+    /// replaced one with its expiry) of an existing subscription; false if none.
     async fn update_webhook(&self, w: &Webhook) -> StoreResult<bool>;
+    /// Forgets the replaced secret of a subscription if it expired by `now`;
+    /// false if there was none to forget (or it has not expired).
+    async fn clear_expired_previous_secret(
+        &self,
+        org_id: &str,
+        id: &str,
+        now: &str,
+    ) -> StoreResult<bool>;
     async fn delete_webhook(&self, org_id: &str, id: &str) -> StoreResult<bool>;
     /// Leases up to `limit` outbox rows not yet fanned out and not leased by
     /// a live claim, in order within each ordering key. Rows another node

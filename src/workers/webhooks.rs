@@ -5,7 +5,7 @@
 //! then posts due deliveries, oldest first per (subscription, handoff), so a
 //! receiver sees a handoff's events in order. Messages (`conversation.message`)
 //! are ordered the same way per (subscription, conversation). Delivery is at
-//! least once: a receiver dedupes on `tapin-event-id`.
+//! least once: a receiver dedupes on `webhook-id` (Standard Webhooks).
 //!
 //! Several nodes share the work through leases: outbox rows and deliveries
 //! are claimed by one node at a time, and taken over by another once the

@@ -24,6 +24,7 @@ mod security_api;
 mod security_caps;
 mod security_web;
 mod sinks;
+mod standard_webhooks;
 mod streams;
 mod takeover_steps;
 mod tenancy;

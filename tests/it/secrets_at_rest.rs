@@ -27,11 +27,15 @@ async fn stored_texts(t: &TestApp) -> String {
     all
 }
 
-fn hmac_hex(secret: &str, msg: &str) -> String {
+/// `v1,<base64 HMAC-SHA256>` keyed with the base64 after `whsec_` (Standard Webhooks).
+fn standard_signature(secret: &str, msg: &str) -> String {
+    use base64::Engine;
     use hmac::Mac;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let key = b64.decode(secret.strip_prefix("whsec_").unwrap()).unwrap();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
     mac.update(msg.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    format!("v1,{}", b64.encode(mac.finalize().into_bytes()))
 }
 
 /// Creates a handoff and runs the webhook worker once; the receiver checks
@@ -45,16 +49,21 @@ async fn delivery_verifies(
     t.takeover(1).await;
     tapin::workers::webhooks::step(app).await.unwrap();
     let got = next(rx).await;
-    let sig = got.headers["tapin-signature"].to_str().unwrap().to_string();
-    let ts = sig
-        .strip_prefix("t=")
-        .and_then(|r| r.split(',').next())
-        .unwrap();
-    let expected = format!(
-        "t={ts},v1={}",
-        hmac_hex(secret, &format!("{ts}.{}", got.body))
+    let h = |n: &str| got.headers[n].to_str().unwrap().to_string();
+    let expected = standard_signature(
+        secret,
+        &format!(
+            "{}.{}.{}",
+            h("webhook-id"),
+            h("webhook-timestamp"),
+            got.body
+        ),
     );
-    assert_eq!(sig, expected, "signed with the secret the API showed");
+    assert_eq!(
+        h("webhook-signature"),
+        expected,
+        "signed with the secret the API showed"
+    );
 }
 
 #[tokio::test]
@@ -138,8 +147,10 @@ async fn clear_rows_of_an_older_version_are_sealed_on_start() {
     assert_eq!(s, 201);
     // As an older version left them: everything in clear.
     let clear_key = "ab".repeat(32);
+    let old_secret = format!("whsec_{}", "0c1ea2".repeat(8));
     t.db_exec(&format!(
-        "UPDATE webhooks SET secret = 'whsec_oldclearsecret' WHERE id = {}",
+        "UPDATE webhooks SET secret = {} WHERE id = {}",
+        sql_text(&old_secret),
         sql_text(w["id"].as_str().unwrap())
     ))
     .await;
@@ -156,11 +167,7 @@ async fn clear_rows_of_an_older_version_are_sealed_on_start() {
 
     let started = t.reopen().await;
     let stored = stored_texts(&t).await;
-    for clear in [
-        "whsec_oldclearsecret",
-        "slackSecretPart",
-        clear_key.as_str(),
-    ] {
+    for clear in [old_secret.as_str(), "slackSecretPart", clear_key.as_str()] {
         assert!(!stored.contains(clear), "{clear} still in clear: {stored}");
     }
     let settings = tapin::service::routing::settings(&started, &t.org_id)
@@ -170,7 +177,7 @@ async fn clear_rows_of_an_older_version_are_sealed_on_start() {
         settings.slack_webhook_url.as_deref(),
         Some(format!("https://hooks.slack.example{SLACK_SECRET_PATH}").as_str())
     );
-    delivery_verifies(&t, &started, &mut hook_rx, "whsec_oldclearsecret").await;
+    delivery_verifies(&t, &started, &mut hook_rx, &old_secret).await;
     // The sealed link key is the one that was in clear: a third start opens its links.
     let (_, h) = t.takeover(1).await;
     let hid = h["id"].as_str().unwrap();

@@ -40,24 +40,32 @@ async fn receiver(initial: u16) -> Receiver {
                 let status = a.load(Ordering::SeqCst);
                 if status == 200 {
                     let h = |n: &str| headers.get(n).unwrap().to_str().unwrap().to_string();
-                    let sig = h("tapin-signature");
-                    let t: i64 = sig
-                        .strip_prefix("t=")
-                        .and_then(|r| r.split(',').next())
-                        .unwrap()
-                        .parse()
-                        .unwrap();
-                    // Computed here as a receiver would, not with tapin's own function.
+                    // Standard Webhooks, computed here as a receiver would, not with
+                    // tapin's own function (tests/it/standard_webhooks.rs uses the
+                    // reference library).
+                    let (id, t) = (h("webhook-id"), h("webhook-timestamp"));
+                    let key = {
+                        use base64::Engine;
+                        let secret = s.lock().unwrap().clone();
+                        base64::engine::general_purpose::STANDARD
+                            .decode(secret.strip_prefix("whsec_").unwrap())
+                            .unwrap()
+                    };
                     use hmac::Mac;
-                    let mut mac =
-                        hmac::Hmac::<sha2::Sha256>::new_from_slice(s.lock().unwrap().as_bytes())
-                            .unwrap();
-                    mac.update(format!("{t}.{body}").as_bytes());
-                    let expected = format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()));
+                    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+                    mac.update(format!("{id}.{t}.{body}").as_bytes());
+                    let expected = {
+                        use base64::Engine;
+                        let mac = mac.finalize().into_bytes();
+                        format!(
+                            "v1,{}",
+                            base64::engine::general_purpose::STANDARD.encode(mac)
+                        )
+                    };
                     let _ = tx.send(Received {
-                        event_id: h("tapin-event-id"),
+                        event_id: id,
                         body: serde_json::from_str(&body).unwrap(),
-                        signature_ok: sig == expected,
+                        signature_ok: h("webhook-signature") == expected,
                     });
                 }
                 StatusCode::from_u16(status).unwrap()

@@ -1,5 +1,5 @@
 use super::{plain_row, ts, ts_opt, PgStore, Ts};
-use crate::domain::records::{Attempt, Delivery, Webhook};
+use crate::domain::records::{Attempt, Delivery, SignatureScheme, Webhook};
 use crate::domain::writes::OutboxEntry;
 use crate::store::{Claim, StoreError, StoreResult, WebhookStore};
 use async_trait::async_trait;
@@ -11,6 +11,9 @@ struct WebhookRow {
     url: String,
     events: String,
     secret: String,
+    signature_scheme: String,
+    previous_secret: Option<String>,
+    previous_secret_expires_at: Option<Ts>,
     created_at: Ts,
     updated_at: Ts,
 }
@@ -21,10 +24,14 @@ impl TryFrom<WebhookRow> for Webhook {
         Ok(Webhook {
             events: serde_json::from_str(&r.events)
                 .map_err(|_| StoreError::corrupt("webhook events", &r.id))?,
+            signature_scheme: SignatureScheme::parse(&r.signature_scheme)
+                .ok_or_else(|| StoreError::corrupt("webhook signature scheme", &r.id))?,
             id: r.id,
             organization_id: r.organization_id,
             url: r.url,
             secret: r.secret,
+            previous_secret: r.previous_secret,
+            previous_secret_expires_at: r.previous_secret_expires_at.map(super::fmt_ts),
             created_at: super::fmt_ts(r.created_at),
             updated_at: super::fmt_ts(r.updated_at),
         })
@@ -95,14 +102,18 @@ const FAIR_PICK: &str = "busy AS ( \
 impl WebhookStore for PgStore {
     async fn insert_webhook(&self, w: &Webhook) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO webhooks (id, organization_id, url, events, secret, created_at, updated_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7)",
+            "INSERT INTO webhooks (id, organization_id, url, events, secret, signature_scheme, \
+             previous_secret, previous_secret_expires_at, created_at, updated_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
         )
         .bind(&w.id)
         .bind(&w.organization_id)
         .bind(&w.url)
         .bind(serde_json::to_string(&w.events).expect("strings serialize"))
         .bind(&w.secret)
+        .bind(w.signature_scheme.as_str())
+        .bind(&w.previous_secret)
+        .bind(ts_opt(w.previous_secret_expires_at.as_deref())?)
         .bind(ts(&w.created_at)?)
         .bind(ts(&w.updated_at)?)
         .execute(&self.pool)
@@ -132,7 +143,8 @@ impl WebhookStore for PgStore {
 
     async fn update_webhook(&self, w: &Webhook) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE webhooks SET url = $1, events = $2, secret = $3, updated_at = $4 \
+            "UPDATE webhooks SET url = $1, events = $2, secret = $3, updated_at = $4, \
+             signature_scheme = $7, previous_secret = $8, previous_secret_expires_at = $9 \
              WHERE organization_id = $5 AND id = $6",
         )
         .bind(&w.url)
@@ -141,6 +153,27 @@ impl WebhookStore for PgStore {
         .bind(ts(&w.updated_at)?)
         .bind(&w.organization_id)
         .bind(&w.id)
+        .bind(w.signature_scheme.as_str())
+        .bind(&w.previous_secret)
+        .bind(ts_opt(w.previous_secret_expires_at.as_deref())?)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn clear_expired_previous_secret(
+        &self,
+        org_id: &str,
+        id: &str,
+        now: &str,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE webhooks SET previous_secret = NULL, previous_secret_expires_at = NULL \
+             WHERE organization_id = $1 AND id = $2 AND previous_secret_expires_at <= $3",
+        )
+        .bind(org_id)
+        .bind(id)
+        .bind(ts(now)?)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)

@@ -1,5 +1,5 @@
 use super::{plain_row, SqliteStore};
-use crate::domain::records::{Attempt, Delivery, Webhook};
+use crate::domain::records::{Attempt, Delivery, SignatureScheme, Webhook};
 use crate::domain::writes::OutboxEntry;
 use crate::store::{Claim, StoreError, StoreResult, WebhookStore};
 use async_trait::async_trait;
@@ -11,6 +11,9 @@ struct WebhookRow {
     url: String,
     events: String,
     secret: String,
+    signature_scheme: String,
+    previous_secret: Option<String>,
+    previous_secret_expires_at: Option<String>,
     created_at: String,
     updated_at: String,
 }
@@ -21,10 +24,14 @@ impl TryFrom<WebhookRow> for Webhook {
         Ok(Webhook {
             events: serde_json::from_str(&r.events)
                 .map_err(|_| StoreError::corrupt("webhook events", &r.id))?,
+            signature_scheme: SignatureScheme::parse(&r.signature_scheme)
+                .ok_or_else(|| StoreError::corrupt("webhook signature scheme", &r.id))?,
             id: r.id,
             organization_id: r.organization_id,
             url: r.url,
             secret: r.secret,
+            previous_secret: r.previous_secret,
+            previous_secret_expires_at: r.previous_secret_expires_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
@@ -94,14 +101,18 @@ const FAIR_PICK: &str = "busy AS ( \
 impl WebhookStore for SqliteStore {
     async fn insert_webhook(&self, w: &Webhook) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO webhooks (id, organization_id, url, events, secret, created_at, updated_at) \
-             VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO webhooks (id, organization_id, url, events, secret, signature_scheme, \
+             previous_secret, previous_secret_expires_at, created_at, updated_at) \
+             VALUES (?,?,?,?,?,?,?,?,?,?)",
         )
         .bind(&w.id)
         .bind(&w.organization_id)
         .bind(&w.url)
         .bind(serde_json::to_string(&w.events).expect("strings serialize"))
         .bind(&w.secret)
+        .bind(w.signature_scheme.as_str())
+        .bind(&w.previous_secret)
+        .bind(&w.previous_secret_expires_at)
         .bind(&w.created_at)
         .bind(&w.updated_at)
         .execute(&self.writer)
@@ -131,15 +142,38 @@ impl WebhookStore for SqliteStore {
 
     async fn update_webhook(&self, w: &Webhook) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE webhooks SET url = ?, events = ?, secret = ?, updated_at = ? \
+            "UPDATE webhooks SET url = ?, events = ?, secret = ?, updated_at = ?, \
+             signature_scheme = ?, previous_secret = ?, previous_secret_expires_at = ? \
              WHERE organization_id = ? AND id = ?",
         )
         .bind(&w.url)
         .bind(serde_json::to_string(&w.events).expect("strings serialize"))
         .bind(&w.secret)
         .bind(&w.updated_at)
+        .bind(w.signature_scheme.as_str())
+        .bind(&w.previous_secret)
+        .bind(&w.previous_secret_expires_at)
         .bind(&w.organization_id)
         .bind(&w.id)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn clear_expired_previous_secret(
+        &self,
+        org_id: &str,
+        id: &str,
+        now: &str,
+    ) -> StoreResult<bool> {
+        // Times are stored in one fixed-width UTC format: text order is time order.
+        let done = sqlx::query(
+            "UPDATE webhooks SET previous_secret = NULL, previous_secret_expires_at = NULL \
+             WHERE organization_id = ? AND id = ? AND previous_secret_expires_at <= ?",
+        )
+        .bind(org_id)
+        .bind(id)
+        .bind(now)
         .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)

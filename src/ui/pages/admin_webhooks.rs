@@ -81,6 +81,7 @@ pub async fn create(
         webhooks::WebhookInput {
             url: Some(url.trim().to_string()),
             events: Some(event_list(events)),
+            signature_scheme: None,
         },
     )
     .await?;
