@@ -9,6 +9,7 @@ mod audit_content;
 mod common;
 mod leases;
 mod limits;
+mod mcp;
 mod metrics;
 mod mobile_link;
 mod nodes;
