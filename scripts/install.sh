@@ -5,7 +5,8 @@
 #
 #   scripts/install.sh build   # wasm target, cargo-leptos, wasm-bindgen CLI, wasm-opt (npm)
 #   scripts/install.sh test    # + Chromium, Playwright (npm),
-#                              #   PostgreSQL (client; server where none answers)
+#                              #   PostgreSQL (client; server where none answers),
+#                              #   schemathesis and the MCP Python SDK (PyPI, .tools/venv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-build}"
@@ -74,6 +75,13 @@ if [ "$what" = "test" ]; then
     say "installing schemathesis into .tools/venv"
     python3 -m venv .tools/venv
     .tools/venv/bin/pip install -q --disable-pip-version-check schemathesis==4.32.5
+  fi
+  # The official MCP Python SDK (PyPI `mcp`), the client tests/it/mcp.rs drives
+  # against /mcp and `tapin mcp` (docs/mcp.md), in the same venv.
+  if [ "$(.tools/venv/bin/python -c 'import importlib.metadata as m; print(m.version("mcp"))' 2>/dev/null || true)" != "2.3.0" ]; then
+    say "installing the MCP Python SDK into .tools/venv"
+    [ -x .tools/venv/bin/pip ] || python3 -m venv .tools/venv
+    .tools/venv/bin/pip install -q --disable-pip-version-check mcp==2.3.0
   fi
 fi
 say "ready ($what)"

@@ -199,7 +199,6 @@ pub struct Decide {
     /// The answer, when the approval has a `response_schema`: required to approve,
     /// validated against the schema (422 naming `answer` when it does not match).
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
     answer: Option<Value>,
 }
 

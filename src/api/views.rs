@@ -190,8 +190,8 @@ pub struct ApprovalRead {
     /// The JSON Schema the person's answer follows (typed answers), if one was asked for.
     #[schema(required = true, value_type = Option<Object>)]
     pub response_schema: Option<serde_json::Value>,
-    /// The person's answer, valid against `response_schema` (once approved).
-    #[schema(required = true, value_type = Option<Object>)]
+    /// The person's answer, valid against `response_schema` (once approved): any JSON value.
+    #[schema(required = true)]
     pub answer: Option<serde_json::Value>,
     #[schema(required = true)]
     pub workflow_id: Option<String>,
