@@ -6,7 +6,7 @@
 #   scripts/install.sh build   # wasm target, cargo-leptos, wasm-bindgen CLI, wasm-opt (npm)
 #   scripts/install.sh test    # + Chromium, Playwright (npm),
 #                              #   PostgreSQL (client; server where none answers),
-#                              #   schemathesis and standardwebhooks (PyPI, .tools/venv)
+#                              #   schemathesis, standardwebhooks and the MCP Python SDK (PyPI, .tools/venv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-build}"
@@ -82,6 +82,13 @@ if [ "$what" = "test" ]; then
     say "installing standardwebhooks into .tools/venv"
     [ -x .tools/venv/bin/python ] || python3 -m venv .tools/venv
     .tools/venv/bin/pip install -q --disable-pip-version-check standardwebhooks==1.1.0
+  fi
+  # The official MCP Python SDK (PyPI `mcp`), the client tests/it/mcp.rs drives
+  # against /mcp and `tapin mcp` (docs/mcp.md), in the same venv.
+  if [ "$(.tools/venv/bin/python -c 'import importlib.metadata as m; print(m.version("mcp"))' 2>/dev/null || true)" != "2.3.0" ]; then
+    say "installing the MCP Python SDK into .tools/venv"
+    [ -x .tools/venv/bin/pip ] || python3 -m venv .tools/venv
+    .tools/venv/bin/pip install -q --disable-pip-version-check mcp==2.3.0
   fi
 fi
 say "ready ($what)"

@@ -57,6 +57,16 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Bridge an MCP client that speaks stdio to a tapin server's `/mcp`
+    /// (JSON-RPC on stdin and stdout; logs on stderr).
+    Mcp {
+        /// The tapin server's base URL, such as https://tapin.example.com.
+        #[arg(long, env = "TAPIN_URL")]
+        url: String,
+        /// An API key (tk_…) with the scopes the tools need.
+        #[arg(long, env = "TAPIN_API_KEY")]
+        key: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -180,6 +190,16 @@ fn init_tracing() {
 pub async fn run() -> i32 {
     let cli = Cli::parse();
     init_tracing();
+    // The bridge needs no configuration (nor a database): only the server's URL and a key.
+    if let Some(Command::Mcp { url, key }) = &cli.command {
+        return match crate::mcp::bridge::run(url, key).await {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("tapin mcp: {e}");
+                1
+            }
+        };
+    }
     let config = match Config::load() {
         Ok(c) => c,
         Err(e) => {
@@ -209,6 +229,8 @@ async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
     match cmd {
         Command::Serve => crate::server::serve(config).await.map(|_| 0),
         Command::Bench { quick } => crate::bench::run(quick, &config.site_root).await,
+        // Normally bridged by `run` before the configuration is read.
+        Command::Mcp { url, key } => crate::mcp::bridge::run(&url, &key).await.map(|_| 0),
         Command::Migrate => {
             let url = crate::store::printable_url(&config.database_url);
             app(config).await?;

@@ -54,6 +54,7 @@ pub fn router(app: App) -> Router {
     let ctx_app = app.clone();
     Router::new()
         .nest("/api/v1", api::router(&app))
+        .merge(crate::mcp::router(&app))
         .route("/m/{id}/open", axum::routing::post(web::open_link))
         .route("/m/{id}/live/{what}", axum::routing::get(web::live))
         .route("/inbox/live", axum::routing::get(web::inbox_live))

@@ -67,7 +67,8 @@ fn path_safe(s: &str) -> String {
 /// ambient cookies, so it is exempt.
 pub async fn reject_cross_site(State(app): State<App>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe || req.uri().path().starts_with("/api/v1/") {
+    // The API and MCP authenticate every request by key, never by cookie.
+    if safe || req.uri().path().starts_with("/api/v1/") || req.uri().path() == "/mcp" {
         return next.run(req).await;
     }
     let headers = req.headers();

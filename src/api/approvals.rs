@@ -39,6 +39,13 @@ pub struct CreateApproval {
     #[serde(default)]
     #[schema(minimum = 1, maximum = 604800)]
     timeout_seconds: Option<i64>,
+    /// A JSON Schema for what the person answers (typed answers): the page shows a
+    /// form for it and an approval then needs an `answer` that validates. At most
+    /// 16 KiB; no remote `$ref`. With `subject_kind: question` the `subject_ref` is
+    /// the question (up to 2000 characters) and the default is free text.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    response_schema: Option<Value>,
 }
 
 #[utoipa::path(
@@ -53,7 +60,7 @@ pub struct CreateApproval {
         (status = 201, description = "The pending approval.", body = ApprovalRead),
         (status = 400, description = "`bad_request`: empty body, malformed JSON, or a Content-Type other than `application/json`.", body = ErrorEnvelope),
         (status = 409, description = "`conflict` with `reason: conversation_closed`: a closed conversation cannot wait for an approval.", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming the field: `conversation_id` (not a UUID, or no such conversation in this organization), `subject_kind`, `subject_ref` (missing, empty or over 200 characters), `approver_role` (over 200 characters), `suspend_message` (over 2000 characters), `payload` (over 64 KiB of JSON), `timeout_seconds` (outside 1–604800), or an unknown field.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming the field: `conversation_id` (not a UUID, or no such conversation in this organization), `subject_kind`, `subject_ref` (missing, empty or over 200 characters), `approver_role` (over 200 characters), `suspend_message` (over 2000 characters), `payload` (over 64 KiB of JSON), `timeout_seconds` (outside 1–604800), `response_schema` (not an object, over 16 KiB, or not a usable JSON Schema), or an unknown field.", body = ErrorEnvelope),
     )
 )]
 pub async fn create(
@@ -79,6 +86,7 @@ pub async fn create(
             timeout_seconds: body.timeout_seconds,
             node: None,
             source: Source::WorkflowTerminal,
+            response_schema: body.response_schema,
         },
     )
     .await?;
@@ -188,6 +196,10 @@ pub struct Decide {
     /// When given, must equal the approval's `subject_ref`.
     #[serde(default)]
     subject_ref: Option<String>,
+    /// The answer, when the approval has a `response_schema`: required to approve,
+    /// validated against the schema (422 naming `answer` when it does not match).
+    #[serde(default)]
+    answer: Option<Value>,
 }
 
 #[utoipa::path(
@@ -205,7 +217,7 @@ pub struct Decide {
         (status = 403, description = "`forbidden`: the key lacks the `approvals:decide` scope, or (`reason: self_approval`) it is the key that requested this approval.", body = ErrorEnvelope),
         (status = 404, description = "`not_found`: no such approval in this organization.", body = ErrorEnvelope),
         (status = 409, description = "`conflict`: already decided, expired or cancelled. `reason`: `handoff_finished`, `invalid_transition` or `version_conflict`.", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming the field: `decision` (missing, or not approve/deny), `note` (over 2000 characters), `payload` (over 64 KiB of JSON), `subject_kind` / `subject_ref` (an edit that changes what is approved), or an unknown field.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming the field: `decision` (missing, or not approve/deny), `note` (over 2000 characters), `payload` (over 64 KiB of JSON), `subject_kind` / `subject_ref` (an edit that changes what is approved), `answer` (missing when the approval has a `response_schema`, not matching it, or given with a deny or without a schema), or an unknown field.", body = ErrorEnvelope),
     )
 )]
 pub async fn decide(
@@ -227,6 +239,7 @@ pub async fn decide(
             payload: body.payload,
             subject_kind: body.subject_kind,
             subject_ref: body.subject_ref,
+            answer: body.answer,
         },
     )
     .await?;

@@ -165,7 +165,7 @@ pub struct ApprovalRead {
     pub id: String,
     #[schema(required = true, format = "uuid")]
     pub conversation_id: Option<String>,
-    /// `workflow_node` or `tool_call`.
+    /// `workflow_node`, `tool_call` or `question` (`ask_human`).
     pub subject_kind: String,
     pub subject_ref: String,
     pub payload: serde_json::Map<String, serde_json::Value>,
@@ -187,6 +187,12 @@ pub struct ApprovalRead {
     /// The payload as the approver edited it; execute this one when present.
     #[schema(required = true)]
     pub decided_payload: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The JSON Schema the person's answer follows (typed answers), if one was asked for.
+    #[schema(required = true, value_type = Option<Object>)]
+    pub response_schema: Option<serde_json::Value>,
+    /// The person's answer, valid against `response_schema` (once approved): any JSON value.
+    #[schema(required = true)]
+    pub answer: Option<serde_json::Value>,
     #[schema(required = true)]
     pub workflow_id: Option<String>,
     #[schema(required = true)]
@@ -222,6 +228,8 @@ impl ApprovalRead {
             decided_by: a.decided_by,
             decided_at: a.decided_at,
             decided_payload: a.decided_payload,
+            response_schema: a.response_schema,
+            answer: a.answer,
             version: h.version,
             created_at: h.created_at,
             updated_at: h.updated_at,

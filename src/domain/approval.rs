@@ -12,6 +12,9 @@ use serde_json::{Map, Value};
 pub enum SubjectKind {
     WorkflowNode,
     ToolCall,
+    /// A question for a person (`ask_human`): `subject_ref` is the question,
+    /// and the approval's `response_schema` says what the answer looks like.
+    Question,
 }
 
 impl SubjectKind {
@@ -19,13 +22,18 @@ impl SubjectKind {
         match self {
             SubjectKind::WorkflowNode => "workflow_node",
             SubjectKind::ToolCall => "tool_call",
+            SubjectKind::Question => "question",
         }
     }
 
     pub fn parse(s: &str) -> Option<SubjectKind> {
-        [SubjectKind::WorkflowNode, SubjectKind::ToolCall]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            SubjectKind::WorkflowNode,
+            SubjectKind::ToolCall,
+            SubjectKind::Question,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -52,6 +60,10 @@ pub struct Approval {
     pub decided_at: Option<String>,
     /// The payload as the approver edited it, when they did.
     pub decided_payload: Option<Map<String, Value>>,
+    /// A JSON Schema for what the person answers (typed answers, issue 14 §3).
+    pub response_schema: Option<Value>,
+    /// The person's answer, valid against `response_schema`.
+    pub answer: Option<Value>,
 }
 
 impl Approval {
@@ -116,6 +128,8 @@ pub struct Decision {
     pub note: Option<String>,
     pub decided_by: String,
     pub payload: Option<Map<String, Value>>,
+    /// The answer to the approval's `response_schema`, already validated.
+    pub answer: Option<Value>,
 }
 
 impl Decision {
@@ -273,6 +287,8 @@ mod tests {
             decided_by: None,
             decided_at: None,
             decided_payload: None,
+            response_schema: None,
+            answer: None,
         };
         assert!(check_edit(&a, Some("tool_call"), Some("refund.create")).is_ok());
         assert_eq!(

@@ -135,13 +135,23 @@ pub fn packet_digest(p: &crate::domain::Packet) -> String {
     digest(&serde_json::to_value(p).expect("a packet serializes"))
 }
 
-/// What the agent asked to be approved.
+/// What the agent asked to be approved (and, when it asked for a typed
+/// answer, the schema of that answer; absent, the digest is as before).
 pub fn approval_digest(a: &crate::domain::approval::Approval) -> String {
-    digest(&serde_json::json!({
+    let mut v = serde_json::json!({
         "subject_kind": a.subject_kind.as_str(),
         "subject_ref": a.subject_ref,
         "payload": a.payload,
-    }))
+    });
+    if let Some(schema) = &a.response_schema {
+        v["response_schema"] = schema.clone();
+    }
+    digest(&v)
+}
+
+/// The person's typed answer, recorded beside `decision` in the decide event.
+pub fn answer_digest(answer: &Value) -> String {
+    digest(answer)
 }
 
 /// What the human decided (the payload they edited, if they did).

@@ -105,6 +105,10 @@ impl Request {
             "note": decision.note,
             "payload_edited": decision.payload.is_some(),
         });
+        if decision.answer.is_some() {
+            // The answer itself stays in the approval row; its digest is in the event.
+            req.data["answered"] = json!(true);
+        }
         req.decision = Some(decision);
         req
     }

@@ -1,5 +1,6 @@
 //! Pure types and the lifecycle state machine: no I/O, no sqlx.
 
+pub mod answer;
 pub mod approval;
 #[cfg(feature = "ssr")]
 pub mod audit;

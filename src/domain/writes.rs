@@ -4,8 +4,8 @@
 
 use super::approval::{Approval, Decision};
 use super::audit::{
-    approval_digest, attach_content, chain_hash, decision_digest, packet_digest, AuditEvent,
-    ChainedEvent, GENESIS,
+    answer_digest, approval_digest, attach_content, chain_hash, decision_digest, packet_digest,
+    AuditEvent, ChainedEvent, GENESIS,
 };
 use super::lifecycle::{Actor, ConversationEffect, Handoff, Plan, MESSAGE_TOPIC};
 use super::records::{AgentDetails, Conversation, Message, NewMessage, SessionGrant, Timer};
@@ -270,7 +270,11 @@ pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> TransitionWrite {
             Some(&d.decided_by),
             d.payload.as_ref(),
         );
-        attach_content(&mut data, &[("decision", digest)]);
+        let mut digests = vec![("decision", digest)];
+        if let Some(answer) = &d.answer {
+            digests.push(("answer", answer_digest(answer)));
+        }
+        attach_content(&mut data, &digests);
     }
     let event = EventDraft {
         id: stamp.event_id,

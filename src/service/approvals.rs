@@ -2,7 +2,7 @@
 
 use super::handoffs::{blank, PAGE_DEFAULT, PAGE_MAX};
 use super::lifecycle::{self, Creation, Extras};
-use super::{format_time, new_id, now, App, Notice};
+use super::{format_time, new_id, now, App};
 use crate::domain::approval::{self, Approval, Decision, NodeRef, SubjectKind};
 use crate::domain::lifecycle::Request;
 use crate::domain::limits::{too_long, JSON_MAX_BYTES, NOTE_MAX, REF_MAX};
@@ -26,6 +26,9 @@ pub struct NewApproval {
     pub timeout_seconds: Option<i64>,
     pub node: Option<NodeRef>,
     pub source: Source,
+    /// What the person answers, as a JSON Schema (typed answers). A question
+    /// (`SubjectKind::Question`) without one is answered in free text.
+    pub response_schema: Option<Value>,
 }
 
 /// Refuses a JSON object over `JSON_MAX_BYTES` (64 KiB), naming `field`.
@@ -47,10 +50,20 @@ pub async fn create(
     actor: &Actor,
     new: NewApproval,
 ) -> Result<(Handoff, Approval), AppError> {
+    let question = new.subject_kind == SubjectKind::Question;
     if new.subject_ref.trim().is_empty() {
         return Err(AppError::invalid_field("subject_ref", "must not be empty"));
     }
-    too_long("subject_ref", Some(&new.subject_ref), REF_MAX)?;
+    // A question is a sentence, not an identifier.
+    let ref_max = if question { NOTE_MAX } else { REF_MAX };
+    too_long("subject_ref", Some(&new.subject_ref), ref_max)?;
+    let mut new = new;
+    if question && new.response_schema.is_none() {
+        new.response_schema = Some(crate::domain::answer::free_text_schema());
+    }
+    if let Some(schema) = &new.response_schema {
+        super::answers::check_schema("response_schema", schema)?;
+    }
     too_long("approver_role", new.approver_role.as_deref(), REF_MAX)?;
     too_long("suspend_message", new.suspend_message.as_deref(), NOTE_MAX)?;
     check_payload("payload", &new.payload)?;
@@ -64,11 +77,15 @@ pub async fn create(
     }
     let conv = super::conversations::named(app, org_id, &new.conversation_id).await?;
     let packet = Packet {
-        static_text: format!(
-            "Approve {} `{}`",
-            new.subject_kind.as_str().replace('_', " "),
-            new.subject_ref
-        ),
+        static_text: if question {
+            new.subject_ref.clone()
+        } else {
+            format!(
+                "Approve {} `{}`",
+                new.subject_kind.as_str().replace('_', " "),
+                new.subject_ref
+            )
+        },
         reason: new.suspend_message.clone(),
         context_vars: new.payload.clone(),
         summary: None,
@@ -98,6 +115,8 @@ pub async fn create(
         decided_by: None,
         decided_at: None,
         decided_payload: None,
+        response_schema: new.response_schema,
+        answer: None,
     };
     let (holding_line, _) = app.store.approval_messages(org_id).await?;
     let data = serde_json::json!({
@@ -106,6 +125,7 @@ pub async fn create(
         "subject_ref": approval.subject_ref,
         "approver_role": approval.approver_role,
         "timeout_at": timeout_at,
+        "asks_answer": approval.response_schema.is_some(),
     });
     let mut c = Creation::new(handoff, actor.label(), data);
     c.conversation_status = Some("awaiting_approval");
@@ -194,6 +214,8 @@ pub struct DecisionInput {
     pub payload: Option<Map<String, Value>>,
     pub subject_kind: Option<String>,
     pub subject_ref: Option<String>,
+    /// The answer to the approval's `response_schema` (typed answers).
+    pub answer: Option<Value>,
 }
 
 /// Records the decision; the conversation resumes. A second decision is a 409.
@@ -230,6 +252,7 @@ pub async fn decide(
     if let Some(p) = &input.payload {
         check_payload("payload", p)?;
     }
+    check_answer(&approval, input.approve, input.answer.as_ref())?;
     if let Actor::Operator(op_id) = &actor {
         let roles = match app.store.operator_by_id(op_id).await? {
             Some(op) => op.roles,
@@ -246,10 +269,36 @@ pub async fn decide(
         note: input.note.clone(),
         decided_by: actor.label(),
         payload: input.payload.clone(),
+        answer: input.answer.clone(),
     };
     let req = Request::decide(actor, decision);
     lifecycle::transition(app, org_id, id, req, Extras::default()).await?;
     get(app, org_id, id).await
+}
+
+/// An approval with a `response_schema` is approved with a valid answer; a
+/// deny, or an approval that asks for none, carries no answer.
+fn check_answer(
+    approval: &Approval,
+    approve: bool,
+    answer: Option<&Value>,
+) -> Result<(), AppError> {
+    match (&approval.response_schema, approve, answer) {
+        (Some(schema), true, Some(a)) => super::answers::validate(schema, a),
+        (Some(_), true, None) => Err(AppError::invalid_field(
+            "answer",
+            "this approval asks for an answer: approve with `answer` matching its `response_schema`",
+        )),
+        (_, false, Some(_)) => Err(AppError::invalid_field(
+            "answer",
+            "a deny carries no answer (say why in `note`)",
+        )),
+        (None, true, Some(_)) => Err(AppError::invalid_field(
+            "answer",
+            "this approval asks for no answer (it has no `response_schema`)",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Who requested the approval: the actor label of its `create` audit event.
@@ -270,36 +319,9 @@ pub async fn wait(
     id: &str,
     timeout: Duration,
 ) -> Result<(Handoff, Approval), AppError> {
-    // Subscribe before reading, so a decision between the read and the wait is not missed.
-    let mut rx = app.bus.subscribe();
-    let _open = crate::telemetry::OpenStream::new("long_poll");
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let (h, a) = get(app, org_id, id).await?;
-        if !h.state.is_open() {
-            return Ok((h, a));
-        }
-        let woke = tokio::time::timeout_at(deadline, async {
-            loop {
-                match rx.recv().await {
-                    Ok(Notice {
-                        handoff_id: Some(hid),
-                        ..
-                    }) if hid == id => return,
-                    Ok(_) => continue,
-                    // Lagged: something may have been missed, so re-read.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => return,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => {
-                        std::future::pending::<()>().await
-                    }
-                }
-            }
-        })
-        .await;
-        if woke.is_err() {
-            return get(app, org_id, id).await;
-        }
-    }
+    get(app, org_id, id).await?;
+    super::handoffs::wait(app, org_id, id, timeout).await?;
+    get(app, org_id, id).await
 }
 
 pub async fn set_messages(

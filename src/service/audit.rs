@@ -2,8 +2,8 @@
 
 use super::App;
 use crate::domain::audit::{
-    approval_digest, decision_digest, packet_digest, reaches, recorded_content, verify_chain,
-    ChainBreak, ChainedEvent, Checkpoint, CheckpointHead,
+    answer_digest, approval_digest, decision_digest, packet_digest, reaches, recorded_content,
+    verify_chain, ChainBreak, ChainedEvent, Checkpoint, CheckpointHead,
 };
 use crate::domain::records::Org;
 use crate::domain::transcript_chain::{transcript_reaches, verify_transcript, TranscriptHead};
@@ -163,6 +163,9 @@ async fn verify_content(
                         a.decided_payload.as_ref(),
                     )
                 }),
+                "answer" => approval
+                    .as_ref()
+                    .map(|a| a.answer.as_ref().map(answer_digest).unwrap_or_default()),
                 _ => continue, // a digest this version does not know: not judged
             };
             if now.as_deref() != Some(want.as_str()) {

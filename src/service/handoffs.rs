@@ -261,3 +261,44 @@ pub async fn notifications(
     get(app, org_id, id).await?;
     super::channels::sent(app, org_id, id).await
 }
+
+/// Long-poll: returns once the handoff is no longer open (decided, resolved,
+/// expired, cancelled…), or after `timeout` with it as it is. Woken by the
+/// bus that every committed change of the handoff notifies: no polling.
+pub async fn wait(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    timeout: std::time::Duration,
+) -> Result<Handoff, AppError> {
+    // Subscribe before reading, so a change between the read and the wait is not missed.
+    let mut rx = app.bus.subscribe();
+    let _open = crate::telemetry::OpenStream::new("long_poll");
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let h = get(app, org_id, id).await?;
+        if !h.state.is_open() {
+            return Ok(h);
+        }
+        let woke = tokio::time::timeout_at(deadline, async {
+            loop {
+                match rx.recv().await {
+                    Ok(super::Notice {
+                        handoff_id: Some(hid),
+                        ..
+                    }) if hid == id => return,
+                    Ok(_) => continue,
+                    // Lagged: something may have been missed, so re-read.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => return,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                        std::future::pending::<()>().await
+                    }
+                }
+            }
+        })
+        .await;
+        if woke.is_err() {
+            return get(app, org_id, id).await;
+        }
+    }
+}

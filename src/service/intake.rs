@@ -61,9 +61,15 @@ pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> 
             data: None,
         });
     }
+    // A policy never approves a question on someone's behalf: it has no answer to give.
+    let asks_answer = c
+        .approval
+        .as_ref()
+        .is_some_and(|a| a.response_schema.is_some());
     let auto = actions
         .auto_resolve
         .filter(|a| a.applies_to(h.kind))
+        .filter(|a| !(asks_answer && *a == AutoResolve::Approve))
         .zip(out.policy.as_ref())
         .map(|(a, p)| (p.0.clone(), p.1.clone(), a));
     let chain_name = match &out.chain_id {
@@ -117,6 +123,7 @@ pub async fn auto_resolve(
                 note: Some(format!("Decided by policy “{name}”.")),
                 decided_by: actor.label(),
                 payload: None,
+                answer: None,
             };
             let req = Request::decide(actor, decision);
             lifecycle::transition(app, &h.organization_id, &h.id, req, Extras::default()).await

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod agents;
+pub mod answers;
 pub mod approvals;
 pub mod audit;
 pub mod caps;

@@ -850,6 +850,8 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
         decided_by: None,
         decided_at: None,
         decided_payload: None,
+        response_schema: None,
+        answer: None,
     });
     let mut h = Handoff::new(new_id(), &now(), org_id, kind, source, packet, None);
     h.priority = priority;

@@ -126,6 +126,7 @@ pub async fn evaluate(
                 on_deny: Some(node.on_deny),
             }),
             source: Source::WorkflowTerminal,
+            response_schema: None,
         },
     )
     .await?;

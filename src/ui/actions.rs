@@ -152,8 +152,9 @@ pub async fn decide(
     approve: bool,
     note: Option<String>,
     payload: Option<String>,
+    answer: Option<String>,
 ) -> Result<String, AppError> {
-    ssr::respond(decide_inner(id, approve, note, payload).await)
+    ssr::respond(decide_inner(id, approve, note, payload, answer).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -162,6 +163,7 @@ async fn decide_inner(
     approve: bool,
     note: Option<String>,
     payload: Option<String>,
+    answer: Option<String>,
 ) -> Result<String, AppError> {
     use crate::domain::Actor;
     use crate::service::approvals::{self, DecisionInput};
@@ -174,6 +176,21 @@ async fn decide_inner(
             _ => return Err(AppError::invalid_field("payload", "must be a JSON object")),
         },
     };
+    // The form posts text; the approval's schema says what JSON it stands for.
+    let answer = match (answer, approve) {
+        (Some(raw), true) => {
+            let (_, a) = approvals::get(&app, &op.organization_id, &id).await?;
+            match &a.response_schema {
+                Some(schema) => Some(
+                    crate::domain::answer::AnswerField::for_schema(schema)
+                        .parse(&raw)
+                        .map_err(|m| AppError::invalid_field("answer", m))?,
+                ),
+                None => None,
+            }
+        }
+        _ => None,
+    };
     let (h, _) = approvals::decide(
         &app,
         &op.organization_id,
@@ -185,6 +202,7 @@ async fn decide_inner(
             payload,
             subject_kind: None,
             subject_ref: None,
+            answer,
         },
     )
     .await?;

@@ -3,6 +3,7 @@
 
 use super::actions::decide;
 use super::live;
+use crate::domain::answer::{option_label, AnswerField};
 use leptos::prelude::*;
 
 fn countdown(seconds: i64) -> String {
@@ -56,6 +57,10 @@ pub fn ApprovalDecision(
     /// Why this operator cannot decide (missing role), shown instead of the form.
     cannot_decide: Option<String>,
     payload_json: String,
+    /// The field the approval's `response_schema` asks for (typed answers).
+    answer_field: Option<AnswerField>,
+    /// The schema's description of the answer.
+    answer_hint: Option<String>,
 ) -> impl IntoView {
     super::hydrated::island_ready();
     let live = super::handoff_live::live();
@@ -64,12 +69,22 @@ pub fn ApprovalDecision(
     let edit_open = RwSignal::new(false);
     let edited = RwSignal::new(payload_json);
     let error = RwSignal::new(None::<String>);
+    let asks_answer = answer_field.is_some();
+    let answer = RwSignal::new(match &answer_field {
+        Some(AnswerField::Boolean) => "false".to_string(),
+        _ => String::new(),
+    });
     let pending = move || crate::domain::State::parse(&state.get()).is_some_and(|s| s.is_open());
     let submit = Action::new(
-        move |(approve, note, payload): &(bool, String, Option<String>)| {
-            let (id, approve, note, payload) =
-                (handoff_id.clone(), *approve, note.clone(), payload.clone());
-            async move { decide(id, approve, Some(note), payload).await }
+        move |(approve, note, payload, answer): &(bool, String, Option<String>, Option<String>)| {
+            let (id, approve, note, payload, answer) = (
+                handoff_id.clone(),
+                *approve,
+                note.clone(),
+                payload.clone(),
+                answer.clone(),
+            );
+            async move { decide(id, approve, Some(note), payload, answer).await }
         },
     );
     Effect::new(move |_| {
@@ -86,7 +101,8 @@ pub fn ApprovalDecision(
     });
     let send = move |approve: bool| {
         let payload = edit_open.get_untracked().then(|| edited.get_untracked());
-        submit.dispatch((approve, note.get_untracked(), payload));
+        let answer = (asks_answer && approve).then(|| answer.get_untracked());
+        submit.dispatch((approve, note.get_untracked(), payload, answer));
     };
     let outcome = Signal::derive(move || {
         let st = state.get();
@@ -125,7 +141,10 @@ pub fn ApprovalDecision(
                 Some(why) => view! { <p class="notice" role="note" data-testid="cannot-decide">{why}</p> }.into_any(),
                 None => view! {
                     <section class="decide" aria-label="Decision">
-                        <label for="note">"Note for the agent (required to deny)"</label>
+                        {answer_field.clone().map(|field| view! {
+                            <AnswerInput field hint=answer_hint.clone() value=answer/>
+                        })}
+                        <label for="note">{if asks_answer { "Note for the agent (required to decline)" } else { "Note for the agent (required to deny)" }}</label>
                         <textarea id="note" rows="2" prop:value=move || note.get()
                             on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                         <label class="check">
@@ -143,15 +162,68 @@ pub fn ApprovalDecision(
                         <div class="actions">
                             <button type="button" class="danger" data-shortcut="deny" aria-keyshortcuts="d"
                                 disabled=move || submit.pending().get()
-                                on:click=move |_| send(false)>"Deny"</button>
+                                on:click=move |_| send(false)>{if asks_answer { "Decline" } else { "Deny" }}</button>
                             <button type="button" class="primary" data-shortcut="approve" aria-keyshortcuts="a"
                                 disabled=move || submit.pending().get()
-                                on:click=move |_| send(true)>"Approve"</button>
+                                on:click=move |_| send(true)>{if asks_answer { "Send answer" } else { "Approve" }}</button>
                         </div>
                     </section>
                 }.into_any(),
             }}
         </Show>
+    }
+}
+
+/// The answer's input, as its schema asks: a line, a text area, a number,
+/// a yes/no box, a choice, or JSON. The server parses and validates what it posts.
+#[component]
+fn AnswerInput(field: AnswerField, hint: Option<String>, value: RwSignal<String>) -> impl IntoView {
+    let set = move |ev| value.set(event_target_value(&ev));
+    let input = match field {
+        AnswerField::Line { max_length } => view! {
+            <input id="answer" name="answer" type="text" required
+                maxlength=max_length.map(|m| m.to_string())
+                prop:value=move || value.get() on:input=set/>
+        }
+        .into_any(),
+        AnswerField::Text { max_length } => view! {
+            <textarea id="answer" name="answer" rows="4" required
+                maxlength=max_length.map(|m| m.to_string())
+                prop:value=move || value.get() on:input=set></textarea>
+        }
+        .into_any(),
+        AnswerField::Number { integer, minimum, maximum } => view! {
+            <input id="answer" name="answer" type="number" inputmode=if integer { "numeric" } else { "decimal" }
+                step=if integer { "1" } else { "any" } required
+                min=minimum.map(|m| m.to_string()) max=maximum.map(|m| m.to_string())
+                prop:value=move || value.get() on:input=set/>
+        }
+        .into_any(),
+        AnswerField::Boolean => view! {
+            <input id="answer" name="answer" type="checkbox" class="answer-check"
+                prop:checked=move || value.get() == "true"
+                on:change=move |ev| value.set(event_target_checked(&ev).to_string())/>
+        }
+        .into_any(),
+        AnswerField::Choice { options } => view! {
+            <select id="answer" name="answer" required prop:value=move || value.get() on:change=set>
+                <option value="" disabled selected>"Choose…"</option>
+                {options.iter().map(option_label).map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+            </select>
+        }
+        .into_any(),
+        AnswerField::Json => view! {
+            <textarea id="answer" name="answer" class="raw" rows="5" required
+                prop:value=move || value.get() on:input=set></textarea>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="answer-field" data-testid="answer-field">
+            <label for="answer">"Your answer"</label>
+            {hint.map(|h| view! { <p class="fine" id="answer-hint">{h}</p> })}
+            {input}
+        </div>
     }
 }
 

@@ -168,9 +168,11 @@ fn HandoffView(view: MobileView) -> impl IntoView {
             {approval.map(|a| {
                 let cannot_decide = a.cannot_decide.clone();
                 let payload_json = a.payload_json.clone();
+                let answer_field = a.answer_field.clone();
+                let answer_hint = a.answer_hint.clone();
                 view! {
                     <ApprovalSubject card=a/>
-                    <ApprovalDecision handoff_id=id.clone() cannot_decide payload_json/>
+                    <ApprovalDecision handoff_id=id.clone() cannot_decide payload_json answer_field answer_hint/>
                 }.into_any()
             })}
             {(kind == Kind::Takeover).then(|| view! {
@@ -246,10 +248,19 @@ fn PacketCard(card: HandoffCard) -> impl IntoView {
 /// the countdown (an island: it ticks).
 #[component]
 fn ApprovalSubject(card: ApprovalCard) -> impl IntoView {
+    let question = card.subject_kind == "question";
     view! {
         <article class="card approval" aria-labelledby="subject">
             <p class="eyebrow">{card.subject_kind.replace('_', " ")}</p>
-            <h1 id="subject" class="subject"><code>{card.subject_ref.clone()}</code></h1>
+            {if question {
+                // A question is a sentence from the agent: shown as text, never as markup.
+                view! { <h1 id="subject" class="subject question">{card.subject_ref.clone()}</h1> }.into_any()
+            } else {
+                view! { <h1 id="subject" class="subject"><code>{card.subject_ref.clone()}</code></h1> }.into_any()
+            }}
+            {card.answer.clone().map(|a| view! {
+                <p class="answer" data-testid="answer">"Answer: " <strong>{a}</strong></p>
+            })}
             {card.suspend_message.clone().map(|m| view! {
                 <p class="fine">"The customer sees: " <q>{m}</q></p>
             })}

@@ -64,6 +64,12 @@ pub struct ApprovalCard {
     pub decided_by: Option<String>,
     /// Why this operator cannot decide (missing role), shown instead of the buttons.
     pub cannot_decide: Option<String>,
+    /// The form field the `response_schema` asks for (typed answers), if any.
+    pub answer_field: Option<crate::domain::answer::AnswerField>,
+    /// What the schema says about the answer (its `description` or `title`).
+    pub answer_hint: Option<String>,
+    /// The answer given, for reading.
+    pub answer: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

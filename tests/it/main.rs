@@ -11,6 +11,7 @@ mod common;
 mod desk;
 mod leases;
 mod limits;
+mod mcp;
 mod metrics;
 mod mobile_link;
 mod nodes;

@@ -22,10 +22,16 @@ struct ApprovalRow {
     decided_by: Option<String>,
     decided_at: Option<Ts>,
     decided_payload: Option<String>,
+    response_schema: Option<String>,
+    answer: Option<String>,
 }
 
 fn json_map(text: &str, id: &str) -> StoreResult<Map<String, Value>> {
     serde_json::from_str(text).map_err(|_| StoreError::corrupt("approval payload", id))
+}
+
+fn json_value(text: &str, id: &str) -> StoreResult<Value> {
+    serde_json::from_str(text).map_err(|_| StoreError::corrupt("approval answer or schema", id))
 }
 
 impl TryFrom<ApprovalRow> for Approval {
@@ -47,6 +53,12 @@ impl TryFrom<ApprovalRow> for Approval {
                 on_approve: r.on_approve,
                 on_deny: r.on_deny,
             }),
+            response_schema: r
+                .response_schema
+                .as_deref()
+                .map(|t| json_value(t, id))
+                .transpose()?,
+            answer: r.answer.as_deref().map(|t| json_value(t, id)).transpose()?,
             subject_ref: r.subject_ref,
             approver_role: r.approver_role,
             suspend_message: r.suspend_message,
@@ -62,8 +74,8 @@ pub(super) async fn insert_in(tx: &mut Tx<'_>, handoff_id: &str, a: &Approval) -
     let node = a.node.as_ref();
     sqlx::query(
         "INSERT INTO approvals (handoff_id, subject_kind, subject_ref, payload, approver_role, \
-         suspend_message, timeout_at, workflow_id, node_id, on_approve, on_deny) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+         suspend_message, timeout_at, workflow_id, node_id, on_approve, on_deny, response_schema) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
     )
     .bind(handoff_id)
     .bind(a.subject_kind.as_str())
@@ -76,6 +88,7 @@ pub(super) async fn insert_in(tx: &mut Tx<'_>, handoff_id: &str, a: &Approval) -
     .bind(node.map(|n| n.node_id.clone()))
     .bind(node.and_then(|n| n.on_approve.clone()))
     .bind(node.and_then(|n| n.on_deny.clone()))
+    .bind(a.response_schema.as_ref().map(Value::to_string))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -89,12 +102,13 @@ pub(super) async fn decide_in(
 ) -> StoreResult<()> {
     sqlx::query(
         "UPDATE approvals SET decision_note = $1, decided_by = $2, decided_at = $3, \
-         decided_payload = $4 WHERE handoff_id = $5",
+         decided_payload = $4, answer = $5 WHERE handoff_id = $6",
     )
     .bind(&d.note)
     .bind(&d.decided_by)
     .bind(ts(now)?)
     .bind(d.payload.clone().map(|p| Value::Object(p).to_string()))
+    .bind(d.answer.as_ref().map(Value::to_string))
     .bind(handoff_id)
     .execute(&mut **tx)
     .await?;

@@ -107,6 +107,9 @@ pub async fn items(
         };
         out.push(InboxItem {
             title: match &approval {
+                Some(a) if a.subject_kind == crate::domain::approval::SubjectKind::Question => {
+                    format!("Question: {}", a.subject_ref)
+                }
                 Some(a) => format!("Approve {}", a.subject_ref),
                 None => h.packet.static_text.clone(),
             },

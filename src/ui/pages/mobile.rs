@@ -128,6 +128,17 @@ fn approval_card(h: &Handoff, a: Approval, operator: &Operator) -> ApprovalCard 
         decision_note: a.decision_note,
         decided_by: a.decided_by,
         cannot_decide,
+        answer_field: a
+            .response_schema
+            .as_ref()
+            .map(crate::domain::answer::AnswerField::for_schema),
+        answer_hint: a.response_schema.as_ref().and_then(|s| {
+            ["description", "title"]
+                .iter()
+                .find_map(|k| s.get(k).and_then(serde_json::Value::as_str))
+                .map(str::to_string)
+        }),
+        answer: a.answer.as_ref().map(readable),
     }
 }
 
