@@ -24,6 +24,8 @@ pub mod time_to_human;
 pub mod transcript_chain;
 #[cfg(feature = "ssr")]
 pub mod writes;
+#[cfg(feature = "ssr")]
+pub mod zone;
 
 pub use lifecycle::{Actor, Handoff, Plan, Request};
 pub use packet::{Packet, Source, TranscriptPtr};
