@@ -367,7 +367,7 @@ pub async fn test_policies(
 }
 
 #[utoipa::path(get, path = "/api/v1/routing/settings", operation_id = "get_routing_settings", tag = "routing",
-    summary = "Default route and Slack hook", description = "Scope: `admin`.",
+    summary = "Default route, Slack hook and time zone", description = "Scope: `admin`.",
     responses((status = 200, description = "The settings.", body = SettingsInput)))]
 pub async fn get_settings(
     State(app): State<App>,
@@ -380,12 +380,12 @@ pub async fn get_settings(
 }
 
 #[utoipa::path(put, path = "/api/v1/routing/settings", operation_id = "put_routing_settings", tag = "routing",
-    summary = "Set the default route and Slack hook",
-    description = "`default_chain_id`: the chain for handoffs no policy routes (null: everyone who may act, told once, no escalation). `slack_webhook_url`: a Slack incoming webhook for operators who choose the `slack` channel.\n\nScope: `admin`.",
+    summary = "Set the default route, Slack hook and time zone",
+    description = "`default_chain_id`: the chain for handoffs no policy routes (null: everyone who may act, told once, no escalation). `slack_webhook_url`: a Slack incoming webhook for operators who choose the `slack` channel. `time_zone`: the organization's IANA zone (`Europe/Berlin`); policy conditions read `hour`, `minute`, `time` and `weekday` in it, rotations hand over at its wall-clock time and the pages show times in it (left out: unchanged).\n\nScope: `admin`.",
     request_body = SettingsInput,
     responses(
         (status = 200, description = "The settings.", body = SettingsInput),
-        (status = 422, description = "`bad_request` naming `default_chain_id` or `slack_webhook_url`.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming `default_chain_id`, `slack_webhook_url` or `time_zone`.", body = ErrorEnvelope),
     ))]
 pub async fn put_settings(
     State(app): State<App>,

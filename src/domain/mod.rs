@@ -27,6 +27,8 @@ pub mod transcript_chain;
 pub mod webhook_signature;
 #[cfg(feature = "ssr")]
 pub mod writes;
+#[cfg(feature = "ssr")]
+pub mod zone;
 
 pub use lifecycle::{Actor, Handoff, Plan, Request};
 pub use packet::{Packet, Source, TranscriptPtr};

@@ -4,6 +4,7 @@
 
 use super::approval::Approval;
 use super::expr::Expr;
+use super::zone::{self, Tz};
 use super::{Kind, Packet, Source};
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 use serde::{Deserialize, Serialize};
@@ -135,11 +136,14 @@ pub struct Override {
 }
 
 /// A weekly rotation: `operators[0]` from `starts_at` for a week, then the next, round robin.
+/// Turns change hands at `starts_at`'s wall-clock time in `zone` (Monday 09:00
+/// stays Monday 09:00 across daylight saving).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rotation {
     pub operators: Vec<String>,
     pub starts_at: DateTime<Utc>,
     pub overrides: Vec<Override>,
+    pub zone: Tz,
 }
 
 impl Rotation {
@@ -157,7 +161,10 @@ impl Rotation {
         if self.operators.is_empty() || at < self.starts_at {
             return None;
         }
-        let weeks = (at - self.starts_at).num_seconds() / Duration::weeks(1).num_seconds();
+        // Counted on the local wall clock, so a turn lasts 167 or 169 hours
+        // across a daylight-saving change and still ends at the same local time.
+        let elapsed = zone::wall(at, self.zone) - zone::wall(self.starts_at, self.zone);
+        let weeks = (elapsed.num_seconds() / Duration::weeks(1).num_seconds()).max(0);
         let turn = (weeks as usize) % self.operators.len();
         Some(&self.operators[turn])
     }
@@ -208,7 +215,8 @@ pub struct Policy {
     pub actions: Actions,
 }
 
-/// The variables a policy condition sees (documented in the README).
+/// The variables a policy condition sees (documented in the README); the
+/// time of day and weekday are read in the organization's zone `tz`.
 pub fn vars(
     kind: Kind,
     source: Source,
@@ -216,7 +224,9 @@ pub fn vars(
     packet: &Packet,
     approval: Option<&Approval>,
     at: DateTime<Utc>,
+    tz: Tz,
 ) -> Map<String, Value> {
+    let at = zone::wall(at, tz);
     let mut v = Map::new();
     v.insert("kind".into(), json!(kind.as_str()));
     v.insert("source".into(), json!(source.as_str()));
@@ -357,6 +367,7 @@ mod tests {
             operators: vec!["ann".into(), "bob".into(), "cy".into()],
             starts_at: t("2026-11-02T09:00:00Z"),
             overrides: vec![],
+            zone: Tz::UTC,
         };
         assert_eq!(
             r.on_call(t("2026-11-01T09:00:00Z")),
@@ -424,6 +435,10 @@ mod tests {
     }
 
     fn sample_vars(at: &str) -> Map<String, Value> {
+        sample_vars_in(at, Tz::UTC)
+    }
+
+    fn sample_vars_in(at: &str, tz: Tz) -> Map<String, Value> {
         let packet: Packet = serde_json::from_value(json!({
             "static_text": "Refund 40 EUR?",
             "context_vars": {"amount": 40, "tier": "gold"}
@@ -436,6 +451,7 @@ mod tests {
             &packet,
             None,
             t(at),
+            tz,
         )
     }
 
@@ -465,5 +481,53 @@ mod tests {
         assert_eq!(v["approver_role"], Value::Null);
         let e = Expr::parse("time >= '09:00' and time < '17:00' and weekday != 'sun'").unwrap();
         assert!(e.eval_bool(&v).unwrap());
+    }
+
+    #[test]
+    fn conditions_read_the_clock_in_the_organizations_zone() {
+        let office = policy(
+            "office",
+            "hour >= 9 and hour < 17 and weekday != 'sat' and weekday != 'sun'",
+        );
+        // Friday 2026-11-20 07:30 UTC: 08:30 in Berlin (closed), 16:30 in Tokyo (open).
+        let at = "2026-11-20T07:30:00Z";
+        let berlin = sample_vars_in(at, Tz::Europe__Berlin);
+        assert_eq!(
+            (berlin["hour"].clone(), berlin["time"].clone()),
+            (json!(8), json!("08:30"))
+        );
+        assert_eq!(
+            first_match(std::slice::from_ref(&office), &berlin).matched,
+            None
+        );
+        let tokyo = sample_vars_in(at, Tz::Asia__Tokyo);
+        assert_eq!(
+            first_match(std::slice::from_ref(&office), &tokyo).matched,
+            Some(0)
+        );
+        // Friday 23:30 UTC is already Saturday in Tokyo.
+        let late = sample_vars_in("2026-11-20T23:30:00Z", Tz::Asia__Tokyo);
+        assert_eq!(late["weekday"], json!("sat"));
+        assert_eq!(sample_vars("2026-11-20T23:30:00Z")["weekday"], json!("fri"));
+    }
+
+    #[test]
+    fn rotation_turns_change_at_the_same_local_time_across_daylight_saving() {
+        // Mondays 09:00 in Berlin; clocks go back on Sunday 2026-10-25.
+        let r = Rotation {
+            operators: vec!["ann".into(), "bob".into()],
+            starts_at: t("2026-10-19T07:00:00Z"), // 09:00 CEST
+            overrides: vec![],
+            zone: Tz::Europe__Berlin,
+        };
+        // The next Monday 09:00 is CET: 08:00 UTC, not 07:00.
+        assert_eq!(r.on_call(t("2026-10-26T07:30:00Z")), Some("ann"));
+        assert_eq!(r.on_call(t("2026-10-26T08:00:00Z")), Some("bob"));
+        // Counted in UTC the turn would already have changed at 07:00.
+        let utc = Rotation {
+            zone: Tz::UTC,
+            ..r.clone()
+        };
+        assert_eq!(utc.on_call(t("2026-10-26T07:30:00Z")), Some("bob"));
     }
 }

@@ -106,6 +106,35 @@ pub async fn operators(app: &App, org_id: &str) -> Result<Vec<Operator>, AppErro
     Ok(app.store.operators(org_id).await?)
 }
 
+/// The organization's time zone (UTC until an admin sets one).
+pub async fn time_zone(app: &App, org_id: &str) -> Result<crate::domain::zone::Tz, AppError> {
+    Ok(crate::domain::zone::stored(
+        &app.store.time_zone(org_id).await?,
+    ))
+}
+
+/// An IANA zone name (any letter case); 422 naming `time_zone` for a name
+/// the tz database does not know.
+pub fn check_time_zone(name: &str) -> Result<crate::domain::zone::Tz, AppError> {
+    crate::domain::zone::parse(name).ok_or_else(|| {
+        AppError::invalid_field(
+            "time_zone",
+            "an IANA time zone name such as Europe/Berlin, America/New_York or UTC",
+        )
+    })
+}
+
+/// Sets the zone (stored in its canonical spelling).
+pub async fn set_time_zone(
+    app: &App,
+    org_id: &str,
+    name: &str,
+) -> Result<crate::domain::zone::Tz, AppError> {
+    let tz = check_time_zone(name)?;
+    app.store.set_time_zone(org_id, tz.name()).await?;
+    Ok(tz)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -2,7 +2,7 @@
 //! organization's default route and Slack hook) and what happens to a new
 //! handoff because of them: `route_new` runs the policies at creation.
 
-use super::{new_id, now, App};
+use super::{new_id, now, orgs, App};
 use crate::domain::approval::{Approval, SubjectKind};
 use crate::domain::expr::Expr;
 use crate::domain::limits::{too_long, REF_MAX};
@@ -10,6 +10,7 @@ use crate::domain::records::{ChainRecord, PolicyRecord, RotationRecord, RoutingS
 use crate::domain::routing::{
     self, Actions, Chain, Override, Policy, Rotation, Step, Target, URGENCIES,
 };
+use crate::domain::zone::{self, Tz};
 use crate::domain::{Handoff, Kind, Packet, Source};
 use crate::error::{AppError, FieldError};
 use chrono::{DateTime, Utc};
@@ -232,7 +233,8 @@ pub async fn load_chain(
 #[serde(deny_unknown_fields)]
 pub struct RotationInput {
     pub name: String,
-    /// Operator ids in turn order; each is on call for one week.
+    /// Operator ids in turn order; each is on call for one week, handing over
+    /// at `starts_at`'s weekday and wall-clock time in the organization's zone.
     pub operators: Vec<String>,
     /// The first handover (RFC 3339).
     #[schema(value_type = String, format = DateTime)]
@@ -256,8 +258,9 @@ pub struct RotationView {
     pub updated_at: String,
 }
 
-fn rotation_of(r: &RotationRecord) -> Rotation {
+fn rotation_of(r: &RotationRecord, zone: Tz) -> Rotation {
     Rotation {
+        zone,
         operators: serde_json::from_str(&r.operators).unwrap_or_default(),
         starts_at: DateTime::parse_from_rfc3339(&r.starts_at)
             .map(|t| t.with_timezone(&Utc))
@@ -266,8 +269,8 @@ fn rotation_of(r: &RotationRecord) -> Rotation {
     }
 }
 
-fn rotation_view(r: RotationRecord) -> RotationView {
-    let rot = rotation_of(&r);
+fn rotation_view(r: RotationRecord, zone: Tz) -> RotationView {
+    let rot = rotation_of(&r, zone);
     RotationView {
         on_call_now: rot.on_call(Utc::now()).map(str::to_string),
         operators: rot.operators,
@@ -342,7 +345,7 @@ pub async fn create_rotation(
     check_rotation(app, org_id, &r).await?;
     let rec = rotation_record(new_id(), org_id, r, now());
     app.store.insert_rotation(&rec).await?;
-    Ok(rotation_view(rec))
+    Ok(rotation_view(rec, orgs::time_zone(app, org_id).await?))
 }
 
 pub async fn update_rotation(
@@ -355,7 +358,7 @@ pub async fn update_rotation(
     check_rotation(app, org_id, &r).await?;
     let rec = rotation_record(old.id, org_id, r, old.created_at);
     app.store.update_rotation(&rec).await?;
-    Ok(rotation_view(rec))
+    Ok(rotation_view(rec, orgs::time_zone(app, org_id).await?))
 }
 
 /// Adds one override (someone covers a shift) without resending the rotation.
@@ -369,7 +372,7 @@ pub async fn add_override(
     let mut input = RotationInput {
         name: old.name.clone(),
         operators: serde_json::from_str(&old.operators).unwrap_or_default(),
-        starts_at: rotation_of(&old).starts_at,
+        starts_at: rotation_of(&old, zone::DEFAULT).starts_at,
         overrides: serde_json::from_str(&old.overrides).unwrap_or_default(),
     };
     let at = input.overrides.len();
@@ -383,7 +386,7 @@ pub async fn add_override(
     })?;
     let rec = rotation_record(old.id, org_id, input, old.created_at);
     app.store.update_rotation(&rec).await?;
-    Ok(rotation_view(rec))
+    Ok(rotation_view(rec, orgs::time_zone(app, org_id).await?))
 }
 
 async fn get_rotation_record(
@@ -398,18 +401,20 @@ async fn get_rotation_record(
 }
 
 pub async fn get_rotation(app: &App, org_id: &str, id: &str) -> Result<RotationView, AppError> {
+    let zone = orgs::time_zone(app, org_id).await?;
     get_rotation_record(app, org_id, id)
         .await
-        .map(rotation_view)
+        .map(|r| rotation_view(r, zone))
 }
 
 pub async fn rotations(app: &App, org_id: &str) -> Result<Vec<RotationView>, AppError> {
+    let zone = orgs::time_zone(app, org_id).await?;
     Ok(app
         .store
         .rotations(org_id)
         .await?
         .into_iter()
-        .map(rotation_view)
+        .map(|r| rotation_view(r, zone))
         .collect())
 }
 
@@ -440,11 +445,12 @@ pub async fn on_call(
     rotation_id: &str,
     at: DateTime<Utc>,
 ) -> Result<Option<String>, AppError> {
+    let zone = orgs::time_zone(app, org_id).await?;
     Ok(app
         .store
         .rotation(org_id, rotation_id)
         .await?
-        .and_then(|r| rotation_of(&r).on_call(at).map(str::to_string)))
+        .and_then(|r| rotation_of(&r, zone).on_call(at).map(str::to_string)))
 }
 
 // ---------------------------------------------------------------- policies
@@ -603,6 +609,13 @@ pub struct SettingsInput {
     /// A Slack incoming-webhook URL for the `slack` channel (null: no Slack).
     #[serde(default)]
     pub slack_webhook_url: Option<String>,
+    /// The organization's IANA time zone (`Europe/Berlin`; `UTC` until set):
+    /// policy conditions read `hour`, `minute`, `time` and `weekday` in it,
+    /// rotations hand over at its wall-clock time, pages show times in it.
+    /// Left out of a PUT: unchanged.
+    #[serde(default)]
+    #[schema(example = "Europe/Berlin")]
+    pub time_zone: Option<String>,
 }
 
 pub async fn settings(app: &App, org_id: &str) -> Result<SettingsInput, AppError> {
@@ -610,6 +623,7 @@ pub async fn settings(app: &App, org_id: &str) -> Result<SettingsInput, AppError
     Ok(SettingsInput {
         default_chain_id: s.default_chain_id,
         slack_webhook_url: slack_url(app, org_id, s.slack_webhook_url).await?,
+        time_zone: Some(orgs::time_zone(app, org_id).await?.name().to_string()),
     })
 }
 
@@ -636,6 +650,11 @@ pub async fn set_settings(
     actor: &str,
     s: SettingsInput,
 ) -> Result<SettingsInput, AppError> {
+    let zone = s
+        .time_zone
+        .as_deref()
+        .map(orgs::check_time_zone)
+        .transpose()?;
     if let Some(id) = &s.default_chain_id {
         if app.store.chain(org_id, id).await?.is_none() {
             return Err(AppError::invalid_field(
@@ -674,6 +693,9 @@ pub async fn set_settings(
         slack_webhook_url: sealed,
     };
     app.store.set_routing_settings(org_id, &stored).await?;
+    if let Some(tz) = zone {
+        app.store.set_time_zone(org_id, tz.name()).await?;
+    }
     if before != slack {
         super::security_log::slack_hook_changed(
             app,
@@ -703,7 +725,8 @@ pub async fn decide(
     at: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
     let list = compiled_policies(app, &h.organization_id).await?;
-    let vars = routing::vars(h.kind, h.source, &h.priority, &h.packet, approval, at);
+    let zone = orgs::time_zone(app, &h.organization_id).await?;
+    let vars = routing::vars(h.kind, h.source, &h.priority, &h.packet, approval, at, zone);
     let eval = routing::first_match(&list, &vars);
     let policy = eval.matched.map(|i| {
         (
@@ -883,6 +906,14 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
             .iter()
             .map(|(id, e)| json!({"policy_id": id, "error": e}))
             .collect(),
-        variables: routing::vars(kind, source, &h.priority, &h.packet, approval.as_ref(), at),
+        variables: routing::vars(
+            kind,
+            source,
+            &h.priority,
+            &h.packet,
+            approval.as_ref(),
+            at,
+            orgs::time_zone(app, org_id).await?,
+        ),
     })
 }

@@ -56,5 +56,27 @@ pub async fn page_for(
     let me = super::sessions::operator_from_cookies(app, cookie_header, super::admin::SIGNED_OUT)
         .await?;
     super::admin::require_admin(&me)?;
-    report(app, &me.organization_id, &TimeRange::parse(from, to)?).await
+    let mut r = report(app, &me.organization_id, &TimeRange::parse(from, to)?).await?;
+    // The page shows the handoffs' times as the organization reads them.
+    let tz = super::orgs::time_zone(app, &me.organization_id).await?;
+    let local = |t: &mut String| {
+        if let Ok(at) = chrono::DateTime::parse_from_rfc3339(t) {
+            *t = crate::domain::zone::show(at.with_timezone(&chrono::Utc), tz, true);
+        }
+    };
+    for h in &mut r.handoffs {
+        local(&mut h.created_at);
+        for t in [
+            &mut h.notified_at,
+            &mut h.opened_at,
+            &mut h.solved_at,
+            &mut h.resumed_at,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            local(t);
+        }
+    }
+    Ok(r)
 }

@@ -18,4 +18,7 @@ pub trait OrgStore {
     /// Seconds within which an open handoff should be picked up.
     async fn response_target(&self, org_id: &str) -> StoreResult<i64>;
     async fn set_response_target(&self, org_id: &str, seconds: i64) -> StoreResult<()>;
+    /// The organization's IANA time zone name (`UTC` until an admin sets one).
+    async fn time_zone(&self, org_id: &str) -> StoreResult<String>;
+    async fn set_time_zone(&self, org_id: &str, zone: &str) -> StoreResult<()>;
 }

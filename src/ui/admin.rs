@@ -123,7 +123,7 @@ fn Sections(
                             <td>{k.name.clone()}</td>
                             <td><code>{format!("{}…", k.prefix)}</code></td>
                             <td>{k.scopes.clone()}</td>
-                            <td>{k.created_at.get(..10).unwrap_or_default().to_string()}</td>
+                            <td>{k.created_at.clone()}</td>
                             <td>
                                 {if k.revoked {
                                     view! { <span class="fine">"revoked"</span> }.into_any()
@@ -197,7 +197,7 @@ fn Sections(
                             <td><a href=format!("/m/{}", e.handoff_id)>{e.event.clone()}</a></td>
                             <td>{e.to_state.clone()}</td>
                             <td title=e.actor.clone()>{e.actor_name.clone()}</td>
-                            <td>{e.created_at.replace('T', " ").get(..19).unwrap_or_default().to_string()}</td>
+                            <td>{e.created_at.clone()}</td>
                             <td><code>{e.hash.clone()}</code></td>
                         </tr>
                     }).collect_view()}

@@ -13,15 +13,9 @@ fn ms(v: Option<i64>) -> String {
     v.map(human_ms).unwrap_or_else(|| "–".to_string())
 }
 
+/// Shown as the server wrote it: in the organization's time zone, with its abbreviation.
 fn when(t: &Option<String>) -> String {
-    t.as_deref()
-        .map(|t| {
-            t.replace('T', " ")
-                .get(..19)
-                .unwrap_or_default()
-                .to_string()
-        })
-        .unwrap_or_else(|| "–".to_string())
+    t.clone().unwrap_or_else(|| "–".to_string())
 }
 
 /// The four percentile cells and two counts of a row, in table order.

@@ -83,7 +83,7 @@ fn Finished(
                         <strong class="title">{i.title.clone()}</strong>
                         <span class="fine">
                             <span title=i.actor.clone()>{i.acted_by.clone()}</span>
-                            {format!(" · took {} · {} UTC", i.took, i.finished_at)}
+                            {format!(" · took {} · {}", i.took, i.finished_at)}
                         </span>
                     </a>
                 </li>

@@ -194,7 +194,7 @@ fn Timeline(rows: Vec<TimelineRow>) -> impl IntoView {
             <summary>{format!("Timeline ({})", rows.len())}</summary>
             <ol>
                 {rows.into_iter().map(|r| {
-                    let at = r.at.get(11..19).unwrap_or_default().to_string();
+                    let at = r.shown.clone();
                     view! {
                         <li data-outcome=r.outcome.clone()>
                             <time datetime=r.at.clone()>{at}</time>" "

@@ -21,6 +21,7 @@ mod notice;
 pub mod pages;
 pub mod preload;
 mod routing;
+mod routing_edit;
 pub mod session;
 pub mod settings;
 pub mod title;

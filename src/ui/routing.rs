@@ -1,6 +1,6 @@
 //! `/admin/routing`: the routing policies (add, reorder, remove), a box to
-//! test them against a sample packet, the default route and Slack hook, and
-//! the escalation chains and on-call rotations (managed through the API).
+//! test them against a sample packet, the default route and Slack hook; the
+//! time zone, escalation chains and on-call rotations come from `routing_edit`.
 
 // The test box's server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
@@ -8,8 +8,9 @@
 use super::desk::{AdminNav, DeskHeader, Here};
 use super::notice::{failure, load_failed};
 use super::preload::{desk_user, page_data, preloaded, Loaded};
+use super::routing_edit::{Chains, Edits, Rotations, TimeZone};
 use super::title::PageTitle;
-use super::types::{PolicyTestView, RoutingView};
+use super::types::{Named, PolicyTestView, RoutingView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -112,13 +113,28 @@ fn RoutingIsland(initial: Loaded<RoutingView>, children: Children) -> impl IntoV
     let change = ServerAction::<RoutingChangePolicy>::new();
     let settings = ServerAction::<RoutingSaveSettings>::new();
     let test = ServerAction::<RoutingTest>::new();
+    let edits = Edits {
+        zone: ServerAction::new(),
+        delete_chain: ServerAction::new(),
+        delete_rotation: ServerAction::new(),
+        saved: RwSignal::new(0),
+        notice: RwSignal::new(String::new()),
+    };
     let data = page_data(
         initial,
         move || {
             (
-                add.version().get(),
-                change.version().get(),
-                settings.version().get(),
+                (
+                    add.version().get(),
+                    change.version().get(),
+                    settings.version().get(),
+                ),
+                (
+                    edits.zone.version().get(),
+                    edits.delete_chain.version().get(),
+                    edits.delete_rotation.version().get(),
+                    edits.saved.get(),
+                ),
             )
         },
         |_| routing_screen(),
@@ -128,7 +144,7 @@ fn RoutingIsland(initial: Loaded<RoutingView>, children: Children) -> impl IntoV
             {children()}
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Ok(v)) => view! { <Sections v add change settings test/> }.into_any(),
+                Some(Ok(v)) => view! { <Sections v add change settings test edits/> }.into_any(),
                 Some(Err(e)) => load_failed("Routing", "/admin/routing", e),
             }}
         </main>
@@ -142,6 +158,7 @@ fn Sections(
     change: ServerAction<RoutingChangePolicy>,
     settings: ServerAction<RoutingSaveSettings>,
     test: ServerAction<RoutingTest>,
+    edits: Edits,
 ) -> impl IntoView {
     let add_form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
@@ -152,11 +169,12 @@ fn Sections(
     let chain_options = v.chains.clone();
     let default_options = v.chains.clone();
     let default_chain = v.default_chain_id.clone().unwrap_or_default();
+    let zone = v.time_zone.clone();
     view! {
         <h1>"Routing"</h1>
         <section aria-labelledby="pol-h">
             <h2 id="pol-h">"Policies"</h2>
-            <p class="fine">"Checked in order when a handoff or approval is created; the first whose condition is true applies. Variables: kind, source, priority, approver_role, subject_kind, subject_ref, payload.*, packet.static_text, packet.reason, packet.summary, context.*, hour, minute, time (\"HH:MM\"), weekday (\"mon\"…\"sun\"), all in UTC."</p>
+            <p class="fine">{format!("Checked in order when a handoff or approval is created; the first whose condition is true applies. Variables: kind, source, priority, approver_role, subject_kind, subject_ref, payload.*, packet.static_text, packet.reason, packet.summary, context.*, hour, minute, time (\"HH:MM\"), weekday (\"mon\"…\"sun\"), in the organization's time zone ({zone}).")}</p>
             <table data-testid="policies">
                 <thead><tr><th>"#"</th><th>"Name"</th><th>"Condition"</th><th>"Then"</th><th></th></tr></thead>
                 <tbody>
@@ -238,7 +256,7 @@ fn Sections(
                 <label for="t-text">"Packet text"</label><input id="t-text" name="static_text"/>
                 <label for="t-context">"Context variables (JSON)"</label>
                 <textarea id="t-context" name="context" rows="3" placeholder="{\"amount\": 40, \"tier\": \"gold\"}"></textarea>
-                <label for="t-at">"At (RFC 3339, empty = now)"</label><input id="t-at" name="at" placeholder="2026-11-21T22:30:00Z"/>
+                <label for="t-at">{format!("At ({zone}; empty = now)")}</label><input id="t-at" name="at" type="datetime-local"/>
                 <button type="submit" class="primary">"Test"</button>
             </ActionForm>
             {move || test.value().get().map(|r| match r {
@@ -274,28 +292,8 @@ fn Sections(
             </ActionForm>
         </section>
 
-        <section aria-labelledby="chains-h">
-            <h2 id="chains-h">"Escalation chains"</h2>
-            <p class="fine">"Managed with " <code>"/api/v1/escalation-chains"</code> "."</p>
-            <table>
-                <thead><tr><th>"Name"</th><th>"Steps"</th></tr></thead>
-                <tbody>
-                    {v.chains.is_empty().then(|| view! { <tr><td colspan="2">"No chain yet: every handoff goes to everyone who may act."</td></tr> })}
-                    {v.chains.into_iter().map(|c| view! { <tr><td>{c.name}</td><td>{c.steps}</td></tr> }).collect_view()}
-                </tbody>
-            </table>
-        </section>
-
-        <section aria-labelledby="rot-h">
-            <h2 id="rot-h">"On-call rotations"</h2>
-            <p class="fine">"Weekly turns, managed with " <code>"/api/v1/rotations"</code> "."</p>
-            <table>
-                <thead><tr><th>"Name"</th><th>"Turn order"</th><th>"On call now"</th></tr></thead>
-                <tbody>
-                    {v.rotations.is_empty().then(|| view! { <tr><td colspan="3">"No rotation yet."</td></tr> })}
-                    {v.rotations.into_iter().map(|r| view! { <tr><td>{r.name}</td><td>{r.operators}</td><td>{r.on_call_now}</td></tr> }).collect_view()}
-                </tbody>
-            </table>
-        </section>
+        <TimeZone time_zone=v.time_zone.clone() zone_now=v.zone_now.clone() action=edits.zone/>
+        <Chains chains=v.chains rotations=v.rotations.iter().map(|r| Named { id: r.id.clone(), name: r.name.clone() }).collect() operators=v.operators.clone() roles=v.roles edits/>
+        <Rotations rotations=v.rotations operators=v.operators time_zone=v.time_zone edits/>
     }
 }

@@ -40,7 +40,10 @@ pub struct MobileView {
 /// One line of a handoff's timeline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimelineRow {
+    /// RFC 3339 (the `datetime` attribute; rows sort by it).
     pub at: String,
+    /// The time of day in the organization's zone (`10:30:05 CET`).
+    pub shown: String,
     pub what: String,
     pub detail: String,
     /// `sent`, `failed`, `skipped` for notifications; empty for events.
@@ -281,7 +284,8 @@ pub struct PushDevice {
     pub since: String,
 }
 
-/// `/admin/routing`: policies (editable, with a test box), chains, rotations.
+/// `/admin/routing`: policies (editable, with a test box), chains and
+/// rotations (created, edited and deleted here), the organization's time zone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoutingView {
     pub policies: Vec<PolicyRow>,
@@ -289,6 +293,21 @@ pub struct RoutingView {
     pub rotations: Vec<RotationRow>,
     pub default_chain_id: Option<String>,
     pub slack_webhook_url: Option<String>,
+    /// The organization's IANA zone (`Europe/Berlin`, `UTC`).
+    pub time_zone: String,
+    /// Its abbreviation or offset now (`CET`, `+03`).
+    pub zone_now: String,
+    /// Who a step or a rotation can name, by name (id on hover).
+    pub operators: Vec<Named>,
+    /// The roles the organization's operators have.
+    pub roles: Vec<String>,
+}
+
+/// Something shown by name whose id goes in `title`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -303,15 +322,55 @@ pub struct PolicyRow {
 pub struct ChainRow {
     pub id: String,
     pub name: String,
-    /// Steps in words ("1. on call (Support), 5 min → 2. role lead, 10 min").
-    pub steps: String,
+    /// Each step: whom it notifies (by name) and its wait in words.
+    pub steps: Vec<StepWords>,
+    pub repeat: u32,
+    /// The steps as the edit form shows them.
+    pub form: Vec<StepForm>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StepWords {
+    pub targets: Vec<Named>,
+    pub wait: String,
+}
+
+/// One step row of the chain form. A target is `operator:<id>`,
+/// `role:<name>`, `on_call:<rotation id>` or `everyone`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    pub wait_minutes: String,
+    #[serde(default)]
+    pub targets: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RotationRow {
+    pub id: String,
     pub name: String,
-    pub operators: String,
-    pub on_call_now: String,
+    /// Turn order, by name.
+    pub operators: Vec<Named>,
+    pub on_call_now: Option<Named>,
+    /// When turns change hands, in words ("weekly, Mondays 09:00 CET").
+    pub handover: String,
+    /// The first handover as a `datetime-local` value in the organization's zone.
+    pub starts_at: String,
+    /// Overrides in words ("Bo: 2026-11-10 00:00 CET → 2026-11-11 00:00 CET").
+    pub override_words: Vec<String>,
+    pub overrides: Vec<OverrideForm>,
+}
+
+/// One override row of the rotation form; times are wall-clock times in the
+/// organization's zone (`2026-11-10T09:00`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OverrideForm {
+    #[serde(default)]
+    pub operator_id: String,
+    #[serde(default)]
+    pub starts_at: String,
+    #[serde(default)]
+    pub ends_at: String,
 }
 
 /// What the test box found for a sample.

@@ -20,6 +20,7 @@ mod processes;
 mod push;
 mod redaction;
 mod routing;
+mod routing_page;
 mod secrets_at_rest;
 mod security_api;
 mod security_caps;

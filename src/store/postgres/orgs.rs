@@ -82,4 +82,22 @@ impl OrgStore for PgStore {
             .await?;
         Ok(())
     }
+
+    async fn time_zone(&self, org_id: &str) -> StoreResult<String> {
+        let (zone,): (String,) =
+            sqlx::query_as("SELECT time_zone FROM organizations WHERE id = $1")
+                .bind(org_id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(zone)
+    }
+
+    async fn set_time_zone(&self, org_id: &str, zone: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE organizations SET time_zone = $1 WHERE id = $2")
+            .bind(zone)
+            .bind(org_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }

@@ -78,4 +78,21 @@ impl OrgStore for SqliteStore {
             .await?;
         Ok(())
     }
+
+    async fn time_zone(&self, org_id: &str) -> StoreResult<String> {
+        let (zone,): (String,) = sqlx::query_as("SELECT time_zone FROM organizations WHERE id = ?")
+            .bind(org_id)
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(zone)
+    }
+
+    async fn set_time_zone(&self, org_id: &str, zone: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE organizations SET time_zone = ? WHERE id = ?")
+            .bind(zone)
+            .bind(org_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
 }

@@ -18,6 +18,7 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
     let org = &me.organization_id;
     let (holding_line, waiting_reply) = approvals::messages(app, org).await?;
     let names = super::names::ActorNames::load(app, org).await?;
+    let clock = super::clock::Clock::of(app, org).await?;
     Ok(AdminView {
         operators: orgs::operators(app, org)
             .await?
@@ -39,7 +40,7 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
                 name: k.name,
                 prefix: k.prefix,
                 scopes: k.scopes.join(", "),
-                created_at: k.created_at,
+                created_at: clock.date(&k.created_at),
                 revoked: k.revoked_at.is_some(),
             })
             .collect(),
@@ -61,7 +62,7 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
                 to_state: e.event.to_state,
                 actor_name: names.actor(&e.event.actor),
                 actor: e.event.actor,
-                created_at: e.event.created_at,
+                created_at: clock.at(&e.event.created_at),
                 hash: e.hash[..12].to_string(),
             })
             .collect(),

@@ -1,13 +1,18 @@
 //! `/admin/routing` for operators with the `admin` role: the same service
 //! calls as the REST API, with the policy list edited one entry at a time.
+//! The chain, rotation and time-zone forms are in `routing_forms.rs`.
 
 use crate::domain::records::Operator;
 use crate::domain::routing::{Actions, AutoResolve, Target};
+use crate::domain::zone;
 use crate::error::AppError;
 use crate::service::admin::{require_admin, SIGNED_OUT};
 use crate::service::routing::{self, PolicyInput, PolicySample, SettingsInput};
 use crate::service::App;
-use crate::ui::types::{ChainRow, PolicyRow, PolicyTestView, RotationRow, RoutingView};
+use crate::ui::types::{
+    ChainRow, Named, OverrideForm, PolicyRow, PolicyTestView, RotationRow, RoutingView, StepForm,
+    StepWords,
+};
 use std::collections::HashMap;
 
 pub async fn screen_for(app: &App, cookie_header: &str) -> Result<RoutingView, AppError> {
@@ -19,12 +24,19 @@ pub async fn screen_for(app: &App, cookie_header: &str) -> Result<RoutingView, A
 pub async fn screen(app: &App, me: &Operator) -> Result<RoutingView, AppError> {
     require_admin(me)?;
     let org = &me.organization_id;
-    let ops: HashMap<String, String> = crate::service::orgs::operators(app, org)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
+    let tz = crate::service::orgs::time_zone(app, org).await?;
+    let operators = crate::service::orgs::operators(app, org).await?;
+    let mut roles: Vec<String> = operators.iter().flat_map(|o| o.roles.clone()).collect();
+    roles.sort();
+    roles.dedup();
+    let ops: HashMap<String, String> = operators
+        .iter()
+        .map(|o| (o.id.clone(), o.name.clone()))
         .collect();
-    let name = |id: &str| ops.get(id).cloned().unwrap_or_else(|| "(removed)".into());
+    let person = |id: &str| Named {
+        id: id.to_string(),
+        name: ops.get(id).cloned().unwrap_or_else(|| "(removed)".into()),
+    };
     let chains = routing::chains(app, org).await?;
     let rotations = routing::rotations(app, org).await?;
     let chain_name = |id: &str| {
@@ -53,51 +65,84 @@ pub async fn screen(app: &App, me: &Operator) -> Result<RoutingView, AppError> {
         .map(|c| ChainRow {
             id: c.id.clone(),
             name: c.name.clone(),
-            steps: {
-                let mut s: Vec<String> = c
-                    .steps
-                    .iter()
-                    .enumerate()
-                    .map(|(i, st)| {
-                        let who: Vec<String> = st
-                            .targets
-                            .iter()
-                            .map(|t| match t {
-                                Target::Operator(id) => name(id),
-                                Target::Role(r) => format!("role {r}"),
-                                Target::OnCall(r) => format!("on call ({})", rotation_name(r)),
-                                Target::Everyone => "everyone".into(),
-                            })
-                            .collect();
-                        format!(
-                            "{}. {}, wait {}",
-                            i + 1,
-                            who.join(" + "),
-                            duration(st.wait_seconds)
-                        )
-                    })
-                    .collect();
-                if c.repeat > 0 {
-                    s.push(format!("repeat ×{}", c.repeat));
-                }
-                s.join(" → ")
-            },
+            repeat: c.repeat,
+            steps: c
+                .steps
+                .iter()
+                .map(|st| StepWords {
+                    wait: duration(st.wait_seconds),
+                    targets: st
+                        .targets
+                        .iter()
+                        .map(|t| match t {
+                            Target::Operator(id) => person(id),
+                            Target::Role(r) => Named {
+                                id: String::new(),
+                                name: format!("everyone with role {r}"),
+                            },
+                            Target::OnCall(id) => Named {
+                                id: id.clone(),
+                                name: format!("on call of {}", rotation_name(id)),
+                            },
+                            Target::Everyone => Named {
+                                id: String::new(),
+                                name: "everyone".into(),
+                            },
+                        })
+                        .collect(),
+                })
+                .collect(),
+            form: c
+                .steps
+                .iter()
+                .map(|st| StepForm {
+                    wait_minutes: minutes(st.wait_seconds),
+                    targets: st.targets.iter().map(target_value).collect(),
+                })
+                .collect(),
         })
         .collect();
     let rotation_rows = rotations
         .iter()
-        .map(|r| RotationRow {
-            name: r.name.clone(),
-            operators: r
-                .operators
-                .iter()
-                .map(|o| name(o))
-                .collect::<Vec<_>>()
-                .join(", "),
-            on_call_now: r
-                .on_call_now
-                .as_deref()
-                .map_or_else(|| "nobody".into(), name),
+        .map(|r| {
+            let starts = parse_time(&r.starts_at);
+            RotationRow {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                operators: r.operators.iter().map(|o| person(o)).collect(),
+                on_call_now: r.on_call_now.as_deref().map(person),
+                handover: starts.map_or_else(String::new, |t| {
+                    let local = t.with_timezone(&tz);
+                    format!(
+                        "weekly, {}s {} (from {})",
+                        local.format("%A"),
+                        local.format("%H:%M %Z"),
+                        zone::show(t, tz, false)
+                    )
+                }),
+                starts_at: starts.map_or_else(String::new, |t| zone::input_value(t, tz)),
+                override_words: r
+                    .overrides
+                    .iter()
+                    .map(|o| {
+                        format!(
+                            "{}: {} → {}",
+                            person(&o.operator_id).name,
+                            zone::show(o.starts_at, tz, false),
+                            zone::show(o.ends_at, tz, false)
+                        )
+                    })
+                    .collect(),
+                overrides: r
+                    .overrides
+                    .iter()
+                    .map(|o| OverrideForm {
+                        operator_id: o.operator_id.clone(),
+                        starts_at: zone::input_value(o.starts_at, tz),
+                        ends_at: zone::input_value(o.ends_at, tz),
+                    })
+                    .collect(),
+            }
         })
         .collect();
     let s = routing::settings(app, org).await?;
@@ -107,7 +152,45 @@ pub async fn screen(app: &App, me: &Operator) -> Result<RoutingView, AppError> {
         rotations: rotation_rows,
         default_chain_id: s.default_chain_id,
         slack_webhook_url: s.slack_webhook_url,
+        time_zone: tz.name().to_string(),
+        zone_now: chrono::Utc::now()
+            .with_timezone(&tz)
+            .format("%Z")
+            .to_string(),
+        operators: operators
+            .iter()
+            .map(|o| Named {
+                id: o.id.clone(),
+                name: o.name.clone(),
+            })
+            .collect(),
+        roles,
     })
+}
+
+fn parse_time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// A step's wait as the form shows it (whole minutes where it is, else a fraction).
+fn minutes(secs: i64) -> String {
+    if secs % 60 == 0 {
+        (secs / 60).to_string()
+    } else {
+        format!("{:.2}", secs as f64 / 60.0)
+    }
+}
+
+/// A target as a form value: `operator:<id>`, `role:<name>`, `on_call:<id>`, `everyone`.
+fn target_value(t: &Target) -> String {
+    match t {
+        Target::Operator(id) => format!("operator:{id}"),
+        Target::Role(r) => format!("role:{r}"),
+        Target::OnCall(id) => format!("on_call:{id}"),
+        Target::Everyone => "everyone".into(),
+    }
 }
 
 fn duration(secs: i64) -> String {
@@ -147,7 +230,7 @@ fn describe(a: &Actions, chain_name: &dyn Fn(&str) -> String) -> String {
 }
 
 /// A form field: empty means "not given".
-fn filled(s: &str) -> Option<String> {
+pub(super) fn filled(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
@@ -261,6 +344,7 @@ pub async fn save_settings(
         SettingsInput {
             default_chain_id: filled(default_chain_id),
             slack_webhook_url: filled(slack_webhook_url),
+            time_zone: None,
         },
     )
     .await
@@ -290,13 +374,15 @@ pub async fn test(app: &App, me: &Operator, f: SampleForm) -> Result<PolicyTestV
             )
         })?,
     };
+    let tz = crate::service::orgs::time_zone(app, &me.organization_id).await?;
     let at = match filled(&f.at) {
         None => None,
-        Some(a) => Some(
-            chrono::DateTime::parse_from_rfc3339(&a)
-                .map_err(|_| AppError::invalid_field("at", "RFC 3339, e.g. 2026-11-21T22:30:00Z"))?
-                .with_timezone(&chrono::Utc),
-        ),
+        Some(a) => Some(zone::read_input(&a, tz).ok_or_else(|| {
+            AppError::invalid_field(
+                "at",
+                format!("a date and time in {}, e.g. 2026-11-21T22:30", tz.name()),
+            )
+        })?),
     };
     let r = routing::test(
         app,

@@ -49,6 +49,7 @@ pub async fn screen(
         .then(|| found.last().map(|h| h.id.clone()))
         .flatten();
     let names = ActorNames::load(app, org).await?;
+    let clock = super::clock::Clock::of(app, org).await?;
     let ids: Vec<String> = found.iter().map(|h| h.id.clone()).collect();
     let mut asked = approvals::of_handoffs(app, &ids).await?;
     let trails =
@@ -59,7 +60,7 @@ pub async fn screen(
         .zip(trails)
         .map(|(h, trail)| {
             let subject = asked.remove(&h.id).map(|a| a.subject_ref);
-            item(h, subject, &trail, &names)
+            item(h, subject, &trail, &names, clock)
         })
         .collect();
     Ok(HistoryScreen::History { items, next_before })
@@ -70,6 +71,7 @@ fn item(
     subject: Option<String>,
     trail: &[ChainedEvent],
     names: &ActorNames,
+    clock: super::clock::Clock,
 ) -> HistoryItem {
     // The step that finished it: the first event that left the open states.
     let last = trail
@@ -97,7 +99,7 @@ fn item(
         acted_by: names.actor(&actor),
         actor,
         took: duration::human(duration::between(&h.created_at, &finished_at)),
-        finished_at: finished_at.replace('T', " ").chars().take(16).collect(),
+        finished_at: clock.minute(&finished_at),
         id: h.id,
     }
 }

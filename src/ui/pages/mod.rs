@@ -4,9 +4,11 @@
 pub mod admin;
 pub mod admin_routing;
 pub mod admin_webhooks;
+pub mod clock;
 pub mod history;
 pub mod inbox;
 pub mod mobile;
 pub mod names;
+pub mod routing_forms;
 pub mod settings;
 pub mod timeline;

@@ -9,6 +9,7 @@ pub async fn screen(app: &App, cookie_header: &str) -> Result<SettingsScreen, Ap
     let Some(op) = sessions::signed_in(app, cookie_header).await? else {
         return Ok(SettingsScreen::SignIn);
     };
+    let clock = super::clock::Clock::of(app, &op.organization_id).await?;
     let devices = crate::service::push::devices(app, &op)
         .await?
         .into_iter()
@@ -17,7 +18,7 @@ pub async fn screen(app: &App, cookie_header: &str) -> Result<SettingsScreen, Ap
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_string))
                 .unwrap_or_default(),
-            since: s.created_at.chars().take(10).collect(),
+            since: clock.date(&s.created_at),
             endpoint: s.endpoint,
         })
         .collect();

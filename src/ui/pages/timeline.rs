@@ -14,6 +14,7 @@ pub async fn rows(
     events: &[ChainedEvent],
 ) -> Result<Vec<TimelineRow>, AppError> {
     let names = super::names::ActorNames::load(app, &h.organization_id).await?;
+    let clock = super::clock::Clock::of(app, &h.organization_id).await?;
     let name = |id: &str| names.operator(id);
     let actor = |a: &str| names.actor(a);
     let mut out: Vec<TimelineRow> = events
@@ -60,6 +61,7 @@ pub async fn rows(
                 ),
             };
             TimelineRow {
+                shown: clock.time(&e.created_at),
                 at: e.created_at.clone(),
                 what,
                 detail,
@@ -75,6 +77,7 @@ pub async fn rows(
             format!("{} to {who}", n.channel)
         };
         out.push(TimelineRow {
+            shown: clock.time(&n.created_at),
             at: n.created_at,
             what,
             detail: n.detail.unwrap_or_default(),
