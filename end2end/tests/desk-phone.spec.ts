@@ -30,7 +30,7 @@ test('the phone header reaches every page and fits the screen', async ({ page, r
   await signIn(page);
 
   for (const [link, path] of [['History', '/history'], ['Settings', '/settings'], ['Inbox', '/inbox']]) {
-    const banner = page.getByRole('banner');
+    const banner = page.locator('header.desk');
     await expect(banner.getByText('Ria')).toBeVisible();
     // A support operator is not offered Administration.
     await expect(banner.getByRole('link', { name: 'Administration' })).toHaveCount(0);
@@ -40,7 +40,7 @@ test('the phone header reaches every page and fits the screen', async ({ page, r
     await page.waitForURL((u) => u.pathname === path);
   }
   await page.goto(`/m/${hid}`);
-  await expect(page.getByRole('banner').getByRole('link', { name: 'History', exact: true })).toBeVisible();
+  await expect(page.locator('header.desk').getByRole('link', { name: 'History', exact: true })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 });
 

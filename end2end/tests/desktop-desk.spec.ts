@@ -28,7 +28,8 @@ async function signIn(page: Page, next = '/inbox') {
   await page.waitForURL((u) => u.pathname === next);
 }
 
-const header = (page: Page) => page.getByRole('banner');
+// The desk header (inside <main> on island pages, so not a banner landmark).
+const header = (page: Page) => page.locator('header.desk');
 
 test('every page reaches every other from one header', async ({ page, request }) => {
   const { hid } = await new Agent(request, key).takeover('Navigation check');
@@ -94,7 +95,7 @@ test('search finds a finished handoff by a word of its packet; it opens read-onl
   await agent.post(`/handoffs/${hid}/resolve`);
   await signIn(page, '/history');
   await page.keyboard.press('/');
-  await expect(page.getByLabel('Search')).toBeFocused();
+  await expect(page.getByLabel('Search', { exact: true })).toBeFocused();
   await page.keyboard.type('cracked lid');
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/q=cracked\+lid/);

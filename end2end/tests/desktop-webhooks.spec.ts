@@ -66,7 +66,7 @@ test('webhooks: a refused delivery becomes a dead letter and Redeliver sends it 
 test('time to human: linked from /admin, a table per operator and per chain', async ({ page, request }) => {
   await new Agent(request, org.key).takeover('Customer asks for a callback.');
   await org.signIn(page, '/admin');
-  await page.getByRole('link', { name: 'Time to human' }).click();
+  await page.getByRole('link', { name: 'Time to human' }).first().click();
   await expect(page).toHaveURL(/\/admin\/metrics$/);
   await expect(page.getByRole('heading', { name: 'Time to human', level: 1 })).toBeVisible();
   // The takeover above, routed to no particular chain.

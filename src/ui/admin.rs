@@ -88,11 +88,6 @@ fn Sections(
     });
     view! {
         <h1>"Administration"</h1>
-        <nav class="admin-links" aria-label="More administration">
-            <a href="/admin/routing">"Routing: policies, escalation chains, on call"</a>
-            <a href="/admin/webhooks">"Webhooks and delivery log"</a>
-            <a href="/admin/metrics">"Time to human"</a>
-        </nav>
         <section aria-labelledby="ops-h">
             <h2 id="ops-h">"Operators"</h2>
             <table>

@@ -35,7 +35,7 @@ pub fn HistoryPage() -> impl IntoView {
         <main class="page wide">
             <DeskHeader here=Here::History user=desk_user()/>
             <h1>"History"</h1>
-            <form method="get" action="/history" role="search" class="filters" aria-label="Search finished handoffs">
+            <form method="get" action="/history" role="search" class="filters" aria-label="Finished handoffs">
                 <label>"Search "
                     <input type="search" name="q" size="28" maxlength="100" data-shortcut="search"
                         value=f.q.clone().unwrap_or_default()

@@ -116,7 +116,7 @@ fn Inbox(
     view! {
         <h1>"Inbox " <span class="count" role="status">{format!("({count})")}</span></h1>
         {(!counts.is_empty()).then(|| view! {
-            <nav class="counts" aria-label="Open items by kind and status" data-testid="counts">
+            <nav class="counts" aria-label="Open items" data-testid="counts">
                 {counts.into_iter().map(|c| view! {
                     <a href=c.href class="chip">{c.label} " " <strong>{c.n}</strong></a>
                 }).collect_view()}
