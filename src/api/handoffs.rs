@@ -17,13 +17,46 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateHandoff {
-    /// Only `takeover` can be created with this endpoint in this version.
+    /// `takeover` (with `conversation_id`, `source`, `packet`) or `assist`
+    /// (with `agent_id`, `interruption_type`, `domain`, `url`, `question`,
+    /// optional `input`, `capture`, `timeout_seconds`). Approvals have
+    /// `POST /approvals`, agent handoffs `POST /agents/handoff`.
     kind: Kind,
-    /// The conversation being handed off (UUID).
+    /// Takeover: the conversation being handed off (UUID).
+    #[serde(default)]
     #[schema(format = "uuid")]
-    conversation_id: String,
-    source: Source,
-    packet: Packet,
+    conversation_id: Option<String>,
+    /// Takeover.
+    #[serde(default)]
+    source: Option<Source>,
+    /// Takeover.
+    #[serde(default)]
+    packet: Option<Packet>,
+    /// Assist: the agent's own name, 1 to 200 characters.
+    #[serde(default)]
+    agent_id: Option<String>,
+    /// Assist: captcha | twofa | approval_modal | login | other.
+    #[serde(default)]
+    interruption_type: Option<String>,
+    /// Assist: the host name of the stuck page (at most 253).
+    #[serde(default)]
+    domain: Option<String>,
+    /// Assist: the stuck page's http(s) URL (at most 2048); shown as text, never fetched.
+    #[serde(default)]
+    url: Option<String>,
+    /// Assist: what the operator should do, 1 to 2000 characters.
+    #[serde(default)]
+    question: Option<String>,
+    /// Assist: `code` (numeric keyboard with one-time-code autofill), `text` (default) or `none` (taps only).
+    #[serde(default)]
+    input: Option<String>,
+    /// Assist: the captured browser. Without it the handoff is `detected` and
+    /// shown to nobody until `POST /handoffs/{id}/frozen`.
+    #[serde(default)]
+    capture: Option<super::assist::CaptureBody>,
+    /// Assist: expire after this many seconds without being solved (1 to 604800).
+    #[serde(default)]
+    timeout_seconds: Option<i64>,
 }
 
 #[utoipa::path(
@@ -31,14 +64,14 @@ pub struct CreateHandoff {
     path = "/api/v1/handoffs",
     operation_id = "create_handoff",
     tag = "handoffs",
-    summary = "Create a takeover handoff",
-    description = "Records a `takeover` handoff for a conversation and flips the conversation to `waiting_for_human` (agent messages are then refused with 409 until it is handed back or resolved). The server fills `packet.transcript_ptr` with the highest message seq at this moment (`up_to_seq: null` for an empty thread); a value sent by the client is replaced.\n\nScope: `handoffs:write`. Accepts `Idempotency-Key`.",
+    summary = "Create a takeover or assist handoff",
+    description = "`kind: assist` (seed 004): a browser agent's stuck screen. With `capture` the handoff is `frozen` and routed at once; without, it is `detected` (shown to nobody) until `POST /handoffs/{id}/frozen`. The capture is sealed at rest with the organization's data key and purged a configured time after the handoff ends; the answer's `assist` object never contains cookies, storage or the DOM. Bodies up to 6 MiB.\n\n`kind: takeover`: records a `takeover` handoff for a conversation and flips the conversation to `waiting_for_human` (agent messages are then refused with 409 until it is handed back or resolved). The server fills `packet.transcript_ptr` with the highest message seq at this moment (`up_to_seq: null` for an empty thread); a value sent by the client is replaced.\n\nScope: `handoffs:write`. Accepts `Idempotency-Key`.",
     request_body = CreateHandoff,
     responses(
-        (status = 201, description = "The handoff was recorded (status `requested`).", body = HandoffRead),
+        (status = 201, description = "The handoff was recorded (a takeover's status is `requested`; an assist is `detected` or `frozen`).", body = HandoffRead),
         (status = 400, description = "`bad_request`: malformed JSON, or a Content-Type other than `application/json`.", body = ErrorEnvelope),
         (status = 409, description = "`conflict` with `reason: conversation_closed`: a closed conversation cannot be handed off.", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming each field by JSON path: `kind` (only `takeover` here), `conversation_id` (not a UUID, or no such conversation in this organization), `source`, `packet`, `packet.static_text` (missing, empty or over 2000 characters), `packet.reason` / `packet.summary` / `packet.transfer_to` / `packet.transfer_label` (over 20000 characters), `packet.context_vars` (over 64 KiB of JSON), or an unknown field.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming each field by JSON path: `kind` (only `takeover` here), `conversation_id` (not a UUID, or no such conversation in this organization), `source`, `packet`, `packet.static_text` (missing, empty or over 2000 characters), `packet.reason` / `packet.summary` / `packet.transfer_to` / `packet.transfer_label` (over 20000 characters), `packet.context_vars` (over 64 KiB of JSON), or an unknown field. Assist: `agent_id`, `question` (missing, empty or too long), `interruption_type`, `input` (not one of the listed values), `domain` (not a host name), `url` (not http(s), over 2048), `capture.screenshot` (not base64, over 2 MiB decoded, not a PNG or JPEG by its first bytes), `capture.viewport.width` / `.height` (outside 1–4096), `capture.dom_snapshot` (over 1 MiB), `capture.cookies` / `capture.storage` (over 256 KiB together), `timeout_seconds` (outside 1–604800); a field of the other kind.", body = ErrorEnvelope),
     )
 )]
 pub async fn create(
@@ -47,23 +80,79 @@ pub async fn create(
     Json(body): Json<CreateHandoff>,
 ) -> Result<(StatusCode, axum::Json<HandoffRead>), AppError> {
     key.require("handoffs:write")?;
-    if body.kind != Kind::Takeover {
-        return Err(AppError::invalid_field(
+    match body.kind {
+        Kind::Takeover => create_takeover(&app, &key, body).await,
+        Kind::Assist => {
+            let takeover_fields = [
+                ("conversation_id", body.conversation_id.is_some()),
+                ("source", body.source.is_some()),
+                ("packet", body.packet.is_some()),
+            ];
+            if let Some((name, _)) = takeover_fields.iter().find(|(_, given)| *given) {
+                return Err(AppError::invalid_field(
+                    *name,
+                    "not a field of an assist handoff",
+                ));
+            }
+            super::assist::create(
+                &app,
+                &key,
+                super::assist::AssistFields {
+                    agent_id: body.agent_id,
+                    interruption_type: body.interruption_type,
+                    domain: body.domain,
+                    url: body.url,
+                    question: body.question,
+                    input: body.input,
+                    capture: body.capture,
+                    timeout_seconds: body.timeout_seconds,
+                },
+            )
+            .await
+        }
+        _ => Err(AppError::invalid_field(
             "kind",
-            "only `takeover` handoffs can be created with this endpoint in this version",
+            "only `takeover` and `assist` handoffs can be created with this endpoint",
+        )),
+    }
+}
+
+async fn create_takeover(
+    app: &App,
+    key: &crate::service::keys::ApiPrincipal,
+    body: CreateHandoff,
+) -> Result<(StatusCode, axum::Json<HandoffRead>), AppError> {
+    let assist_fields = [
+        ("agent_id", body.agent_id.is_some()),
+        ("interruption_type", body.interruption_type.is_some()),
+        ("domain", body.domain.is_some()),
+        ("url", body.url.is_some()),
+        ("question", body.question.is_some()),
+        ("input", body.input.is_some()),
+        ("capture", body.capture.is_some()),
+        ("timeout_seconds", body.timeout_seconds.is_some()),
+    ];
+    if let Some((name, _)) = assist_fields.iter().find(|(_, given)| *given) {
+        return Err(AppError::invalid_field(
+            *name,
+            "not a field of a takeover handoff",
         ));
     }
-    let conversation_id = parse_id(&body.conversation_id, "conversation").map_err(|_| {
+    let required = |name: &str| AppError::invalid_field(name, format!("missing field `{name}`"));
+    let raw_id = body.conversation_id.ok_or_else(|| required("conversation_id"))?;
+    let source = body.source.ok_or_else(|| required("source"))?;
+    let packet = body.packet.ok_or_else(|| required("packet"))?;
+    let conversation_id = parse_id(&raw_id, "conversation").map_err(|_| {
         AppError::invalid_field("conversation_id", "must be a conversation id (UUID)")
     })?;
     let h = handoffs::create_takeover(
-        &app,
+        app,
         &key.organization_id,
         &key.actor(),
         NewTakeover {
             conversation_id,
-            source: body.source,
-            packet: body.packet,
+            source,
+            packet,
         },
     )
     .await?;
@@ -90,9 +179,8 @@ pub async fn get(
 ) -> Result<axum::Json<HandoffRead>, AppError> {
     key.require("read")?;
     let id = parse_id(&id, "handoff")?;
-    Ok(axum::Json(
-        handoffs::get(&app, &key.organization_id, &id).await?.into(),
-    ))
+    let h = handoffs::get(&app, &key.organization_id, &id).await?;
+    Ok(axum::Json(super::assist::read(&app, h).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -171,8 +259,8 @@ pub async fn list(
     path = "/api/v1/handoffs/{id}/resolve",
     operation_id = "resolve_handoff",
     tag = "handoffs",
-    summary = "Resolve a takeover",
-    description = "The handoff becomes `resolved` (state `completed`) and its conversation `closed` with `termination_reason = handoff_resolved`, in one transaction. Takeovers only. No request body is read.\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval).",
+    summary = "Resolve a takeover; solve an assist",
+    description = "Takeover: the handoff becomes `resolved` (state `completed`) and its conversation `closed` with `termination_reason = handoff_resolved`, in one transaction. Assist (seed 004): `opened`/`solving` → `solved` → `resume_requested` (the agent is asked to resume at once). No request body is read.\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval).",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
     responses(
         (status = 200, description = "The resolved handoff.", body = HandoffRead),
@@ -187,11 +275,14 @@ pub async fn resolve(
 ) -> Result<axum::Json<HandoffRead>, AppError> {
     let id = parse_id(&id, "handoff")?;
     require_for_kind(&app, &key, &id).await?;
-    Ok(axum::Json(
-        handoffs::resolve(&app, &key.organization_id, &id, key.actor())
-            .await?
-            .into(),
-    ))
+    let h = handoffs::get(&app, &key.organization_id, &id).await?;
+    // Seed 004: resolving an assist is "Done": solved, and the agent asked to resume.
+    let h = if h.kind == Kind::Assist {
+        crate::service::assist::done(&app, &key.organization_id, &id, key.actor()).await?
+    } else {
+        handoffs::resolve(&app, &key.organization_id, &id, key.actor()).await?
+    };
+    Ok(axum::Json(super::assist::read(&app, h).await?))
 }
 
 /// The handoff's audit trail, oldest first; with `Accept: text/event-stream`,
@@ -449,23 +540,56 @@ pub async fn resume(
     summary = "Complete: the original task finished",
     description = "Approval and assist handoffs after resume (`resumed` → `completed`); agent handoffs after accept (`solving` → `completed`).\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval). The body is optional (an empty body is `{}`).",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
-    request_body(content = Option<ReasonBody>, description = "Optional `reason` (at most 1000 characters), recorded in the audit trail."),
+    request_body(content = Option<CompleteBody>, description = "Optional `task_outcome` (seed 004, e.g. `success`; 1 to 100 characters) and `reason` (at most 1000 characters), recorded in the audit trail."),
     responses(
         (status = 200, description = "The handoff after the step.", body = HandoffRead),
         (status = 400, description = "`bad_request`: malformed JSON, or a Content-Type other than `application/json`.", body = ErrorEnvelope),
         (status = 404, description = "`not_found`: no such handoff in this organization.", body = ErrorEnvelope),
         (status = 409, description = "`conflict`: the lifecycle refuses the step. `reason`: `invalid_transition` (not from the current state), `handoff_finished` (nothing leaves a finished handoff), `event_not_for_kind` (the step does not exist for this kind), `version_conflict` (a concurrent change won; read again and retry) or `taken` (another operator has it).", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming the field: `reason` (longer than 1000 characters) or an unknown field.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming the field: `reason` (longer than 1000 characters), `task_outcome` (empty or longer than 100 characters) or an unknown field.", body = ErrorEnvelope),
     )
 )]
 pub async fn complete(
     State(app): State<App>,
     ApiAuth(key): ApiAuth,
     Path(id): Path<String>,
-    JsonOrEmpty(body): JsonOrEmpty<ReasonBody>,
+    JsonOrEmpty(body): JsonOrEmpty<CompleteBody>,
 ) -> Result<axum::Json<HandoffRead>, AppError> {
-    simple_step(app, key, id, Event::Complete, body.reason).await
+    let id = parse_id(&id, "handoff")?;
+    require_for_kind(&app, &key, &id).await?;
+    if let Some(o) = &body.task_outcome {
+        crate::domain::limits::required("task_outcome", o, TASK_OUTCOME_MAX)?;
+    }
+    crate::domain::limits::too_long("reason", body.reason.as_deref(), REASON_MAX)?;
+    let h = handoffs::step(
+        &app,
+        &key.organization_id,
+        &id,
+        Event::Complete,
+        key.actor(),
+        json!({ "reason": body.reason, "task_outcome": body.task_outcome }),
+    )
+    .await?;
+    crate::service::assist::forget_actions_after(&app, &h).await?;
+    Ok(axum::Json(super::assist::read(&app, h).await?))
 }
+
+const TASK_OUTCOME_MAX: usize = 100;
+use crate::domain::limits::REASON_MAX;
+
+#[derive(Deserialize, Default, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteBody {
+    /// How the original task ended (seed 004: `success`, …); 1 to 100 characters.
+    #[serde(default)]
+    task_outcome: Option<String>,
+    /// Recorded in the audit trail; at most 1000 characters.
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    reason: Option<String>,
+}
+
+
 
 /// Resuming failed (state corrupted, domain changed, …).
 #[utoipa::path(

@@ -9,6 +9,7 @@
 
 pub use super::views::ErrorEnvelope;
 use super::{
+    assist,
     agents, approvals, audit, conversations, handoffs, metrics, reference, routing, streams,
     webhooks, workflows,
 };
@@ -64,7 +65,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
 
 **Idempotency.** Any `POST` may carry `Idempotency-Key` (1 to 255 visible ASCII characters, scoped to the API key: another key, even of the same organization, never sees its answers, and a revoked key gets a 401, not a replay). A retry with the same key, path and body gets the first response again, with `Idempotent-Replayed: true`; the same key with another request is a `409` (`reason: idempotency_key_reused`), and while the first request is still being processed a `409` (`reason: idempotency_in_progress`). Send one on creating POSTs (conversations, messages, handoffs, approvals, agent handoffs, escalations) so a retry never creates twice. A response that carries a secret (creating a webhook, rotating its secret) is never replayed: a retry gets a `409` (`reason: idempotency_secret_not_replayed`) naming the webhook, and does not create or rotate again.
 
-**Streams.** `GET /api/v1/handoffs/{id}/events` (with `Accept: text/event-stream`), `GET /api/v1/conversations/{id}/events`, `GET /api/v1/audit/stream` and `GET /api/v1/audit/trace/stream` are Server-Sent Events. Every event has an `id:`; reconnecting with `Last-Event-ID` resumes after it without gaps. A keep-alive comment is sent every 15 s.
+**Streams.** `GET /api/v1/handoffs/{id}/events` and `GET /api/v1/handoffs/{id}/actions` (with `Accept: text/event-stream`), `GET /api/v1/conversations/{id}/events`, `GET /api/v1/audit/stream` and `GET /api/v1/audit/trace/stream` are Server-Sent Events. Every event has an `id:`; reconnecting with `Last-Event-ID` resumes after it without gaps. A keep-alive comment is sent every 15 s.
 
 **Pagination.** Lists are newest first; pass `next_cursor` as `cursor` to get the next page (`null` on the last one).";
 
@@ -98,6 +99,12 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         handoffs::complete,
         handoffs::fail,
         handoffs::events,
+        assist::frozen,
+        assist::frames,
+        assist::actions,
+        assist::open,
+        assist::solving,
+        assist::expire,
         conversations::lead_handoff,
         agents::create,
         approvals::create,
@@ -151,6 +158,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         (name = "meta", description = "Health and this documentation; no API key needed."),
         (name = "conversations", description = "Conversations and their append-only transcript."),
         (name = "handoffs", description = "Takeovers and the lifecycle steps shared by every kind of handoff."),
+        (name = "assist", description = "A browser agent's stuck screen handed to a person (seed 004): the capture, frames, and the operator's actions as the agent receives them."),
         (name = "agents", description = "Agent-to-agent handoffs (seed 002)."),
         (name = "approvals", description = "Human approval of an agent's action (seed 001)."),
         (name = "workflows", description = "Workflow approval nodes: when an approval is needed."),

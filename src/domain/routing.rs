@@ -250,6 +250,13 @@ pub fn vars(
         v.insert("subject_ref".into(), json!(a.subject_ref));
         v.insert("payload".into(), Value::Object(a.payload.clone()));
     }
+    if kind == Kind::Assist {
+        // Seed 004's fields, also at the top level: `interruption_type == 'twofa'`.
+        for name in ["interruption_type", "domain", "agent_id"] {
+            let value = packet.context_vars.get(name).cloned().unwrap_or(Value::Null);
+            v.insert(name.into(), value);
+        }
+    }
     v.insert("hour".into(), json!(at.hour()));
     v.insert("minute".into(), json!(at.minute()));
     v.insert("time".into(), json!(at.format("%H:%M").to_string()));

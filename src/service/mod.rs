@@ -4,6 +4,7 @@ pub mod admin;
 pub mod agents;
 pub mod answers;
 pub mod approvals;
+pub mod assist;
 pub mod audit;
 pub mod caps;
 pub mod channels;
