@@ -296,7 +296,7 @@ pub struct ActionsPage {
     operation_id = "assist_actions",
     tag = "assist",
     summary = "The operator's actions for the agent (long-poll or SSE)",
-    description = "Long-poll: answers at once when there are actions after `after`, or when the handoff no longer waits for actions (`solved`, `resume_requested`, `resumed` or finished); otherwise waits up to `wait` seconds for one and answers with an empty list. Asking with `after=N` acknowledges every action up to N: they are deleted (the text an operator typed is never kept after delivery; the audit trail records only \"typed N characters\").\n\nWith `Accept: text/event-stream`: the same as Server-Sent Events: `event: action` (`id:` = its seq, `data:` = one action) and `event: state` (`data: {\"state\": …}`) whenever the state changes; the stream ends after a state that waits for no more actions. Reconnect with `Last-Event-ID` to resume (it acknowledges up to that id).\n\nScope: `read`.",
+    description = "Long-poll: answers at once when there are actions after `after`, or when the handoff no longer waits for actions (`resume_requested`, `resumed` or finished; `solved` lasts only until the backend asks the agent to resume, in the same request); otherwise waits up to `wait` seconds for one and answers with an empty list. Asking with `after=N` acknowledges every action up to N: they are deleted (the text an operator typed is never kept after delivery; the audit trail records only \"typed N characters\").\n\nWith `Accept: text/event-stream`: the same as Server-Sent Events: `event: action` (`id:` = its seq, `data:` = one action) and `event: state` (`data: {\"state\": …}`) whenever the state changes; the stream ends after a state that waits for no more actions. Reconnect with `Last-Event-ID` to resume (it acknowledges up to that id).\n\nScope: `read`.",
     params(
         ("id" = String, Path, format = "uuid", description = ID_PARAM),
         ActionsQuery,
@@ -445,7 +445,7 @@ fn follow(
                             .data(serde_json::json!({ "state": state.as_str() }).to_string()),
                     );
                 }
-                f.done = !svc::awaits_actions(state);
+                f.done = svc::settled(state);
                 continue;
             }
             match f.rx.recv().await {

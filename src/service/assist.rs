@@ -441,6 +441,29 @@ pub async fn act(
     Ok(seq)
 }
 
+/// An action from an operator's page: an operator who is not solving yet
+/// takes the handoff (accept: `solving`, and the lease) with it.
+pub async fn operator_act(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    operator_id: &str,
+    action: Action,
+) -> Result<i64, AppError> {
+    let h = get(app, org_id, id).await?;
+    let waiting = h.state.is_waiting() || h.state == State::Opened;
+    if h.kind == Kind::Assist && waiting {
+        let problems = action.check(details(app, org_id, id).await?.viewport);
+        if !problems.is_empty() {
+            return Err(invalid(problems));
+        }
+        let mut req = Request::new(Event::Accept, Actor::Operator(operator_id.to_string()));
+        req.data = json!({ "via": "assist" });
+        lifecycle::transition(app, org_id, id, req, Extras::default()).await?;
+    }
+    act(app, org_id, id, operator_id, action).await
+}
+
 /// One delivered action with its seq.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delivered {
@@ -451,6 +474,12 @@ pub struct Delivered {
 /// While the agent should keep waiting for actions: the operator may still act.
 pub fn awaits_actions(state: State) -> bool {
     matches!(state, State::Detected) || takes_frames(state)
+}
+
+/// Whether the agent has its answer: no more actions will come. `solved` is
+/// not an answer yet: "Done" moves on to `resume_requested` in the same request.
+pub fn settled(state: State) -> bool {
+    !awaits_actions(state) && state != State::Solved
 }
 
 /// Actions after `after` (acknowledging, hence deleting, everything up to
@@ -475,7 +504,7 @@ pub async fn actions(
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         let (got, state) = pending(app, org_id, id, after).await?;
-        if !got.is_empty() || !awaits_actions(state) {
+        if !got.is_empty() || settled(state) {
             return Ok((got, state));
         }
         let woke = tokio::time::timeout_at(deadline, async {
