@@ -131,7 +131,8 @@ pub struct FrozenBody {
     capture: CaptureBody,
 }
 
-const ID_PARAM: &str = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.";
+const ID_PARAM: &str =
+    "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.";
 
 #[utoipa::path(
     post,

@@ -139,7 +139,9 @@ async fn create_takeover(
         ));
     }
     let required = |name: &str| AppError::invalid_field(name, format!("missing field `{name}`"));
-    let raw_id = body.conversation_id.ok_or_else(|| required("conversation_id"))?;
+    let raw_id = body
+        .conversation_id
+        .ok_or_else(|| required("conversation_id"))?;
     let source = body.source.ok_or_else(|| required("source"))?;
     let packet = body.packet.ok_or_else(|| required("packet"))?;
     let conversation_id = parse_id(&raw_id, "conversation").map_err(|_| {
@@ -588,8 +590,6 @@ pub struct CompleteBody {
     #[schema(max_length = 1000)]
     reason: Option<String>,
 }
-
-
 
 /// Resuming failed (state corrupted, domain changed, …).
 #[utoipa::path(

@@ -17,8 +17,8 @@ pub mod views;
 mod webhooks;
 mod workflows;
 
-use crate::error::AppError;
 use crate::domain::assist::BODY_MAX;
+use crate::error::AppError;
 use crate::service::App;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};

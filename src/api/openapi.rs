@@ -9,9 +9,8 @@
 
 pub use super::views::ErrorEnvelope;
 use super::{
-    assist,
-    agents, approvals, audit, conversations, handoffs, metrics, reference, routing, streams,
-    webhooks, workflows,
+    agents, approvals, assist, audit, conversations, handoffs, metrics, reference, routing,
+    streams, webhooks, workflows,
 };
 use axum::http::header;
 use axum::response::IntoResponse;

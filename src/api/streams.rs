@@ -42,9 +42,7 @@ impl Topic {
     fn wants(&self, org_id: &str, n: &Notice) -> bool {
         n.organization_id == org_id
             && match self {
-                Topic::Handoff(id) | Topic::AssistFrames(id) => {
-                    n.handoff_id.as_deref() == Some(id)
-                }
+                Topic::Handoff(id) | Topic::AssistFrames(id) => n.handoff_id.as_deref() == Some(id),
                 Topic::Conversation(id) => n.conversation_id.as_deref() == Some(id),
                 Topic::Audit | Topic::Trace => n.handoff_id.is_some(),
             }
@@ -112,7 +110,10 @@ async fn page(
         Topic::AssistFrames(id) => match app.store.assist(org_id, id).await? {
             Some(r) if r.frame_seq > after && r.purged_at.is_none() => {
                 let data = serde_json::json!({"frame_seq": r.frame_seq, "at": r.frame_at});
-                vec![(r.frame_seq, to_event("frame", r.frame_seq, data.to_string()))]
+                vec![(
+                    r.frame_seq,
+                    to_event("frame", r.frame_seq, data.to_string()),
+                )]
             }
             _ => Vec::new(),
         },

@@ -160,7 +160,9 @@ fn host_name(field: &str, v: &str) -> Result<(), FieldProblem> {
     } else {
         Err(FieldProblem::new(
             field,
-            format!("must be a host name (letters, digits, hyphens and dots; at most {DOMAIN_MAX})"),
+            format!(
+                "must be a host name (letters, digits, hyphens and dots; at most {DOMAIN_MAX})"
+            ),
         ))
     }
 }
@@ -186,9 +188,16 @@ fn web_url(field: &str, v: &str) -> Result<(), FieldProblem> {
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// A tap at CSS pixels of the captured viewport.
-    Click { x: i64, y: i64 },
-    Text { text: String },
-    Key { key: String },
+    Click {
+        x: i64,
+        y: i64,
+    },
+    Text {
+        text: String,
+    },
+    Key {
+        key: String,
+    },
 }
 
 impl Action {
@@ -198,19 +207,28 @@ impl Action {
         match self {
             Action::Click { x, y } => {
                 let Some(v) = viewport else {
-                    return vec![FieldProblem::new("x", "there is no captured screen to tap yet")];
+                    return vec![FieldProblem::new(
+                        "x",
+                        "there is no captured screen to tap yet",
+                    )];
                 };
                 let mut p = Vec::new();
                 if !(0..v.width).contains(x) {
                     p.push(FieldProblem::new(
                         "x",
-                        format!("must be inside the captured viewport (0 to {})", v.width - 1),
+                        format!(
+                            "must be inside the captured viewport (0 to {})",
+                            v.width - 1
+                        ),
                     ));
                 }
                 if !(0..v.height).contains(y) {
                     p.push(FieldProblem::new(
                         "y",
-                        format!("must be inside the captured viewport (0 to {})", v.height - 1),
+                        format!(
+                            "must be inside the captured viewport (0 to {})",
+                            v.height - 1
+                        ),
                     ));
                 }
                 p
@@ -243,7 +261,10 @@ pub fn scale_tap(shown_x: f64, shown_y: f64, shown_width: f64, viewport: Viewpor
         1.0
     };
     let clamp = |v: f64, max: i64| (v * ratio).round().clamp(0.0, (max - 1) as f64) as i64;
-    (clamp(shown_x, viewport.width), clamp(shown_y, viewport.height))
+    (
+        clamp(shown_x, viewport.width),
+        clamp(shown_y, viewport.height),
+    )
 }
 
 #[cfg(test)]
@@ -275,8 +296,14 @@ mod tests {
 
     #[test]
     fn images_are_told_by_their_magic_bytes() {
-        assert_eq!(ImageType::sniff(b"\x89PNG\r\n\x1a\nrest"), Some(ImageType::Png));
-        assert_eq!(ImageType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(ImageType::Jpeg));
+        assert_eq!(
+            ImageType::sniff(b"\x89PNG\r\n\x1a\nrest"),
+            Some(ImageType::Png)
+        );
+        assert_eq!(
+            ImageType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(ImageType::Jpeg)
+        );
         assert_eq!(ImageType::sniff(b"GIF89a"), None);
         assert_eq!(ImageType::sniff(b"<svg"), None);
     }
@@ -291,7 +318,10 @@ mod tests {
         let p = Action::Click { x: 1280, y: -1 }.check(Some(v));
         assert_eq!(p.len(), 2);
         assert_eq!((p[0].field.as_str(), p[1].field.as_str()), ("x", "y"));
-        assert_eq!(Action::Key { key: "F5".into() }.check(Some(v))[0].field, "key");
+        assert_eq!(
+            Action::Key { key: "F5".into() }.check(Some(v))[0].field,
+            "key"
+        );
         let audit = Action::Text {
             text: "123456".into(),
         }

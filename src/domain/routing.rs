@@ -253,7 +253,11 @@ pub fn vars(
     if kind == Kind::Assist {
         // Seed 004's fields, also at the top level: `interruption_type == 'twofa'`.
         for name in ["interruption_type", "domain", "agent_id"] {
-            let value = packet.context_vars.get(name).cloned().unwrap_or(Value::Null);
+            let value = packet
+                .context_vars
+                .get(name)
+                .cloned()
+                .unwrap_or(Value::Null);
             v.insert(name.into(), value);
         }
     }

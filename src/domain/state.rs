@@ -332,11 +332,9 @@ pub fn next(kind: Kind, from: State, event: Event) -> Result<State, TransitionEr
 /// The seed-000 takeover status presented by the API for the stored state.
 pub fn takeover_status(state: State) -> &'static str {
     match state {
-        State::Created
-        | State::Detected
-        | State::Frozen
-        | State::Notified
-        | State::Escalated => "requested",
+        State::Created | State::Detected | State::Frozen | State::Notified | State::Escalated => {
+            "requested"
+        }
         State::Opened => "assigned",
         State::Solving => "accepted",
         State::Solved | State::ResumeRequested | State::Resumed | State::Completed => "resolved",
@@ -533,7 +531,13 @@ mod tests {
         for kind in [Kind::Approval, Kind::Takeover, Kind::Agent] {
             assert!(next(kind, State::Detected, Event::Freeze).is_err());
         }
-        for e in [Event::Notify, Event::Escalate, Event::Open, Event::Assign, Event::Accept] {
+        for e in [
+            Event::Notify,
+            Event::Escalate,
+            Event::Open,
+            Event::Assign,
+            Event::Accept,
+        ] {
             assert!(next(Kind::Assist, State::Detected, e).is_err(), "{e:?}");
         }
         assert!(!State::Detected.is_for_operators());

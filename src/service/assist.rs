@@ -12,8 +12,7 @@ use super::handoffs::{blank, check_packet, get};
 use super::lifecycle::{self, Creation, Extras};
 use super::{escalation, format_time, intake, new_id, now, App};
 use crate::domain::assist::{
-    Action, AssistAsk, ImageType, Viewport, BROWSER_STATE_MAX, DOM_MAX, PENDING_MAX,
-    SCREENSHOT_MAX,
+    Action, AssistAsk, ImageType, Viewport, BROWSER_STATE_MAX, DOM_MAX, PENDING_MAX, SCREENSHOT_MAX,
 };
 use crate::domain::lifecycle::Request;
 use crate::domain::limits::FieldProblem;
@@ -99,7 +98,10 @@ fn check_image(
         return None;
     }
     let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(screenshot.trim()) else {
-        problems.push(FieldProblem::new(field, "must be base64 (standard alphabet)"));
+        problems.push(FieldProblem::new(
+            field,
+            "must be base64 (standard alphabet)",
+        ));
         return None;
     };
     if bytes.len() > SCREENSHOT_MAX {
@@ -147,13 +149,24 @@ fn check_state(c: &Capture, problems: &mut Vec<FieldProblem>) -> (Option<String>
     (c.dom_snapshot.clone(), state)
 }
 
-async fn seal(app: &App, org_id: &str, hid: &str, what: &str, clear: &[u8]) -> Result<String, AppError> {
+async fn seal(
+    app: &App,
+    org_id: &str,
+    hid: &str,
+    what: &str,
+    clear: &[u8],
+) -> Result<String, AppError> {
     app.keys
         .seal_org_bytes(&app.store, org_id, &assist_label(hid, what), clear)
         .await
 }
 
-async fn seal_frame(app: &App, org_id: &str, hid: &str, img: Image) -> Result<SealedFrame, AppError> {
+async fn seal_frame(
+    app: &App,
+    org_id: &str,
+    hid: &str,
+    img: Image,
+) -> Result<SealedFrame, AppError> {
     Ok(SealedFrame {
         mime: img.kind.mime().to_string(),
         sealed: seal(app, org_id, hid, "frame", &img.bytes).await?,
@@ -310,7 +323,12 @@ pub async fn freeze(
     let h = get(app, org_id, id).await?;
     next(h.kind, h.state, Event::Freeze).map_err(refused)?;
     let mut problems = Vec::new();
-    let img = check_image(&capture.screenshot, capture.viewport, "capture", &mut problems);
+    let img = check_image(
+        &capture.screenshot,
+        capture.viewport,
+        "capture",
+        &mut problems,
+    );
     let state = check_state(&capture, &mut problems);
     let Some(img) = img.filter(|_| problems.is_empty()) else {
         return Err(invalid(problems));
@@ -369,7 +387,10 @@ pub async fn frame(
     if !takes_frames(h.state) {
         return Err(AppError::conflict(
             "not_being_solved",
-            format!("the handoff is {}; frames are taken from frozen until solved", h.state),
+            format!(
+                "the handoff is {}; frames are taken from frozen until solved",
+                h.state
+            ),
         ));
     }
     let mut problems = Vec::new();

@@ -44,8 +44,12 @@ pub trait AssistStore {
         limit: i64,
     ) -> StoreResult<Vec<PendingAction>>;
     /// Forgets delivered actions: every one with seq ≤ `up_to`.
-    async fn ack_assist_actions(&self, org_id: &str, handoff_id: &str, up_to: i64)
-        -> StoreResult<u64>;
+    async fn ack_assist_actions(
+        &self,
+        org_id: &str,
+        handoff_id: &str,
+        up_to: i64,
+    ) -> StoreResult<u64>;
     /// Drops the capture and pending actions of assist handoffs that ended
     /// (completed, expired, cancelled, failed) before `ended_before`.
     async fn purge_assist_captures(&self, ended_before: &str, now: &str) -> StoreResult<u64>;

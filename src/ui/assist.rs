@@ -59,8 +59,8 @@ async fn assist_act_inner(
     }
     let mut seq = 0;
     for a in actions {
-        seq = crate::service::assist::operator_act(&app, &op.organization_id, &id, &op.id, a)
-            .await?;
+        seq =
+            crate::service::assist::operator_act(&app, &op.organization_id, &id, &op.id, a).await?;
     }
     Ok(seq)
 }
@@ -117,8 +117,7 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
     let now = RwSignal::new(super::live::now_unix());
     let silent = move || {
         waiting_since.get().is_some_and(|(seq, at)| {
-            frame_seq.get() == seq
-                && now.get() - at >= crate::domain::assist::SILENT_AGENT_SECONDS
+            frame_seq.get() == seq && now.get() - at >= crate::domain::assist::SILENT_AGENT_SECONDS
         })
     };
     #[cfg(feature = "hydrate")]

@@ -127,7 +127,11 @@ async fn an_assist_goes_from_detected_to_completed_with_the_operators_actions_de
             json!({"screenshot": b64(&png("x")), "viewport": {"width": 10, "height": 10}}),
         )
         .await;
-    assert_eq!((s, e["error"]["reason"].as_str()), (409, Some("not_being_solved")), "{e}");
+    assert_eq!(
+        (s, e["error"]["reason"].as_str()),
+        (409, Some("not_being_solved")),
+        "{e}"
+    );
 
     // Frozen: the capture arrives; from now on operators see it.
     let (s, h) = t
@@ -140,7 +144,10 @@ async fn an_assist_goes_from_detected_to_completed_with_the_operators_actions_de
     assert_eq!(s, 200, "{h}");
     assert_eq!(h["state"], "frozen");
     assert_eq!(h["assist"]["frame_seq"], 1);
-    assert_eq!(h["assist"]["viewport"], json!({"width": 1280, "height": 800}));
+    assert_eq!(
+        h["assist"]["viewport"],
+        json!({"width": 1280, "height": 800})
+    );
     let shown = h.to_string();
     assert!(
         !shown.contains(COOKIE_SECRET) && !shown.contains("dom_snapshot"),
@@ -153,7 +160,10 @@ async fn an_assist_goes_from_detected_to_completed_with_the_operators_actions_de
             json!({"capture": capture("again")}),
         )
         .await;
-    assert_eq!((s, again["error"]["reason"].as_str()), (409, Some("invalid_transition")));
+    assert_eq!(
+        (s, again["error"]["reason"].as_str()),
+        (409, Some("invalid_transition"))
+    );
     let (_, inbox, _) = page(&t, "/inbox", &cookie).await;
     assert!(String::from_utf8_lossy(&inbox).contains("Type the code sent"));
 
@@ -166,7 +176,10 @@ async fn an_assist_goes_from_detected_to_completed_with_the_operators_actions_de
     assert!(html.contains("inputmode=\"numeric\"") && html.contains("one-time-code"));
     assert!(html.contains("Done — resume the agent"));
     assert!(!html.contains(COOKIE_SECRET) && !html.contains(STORAGE_SECRET));
-    assert!(!html.contains(&b64(&png(SCREEN_MARKER))), "the screenshot is not inlined");
+    assert!(
+        !html.contains(&b64(&png(SCREEN_MARKER))),
+        "the screenshot is not inlined"
+    );
     let (s, img, ct) = page(&t, &format!("/m/{hid}/frame"), &cookie).await;
     assert_eq!((s, ct.as_str()), (200, "image/png"));
     assert_eq!(img, png(SCREEN_MARKER));
@@ -193,7 +206,9 @@ async fn an_assist_goes_from_detected_to_completed_with_the_operators_actions_de
     assert_eq!(h["assist"]["lease_holder"], op.as_str());
 
     // The lease: while Maria solves it, nobody else sends actions.
-    let (_, other) = t.signed_in("jordan@acme.test", "Jordan", &["operator"]).await;
+    let (_, other) = t
+        .signed_in("jordan@acme.test", "Jordan", &["operator"])
+        .await;
     let (s, e) = call(
         &t,
         "assist_act",
@@ -207,10 +222,13 @@ async fn an_assist_goes_from_detected_to_completed_with_the_operators_actions_de
 
     // The agent waits (long-poll); Maria types the code and presses Enter, then taps.
     let poll = {
-        let (client, base, key, hid) = (t.client.clone(), t.base.clone(), t.key.clone(), hid.clone());
+        let (client, base, key, hid) =
+            (t.client.clone(), t.base.clone(), t.key.clone(), hid.clone());
         tokio::spawn(async move {
             client
-                .get(format!("{base}/api/v1/handoffs/{hid}/actions?after=0&wait=25"))
+                .get(format!(
+                    "{base}/api/v1/handoffs/{hid}/actions?after=0&wait=25"
+                ))
                 .header("x-api-key", key)
                 .send()
                 .await
@@ -233,7 +251,10 @@ async fn an_assist_goes_from_detected_to_completed_with_the_operators_actions_de
         .expect("the long-poll answers when an action arrives")
         .unwrap();
     assert_eq!(woke["state"], "solving");
-    assert_eq!(woke["actions"][0], json!({"seq": 1, "type": "text", "text": "123456"}));
+    assert_eq!(
+        woke["actions"][0],
+        json!({"seq": 1, "type": "text", "text": "123456"})
+    );
     let (s, _) = call(
         &t,
         "assist_act",
@@ -261,7 +282,9 @@ async fn an_assist_goes_from_detected_to_completed_with_the_operators_actions_de
         .await;
     assert_eq!(left[0].0, 0, "delivered actions are deleted");
     // The audit trail says what was typed, not the text.
-    let (_, events) = t.get(&format!("/api/v1/handoffs/{hid}/events"), &t.key).await;
+    let (_, events) = t
+        .get(&format!("/api/v1/handoffs/{hid}/events"), &t.key)
+        .await;
     let acts: Vec<&Value> = events
         .as_array()
         .unwrap()
@@ -288,7 +311,10 @@ async fn an_assist_goes_from_detected_to_completed_with_the_operators_actions_de
     let (s, st) = call(&t, "assist_done", &cookie, &[("id", &hid)]).await;
     assert_eq!((s, st), (200, json!("resume_requested")));
     let got = actions(&t, &hid, 3, 25).await;
-    assert_eq!(got["state"], "resume_requested", "answers at once, without waiting");
+    assert_eq!(
+        got["state"], "resume_requested",
+        "answers at once, without waiting"
+    );
     let (s, e) = t
         .post(
             &format!("/api/v1/handoffs/{hid}/frames"),
@@ -313,7 +339,9 @@ async fn an_assist_goes_from_detected_to_completed_with_the_operators_actions_de
         )
         .await;
     assert_eq!((s, h["state"].as_str()), (200, Some("completed")), "{h}");
-    let (_, events) = t.get(&format!("/api/v1/handoffs/{hid}/events"), &t.key).await;
+    let (_, events) = t
+        .get(&format!("/api/v1/handoffs/{hid}/events"), &t.key)
+        .await;
     let states: Vec<&str> = events
         .as_array()
         .unwrap()
@@ -351,23 +379,68 @@ async fn every_bad_assist_input_is_refused_naming_the_field() {
         b64(&b)
     };
     let cases: Vec<(Value, &str)> = vec![
-        (with(&|b| b.as_object_mut().unwrap().remove("agent_id").map(|_| ()).unwrap()), "agent_id"),
-        (with(&|b| b["interruption_type"] = json!("robot")), "interruption_type"),
+        (
+            with(&|b| {
+                b.as_object_mut()
+                    .unwrap()
+                    .remove("agent_id")
+                    .map(|_| ())
+                    .unwrap()
+            }),
+            "agent_id",
+        ),
+        (
+            with(&|b| b["interruption_type"] = json!("robot")),
+            "interruption_type",
+        ),
         (with(&|b| b["domain"] = json!("evil.com/x y")), "domain"),
         (with(&|b| b["url"] = json!("javascript:alert(1)")), "url"),
         (with(&|b| b["question"] = json!(" ")), "question"),
         (with(&|b| b["input"] = json!("voice")), "input"),
-        (with(&|b| b["capture"]["screenshot"] = json!("%%% not base64")), "capture.screenshot"),
-        (with(&|b| b["capture"]["screenshot"] = json!(b64(b"GIF89a...."))), "capture.screenshot"),
-        (with(&|b| b["capture"]["screenshot"] = json!(b64(b"<svg onload=alert(1)>"))), "capture.screenshot"),
-        (with(&|b| b["capture"]["screenshot"] = json!(big_png.clone())), "capture.screenshot"),
-        (with(&|b| b["capture"]["viewport"]["width"] = json!(0)), "capture.viewport.width"),
-        (with(&|b| b["capture"]["viewport"]["height"] = json!(5000)), "capture.viewport.height"),
-        (with(&|b| b["capture"]["dom_snapshot"] = json!("x".repeat(1024 * 1024 + 1))), "capture.dom_snapshot"),
-        (with(&|b| b["capture"]["cookies"] = json!(["c".repeat(256 * 1024)])), "capture.cookies"),
-        (with(&|b| b["capture"]["colour"] = json!("red")), "capture.colour"),
-        (with(&|b| b["timeout_seconds"] = json!(0)), "timeout_seconds"),
-        (with(&|b| b["packet"] = json!({"static_text": "x"})), "packet"),
+        (
+            with(&|b| b["capture"]["screenshot"] = json!("%%% not base64")),
+            "capture.screenshot",
+        ),
+        (
+            with(&|b| b["capture"]["screenshot"] = json!(b64(b"GIF89a...."))),
+            "capture.screenshot",
+        ),
+        (
+            with(&|b| b["capture"]["screenshot"] = json!(b64(b"<svg onload=alert(1)>"))),
+            "capture.screenshot",
+        ),
+        (
+            with(&|b| b["capture"]["screenshot"] = json!(big_png.clone())),
+            "capture.screenshot",
+        ),
+        (
+            with(&|b| b["capture"]["viewport"]["width"] = json!(0)),
+            "capture.viewport.width",
+        ),
+        (
+            with(&|b| b["capture"]["viewport"]["height"] = json!(5000)),
+            "capture.viewport.height",
+        ),
+        (
+            with(&|b| b["capture"]["dom_snapshot"] = json!("x".repeat(1024 * 1024 + 1))),
+            "capture.dom_snapshot",
+        ),
+        (
+            with(&|b| b["capture"]["cookies"] = json!(["c".repeat(256 * 1024)])),
+            "capture.cookies",
+        ),
+        (
+            with(&|b| b["capture"]["colour"] = json!("red")),
+            "capture.colour",
+        ),
+        (
+            with(&|b| b["timeout_seconds"] = json!(0)),
+            "timeout_seconds",
+        ),
+        (
+            with(&|b| b["packet"] = json!({"static_text": "x"})),
+            "packet",
+        ),
     ];
     for (body, field) in cases {
         let (s, res) = t.post("/api/v1/handoffs", &t.key, body).await;
@@ -388,13 +461,26 @@ async fn every_bad_assist_input_is_refused_naming_the_field() {
             json!({"screenshot": b64(b"\x00\x01"), "viewport": {"width": 1280, "height": 800}}),
         )
         .await;
-    assert_eq!((s, e["error"]["fields"][0]["field"].as_str()), (422, Some("screenshot")));
+    assert_eq!(
+        (s, e["error"]["fields"][0]["field"].as_str()),
+        (422, Some("screenshot"))
+    );
     let (_, cookie) = t.signed_in("maria@acme.test", "Maria", &["operator"]).await;
-    let (s, e) = call(&t, "assist_act", &cookie, &[("id", hid), ("x", "1280"), ("y", "10")]).await;
+    let (s, e) = call(
+        &t,
+        "assist_act",
+        &cookie,
+        &[("id", hid), ("x", "1280"), ("y", "10")],
+    )
+    .await;
     assert_eq!(s, 422, "{e}");
     assert_eq!(e["error"]["fields"][0]["field"], "x", "{e}");
     let (s, e) = call(&t, "assist_act", &cookie, &[("id", hid), ("key", "F5")]).await;
-    assert_eq!((s, e["error"]["fields"][0]["field"].as_str()), (422, Some("key")), "{e}");
+    assert_eq!(
+        (s, e["error"]["fields"][0]["field"].as_str()),
+        (422, Some("key")),
+        "{e}"
+    );
     let (_, h) = t.get(&format!("/api/v1/handoffs/{hid}"), &t.key).await;
     assert_eq!(h["state"], "frozen", "a refused tap takes nothing");
 
@@ -402,7 +488,10 @@ async fn every_bad_assist_input_is_refused_naming_the_field() {
     let (_, takeover) = t.takeover(0).await;
     let (s, _) = t
         .get(
-            &format!("/api/v1/handoffs/{}/actions?wait=0", takeover["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/handoffs/{}/actions?wait=0",
+                takeover["id"].as_str().unwrap()
+            ),
             &t.key,
         )
         .await;
@@ -410,40 +499,69 @@ async fn every_bad_assist_input_is_refused_naming_the_field() {
     let (s, e) = t
         .get(&format!("/api/v1/handoffs/{hid}/actions?wait=26"), &t.key)
         .await;
-    assert_eq!((s, e["error"]["fields"][0]["field"].as_str()), (422, Some("wait")));
+    assert_eq!(
+        (s, e["error"]["fields"][0]["field"].as_str()),
+        (422, Some("wait"))
+    );
 }
 
 #[tokio::test]
 async fn an_assist_can_be_expired_or_handed_to_another_operator_while_being_solved() {
     let t = TestApp::spawn().await;
     let (maria, cookie) = t.signed_in("maria@acme.test", "Maria", &["operator"]).await;
-    let (jordan, other) = t.signed_in("jordan@acme.test", "Jordan", &["operator"]).await;
+    let (jordan, other) = t
+        .signed_in("jordan@acme.test", "Jordan", &["operator"])
+        .await;
     let mut body = ask();
     body["capture"] = capture("m");
     let h = create(&t, body.clone()).await;
     let hid = h["id"].as_str().unwrap().to_string();
     // Maria's first tap makes it hers (solving, the lease).
-    let (s, _) = call(&t, "assist_act", &cookie, &[("id", &hid), ("x", "1"), ("y", "1")]).await;
+    let (s, _) = call(
+        &t,
+        "assist_act",
+        &cookie,
+        &[("id", &hid), ("x", "1"), ("y", "1")],
+    )
+    .await;
     assert_eq!(s, 200);
     let (_, h) = t.get(&format!("/api/v1/handoffs/{hid}"), &t.key).await;
-    assert_eq!((h["state"].as_str(), h["assist"]["lease_holder"].as_str()), (Some("solving"), Some(maria.as_str())));
+    assert_eq!(
+        (h["state"].as_str(), h["assist"]["lease_holder"].as_str()),
+        (Some("solving"), Some(maria.as_str()))
+    );
     // She went quiet: the integration hands it to Jordan, who can act now.
     let (s, h) = t
-        .post(&format!("/api/v1/handoffs/{hid}/assign"), &t.key, json!({"assignee": jordan}))
+        .post(
+            &format!("/api/v1/handoffs/{hid}/assign"),
+            &t.key,
+            json!({"assignee": jordan}),
+        )
         .await;
     assert_eq!((s, h["state"].as_str()), (200, Some("opened")), "{h}");
     let (s, _) = call(&t, "assist_act", &other, &[("id", &hid), ("key", "Tab")]).await;
     assert_eq!(s, 200);
     let (s, e) = call(&t, "assist_act", &cookie, &[("id", &hid), ("key", "Tab")]).await;
-    assert_eq!((s, e["error"]["reason"].as_str()), (409, Some("taken")), "{e}");
+    assert_eq!(
+        (s, e["error"]["reason"].as_str()),
+        (409, Some("taken")),
+        "{e}"
+    );
 
     // The agent host gives up: expired, and the agent's poll says so at once.
     let (s, h) = t
-        .post(&format!("/api/v1/handoffs/{hid}/expire"), &t.key, json!({"reason": "agent timed out"}))
+        .post(
+            &format!("/api/v1/handoffs/{hid}/expire"),
+            &t.key,
+            json!({"reason": "agent timed out"}),
+        )
         .await;
     assert_eq!((s, h["state"].as_str()), (200, Some("expired")), "{h}");
     let got = actions(&t, &hid, 0, 25).await;
-    assert_eq!((got["state"].as_str(), got["actions"].clone()), (Some("expired"), json!([])));
+    assert_eq!(
+        (got["state"].as_str(), got["actions"].clone()),
+        (Some("expired"), json!([]))
+    );
     let (s, _) = t
         .post(&format!("/api/v1/handoffs/{hid}/expire"), &t.key, json!({}))
         .await;
@@ -471,27 +589,44 @@ async fn the_actions_stream_delivers_live_and_resumes_after_last_event_id() {
     let mut res = open(None).await.unwrap();
     assert_eq!(res.status(), 200);
     let mut seen = String::new();
-    assert!(read_until(&mut res, &mut seen, "\"state\":\"frozen\"").await, "{seen}");
+    assert!(
+        read_until(&mut res, &mut seen, "\"state\":\"frozen\"").await,
+        "{seen}"
+    );
     let (s, _) = call(&t, "assist_act", &cookie, &[("id", &hid), ("text", "42")]).await;
     assert_eq!(s, 200);
-    assert!(read_until(&mut res, &mut seen, "\"text\":\"42\"").await, "{seen}");
-    assert!(seen.contains("event: action") && seen.contains("id: 1"), "{seen}");
+    assert!(
+        read_until(&mut res, &mut seen, "\"text\":\"42\"").await,
+        "{seen}"
+    );
+    assert!(
+        seen.contains("event: action") && seen.contains("id: 1"),
+        "{seen}"
+    );
     drop(res);
     let (s, _) = call(&t, "assist_act", &cookie, &[("id", &hid), ("key", "Enter")]).await;
     assert_eq!(s, 200);
     // Reconnecting after 1: only the Enter comes, and 1 is acknowledged (deleted).
     let mut res = open(Some(1)).await.unwrap();
     let mut seen = String::new();
-    assert!(read_until(&mut res, &mut seen, "\"key\":\"Enter\"").await, "{seen}");
+    assert!(
+        read_until(&mut res, &mut seen, "\"key\":\"Enter\"").await,
+        "{seen}"
+    );
     assert!(!seen.contains("\"text\":\"42\""), "{seen}");
     let left: Vec<(i64,)> = t
-        .db_rows(&format!("SELECT MIN(seq) FROM assist_actions WHERE handoff_id = '{hid}'"))
+        .db_rows(&format!(
+            "SELECT MIN(seq) FROM assist_actions WHERE handoff_id = '{hid}'"
+        ))
         .await;
     assert_eq!(left[0].0, 2);
     // Done ends the stream after saying so.
     let (s, _) = call(&t, "assist_done", &cookie, &[("id", &hid)]).await;
     assert_eq!(s, 200);
-    assert!(read_until(&mut res, &mut seen, "resume_requested").await, "{seen}");
+    assert!(
+        read_until(&mut res, &mut seen, "resume_requested").await,
+        "{seen}"
+    );
 }
 
 async fn read_until(res: &mut reqwest::Response, seen: &mut String, needle: &str) -> bool {
@@ -539,8 +674,13 @@ async fn raw_database(t: &TestApp) -> Vec<u8> {
     }
 }
 
+/// Four nullable text columns of one row.
+type Row4 = (Option<String>, Option<String>, Option<String>, Option<String>);
+
 fn holds(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 #[tokio::test]
@@ -550,7 +690,13 @@ async fn captured_state_is_sealed_at_rest_and_purged_after_the_end() {
     let mut body = ask();
     body["capture"] = capture(SCREEN_MARKER);
     let hid = create(&t, body).await["id"].as_str().unwrap().to_string();
-    let (s, _) = call(&t, "assist_act", &cookie, &[("id", &hid), ("text", TYPED_SECRET)]).await;
+    let (s, _) = call(
+        &t,
+        "assist_act",
+        &cookie,
+        &[("id", &hid), ("text", TYPED_SECRET)],
+    )
+    .await;
     assert_eq!(s, 200);
     // Not yet delivered: the typed text waits in the database, sealed.
     let sealed: Vec<(String, Option<String>, Option<String>)> = t
@@ -563,8 +709,17 @@ async fn captured_state_is_sealed_at_rest_and_purged_after_the_end() {
     assert!(sealed[0].2.as_deref().unwrap().starts_with("sealed:v1:"));
     let raw = raw_database(&t).await;
     let screenshot_b64 = b64(&png(SCREEN_MARKER));
-    for secret in [COOKIE_SECRET, STORAGE_SECRET, SCREEN_MARKER, TYPED_SECRET, &screenshot_b64] {
-        assert!(!holds(&raw, secret), "`{secret}` is in the database in clear");
+    for secret in [
+        COOKIE_SECRET,
+        STORAGE_SECRET,
+        SCREEN_MARKER,
+        TYPED_SECRET,
+        &screenshot_b64,
+    ] {
+        assert!(
+            !holds(&raw, secret),
+            "`{secret}` is in the database in clear"
+        );
     }
     assert!(holds(&raw, "sealed:v1:"), "the scan reads the rows");
     // Yet the agent and the operator get them back.
@@ -582,11 +737,12 @@ async fn captured_state_is_sealed_at_rest_and_purged_after_the_end() {
             .await;
         assert_eq!(s, 200);
     }
-    let purged = tapin::service::assist::purge(&t.app, chrono::Utc::now() + chrono::Duration::seconds(1))
-        .await
-        .unwrap();
+    let purged =
+        tapin::service::assist::purge(&t.app, chrono::Utc::now() + chrono::Duration::seconds(1))
+            .await
+            .unwrap();
     assert_eq!(purged, 1);
-    let left: Vec<(Option<String>, Option<String>, Option<String>, Option<String>)> = t
+    let left: Vec<Row4> = t
         .db_rows(&format!(
             "SELECT frame, dom_snapshot, browser_state, CAST(purged_at AS TEXT) \
              FROM assist_handoffs WHERE handoff_id = '{hid}'"
@@ -613,7 +769,9 @@ async fn an_action_on_one_node_reaches_the_agents_long_poll_on_another() {
     let b_base = format!("http://{}", listener.local_addr().unwrap());
     let router = tapin::server::router(b.clone());
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service()).await.unwrap();
+        axum::serve(listener, router.into_make_service())
+            .await
+            .unwrap();
     });
     let (_, cookie) = a.signed_in("maria@acme.test", "Maria", &["operator"]).await;
     let mut body = ask();
@@ -624,7 +782,9 @@ async fn an_action_on_one_node_reaches_the_agents_long_poll_on_another() {
         let (client, key, hid) = (a.client.clone(), a.key.clone(), hid.clone());
         tokio::spawn(async move {
             client
-                .get(format!("{b_base}/api/v1/handoffs/{hid}/actions?after=0&wait=25"))
+                .get(format!(
+                    "{b_base}/api/v1/handoffs/{hid}/actions?after=0&wait=25"
+                ))
                 .header("x-api-key", key)
                 .send()
                 .await

@@ -126,15 +126,21 @@ impl AssistStore for PgStore {
         handoff_id: &str,
     ) -> StoreResult<Option<(i64, SealedFrame)>> {
         #[allow(clippy::type_complexity)]
-        let row: Option<(i64, Option<String>, Option<String>, Option<i64>, Option<i64>, Option<Ts>)> =
-            sqlx::query_as(
-                "SELECT frame_seq, frame_type, frame, viewport_width, viewport_height, frame_at \
+        let row: Option<(
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            Option<Ts>,
+        )> = sqlx::query_as(
+            "SELECT frame_seq, frame_type, frame, viewport_width, viewport_height, frame_at \
                  FROM assist_handoffs WHERE handoff_id = $1 AND organization_id = $2",
-            )
-            .bind(handoff_id)
-            .bind(org_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        )
+        .bind(handoff_id)
+        .bind(org_id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.and_then(|(seq, mime, sealed, w, h, at)| {
             Some((
                 seq,

@@ -112,7 +112,11 @@ fn assist_card(r: crate::domain::records::AssistRecord) -> AssistCard {
             handoff_id: r.handoff_id,
             input: r.input,
             // A purged capture has no frame to show.
-            frame_seq: if r.purged_at.is_some() { 0 } else { r.frame_seq },
+            frame_seq: if r.purged_at.is_some() {
+                0
+            } else {
+                r.frame_seq
+            },
             viewport_width: v.width,
             viewport_height: v.height,
         },
