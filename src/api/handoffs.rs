@@ -190,7 +190,8 @@ pub async fn get(
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// A takeover status (`requested`, `assigned`, `accepted`, `resolved`, `cancelled`)
-    /// or a lifecycle state (`created`, `notified`, `escalated`, `opened`, `solving`, …).
+    /// or a lifecycle state (`created`, `detected`, `frozen`, `notified`, `escalated`,
+    /// `opened`, `solving`, …).
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
