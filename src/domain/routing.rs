@@ -467,6 +467,31 @@ mod tests {
     }
 
     #[test]
+    fn a_policy_can_route_assists_by_interruption_type() {
+        let packet: Packet = serde_json::from_value(json!({
+            "static_text": "Type the code",
+            "context_vars": {"interruption_type": "twofa", "domain": "login.example.com", "agent_id": "a1"}
+        }))
+        .unwrap();
+        let v = vars(
+            Kind::Assist,
+            Source::Router,
+            "medium",
+            &packet,
+            None,
+            t("2026-11-21T10:00:00Z"),
+            Tz::UTC,
+        );
+        let ps = [policy(
+            "2fa",
+            "kind == 'assist' and interruption_type == 'twofa'",
+        )];
+        assert_eq!(first_match(&ps, &v).matched, Some(0));
+        let takeover = sample_vars("2026-11-21T10:00:00Z");
+        assert!(!takeover.contains_key("interruption_type"), "assists only");
+    }
+
+    #[test]
     fn first_matching_policy_wins_and_errors_never_match() {
         let v = sample_vars("2026-11-21T22:15:00Z");
         let ps = [

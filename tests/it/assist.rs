@@ -675,7 +675,12 @@ async fn raw_database(t: &TestApp) -> Vec<u8> {
 }
 
 /// Four nullable text columns of one row.
-type Row4 = (Option<String>, Option<String>, Option<String>, Option<String>);
+type Row4 = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 fn holds(haystack: &[u8], needle: &str) -> bool {
     haystack
