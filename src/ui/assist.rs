@@ -158,6 +158,18 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
         Some(Err(e)) => error.set(Some(e.message)),
         None => {}
     });
+    let finish = Action::new(move |id: &String| {
+        let id = id.clone();
+        async move { assist_done(id).await }
+    });
+    Effect::new(move |_| match finish.value().get() {
+        Some(Ok(state)) => {
+            error.set(None);
+            live.state.set(state);
+        }
+        Some(Err(e)) => error.set(Some(e.message)),
+        None => {}
+    });
     let can_act = move || {
         let st = live.state.get();
         matches!(st.as_str(), "frozen" | "notified" | "escalated" | "opened")
@@ -202,6 +214,13 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
     let code = init.input == "code";
     let typing = init.input != "none";
     let done_id = id.clone();
+    let on_done = {
+        let id = id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            finish.dispatch(id.clone());
+        }
+    };
     view! {
         <section class="assist" data-testid="assist-screen">
             <p class="fine lease" data-testid="lease" role="status">
@@ -237,7 +256,8 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
                 </form>
             })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <form method="post" action="/fn/assist_done" class="assist-done">
+            <form method="post" action="/fn/assist_done" class="assist-done"
+                on:submit=on_done>
                 <input type="hidden" name="id" value=done_id/>
                 <button type="submit" class="primary" data-testid="assist-done">"Done — resume the agent"</button>
             </form>

@@ -807,3 +807,32 @@ async fn an_action_on_one_node_reaches_the_agents_long_poll_on_another() {
         .unwrap();
     assert_eq!(got["actions"][0]["text"], "777", "{got}");
 }
+
+#[tokio::test]
+async fn an_assist_nobody_solves_expires_at_its_timeout_even_before_its_capture() {
+    use tapin::workers::timers;
+    let t = TestApp::spawn().await;
+    let mut body = ask();
+    body["timeout_seconds"] = json!(60);
+    let hid = create(&t, body).await["id"].as_str().unwrap().to_string();
+    assert_eq!(timers::tick(&t.app, chrono::Utc::now()).await.unwrap(), 0);
+    assert_eq!(
+        timers::tick(&t.app, chrono::Utc::now() + chrono::Duration::seconds(61))
+            .await
+            .unwrap(),
+        1
+    );
+    let got = actions(&t, &hid, 0, 25).await;
+    assert_eq!(got["state"], "expired", "the agent hears it at once");
+    let (s, e) = t
+        .post(
+            &format!("/api/v1/handoffs/{hid}/frozen"),
+            &t.key,
+            json!({"capture": capture("late")}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["reason"].as_str()),
+        (409, Some("handoff_finished"))
+    );
+}
