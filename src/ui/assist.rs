@@ -62,7 +62,24 @@ async fn assist_act_inner(
         seq =
             crate::service::assist::operator_act(&app, &op.organization_id, &id, &op.id, a).await?;
     }
+    back_to_the_page(&id).await;
     Ok(seq)
+}
+
+/// A form posted by a browser without WASM (it asks for HTML, the island's
+/// fetch does not) goes back to the handoff page, which shows the new state.
+#[cfg(feature = "ssr")]
+async fn back_to_the_page(id: &str) {
+    let Ok(headers) = leptos_axum::extract::<axum::http::HeaderMap>().await else {
+        return;
+    };
+    let wants_html = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if wants_html {
+        leptos_axum::redirect(&format!("/m/{id}"));
+    }
 }
 
 /// "Done — resume the agent": the handoff is solved and the agent asked to resume.
@@ -82,6 +99,7 @@ async fn assist_done_inner(id: String) -> Result<String, AppError> {
         crate::domain::Actor::Operator(op.id.clone()),
     )
     .await?;
+    back_to_the_page(&id).await;
     Ok(h.state.as_str().to_string())
 }
 

@@ -836,3 +836,45 @@ async fn an_assist_nobody_solves_expires_at_its_timeout_even_before_its_capture(
         (409, Some("handoff_finished"))
     );
 }
+
+#[tokio::test]
+async fn without_wasm_the_code_form_posts_and_comes_back_to_the_page() {
+    let t = TestApp::spawn().await;
+    let (_, cookie) = t.signed_in("maria@acme.test", "Maria", &["operator"]).await;
+    let mut body = ask();
+    body["capture"] = capture("m");
+    let hid = create(&t, body).await["id"].as_str().unwrap().to_string();
+    // As a browser without script submits the form: its fields, pressing Enter.
+    let page_url = format!("/m/{hid}");
+    let res = t
+        .client
+        .post(format!("{}/fn/assist_act", t.base))
+        .header("cookie", &cookie)
+        .header("accept", "text/html,application/xhtml+xml")
+        .form(&[("id", hid.as_str()), ("text", "246810"), ("key", "Enter")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()["location"].to_str().unwrap(), page_url);
+    let got = actions(&t, &hid, 0, 0).await;
+    assert_eq!(
+        got["actions"],
+        json!([
+            {"seq": 1, "type": "text", "text": "246810"},
+            {"seq": 2, "type": "key", "key": "Enter"},
+        ])
+    );
+    let res = t
+        .client
+        .post(format!("{}/fn/assist_done", t.base))
+        .header("cookie", &cookie)
+        .header("accept", "text/html,application/xhtml+xml")
+        .form(&[("id", hid.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()["location"].to_str().unwrap(), page_url);
+    assert_eq!(actions(&t, &hid, 2, 0).await["state"], "resume_requested");
+}
