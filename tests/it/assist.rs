@@ -484,6 +484,20 @@ async fn every_bad_assist_input_is_refused_naming_the_field() {
     let (_, h) = t.get(&format!("/api/v1/handoffs/{hid}"), &t.key).await;
     assert_eq!(h["state"], "frozen", "a refused tap takes nothing");
 
+    // Another organization's key sees nothing of it.
+    let foreign = t.other_org_key("globex", &["admin"]).await;
+    let (s, _) = t
+        .get(&format!("/api/v1/handoffs/{hid}/actions?wait=0"), &foreign)
+        .await;
+    assert_eq!(s, 404);
+    let frame = json!({"screenshot": b64(&png("x")), "viewport": {"width": 10, "height": 10}});
+    let (s, _) = t
+        .post(&format!("/api/v1/handoffs/{hid}/frames"), &foreign, frame)
+        .await;
+    assert_eq!(s, 404);
+    let (s, _) = t.get(&format!("/api/v1/handoffs/{hid}"), &foreign).await;
+    assert_eq!(s, 404);
+
     // Actions of a handoff of another kind do not exist.
     let (_, takeover) = t.takeover(0).await;
     let (s, _) = t
