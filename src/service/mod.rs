@@ -7,6 +7,7 @@ pub mod approvals;
 pub mod assist;
 pub mod audit;
 pub mod caps;
+pub mod capture;
 pub mod channels;
 pub mod conversations;
 pub mod demo;
