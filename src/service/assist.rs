@@ -274,6 +274,16 @@ pub async fn act(
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
+    // Checked before the audit row is written, so the trail never records an
+    // action that was refused (the store checks again, for racing requests).
+    let waiting = app
+        .store
+        .assist_actions(org_id, id, 0, PENDING_MAX)
+        .await?
+        .len() as i64;
+    if waiting >= PENDING_MAX {
+        return Err(behind());
+    }
     let mut req = Request::new(Event::Act, Actor::Operator(operator_id.to_string()));
     req.data = action.audit();
     lifecycle::transition(app, org_id, id, req, Extras::default()).await?;
@@ -283,14 +293,16 @@ pub async fn act(
         .store
         .push_assist_action(org_id, id, &sealed, &now(), PENDING_MAX)
         .await?
-        .ok_or_else(|| {
-            AppError::conflict(
-                "agent_behind",
-                format!("{PENDING_MAX} actions are waiting for the agent; wait for it to catch up"),
-            )
-        })?;
+        .ok_or_else(behind)?;
     app.announce(org_id, Some(id), None);
     Ok(seq)
+}
+
+fn behind() -> AppError {
+    AppError::conflict(
+        "agent_behind",
+        format!("{PENDING_MAX} actions are waiting for the agent; wait for it to catch up"),
+    )
 }
 
 /// An action from an operator's page: an operator who is not solving yet

@@ -892,3 +892,36 @@ async fn without_wasm_the_code_form_posts_and_comes_back_to_the_page() {
     assert_eq!(res.headers()["location"].to_str().unwrap(), page_url);
     assert_eq!(actions(&t, &hid, 2, 0).await["state"], "resume_requested");
 }
+
+#[tokio::test]
+async fn an_agent_that_does_not_acknowledge_holds_back_the_operator_after_100_actions() {
+    let t = TestApp::spawn().await;
+    let (_, cookie) = t.signed_in("maria@acme.test", "Maria", &["operator"]).await;
+    let mut body = ask();
+    body["capture"] = capture("m");
+    let hid = create(&t, body).await["id"].as_str().unwrap().to_string();
+    for _ in 0..100 {
+        let (s, e) = call(&t, "assist_act", &cookie, &[("id", &hid), ("key", "Tab")]).await;
+        assert_eq!(s, 200, "{e}");
+    }
+    let (s, e) = call(&t, "assist_act", &cookie, &[("id", &hid), ("key", "Tab")]).await;
+    assert_eq!(
+        (s, e["error"]["reason"].as_str()),
+        (409, Some("agent_behind")),
+        "{e}"
+    );
+    let (_, events) = t
+        .get(&format!("/api/v1/handoffs/{hid}/events"), &t.key)
+        .await;
+    let acts = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "act")
+        .count();
+    assert_eq!(acts, 100, "the refused action is not in the audit trail");
+    // Once the agent acknowledges, the operator goes on.
+    assert_eq!(actions(&t, &hid, 100, 0).await["actions"], json!([]));
+    let (s, seq) = call(&t, "assist_act", &cookie, &[("id", &hid), ("key", "Enter")]).await;
+    assert_eq!((s, seq), (200, json!(101)));
+}
