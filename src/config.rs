@@ -49,6 +49,9 @@ pub struct Config {
     /// timers) before another node may take it over; longer than a webhook
     /// attempt (10 s).
     pub worker_lease_seconds: u64,
+    /// Hours an assist handoff's captured browser state (screenshots, DOM,
+    /// cookies, storage, undelivered actions) is kept after the handoff ends.
+    pub assist_capture_retention_hours: u64,
     /// Email channel: `smtp://host:port`, `smtps://…` or `smtp://…?tls=required`
     /// (credentials as `user:pass@`); empty turns email off.
     pub smtp_url: String,
@@ -130,6 +133,7 @@ impl Default for Config {
             webhook_concurrency: 16,
             webhook_per_org_concurrency: 4,
             worker_lease_seconds: 30,
+            assist_capture_retention_hours: 24,
             smtp_url: String::new(),
             email_from: "tapin <tapin@localhost>".into(),
             sms: HttpProvider::default(),
@@ -242,6 +246,10 @@ impl Config {
         }
         if let Some((name, v)) = pick(&["TAPIN_WORKER_LEASE_SECONDS"]) {
             self.worker_lease_seconds = v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
+        }
+        if let Some((name, v)) = pick(&["TAPIN_ASSIST_CAPTURE_RETENTION_HOURS"]) {
+            self.assist_capture_retention_hours =
+                v.parse().map_err(|e| format!("{name}={v}: {e}"))?;
         }
         if let Some((_, v)) = pick(&["TAPIN_ALLOW_SELF_APPROVAL"]) {
             self.allow_self_approval = matches!(v.as_str(), "1" | "true" | "yes");

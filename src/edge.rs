@@ -137,6 +137,8 @@ pub fn is_streaming(req: &Request) -> bool {
         || path.ends_with("/stream")
         || path.ends_with("/events")
         || path.ends_with("/wait")
+        // An assist's long-poll for the operator's actions (≤ 25 s).
+        || path.ends_with("/actions")
 }
 
 /// Every other request gets `request_timeout_ms` to answer; past it the

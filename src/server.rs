@@ -57,6 +57,7 @@ pub fn router(app: App) -> Router {
         .merge(crate::mcp::router(&app))
         .route("/m/{id}/open", axum::routing::post(web::open_link))
         .route("/m/{id}/live/{what}", axum::routing::get(web::live))
+        .route("/m/{id}/frame", axum::routing::get(web::assist_frame))
         .route("/inbox/live", axum::routing::get(web::inbox_live))
         .route(
             "/settings/push",

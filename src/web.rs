@@ -124,10 +124,35 @@ pub async fn live(
             h.conversation_id
                 .ok_or_else(|| AppError::not_found("conversation"))?,
         ),
+        "frames" if h.kind == crate::domain::Kind::Assist => Topic::AssistFrames(h.id),
         _ => return Err(AppError::not_found("stream")),
     };
     let slot = caps::stream_slot(&app, caps::operator_owner(&op.id))?;
     Ok(sse(app, op.organization_id, topic, after, slot))
+}
+
+/// `GET /m/{id}/frame`: the newest frame of an assist handoff, for an operator
+/// who may act on it (session cookie). Served from here, never inlined in the
+/// page; `no-store` like every `/m/` answer.
+pub async fn assist_frame(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    let id = crate::service::parse_id(&id, "handoff")?;
+    let op =
+        sessions::operator_for_handoff(&app, sessions::cookie_header(&headers), &id, "no session")
+            .await?;
+    let (_, mime, bytes) =
+        crate::service::assist::frame_image(&app, &op.organization_id, &id).await?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&mime).map_err(|_| AppError::internal())?,
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
 }
 
 /// `GET /inbox/live`: the organization's lifecycle events from now on (SSE,

@@ -17,15 +17,49 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateHandoff {
-    /// Only `takeover` can be created with this endpoint in this version.
+    /// `takeover` (with `conversation_id`, `source`, `packet`) or `assist`
+    /// (with `agent_id`, `interruption_type`, `domain`, `url`, `question`,
+    /// optional `input`, `capture`, `timeout_seconds`). Approvals have
+    /// `POST /approvals`, agent handoffs `POST /agents/handoff`.
     kind: Kind,
-    /// The conversation being handed off (UUID).
+    /// Takeover: the conversation being handed off (UUID).
+    #[serde(default)]
     #[schema(format = "uuid")]
-    conversation_id: String,
-    source: Source,
-    packet: Packet,
+    conversation_id: Option<String>,
+    /// Takeover.
+    #[serde(default)]
+    source: Option<Source>,
+    /// Takeover.
+    #[serde(default)]
+    packet: Option<Packet>,
+    /// Assist: the agent's own name, 1 to 200 characters.
+    #[serde(default)]
+    agent_id: Option<String>,
+    /// Assist: captcha | twofa | approval_modal | login | other.
+    #[serde(default)]
+    interruption_type: Option<String>,
+    /// Assist: the host name of the stuck page (at most 253).
+    #[serde(default)]
+    domain: Option<String>,
+    /// Assist: the stuck page's http(s) URL (at most 2048); shown as text, never fetched.
+    #[serde(default)]
+    url: Option<String>,
+    /// Assist: what the operator should do, 1 to 2000 characters.
+    #[serde(default)]
+    question: Option<String>,
+    /// Assist: `code` (numeric keyboard with one-time-code autofill), `text` (default) or `none` (taps only).
+    #[serde(default)]
+    input: Option<String>,
+    /// Assist: the captured browser. Without it the handoff is `detected` and
+    /// shown to nobody until `POST /handoffs/{id}/frozen`.
+    #[serde(default)]
+    capture: Option<super::assist::CaptureBody>,
+    /// Assist: expire after this many seconds without being solved (1 to 604800).
+    #[serde(default)]
+    timeout_seconds: Option<i64>,
     /// Seed 004: give the handoff to this operator (id or email) at once; the
     /// answer then carries `mobile_url`, that operator's signed single-use link.
+    /// An assist needs its `capture` for this.
     #[serde(default)]
     assignee: Option<String>,
 }
@@ -47,60 +81,132 @@ pub struct CreatedHandoff {
     path = "/api/v1/handoffs",
     operation_id = "create_handoff",
     tag = "handoffs",
-    summary = "Create a takeover handoff",
-    description = "Records a `takeover` handoff for a conversation and flips the conversation to `waiting_for_human` (agent messages are then refused with 409 until it is handed back or resolved). With `assignee` (an operator id or email) it is also assigned to that operator, and `mobile_url` is that operator's signed single-use link (seed 004); the assignment's audit row names the API key the link was issued to. The server fills `packet.transcript_ptr` with the highest message seq at this moment (`up_to_seq: null` for an empty thread); a value sent by the client is replaced.\n\nScope: `handoffs:write`. Accepts `Idempotency-Key`.",
+    summary = "Create a takeover or assist handoff",
+    description = "`kind: assist` (seed 004): a browser agent's stuck screen. With `capture` the handoff is `frozen` and routed at once; without, it is `detected` (shown to nobody) until `POST /handoffs/{id}/frozen`. The capture is sealed at rest with the organization's data key and purged a configured time after the handoff ends; the answer's `assist` object never contains cookies, storage or the DOM. Bodies up to 6 MiB.\n\n`kind: takeover`: records a `takeover` handoff for a conversation and flips the conversation to `waiting_for_human` (agent messages are then refused with 409 until it is handed back or resolved).\n\nWith `assignee` (an operator id or email; an assist needs its `capture`) the handoff is also assigned to that operator, and `mobile_url` is that operator's signed single-use link (seed 004); the assignment's audit row names the API key the link was issued to. The server fills `packet.transcript_ptr` with the highest message seq at this moment (`up_to_seq: null` for an empty thread); a value sent by the client is replaced.\n\nScope: `handoffs:write`. Accepts `Idempotency-Key`.",
     request_body = CreateHandoff,
     responses(
-        (status = 201, description = "The handoff was recorded (status `requested`, or `assigned` with an assignee).", body = CreatedHandoff),
+        (status = 201, description = "The handoff was recorded (a takeover's status is `requested`; an assist is `detected` or `frozen`; with `assignee`, `assigned` / `opened`).", body = CreatedHandoff),
         (status = 400, description = "`bad_request`: malformed JSON, or a Content-Type other than `application/json`.", body = ErrorEnvelope),
         (status = 409, description = "`conflict` with `reason: conversation_closed`: a closed conversation cannot be handed off.", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming each field by JSON path: `kind` (only `takeover` here), `conversation_id` (not a UUID, or no such conversation in this organization), `source`, `packet`, `packet.static_text` (missing, empty or over 2000 characters), `packet.reason` / `packet.summary` / `packet.transfer_to` / `packet.transfer_label` (over 20000 characters), `packet.context_vars` (over 64 KiB of JSON), `assignee` (no active operator with that id or email in this organization), or an unknown field.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming each field by JSON path: `kind` (only `takeover` here), `conversation_id` (not a UUID, or no such conversation in this organization), `source`, `packet`, `packet.static_text` (missing, empty or over 2000 characters), `packet.reason` / `packet.summary` / `packet.transfer_to` / `packet.transfer_label` (over 20000 characters), `packet.context_vars` (over 64 KiB of JSON), or an unknown field. Assist: `agent_id`, `question` (missing, empty or too long), `interruption_type`, `input` (not one of the listed values), `domain` (not a host name), `url` (not http(s), over 2048), `capture.screenshot` (not base64, over 2 MiB decoded, not a PNG or JPEG by its first bytes), `capture.viewport.width` / `.height` (outside 1–4096), `capture.dom_snapshot` (over 1 MiB), `capture.cookies` / `capture.storage` (over 256 KiB together), `timeout_seconds` (outside 1–604800); a field of the other kind; `assignee` (no active operator with that id or email in this organization, or an assist without `capture`).", body = ErrorEnvelope),
     )
 )]
 pub async fn create(
     State(app): State<App>,
     ApiAuth(key): ApiAuth,
-    Json(body): Json<CreateHandoff>,
+    Json(mut body): Json<CreateHandoff>,
 ) -> Result<(StatusCode, axum::Json<CreatedHandoff>), AppError> {
     key.require("handoffs:write")?;
-    if body.kind != Kind::Takeover {
-        return Err(AppError::invalid_field(
-            "kind",
-            "only `takeover` handoffs can be created with this endpoint in this version",
-        ));
-    }
-    let conversation_id = parse_id(&body.conversation_id, "conversation").map_err(|_| {
-        AppError::invalid_field("conversation_id", "must be a conversation id (UUID)")
-    })?;
     // An unknown assignee is refused before anything is written.
-    let assignee = match body.assignee.as_deref() {
-        Some(who) => Some(handoffs::assignee_named(&app, &key.organization_id, who).await?),
+    let assignee = match body.assignee.take() {
+        Some(who) => Some(handoffs::assignee_named(&app, &key.organization_id, &who).await?),
         None => None,
     };
-    let mut h = handoffs::create_takeover(
-        &app,
+    if assignee.is_some() && body.kind == Kind::Assist && body.capture.is_none() {
+        return Err(AppError::invalid_field(
+            "assignee",
+            "an assist is shown to an operator once it has its `capture`",
+        ));
+    }
+    let (status, axum::Json(mut handoff)) = match body.kind {
+        Kind::Takeover => create_takeover(&app, &key, body).await,
+        Kind::Assist => {
+            let takeover_fields = [
+                ("conversation_id", body.conversation_id.is_some()),
+                ("source", body.source.is_some()),
+                ("packet", body.packet.is_some()),
+            ];
+            if let Some((name, _)) = takeover_fields.iter().find(|(_, given)| *given) {
+                return Err(AppError::invalid_field(
+                    *name,
+                    "not a field of an assist handoff",
+                ));
+            }
+            super::assist::create(
+                &app,
+                &key,
+                super::assist::AssistFields {
+                    agent_id: body.agent_id,
+                    interruption_type: body.interruption_type,
+                    domain: body.domain,
+                    url: body.url,
+                    question: body.question,
+                    input: body.input,
+                    capture: body.capture,
+                    timeout_seconds: body.timeout_seconds,
+                },
+            )
+            .await
+        }
+        _ => Err(AppError::invalid_field(
+            "kind",
+            "only `takeover` and `assist` handoffs can be created with this endpoint",
+        )),
+    }?;
+    let mut mobile_url = None;
+    if let Some(op) = assignee {
+        let (h, url) =
+            handoffs::assign_with_link(&app, &key.organization_id, &handoff.id, key.actor(), &op)
+                .await?;
+        let now: HandoffRead = h.into();
+        handoff.state = now.state;
+        handoff.status = now.status;
+        handoff.assignee = now.assignee;
+        handoff.version = now.version;
+        handoff.updated_at = now.updated_at;
+        mobile_url = Some(url);
+    }
+    Ok((
+        status,
+        axum::Json(CreatedHandoff {
+            handoff,
+            mobile_url,
+        }),
+    ))
+}
+
+async fn create_takeover(
+    app: &App,
+    key: &crate::service::keys::ApiPrincipal,
+    body: CreateHandoff,
+) -> Result<(StatusCode, axum::Json<HandoffRead>), AppError> {
+    let assist_fields = [
+        ("agent_id", body.agent_id.is_some()),
+        ("interruption_type", body.interruption_type.is_some()),
+        ("domain", body.domain.is_some()),
+        ("url", body.url.is_some()),
+        ("question", body.question.is_some()),
+        ("input", body.input.is_some()),
+        ("capture", body.capture.is_some()),
+        ("timeout_seconds", body.timeout_seconds.is_some()),
+    ];
+    if let Some((name, _)) = assist_fields.iter().find(|(_, given)| *given) {
+        return Err(AppError::invalid_field(
+            *name,
+            "not a field of a takeover handoff",
+        ));
+    }
+    let required = |name: &str| AppError::invalid_field(name, format!("missing field `{name}`"));
+    let raw_id = body
+        .conversation_id
+        .ok_or_else(|| required("conversation_id"))?;
+    let source = body.source.ok_or_else(|| required("source"))?;
+    let packet = body.packet.ok_or_else(|| required("packet"))?;
+    let conversation_id = parse_id(&raw_id, "conversation").map_err(|_| {
+        AppError::invalid_field("conversation_id", "must be a conversation id (UUID)")
+    })?;
+    let h = handoffs::create_takeover(
+        app,
         &key.organization_id,
         &key.actor(),
         NewTakeover {
             conversation_id,
-            source: body.source,
-            packet: body.packet,
+            source,
+            packet,
         },
     )
     .await?;
-    let mut mobile_url = None;
-    if let Some(op) = assignee {
-        let (assigned, url) =
-            handoffs::assign_with_link(&app, &key.organization_id, &h.id, key.actor(), &op).await?;
-        (h, mobile_url) = (assigned, Some(url));
-    }
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(CreatedHandoff {
-            handoff: h.into(),
-            mobile_url,
-        }),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(h.into())))
 }
 
 #[utoipa::path(
@@ -123,18 +229,17 @@ pub async fn get(
 ) -> Result<axum::Json<HandoffRead>, AppError> {
     key.require("read")?;
     let id = parse_id(&id, "handoff")?;
-    Ok(axum::Json(
-        handoffs::get(&app, &key.organization_id, &id).await?.into(),
-    ))
+    let h = handoffs::get(&app, &key.organization_id, &id).await?;
+    Ok(axum::Json(super::assist::read(&app, h).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// A lifecycle state (`created`, `notified`, `escalated`, `opened`, `solving`, …,
-    /// `cancelled`) of any kind, or a seed-000 takeover status (`requested`,
-    /// `assigned`, `accepted`, `resolved`), which lists takeovers only.
+    /// A takeover status (`requested`, `assigned`, `accepted`, `resolved`, `cancelled`)
+    /// or a lifecycle state (`created`, `detected`, `frozen`, `notified`, `escalated`,
+    /// `opened`, `solving`, …).
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
@@ -207,8 +312,8 @@ pub async fn list(
     path = "/api/v1/handoffs/{id}/resolve",
     operation_id = "resolve_handoff",
     tag = "handoffs",
-    summary = "Resolve a takeover",
-    description = "The handoff becomes `resolved` (state `completed`) and its conversation `closed` with `termination_reason = handoff_resolved`, in one transaction. Takeovers only. No request body is read.\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval).",
+    summary = "Resolve a takeover; solve an assist",
+    description = "Takeover: the handoff becomes `resolved` (state `completed`) and its conversation `closed` with `termination_reason = handoff_resolved`, in one transaction. Assist (seed 004): `opened`/`solving` → `solved` → `resume_requested` (the agent is asked to resume at once). No request body is read.\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval).",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
     responses(
         (status = 200, description = "The resolved handoff.", body = HandoffRead),
@@ -223,11 +328,14 @@ pub async fn resolve(
 ) -> Result<axum::Json<HandoffRead>, AppError> {
     let id = parse_id(&id, "handoff")?;
     require_for_kind(&app, &key, &id).await?;
-    Ok(axum::Json(
-        handoffs::resolve(&app, &key.organization_id, &id, key.actor())
-            .await?
-            .into(),
-    ))
+    let h = handoffs::get(&app, &key.organization_id, &id).await?;
+    // Seed 004: resolving an assist is "Done": solved, and the agent asked to resume.
+    let h = if h.kind == Kind::Assist {
+        crate::service::assist::done(&app, &key.organization_id, &id, key.actor()).await?
+    } else {
+        handoffs::resolve(&app, &key.organization_id, &id, key.actor()).await?
+    };
+    Ok(axum::Json(super::assist::read(&app, h).await?))
 }
 
 /// The handoff's audit trail, oldest first; with `Accept: text/event-stream`,
@@ -485,22 +593,53 @@ pub async fn resume(
     summary = "Complete: the original task finished",
     description = "Approval and assist handoffs after resume (`resumed` → `completed`); agent handoffs after accept (`solving` → `completed`).\n\nScope: `handoffs:write` (`approvals:write` when the handoff is an approval). The body is optional (an empty body is `{}`).",
     params(("id" = String, Path, format = "uuid", description = "Handoff id (UUID). An id that is not a UUID, or belongs to another organization, is a 404.")),
-    request_body(content = Option<ReasonBody>, description = "Optional `reason` (at most 1000 characters), recorded in the audit trail."),
+    request_body(content = Option<CompleteBody>, description = "Optional `task_outcome` (seed 004, e.g. `success`; 1 to 100 characters) and `reason` (at most 1000 characters), recorded in the audit trail."),
     responses(
         (status = 200, description = "The handoff after the step.", body = HandoffRead),
         (status = 400, description = "`bad_request`: malformed JSON, or a Content-Type other than `application/json`.", body = ErrorEnvelope),
         (status = 404, description = "`not_found`: no such handoff in this organization.", body = ErrorEnvelope),
         (status = 409, description = "`conflict`: the lifecycle refuses the step. `reason`: `invalid_transition` (not from the current state), `handoff_finished` (nothing leaves a finished handoff), `event_not_for_kind` (the step does not exist for this kind), `version_conflict` (a concurrent change won; read again and retry) or `taken` (another operator has it).", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming the field: `reason` (longer than 1000 characters) or an unknown field.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming the field: `reason` (longer than 1000 characters), `task_outcome` (empty or longer than 100 characters) or an unknown field.", body = ErrorEnvelope),
     )
 )]
 pub async fn complete(
     State(app): State<App>,
     ApiAuth(key): ApiAuth,
     Path(id): Path<String>,
-    JsonOrEmpty(body): JsonOrEmpty<ReasonBody>,
+    JsonOrEmpty(body): JsonOrEmpty<CompleteBody>,
 ) -> Result<axum::Json<HandoffRead>, AppError> {
-    simple_step(app, key, id, Event::Complete, body.reason).await
+    let id = parse_id(&id, "handoff")?;
+    require_for_kind(&app, &key, &id).await?;
+    if let Some(o) = &body.task_outcome {
+        crate::domain::limits::required("task_outcome", o, TASK_OUTCOME_MAX)?;
+    }
+    crate::domain::limits::too_long("reason", body.reason.as_deref(), REASON_MAX)?;
+    let h = handoffs::step(
+        &app,
+        &key.organization_id,
+        &id,
+        Event::Complete,
+        key.actor(),
+        json!({ "reason": body.reason, "task_outcome": body.task_outcome }),
+    )
+    .await?;
+    crate::service::assist::forget_actions_after(&app, &h).await?;
+    Ok(axum::Json(super::assist::read(&app, h).await?))
+}
+
+const TASK_OUTCOME_MAX: usize = 100;
+use crate::domain::limits::REASON_MAX;
+
+#[derive(Deserialize, Default, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteBody {
+    /// How the original task ended (seed 004: `success`, …); 1 to 100 characters.
+    #[serde(default)]
+    task_outcome: Option<String>,
+    /// Recorded in the audit trail; at most 1000 characters.
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    reason: Option<String>,
 }
 
 /// Resuming failed (state corrupted, domain changed, …).

@@ -100,7 +100,8 @@ pub async fn rate_limit(State(app): State<App>, req: Request, next: Next) -> Res
     res
 }
 
-const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// The largest body a replay keeps: an assist capture (6 MiB).
+const BODY_LIMIT: usize = crate::domain::assist::BODY_MAX;
 
 /// A retried POST with the same `Idempotency-Key` and body gets the first
 /// response again (`Idempotent-Replayed: true`); another body is a 409.

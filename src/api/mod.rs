@@ -2,6 +2,7 @@
 
 mod agents;
 mod approvals;
+pub mod assist;
 mod audit;
 mod conversations;
 pub mod extract;
@@ -17,8 +18,10 @@ pub mod views;
 mod webhooks;
 mod workflows;
 
+use crate::domain::assist::BODY_MAX;
 use crate::error::AppError;
 use crate::service::App;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -38,7 +41,12 @@ where
             "/conversations/{id}/messages",
             post(conversations::post_message).get(conversations::messages),
         )
-        .route("/handoffs", post(handoffs::create).get(handoffs::list))
+        .route(
+            "/handoffs",
+            post(handoffs::create)
+                .get(handoffs::list)
+                .layer(DefaultBodyLimit::max(BODY_MAX)),
+        )
         .route("/handoffs/{id}", get(handoffs::get))
         .route("/handoffs/{id}/resolve", post(handoffs::resolve))
         .route("/handoffs/{id}/assign", post(handoffs::assign))
@@ -49,6 +57,18 @@ where
         .route("/handoffs/{id}/resume", post(handoffs::resume))
         .route("/handoffs/{id}/complete", post(handoffs::complete))
         .route("/handoffs/{id}/fail", post(handoffs::fail))
+        .route(
+            "/handoffs/{id}/frozen",
+            post(assist::frozen).layer(DefaultBodyLimit::max(BODY_MAX)),
+        )
+        .route(
+            "/handoffs/{id}/frames",
+            post(assist::frames).layer(DefaultBodyLimit::max(BODY_MAX)),
+        )
+        .route("/handoffs/{id}/actions", get(assist::actions))
+        .route("/handoffs/{id}/open", post(assist::open))
+        .route("/handoffs/{id}/solving", post(assist::solving))
+        .route("/handoffs/{id}/expire", post(assist::expire))
         .route(
             "/conversations/{id}/escalate",
             post(conversations::escalate),

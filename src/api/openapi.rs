@@ -9,8 +9,8 @@
 
 pub use super::views::ErrorEnvelope;
 use super::{
-    agents, approvals, audit, conversations, handoffs, leads, metrics, reference, routing, streams,
-    webhooks, workflows,
+    agents, approvals, assist, audit, conversations, handoffs, leads, metrics, reference,
+    routing, streams, webhooks, workflows,
 };
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -64,7 +64,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
 
 **Idempotency.** Any `POST` may carry `Idempotency-Key` (1 to 255 visible ASCII characters, scoped to the API key: another key, even of the same organization, never sees its answers, and a revoked key gets a 401, not a replay). A retry with the same key, path and body gets the first response again, with `Idempotent-Replayed: true`; the same key with another request is a `409` (`reason: idempotency_key_reused`), and while the first request is still being processed a `409` (`reason: idempotency_in_progress`). Send one on creating POSTs (conversations, messages, handoffs, approvals, agent handoffs, escalations) so a retry never creates twice. A response that carries a secret (creating a webhook, rotating its secret) is never replayed: a retry gets a `409` (`reason: idempotency_secret_not_replayed`) naming the webhook, and does not create or rotate again.
 
-**Streams.** `GET /api/v1/handoffs/{id}/events` (with `Accept: text/event-stream`), `GET /api/v1/conversations/{id}/events`, `GET /api/v1/audit/stream` and `GET /api/v1/audit/trace/stream` are Server-Sent Events. Every event has an `id:`; reconnecting with `Last-Event-ID` resumes after it without gaps. A keep-alive comment is sent every 15 s.
+**Streams.** `GET /api/v1/handoffs/{id}/events` and `GET /api/v1/handoffs/{id}/actions` (with `Accept: text/event-stream`), `GET /api/v1/conversations/{id}/events`, `GET /api/v1/audit/stream` and `GET /api/v1/audit/trace/stream` are Server-Sent Events. Every event has an `id:`; reconnecting with `Last-Event-ID` resumes after it without gaps. A keep-alive comment is sent every 15 s.
 
 **Pagination.** Lists are newest first; pass `next_cursor` as `cursor` to get the next page (`null` on the last one).";
 
@@ -98,6 +98,12 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         handoffs::complete,
         handoffs::fail,
         handoffs::events,
+        assist::frozen,
+        assist::frames,
+        assist::actions,
+        assist::open,
+        assist::solving,
+        assist::expire,
         conversations::lead_handoff,
         leads::create,
         leads::get,
@@ -153,6 +159,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         (name = "meta", description = "Health and this documentation; no API key needed."),
         (name = "conversations", description = "Conversations and their append-only transcript."),
         (name = "handoffs", description = "Takeovers and the lifecycle steps shared by every kind of handoff."),
+        (name = "assist", description = "A browser agent's stuck screen handed to a person (seed 004): the capture, frames, and the operator's actions as the agent receives them."),
         (name = "agents", description = "Agent-to-agent handoffs (seed 002)."),
         (name = "approvals", description = "Human approval of an agent's action (seed 001)."),
         (name = "workflows", description = "Workflow approval nodes: when an approval is needed."),
@@ -429,6 +436,12 @@ mod tests {
         ("post", "/api/v1/handoffs/{id}/complete"),
         ("post", "/api/v1/handoffs/{id}/fail"),
         ("get", "/api/v1/handoffs/{id}/events"),
+        ("post", "/api/v1/handoffs/{id}/frozen"),
+        ("post", "/api/v1/handoffs/{id}/frames"),
+        ("get", "/api/v1/handoffs/{id}/actions"),
+        ("post", "/api/v1/handoffs/{id}/open"),
+        ("post", "/api/v1/handoffs/{id}/solving"),
+        ("post", "/api/v1/handoffs/{id}/expire"),
         ("post", "/api/v1/leads/{id}/handoff"),
         ("post", "/api/v1/agents/handoff"),
         ("post", "/api/v1/approvals"),
@@ -723,9 +736,8 @@ mod tests {
         );
         assert_eq!(
             required("CreateHandoff"),
-            ["kind", "conversation_id", "source", "packet"]
-                .map(String::from)
-                .into()
+            ["kind"].map(String::from).into(),
+            "the other fields depend on the kind (checked by the handler)"
         );
         assert!(required("CreateConversation").is_empty());
         assert!(required("ReasonBody").is_empty());

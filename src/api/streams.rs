@@ -34,13 +34,15 @@ pub enum Topic {
     Audit,
     /// The audit stream as transitions with timings (`service::trace`).
     Trace,
+    /// An assist handoff's newest frame (the operator's page shows it live).
+    AssistFrames(String),
 }
 
 impl Topic {
     fn wants(&self, org_id: &str, n: &Notice) -> bool {
         n.organization_id == org_id
             && match self {
-                Topic::Handoff(id) => n.handoff_id.as_deref() == Some(id),
+                Topic::Handoff(id) | Topic::AssistFrames(id) => n.handoff_id.as_deref() == Some(id),
                 Topic::Conversation(id) => n.conversation_id.as_deref() == Some(id),
                 Topic::Audit | Topic::Trace => n.handoff_id.is_some(),
             }
@@ -104,6 +106,17 @@ async fn page(
                 (t.seq, to_event("transition", t.seq, data))
             })
             .collect(),
+        // Only the newest frame is kept: one event when it is newer than `after`.
+        Topic::AssistFrames(id) => match app.store.assist(org_id, id).await? {
+            Some(r) if r.frame_seq > after && r.purged_at.is_none() => {
+                let data = serde_json::json!({"frame_seq": r.frame_seq, "at": r.frame_at});
+                vec![(
+                    r.frame_seq,
+                    to_event("frame", r.frame_seq, data.to_string()),
+                )]
+            }
+            _ => Vec::new(),
+        },
         Topic::Conversation(id) => crate::service::conversations::page(app, id, after, PAGE)
             .await?
             .into_iter()

@@ -27,7 +27,7 @@ pub struct HandoffRead {
     /// Kind-specific view of the state. Takeovers: `requested`, `assigned`, `accepted`,
     /// `resolved`, `cancelled`; other kinds: the lifecycle state.
     pub status: String,
-    /// The stored lifecycle state (`created`, `notified`, `escalated`, `opened`, `solving`,
+    /// The stored lifecycle state (`created`, `detected`, `frozen`, `notified`, `escalated`, `opened`, `solving`,
     /// `solved`, `resume_requested`, `resumed`, `completed`, `expired`, `cancelled`, `failed`).
     pub state: String,
     /// Incremented by every step.
@@ -47,6 +47,64 @@ pub struct HandoffRead {
     pub updated_at: String,
     #[schema(required = true, format = DateTime)]
     pub resolved_at: Option<String>,
+    /// Assist handoffs only (omitted for the other kinds): what the agent said
+    /// about its stuck screen. Never the cookies, storage or DOM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assist: Option<AssistRead>,
+}
+
+/// An assist handoff's details as the agent and operators see them.
+#[derive(Serialize, ToSchema)]
+pub struct AssistRead {
+    pub agent_id: String,
+    /// captcha | twofa | approval_modal | login | other.
+    pub interruption_type: String,
+    pub domain: String,
+    /// Shown as text, never fetched.
+    pub url: String,
+    pub question: String,
+    /// code | text | none.
+    pub input: String,
+    /// Frames posted so far (the capture is frame 1); 0 while `detected`.
+    pub frame_seq: i64,
+    #[schema(required = true, format = DateTime)]
+    pub frame_at: Option<String>,
+    /// The captured viewport (CSS pixels) of the newest frame.
+    #[schema(required = true)]
+    pub viewport: Option<crate::domain::assist::Viewport>,
+    /// The seq of the operator's latest action (0: none yet).
+    pub action_seq: i64,
+    #[schema(required = true, format = DateTime)]
+    pub last_action_at: Option<String>,
+    /// The operator holding the lease while the handoff is `solving` (only
+    /// they can send actions); null otherwise.
+    #[schema(required = true)]
+    pub lease_holder: Option<String>,
+    /// When the capture was purged (it is kept a configured time after the end).
+    #[schema(required = true, format = DateTime)]
+    pub purged_at: Option<String>,
+}
+
+impl AssistRead {
+    pub fn new(r: crate::domain::records::AssistRecord, h: &Handoff) -> Self {
+        AssistRead {
+            agent_id: r.agent_id,
+            interruption_type: r.interruption_type,
+            domain: r.domain,
+            url: r.url,
+            question: r.question,
+            input: r.input,
+            frame_seq: r.frame_seq,
+            frame_at: r.frame_at,
+            viewport: r.viewport,
+            action_seq: r.action_seq,
+            last_action_at: r.last_action_at,
+            lease_holder: (h.state == crate::domain::State::Solving)
+                .then(|| h.assignee.clone())
+                .flatten(),
+            purged_at: r.purged_at,
+        }
+    }
 }
 
 pub fn status_of(h: &Handoff) -> String {
@@ -76,6 +134,7 @@ impl From<Handoff> for HandoffRead {
             created_at: h.created_at,
             updated_at: h.updated_at,
             resolved_at: h.resolved_at,
+            assist: None,
         }
     }
 }

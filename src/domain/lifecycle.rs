@@ -53,10 +53,12 @@ impl Actor {
             // Only a person opens a link or an inbox item.
             Actor::Operator(_) => matches!(
                 event,
-                Open | Assign | Accept | Resolve | HandBack | Decide | Solve | Cancel
+                Open | Assign | Accept | Resolve | HandBack | Decide | Act | Solve | Cancel
             ),
-            // Agents (and integrations acting for operators, seed 001) drive everything but opening.
-            Actor::ApiKey(_) => !matches!(event, Open | Notify | Escalate | Expire),
+            // Agents (and integrations acting for operators, seed 001) drive everything but
+            // opening a link and the operator's own clicks on a captured screen. Expiring
+            // is seed 004's `POST /expire`: the agent host gave up waiting.
+            Actor::ApiKey(_) => !matches!(event, Open | Notify | Escalate | Act),
             // Timers, workers and policies.
             Actor::System => matches!(
                 event,
@@ -166,6 +168,8 @@ pub const TOPICS: &[&str] = &[
     "handoff.escalated",
     "handoff.assigned",
     "handoff.accepted",
+    "handoff.frozen",
+    "handoff.assist_action",
     "handoff.solved",
     "handoff.resolved",
     "handoff.handed_back",
@@ -196,6 +200,8 @@ fn topic(kind: Kind, event: Event) -> &'static str {
         (_, Accept) => "handoff.accepted",
         (_, Resolve) => "handoff.resolved",
         (_, HandBack) => "handoff.handed_back",
+        (_, Freeze) => "handoff.frozen",
+        (_, Act) => "handoff.assist_action",
         (_, Decide | Solve) => "handoff.solved",
         (_, RequestResume) => "handoff.resume_requested",
         (_, Resume) => "handoff.resumed",
@@ -223,6 +229,19 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
     }
     let to = next(h.kind, h.state, req.event)?;
     if let (Event::Open, State::Solving, Actor::Operator(op)) = (req.event, h.state, &req.actor) {
+        if h.assignee.as_deref() != Some(op.as_str()) {
+            return Err(LifecycleError::Taken);
+        }
+    }
+    // The lease on a captured screen: while an assist is being solved, only the
+    // operator solving it sends actions, solves it or hands it on.
+    if let (
+        Kind::Assist,
+        State::Solving,
+        Event::Act | Event::Solve | Event::Assign,
+        Actor::Operator(op),
+    ) = (h.kind, h.state, req.event, &req.actor)
+    {
         if h.assignee.as_deref() != Some(op.as_str()) {
             return Err(LifecycleError::Taken);
         }

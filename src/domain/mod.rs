@@ -2,6 +2,7 @@
 
 pub mod answer;
 pub mod approval;
+pub mod assist;
 #[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]

@@ -244,6 +244,53 @@ pub struct AgentDetails {
     pub context: serde_json::Value,
 }
 
+/// An assist handoff's details as stored (the sealed capture is read apart).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssistRecord {
+    pub handoff_id: String,
+    pub organization_id: String,
+    pub agent_id: String,
+    pub interruption_type: String,
+    pub domain: String,
+    pub url: String,
+    pub question: String,
+    pub input: String,
+    pub viewport: Option<super::assist::Viewport>,
+    /// How many frames the agent posted (the capture is frame 1).
+    pub frame_seq: i64,
+    pub frame_at: Option<String>,
+    /// The last action's seq (actions are numbered from 1 per handoff).
+    pub action_seq: i64,
+    pub last_action_at: Option<String>,
+    /// Set when the housekeeping purged the capture.
+    pub purged_at: Option<String>,
+}
+
+/// A frame as stored: the screenshot sealed (`sealed:v1:…` of its bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedFrame {
+    /// `image/png` or `image/jpeg`.
+    pub mime: String,
+    pub sealed: String,
+    pub viewport: super::assist::Viewport,
+    pub at: String,
+}
+
+/// What only the capture carries: the DOM and the cookies + storage, sealed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SealedState {
+    pub dom_snapshot: Option<String>,
+    pub browser_state: Option<String>,
+}
+
+/// An operator action waiting for the agent, sealed (`Action` as JSON).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingAction {
+    pub seq: i64,
+    pub sealed: String,
+    pub created_at: String,
+}
+
 // --- Routing: chains, rotations, policies, contacts, sends --------------------
 
 #[derive(Clone, Debug, PartialEq, Eq)]

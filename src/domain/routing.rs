@@ -250,6 +250,17 @@ pub fn vars(
         v.insert("subject_ref".into(), json!(a.subject_ref));
         v.insert("payload".into(), Value::Object(a.payload.clone()));
     }
+    if kind == Kind::Assist {
+        // Seed 004's fields, also at the top level: `interruption_type == 'twofa'`.
+        for name in ["interruption_type", "domain", "agent_id"] {
+            let value = packet
+                .context_vars
+                .get(name)
+                .cloned()
+                .unwrap_or(Value::Null);
+            v.insert(name.into(), value);
+        }
+    }
     v.insert("hour".into(), json!(at.hour()));
     v.insert("minute".into(), json!(at.minute()));
     v.insert("time".into(), json!(at.format("%H:%M").to_string()));
@@ -453,6 +464,31 @@ mod tests {
             t(at),
             tz,
         )
+    }
+
+    #[test]
+    fn a_policy_can_route_assists_by_interruption_type() {
+        let packet: Packet = serde_json::from_value(json!({
+            "static_text": "Type the code",
+            "context_vars": {"interruption_type": "twofa", "domain": "login.example.com", "agent_id": "a1"}
+        }))
+        .unwrap();
+        let v = vars(
+            Kind::Assist,
+            Source::Router,
+            "medium",
+            &packet,
+            None,
+            t("2026-11-21T10:00:00Z"),
+            Tz::UTC,
+        );
+        let ps = [policy(
+            "2fa",
+            "kind == 'assist' and interruption_type == 'twofa'",
+        )];
+        assert_eq!(first_match(&ps, &v).matched, Some(0));
+        let takeover = sample_vars("2026-11-21T10:00:00Z");
+        assert!(!takeover.contains_key("interruption_type"), "assists only");
     }
 
     #[test]

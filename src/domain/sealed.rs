@@ -110,6 +110,12 @@ pub fn webhook_previous_secret_label(webhook_id: &str) -> String {
     format!("webhook_previous_secret:{webhook_id}")
 }
 
+/// An assist handoff's captured state: `what` is `frame`, `dom`, `browser_state`
+/// or `action:<seq>`, so no part can be moved into another handoff or slot.
+pub fn assist_label(handoff_id: &str, what: &str) -> String {
+    format!("assist:{handoff_id}:{what}")
+}
+
 pub fn slack_url_label(org_id: &str) -> String {
     format!("slack_webhook_url:{org_id}")
 }

@@ -41,6 +41,12 @@ impl Kind {
 #[serde(rename_all = "snake_case")]
 pub enum State {
     Created,
+    /// Assist: the blocker is confirmed human-only; the agent has not yet
+    /// captured its browser. Nobody is told until it is `frozen`.
+    Detected,
+    /// Assist: the agent paused and its browser state is captured; from here
+    /// it is routed like any waiting handoff.
+    Frozen,
     Notified,
     Escalated,
     Opened,
@@ -55,8 +61,10 @@ pub enum State {
 }
 
 impl State {
-    pub const ALL: [State; 12] = [
+    pub const ALL: [State; 14] = [
         State::Created,
+        State::Detected,
+        State::Frozen,
         State::Notified,
         State::Escalated,
         State::Opened,
@@ -73,6 +81,8 @@ impl State {
     pub fn as_str(self) -> &'static str {
         match self {
             State::Created => "created",
+            State::Detected => "detected",
+            State::Frozen => "frozen",
             State::Notified => "notified",
             State::Escalated => "escalated",
             State::Opened => "opened",
@@ -101,12 +111,23 @@ impl State {
 
     /// Waiting for a person: nobody has opened it yet.
     pub fn is_waiting(self) -> bool {
-        matches!(self, State::Created | State::Notified | State::Escalated)
+        matches!(
+            self,
+            State::Created | State::Frozen | State::Notified | State::Escalated
+        )
     }
 
     /// A person has it or may still get it: the handoff still needs a human.
+    /// A `detected` assist counts (it is not finished), though operators do
+    /// not see it until the agent has frozen its browser (`is_for_operators`).
     pub fn is_open(self) -> bool {
-        self.is_waiting() || matches!(self, State::Opened | State::Solving)
+        self.is_waiting() || matches!(self, State::Detected | State::Opened | State::Solving)
+    }
+
+    /// Shown to operators (inbox, desk): open, and not an assist still
+    /// waiting for its capture.
+    pub fn is_for_operators(self) -> bool {
+        self.is_open() && self != State::Detected
     }
 }
 
@@ -136,6 +157,11 @@ pub enum Event {
     HandBack,
     /// Approval: a human approved or denied.
     Decide,
+    /// Assist: the agent captured its browser state (`detected` → `frozen`).
+    Freeze,
+    /// Assist: the operator sent a click, text or key to the agent (audited
+    /// as "typed N characters"; the state stays `solving`).
+    Act,
     /// Assist: the operator submitted the input the agent needs.
     Solve,
     /// The server signalled the agent host to continue.
@@ -153,7 +179,7 @@ pub enum Event {
 }
 
 impl Event {
-    pub const ALL: [Event; 15] = [
+    pub const ALL: [Event; 17] = [
         Event::Notify,
         Event::Escalate,
         Event::Open,
@@ -162,6 +188,8 @@ impl Event {
         Event::Resolve,
         Event::HandBack,
         Event::Decide,
+        Event::Freeze,
+        Event::Act,
         Event::Solve,
         Event::RequestResume,
         Event::Resume,
@@ -181,6 +209,8 @@ impl Event {
             Event::Resolve => "resolve",
             Event::HandBack => "hand_back",
             Event::Decide => "decide",
+            Event::Freeze => "freeze",
+            Event::Act => "act",
             Event::Solve => "solve",
             Event::RequestResume => "request_resume",
             Event::Resume => "resume",
@@ -199,7 +229,7 @@ impl Event {
             Accept => matches!(kind, Kind::Takeover | Kind::Assist | Kind::Agent),
             Resolve | HandBack => kind == Kind::Takeover,
             Decide => kind == Kind::Approval,
-            Solve => kind == Kind::Assist,
+            Freeze | Act | Solve => kind == Kind::Assist,
             RequestResume | Resume | Fail => matches!(kind, Kind::Approval | Kind::Assist),
             Complete => matches!(kind, Kind::Approval | Kind::Assist | Kind::Agent),
         }
@@ -249,6 +279,22 @@ pub fn next(kind: Kind, from: State, event: Event) -> Result<State, TransitionEr
         return Err(TransitionError::Terminal { state: from });
     }
     let to = match (kind, event, from) {
+        // Assist: nobody is told until the agent froze its browser; from then on
+        // a frozen assist is routed like any handoff that waits for a person.
+        (Kind::Assist, Freeze, Detected) => Some(Frozen),
+        (Kind::Assist, Notify | Escalate | Open | Assign, Frozen) => Some(match event {
+            Notify => Notified,
+            Escalate => Escalated,
+            _ => Opened,
+        }),
+        (Kind::Assist, Accept, Frozen) => Some(Solving),
+        (Kind::Assist, Expire | Cancel, Detected | Frozen) => {
+            Some(if event == Expire { Expired } else { Cancelled })
+        }
+        // The operator's clicks and keys; only the assignee (checked in `plan`).
+        (Kind::Assist, Act, Solving) => Some(Solving),
+        // Handing a stuck screen to another operator while someone is on it.
+        (Kind::Assist, Assign, Solving) => Some(Opened),
         // Routing: any kind can be announced to a person and escalated while nobody has it.
         (_, Notify, Created | Escalated) => Some(Notified),
         (_, Escalate, Created | Notified) => Some(Escalated),
@@ -286,7 +332,9 @@ pub fn next(kind: Kind, from: State, event: Event) -> Result<State, TransitionEr
 /// The seed-000 takeover status presented by the API for the stored state.
 pub fn takeover_status(state: State) -> &'static str {
     match state {
-        State::Created | State::Notified | State::Escalated => "requested",
+        State::Created | State::Detected | State::Frozen | State::Notified | State::Escalated => {
+            "requested"
+        }
         State::Opened => "assigned",
         State::Solving => "accepted",
         State::Solved | State::ResumeRequested | State::Resumed | State::Completed => "resolved",
@@ -354,6 +402,21 @@ mod tests {
             t.insert((kind, ResumeRequested, Fail), Failed);
         }
         t.insert((Kind::Agent, Solving, Complete), Completed);
+        // Assist only: the capture step, routing from `frozen`, the operator's
+        // actions, and handing the screen over while it is being solved.
+        let a = Kind::Assist;
+        t.insert((a, Detected, Freeze), Frozen);
+        t.insert((a, Frozen, Notify), Notified);
+        t.insert((a, Frozen, Escalate), Escalated);
+        t.insert((a, Frozen, Open), Opened);
+        t.insert((a, Frozen, Assign), Opened);
+        t.insert((a, Frozen, Accept), Solving);
+        for s in [Detected, Frozen] {
+            t.insert((a, s, Expire), Expired);
+            t.insert((a, s, Cancel), Cancelled);
+        }
+        t.insert((a, Solving, Act), Solving);
+        t.insert((a, Solving, Assign), Opened);
         t
     }
 
@@ -425,6 +488,60 @@ mod tests {
             seen.push(takeover_status(s));
         }
         assert_eq!(seen, ["requested", "assigned", "accepted", "resolved"]);
+    }
+
+    #[test]
+    fn assist_happy_path_passes_through_every_seed_state() {
+        use Event::*;
+        let mut s = State::Detected;
+        let mut seen = vec![s];
+        for e in [
+            Freeze,
+            Notify,
+            Open,
+            Accept,
+            Act,
+            Solve,
+            RequestResume,
+            Resume,
+            Complete,
+        ] {
+            s = next(Kind::Assist, s, e).unwrap();
+            seen.push(s);
+        }
+        assert_eq!(
+            seen.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            [
+                "detected",
+                "frozen",
+                "notified",
+                "opened",
+                "solving",
+                "solving",
+                "solved",
+                "resume_requested",
+                "resumed",
+                "completed"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_assists_are_detected_or_frozen_and_nobody_is_told_before_frozen() {
+        for kind in [Kind::Approval, Kind::Takeover, Kind::Agent] {
+            assert!(next(kind, State::Detected, Event::Freeze).is_err());
+        }
+        for e in [
+            Event::Notify,
+            Event::Escalate,
+            Event::Open,
+            Event::Assign,
+            Event::Accept,
+        ] {
+            assert!(next(Kind::Assist, State::Detected, e).is_err(), "{e:?}");
+        }
+        assert!(!State::Detected.is_for_operators());
+        assert!(State::Frozen.is_for_operators());
     }
 
     #[test]

@@ -8,7 +8,10 @@ use super::audit::{
     AuditEvent, ChainedEvent, GENESIS,
 };
 use super::lifecycle::{Actor, ConversationEffect, Handoff, Plan, MESSAGE_TOPIC};
-use super::records::{AgentDetails, Conversation, Message, NewMessage, SessionGrant, Timer};
+use super::records::{
+    AgentDetails, AssistRecord, Conversation, Message, NewMessage, SealedFrame, SealedState,
+    SessionGrant, Timer,
+};
 use serde_json::{json, Value};
 
 /// An audit row before the store gives it its place in the chain.
@@ -221,9 +224,17 @@ pub struct NewHandoff {
     pub conversation: Option<ConversationWrite>,
     pub approval: Option<Approval>,
     pub agent: Option<AgentDetails>,
+    pub assist: Option<NewAssist>,
     pub timers: Vec<Timer>,
     pub event: EventDraft,
     pub outbox: OutboxEntry,
+}
+
+/// An assist handoff's details and, when the agent sent it, its capture.
+#[derive(Clone, Debug)]
+pub struct NewAssist {
+    pub record: AssistRecord,
+    pub capture: Option<(SealedFrame, SealedState)>,
 }
 
 /// A signed link's nonce, consumed with the transition it opens (single use).

@@ -171,7 +171,7 @@ pub async fn step_with_reason(
     reason: Option<String>,
 ) -> Result<Handoff, AppError> {
     too_long("reason", reason.as_deref(), REASON_MAX)?;
-    step(
+    let h = step(
         app,
         org_id,
         id,
@@ -179,7 +179,9 @@ pub async fn step_with_reason(
         actor,
         serde_json::json!({ "reason": reason }),
     )
-    .await
+    .await?;
+    super::assist::forget_actions_after(app, &h).await?;
+    Ok(h)
 }
 
 pub async fn step(

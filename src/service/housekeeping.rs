@@ -13,7 +13,8 @@ pub async fn forget_quiet_keys(app: &App) {
     app.paid_limiter.retain_recent();
 }
 
-/// Purges idempotency keys older than 48 hours and expired sessions.
+/// Purges idempotency keys older than 48 hours, expired sessions, and the
+/// captures of assist handoffs that ended past their retention.
 pub async fn purge(app: &App) {
     let cutoff = format_time(Utc::now() - chrono::Duration::hours(48));
     if let Err(e) = app.store.idem_purge(&cutoff).await {
@@ -21,5 +22,10 @@ pub async fn purge(app: &App) {
     }
     if let Err(e) = app.store.purge_sessions(&format_time(Utc::now())).await {
         tracing::error!(error = %e, "purging expired sessions failed");
+    }
+    match super::assist::purge(app, Utc::now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(captures = n, "purged the captures of ended assist handoffs"),
+        Err(e) => tracing::error!(error = %e, "purging assist captures failed"),
     }
 }

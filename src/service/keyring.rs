@@ -120,6 +120,33 @@ impl Keyring {
         Ok(Self::seal_with(&key, label, clear))
     }
 
+    /// Seals bytes of an organization (a screenshot, captured browser state).
+    pub async fn seal_org_bytes(
+        &self,
+        store: &DynStore,
+        org_id: &str,
+        label: &str,
+        clear: &[u8],
+    ) -> Result<String, AppError> {
+        let key = self.org_key(store, org_id).await?;
+        Ok(sealed::seal(&key, random_bytes::<12>(), label, clear))
+    }
+
+    /// Opens bytes sealed by `seal_org_bytes` (a 500 and a log line if they do not open).
+    pub async fn open_org_bytes(
+        &self,
+        store: &DynStore,
+        org_id: &str,
+        label: &str,
+        stored: &str,
+    ) -> Result<Vec<u8>, AppError> {
+        let key = self.org_key(store, org_id).await?;
+        sealed::open(&key, label, stored).map_err(|e| {
+            tracing::error!(label, error = %e, "a sealed capture does not open");
+            AppError::internal()
+        })
+    }
+
     /// Opens an organization's secret; a value that does not open is a 500
     /// for the caller and a log line naming the label for the operator.
     pub async fn open_org(

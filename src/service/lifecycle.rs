@@ -28,6 +28,7 @@ pub struct Creation {
     pub message: Option<NewMessage>,
     pub approval: Option<Approval>,
     pub agent: Option<AgentDetails>,
+    pub assist: Option<crate::domain::writes::NewAssist>,
     /// Deadlines written with the creation (approval timeout; routing adds its own).
     pub timers: Vec<Timer>,
     /// Outbox topic when not the kind's default (`conversation.handoff_requested`).
@@ -44,6 +45,7 @@ impl Creation {
             message: None,
             approval: None,
             agent: None,
+            assist: None,
             timers: Vec::new(),
             topic: None,
             actor,
@@ -77,6 +79,7 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
         conversation: None,
         approval: c.approval,
         agent: c.agent,
+        assist: c.assist,
         timers: c.timers,
         event,
         outbox,

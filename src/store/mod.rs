@@ -5,6 +5,7 @@
 
 mod access;
 mod approvals;
+mod assist;
 mod audit;
 mod conversations;
 pub mod error;
@@ -23,6 +24,7 @@ mod webhooks;
 
 pub use access::{ApiKeyStore, OperatorStore};
 pub use approvals::ApprovalStore;
+pub use assist::AssistStore;
 pub use audit::{AuditChain, AuditStore, TraceRow};
 pub use conversations::ConversationStore;
 pub use error::{Race, StoreError, StoreResult};
@@ -53,6 +55,7 @@ pub trait Store:
     + ConversationStore
     + HandoffStore
     + ApprovalStore
+    + AssistStore
     + TimerStore
     + IdempotencyStore
     + AuditStore

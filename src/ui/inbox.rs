@@ -140,6 +140,7 @@ fn Inbox(
                 <select name="status">
                     {option("", "any open", &filter.status)}
                     {option("created", "new", &filter.status)}
+                    {option("frozen", "frozen (assist)", &filter.status)}
                     {option("notified", "notified", &filter.status)}
                     {option("escalated", "escalated", &filter.status)}
                     {option("opened", "opened", &filter.status)}

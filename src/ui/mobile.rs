@@ -8,6 +8,7 @@
 //! handoff's streams and shares its state with them.
 
 use super::approval::{ApprovalDecision, Countdown};
+use super::assist::AssistScreen;
 use super::chat::Chat;
 use super::desk::{DeskHeader, Here};
 use super::handoff_live::{
@@ -16,7 +17,8 @@ use super::handoff_live::{
 use super::preload::{desk_user, preloaded};
 use super::title::PageTitle;
 use super::types::{
-    ApprovalCard, DeskUser, HandoffCard, LiveInit, MobileScreen, MobileView, TimelineRow,
+    ApprovalCard, AssistCard, DeskUser, HandoffCard, LiveInit, MobileScreen, MobileView,
+    TimelineRow,
 };
 use crate::domain::link::LinkProblem;
 use crate::domain::Kind;
@@ -133,6 +135,7 @@ fn HandoffView(view: MobileView) -> impl IntoView {
         last_event_seq,
         timeline,
         link_only,
+        assist,
     } = view;
     let kind = Kind::parse(&card.kind).unwrap_or(Kind::Takeover);
     let init = LiveInit {
@@ -164,7 +167,8 @@ fn HandoffView(view: MobileView) -> impl IntoView {
             <TakenNotice/>
             // An approval's own card already says what the packet says.
             // `into_any` at each block keeps the page's view type shallow enough for release builds.
-            {(kind != Kind::Approval).then(|| view! { <PacketCard card/> }.into_any())}
+            {(kind != Kind::Approval && kind != Kind::Assist).then(|| view! { <PacketCard card/> }.into_any())}
+            {assist.map(|a| view! { <AssistQuestion card=a.clone()/> <AssistScreen init=a.screen/> }.into_any())}
             {approval.map(|a| {
                 let cannot_decide = a.cannot_decide.clone();
                 let payload_json = a.payload_json.clone();
@@ -179,10 +183,23 @@ fn HandoffView(view: MobileView) -> impl IntoView {
                 <TakeoverActions handoff_id=id.clone()/>
                 <Chat handoff_id=id.clone() up_to_seq/>
             }.into_any())}
-            {(kind != Kind::Takeover).then(|| view! { <Transcript/> }.into_any())}
+            {(kind != Kind::Takeover && kind != Kind::Assist).then(|| view! { <Transcript/> }.into_any())}
             <Timeline rows=timeline/>
             <Celebrate/>
         </HandoffLive>
+    }
+}
+
+/// What the agent is stuck on, as text (never fetched, never markup).
+#[component]
+fn AssistQuestion(card: AssistCard) -> impl IntoView {
+    view! {
+        <article class="card assist-card" aria-labelledby="assist-question">
+            <p class="eyebrow">{format!("{} on {}", card.interruption_type, card.domain)}</p>
+            <h1 id="assist-question" class="static-text">{card.question}</h1>
+            <p class="fine url" data-testid="assist-url">{card.url}</p>
+            <p class="fine">{format!("Agent: {}", card.agent_id)}</p>
+        </article>
     }
 }
 

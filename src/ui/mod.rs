@@ -6,6 +6,7 @@ pub mod admin_fns;
 pub mod admin_metrics;
 pub mod admin_webhooks;
 mod approval;
+pub mod assist;
 mod chat;
 mod desk;
 pub mod duration;

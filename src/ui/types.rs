@@ -35,6 +35,8 @@ pub struct MobileView {
     pub timeline: Vec<TimelineRow>,
     /// Opened by a signed link: this handoff only (the page offers a sign-in).
     pub link_only: bool,
+    /// Assist handoffs: the stuck screen.
+    pub assist: Option<AssistCard>,
 }
 
 /// One line of a handoff's timeline.
@@ -424,6 +426,29 @@ pub struct DeliveryRow {
 pub struct NewSecret {
     pub url: String,
     pub secret: String,
+}
+
+/// What the assist screen island starts from (its props).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssistScreenInit {
+    pub handoff_id: String,
+    /// code | text | none.
+    pub input: String,
+    /// The newest frame's seq (0: no capture yet).
+    pub frame_seq: i64,
+    pub viewport_width: i64,
+    pub viewport_height: i64,
+}
+
+/// What the agent said about its stuck screen (plain text on the page).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssistCard {
+    pub interruption_type: String,
+    pub domain: String,
+    pub url: String,
+    pub question: String,
+    pub agent_id: String,
+    pub screen: AssistScreenInit,
 }
 
 /// What the handoff page's live island starts from (its props, serialized

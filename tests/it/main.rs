@@ -4,6 +4,7 @@ mod admin_pages;
 mod api_auth;
 mod api_handoffs;
 mod approvals;
+mod assist;
 mod audit;
 mod audit_content;
 mod audit_transcripts;

@@ -139,6 +139,9 @@ impl HandoffStore for PgStore {
             .execute(&mut *tx)
             .await?;
         }
+        if let Some(a) = &new.assist {
+            super::assist::insert_in(&mut tx, a).await?;
+        }
         for t in &new.timers {
             insert_timer(&mut tx, t).await?;
         }

@@ -149,6 +149,9 @@ impl HandoffStore for SqliteStore {
             .execute(&mut *tx)
             .await?;
         }
+        if let Some(a) = &new.assist {
+            super::assist::insert_in(&mut tx, a).await?;
+        }
         for t in &new.timers {
             insert_timer(&mut tx, t).await?;
         }

@@ -6,6 +6,7 @@
 
 mod access;
 mod approvals;
+mod assist;
 mod audit;
 mod conversations;
 mod handoffs;

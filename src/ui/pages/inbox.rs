@@ -54,7 +54,7 @@ pub async fn items(
     let state = match f.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(
             State::parse(s)
-                .filter(|s| s.is_open())
+                .filter(|s| s.is_for_operators())
                 .ok_or_else(|| AppError::invalid_field("status", "not an open state"))?,
         ),
         None => None,
@@ -63,7 +63,13 @@ pub async fn items(
         app,
         &me.organization_id,
         &HandoffQuery {
-            states: Some(State::ALL.into_iter().filter(|s| s.is_open()).collect()),
+            // A `detected` assist waits for its capture: not for operators yet.
+            states: Some(
+                State::ALL
+                    .into_iter()
+                    .filter(|s| s.is_for_operators())
+                    .collect(),
+            ),
             kind: None,
             decision: None,
             before: None,
@@ -147,7 +153,7 @@ fn counts(open: &[Handoff]) -> Vec<CountChip> {
             });
         }
     }
-    for s in State::ALL.into_iter().filter(|s| s.is_open()) {
+    for s in State::ALL.into_iter().filter(|s| s.is_for_operators()) {
         let n = open.iter().filter(|h| h.state == s).count();
         if n > 0 {
             chips.push(CountChip {

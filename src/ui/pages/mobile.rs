@@ -6,7 +6,9 @@ use crate::domain::records::Operator;
 use crate::domain::{Handoff, Kind};
 use crate::error::AppError;
 use crate::service::{approvals, audit, conversations, handoffs, links, parse_id, sessions, App};
-use crate::ui::types::{ApprovalCard, HandoffCard, Line, MobileScreen, MobileView};
+use crate::ui::types::{
+    ApprovalCard, AssistCard, AssistScreenInit, HandoffCard, Line, MobileScreen, MobileView,
+};
 
 pub async fn screen(
     app: &App,
@@ -70,6 +72,14 @@ pub async fn screen(
             .map(|a| approval_card(&h, a, &operator)),
         _ => None,
     };
+    let assist = match h.kind {
+        Kind::Assist => app
+            .store
+            .assist(&operator.organization_id, &h.id)
+            .await?
+            .map(assist_card),
+        _ => None,
+    };
     let events = audit::handoff_events(app, &operator.organization_id, &h.id).await?;
     let last_event_seq = events.last().map_or(0, |e| e.event.seq);
     let timeline = super::timeline::rows(app, &h, &events).await?;
@@ -82,7 +92,35 @@ pub async fn screen(
         last_event_seq,
         timeline,
         link_only,
+        assist,
     })))
+}
+
+/// An assist's card: what the agent said, and where the screen island starts.
+fn assist_card(r: crate::domain::records::AssistRecord) -> AssistCard {
+    let v = r.viewport.unwrap_or(crate::domain::assist::Viewport {
+        width: 1,
+        height: 1,
+    });
+    AssistCard {
+        interruption_type: r.interruption_type.replace('_', " "),
+        domain: r.domain,
+        url: r.url,
+        question: r.question,
+        agent_id: r.agent_id,
+        screen: AssistScreenInit {
+            handoff_id: r.handoff_id,
+            input: r.input,
+            // A purged capture has no frame to show.
+            frame_seq: if r.purged_at.is_some() {
+                0
+            } else {
+                r.frame_seq
+            },
+            viewport_width: v.width,
+            viewport_height: v.height,
+        },
+    }
 }
 
 /// The most messages the page loads at once; older ones stay in the API.

@@ -51,6 +51,17 @@ pub async fn rows(
                         format!("nobody opened it; next: {}", to.join(", ")),
                     )
                 }
+                // An assist's capture arrived: from here it is routed.
+                "freeze" => ("Screen captured (frozen)".to_string(), route(d)),
+                // An operator's action on the captured screen: never the text itself.
+                "act" => {
+                    let what = match d["action"].as_str() {
+                        Some("text") => d["typed"].as_str().unwrap_or("typed").to_string(),
+                        Some("key") => format!("pressed {}", d["key"].as_str().unwrap_or("a key")),
+                        _ => format!("tapped at {}, {}", d["x"], d["y"]),
+                    };
+                    (what, actor(&e.actor))
+                }
                 "expire" if d["timeout_chain_exhausted"] == true => (
                     "Expired".to_string(),
                     "the escalation chain ran out".to_string(),

@@ -1,0 +1,284 @@
+//! The captured screen of an assist handoff on `/m/<id>` (issue 13): the
+//! newest frame fitted to the phone's width (a tap is a click at the page's
+//! own coordinates), a text box for what the agent needs typed (numeric with
+//! one-time-code autofill when it asked for a code), Enter and Tab, and "Done
+//! — resume the agent".
+//!
+//! The island is only the screen and its controls. The screenshot comes from
+//! `/m/<id>/frame` (session-authenticated, never inlined), and the text form
+//! and "Done" are plain forms posting to `/fn/…`: they work before and without WASM.
+
+use super::handoff_live::live;
+use super::types::AssistScreenInit;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// An operator's action on the captured screen: text (typed first), then a
+/// key; or a tap at page coordinates. An operator who is not solving yet
+/// takes the handoff (and the lease) with the first action. Returns the last
+/// action's seq.
+#[server(prefix = "/fn", endpoint = "assist_act")]
+pub async fn assist_act(
+    id: String,
+    text: Option<String>,
+    key: Option<String>,
+    x: Option<i64>,
+    y: Option<i64>,
+) -> Result<i64, AppError> {
+    super::actions::ssr::respond(assist_act_inner(id, text, key, x, y).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn assist_act_inner(
+    id: String,
+    text: Option<String>,
+    key: Option<String>,
+    x: Option<i64>,
+    y: Option<i64>,
+) -> Result<i64, AppError> {
+    use crate::domain::assist::Action;
+    let id = crate::service::parse_id(&id, "handoff")?;
+    let (app, op) = super::actions::ssr::operator_for(&id).await?;
+    let mut actions = Vec::new();
+    match (x, y) {
+        (Some(x), Some(y)) => actions.push(Action::Click { x, y }),
+        (None, None) => {}
+        _ => return Err(AppError::invalid_field("y", "a tap needs both x and y")),
+    }
+    if let Some(text) = text.filter(|t| !t.is_empty()) {
+        actions.push(Action::Text { text });
+    }
+    if let Some(key) = key.filter(|k| !k.is_empty()) {
+        actions.push(Action::Key { key });
+    }
+    if actions.is_empty() {
+        return Err(AppError::invalid_field(
+            "text",
+            "type something, press a key or tap the screen",
+        ));
+    }
+    let mut seq = 0;
+    for a in actions {
+        seq =
+            crate::service::assist::operator_act(&app, &op.organization_id, &id, &op.id, a).await?;
+    }
+    back_to_the_page(&id).await;
+    Ok(seq)
+}
+
+/// A form posted by a browser without WASM (it asks for HTML, the island's
+/// fetch does not) goes back to the handoff page, which shows the new state.
+#[cfg(feature = "ssr")]
+async fn back_to_the_page(id: &str) {
+    let Ok(headers) = leptos_axum::extract::<axum::http::HeaderMap>().await else {
+        return;
+    };
+    let wants_html = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if wants_html {
+        leptos_axum::redirect(&format!("/m/{id}"));
+    }
+}
+
+/// "Done — resume the agent": the handoff is solved and the agent asked to resume.
+#[server(prefix = "/fn", endpoint = "assist_done")]
+pub async fn assist_done(id: String) -> Result<String, AppError> {
+    super::actions::ssr::respond(assist_done_inner(id).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn assist_done_inner(id: String) -> Result<String, AppError> {
+    let id = crate::service::parse_id(&id, "handoff")?;
+    let (app, op) = super::actions::ssr::operator_for(&id).await?;
+    let h = crate::service::assist::done(
+        &app,
+        &op.organization_id,
+        &id,
+        crate::domain::Actor::Operator(op.id.clone()),
+    )
+    .await?;
+    back_to_the_page(&id).await;
+    Ok(h.state.as_str().to_string())
+}
+
+/// What the page says about the agent and the lease, from the live state.
+fn lease_line(state: &str, mine: bool) -> &'static str {
+    match (state, mine) {
+        ("solving", true) => "You are solving this screen: only you can send actions.",
+        ("solving", false) => {
+            "Another operator is solving this screen: only they can send actions."
+        }
+        ("solved" | "resume_requested", _) => "Done. The agent has been asked to resume.",
+        ("resumed", _) => "The agent resumed from where it stopped.",
+        ("completed", _) => "The agent finished its task.",
+        ("expired", _) => "Expired: nobody solved it in time.",
+        ("cancelled", _) => "Cancelled: the agent withdrew the request.",
+        ("failed", _) => "The agent could not resume.",
+        _ => "Tap the screen or type to start; the first action makes it yours.",
+    }
+}
+
+/// The captured screen and its controls.
+#[island]
+pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
+    super::hydrated::island_ready();
+    let live = live();
+    let id = init.handoff_id.clone();
+    let frame_seq = RwSignal::new(init.frame_seq);
+    let (vw, vh) = (init.viewport_width, init.viewport_height);
+    let error = RwSignal::new(None::<String>);
+    let text = RwSignal::new(String::new());
+    // The frame seq when the last action left, and when: the agent answers with a new frame.
+    let waiting_since = RwSignal::new(None::<(i64, i64)>);
+    let now = RwSignal::new(super::live::now_unix());
+    let silent = move || {
+        waiting_since.get().is_some_and(|(seq, at)| {
+            frame_seq.get() == seq && now.get() - at >= crate::domain::assist::SILENT_AGENT_SECONDS
+        })
+    };
+    #[cfg(feature = "hydrate")]
+    {
+        let id = id.clone();
+        let after = init.frame_seq;
+        Effect::new(move |_| {
+            let url = format!("/m/{id}/live/frames?after={after}");
+            super::live::follow(&url, &["frame"], move |_, data| {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&data) {
+                    if let Some(n) = v["frame_seq"].as_i64() {
+                        frame_seq.update(|f| *f = (*f).max(n));
+                    }
+                }
+            });
+        });
+        let _ = set_interval_with_handle(
+            move || now.set(super::live::now_unix()),
+            std::time::Duration::from_secs(1),
+        );
+    }
+    let act = Action::new(
+        move |(t, k, xy): &(Option<String>, Option<String>, Option<(i64, i64)>)| {
+            let (id, t, k, xy) = (init.handoff_id.clone(), t.clone(), k.clone(), *xy);
+            async move { assist_act(id, t, k, xy.map(|p| p.0), xy.map(|p| p.1)).await }
+        },
+    );
+    Effect::new(move |_| match act.value().get() {
+        Some(Ok(_)) => {
+            error.set(None);
+            text.set(String::new());
+            live.assignee.set(Some(live.operator_id.get_value()));
+            if live.state.get_untracked() != "solving" {
+                live.state.set("solving".into());
+            }
+            waiting_since.set(Some((frame_seq.get_untracked(), super::live::now_unix())));
+        }
+        Some(Err(e)) => error.set(Some(e.message)),
+        None => {}
+    });
+    let finish = Action::new(move |id: &String| {
+        let id = id.clone();
+        async move { assist_done(id).await }
+    });
+    Effect::new(move |_| match finish.value().get() {
+        Some(Ok(state)) => {
+            error.set(None);
+            live.state.set(state);
+        }
+        Some(Err(e)) => error.set(Some(e.message)),
+        None => {}
+    });
+    let can_act = move || {
+        let st = live.state.get();
+        matches!(st.as_str(), "frozen" | "notified" | "escalated" | "opened")
+            || (st == "solving" && live.mine())
+    };
+    let send = move |k: Option<String>| {
+        let t = Some(text.get_untracked()).filter(|t| !t.is_empty());
+        if t.is_some() || k.is_some() {
+            act.dispatch((t, k, None));
+        }
+    };
+    let on_tap = move |ev: leptos::ev::MouseEvent| {
+        if !can_act() {
+            return;
+        }
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let shown = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .map_or(0.0, |e| e.client_width() as f64);
+            let v = crate::domain::assist::Viewport {
+                width: vw,
+                height: vh,
+            };
+            let (x, y) = crate::domain::assist::scale_tap(
+                ev.offset_x() as f64,
+                ev.offset_y() as f64,
+                shown,
+                v,
+            );
+            act.dispatch((None, None, Some((x, y))));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let src = {
+        let id = id.clone();
+        move || format!("/m/{id}/frame?seq={}", frame_seq.get())
+    };
+    let code = init.input == "code";
+    let typing = init.input != "none";
+    let done_id = id.clone();
+    let on_done = {
+        let id = id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            finish.dispatch(id.clone());
+        }
+    };
+    view! {
+        <section class="assist" data-testid="assist-screen">
+            <p class="fine lease" data-testid="lease" role="status">
+                {move || lease_line(&live.state.get(), live.mine())}
+            </p>
+            {(frame_seq.get_untracked() > 0).then(|| view! {
+                <img class="frame" data-testid="frame" src=src width=vw height=vh
+                    alt="The agent's screen. Tap where you would click." on:click=on_tap/>
+            })}
+            <p class="fine">{move || format!("Frame {}", frame_seq.get())}</p>
+            <Show when=silent>
+                <p class="notice" role="alert" data-testid="silent-agent">
+                    {format!("The agent has not answered for {} s.", crate::domain::assist::SILENT_AGENT_SECONDS)}
+                </p>
+            </Show>
+            {typing.then(|| view! {
+                <form method="post" action="/fn/assist_act" class="assist-type"
+                    on:submit=move |ev| { ev.prevent_default(); send(None); }>
+                    <input type="hidden" name="id" value=id.clone()/>
+                    <label>{if code { "Code" } else { "Text" }}
+                        <input type="text" name="text" data-testid="assist-text"
+                            inputmode={if code { "numeric" } else { "text" }}
+                            autocomplete={if code { "one-time-code" } else { "off" }}
+                            maxlength="1000"
+                            prop:value=move || text.get()
+                            on:input=move |ev| text.set(event_target_value(&ev))/>
+                    </label>
+                    <button type="submit" data-testid="assist-send">"Type it"</button>
+                    <button type="submit" name="key" value="Enter" data-testid="assist-enter"
+                        on:click=move |ev| { ev.prevent_default(); send(Some("Enter".into())); }>"Enter"</button>
+                    <button type="submit" name="key" value="Tab"
+                        on:click=move |ev| { ev.prevent_default(); send(Some("Tab".into())); }>"Tab"</button>
+                </form>
+            })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <form method="post" action="/fn/assist_done" class="assist-done"
+                on:submit=on_done>
+                <input type="hidden" name="id" value=done_id/>
+                <button type="submit" class="primary" data-testid="assist-done">"Done — resume the agent"</button>
+            </form>
+        </section>
+    }
+}
