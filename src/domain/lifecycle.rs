@@ -4,6 +4,7 @@
 
 use super::approval::Decision;
 use super::packet::{Packet, Source};
+use super::quorum::{Ballot, Cast, Vote, VoteRefusal};
 use super::state::{next, Event, Kind, State, TransitionError};
 use serde_json::{json, Value};
 
@@ -53,7 +54,7 @@ impl Actor {
             // Only a person opens a link or an inbox item.
             Actor::Operator(_) => matches!(
                 event,
-                Open | Assign | Accept | Resolve | HandBack | Decide | Solve | Cancel
+                Open | Assign | Accept | Resolve | HandBack | Decide | Vote | Solve | Cancel
             ),
             // Agents (and integrations acting for operators, seed 001) drive everything but opening.
             Actor::ApiKey(_) => !matches!(event, Open | Notify | Escalate | Expire),
@@ -94,6 +95,9 @@ pub struct Request {
     /// The operator asking holds the `admin` role (filled in by the service for
     /// operator actors where it matters: resolving or handing back a takeover).
     pub by_admin: bool,
+    /// A quorum approval's votes so far (`decide`): an approve short of the
+    /// quorum becomes a `vote`. The service reads the votes for every attempt.
+    pub ballot: Option<Ballot>,
 }
 
 impl Request {
@@ -122,6 +126,7 @@ impl Request {
             assignee: None,
             decision: None,
             by_admin: false,
+            ballot: None,
         }
     }
 }
@@ -139,6 +144,8 @@ pub struct Plan {
     pub resolved: bool,
     pub conversation: Option<ConversationEffect>,
     pub consume_nonce: Option<String>,
+    /// A quorum approval's approve, recorded as a vote (`voted_at` is the event's time).
+    pub vote: Option<Vote>,
     /// Outbox topic for webhooks / push / live streams.
     pub topic: &'static str,
 }
@@ -153,6 +160,8 @@ pub enum LifecycleError {
     Taken,
     #[error("`{0}` needs {1}")]
     Incomplete(Event, &'static str),
+    #[error(transparent)]
+    Vote(#[from] VoteRefusal),
 }
 
 /// Every outbox topic: what a webhook subscription may name. The creation
@@ -176,6 +185,7 @@ pub const TOPICS: &[&str] = &[
     "handoff.failed",
     "handoff.cancelled",
     "approval.decided",
+    "approval.voted",
     "approval.expired",
     MESSAGE_TOPIC,
 ];
@@ -188,6 +198,7 @@ fn topic(kind: Kind, event: Event) -> &'static str {
     use Event::*;
     match (kind, event) {
         (Kind::Approval, Decide) => "approval.decided",
+        (_, Vote) => "approval.voted",
         (Kind::Approval, Expire) => "approval.expired",
         (_, Notify) => "handoff.notified",
         (_, Escalate) => "handoff.escalated",
@@ -221,7 +232,39 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
             event: req.event,
         });
     }
-    let to = next(h.kind, h.state, req.event)?;
+    let mut to = next(h.kind, h.state, req.event)?;
+    let mut req = req;
+    let mut vote = None;
+    if let (Event::Decide, Some(ballot), Some(d)) =
+        (req.event, req.ballot.clone(), req.decision.clone())
+    {
+        let voter = req.actor.label();
+        let cast = ballot.cast(&voter, d.approved)?;
+        let approvals = match cast {
+            Cast::Decides { approvals } | Cast::Counts { approvals } => approvals,
+        };
+        if d.approved {
+            vote = Some(Vote {
+                voter,
+                roles: ballot.voter_roles.clone(),
+                voted_at: String::new(),
+            });
+        }
+        req.data["approvals"] = json!(approvals);
+        req.data["required_approvals"] = json!(ballot.required);
+        if let Cast::Counts { .. } = cast {
+            // Short of the quorum: a vote, and the approval stays pending.
+            req.event = Event::Vote;
+            req.decision = None;
+            req.data = json!({
+                "vote": "approve",
+                "note": d.note,
+                "approvals": approvals,
+                "required_approvals": ballot.required,
+            });
+            to = next(h.kind, h.state, Event::Vote)?;
+        }
+    }
     if let (Event::Open, State::Solving, Actor::Operator(op)) = (req.event, h.state, &req.actor) {
         if h.assignee.as_deref() != Some(op.as_str()) {
             return Err(LifecycleError::Taken);
@@ -281,6 +324,7 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
         resolved: to.is_terminal() || to == State::Solved,
         conversation,
         consume_nonce: req.consume_nonce,
+        vote,
         topic: topic(h.kind, req.event),
     })
 }

@@ -204,6 +204,13 @@ pub struct Actions {
     pub auto_resolve: Option<AutoResolve>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_after_seconds: Option<i64>,
+    /// Approvals: the requesting operator (and key) cannot decide (four-eyes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub four_eyes: Option<bool>,
+    /// Approvals: at least this many approvals decide it (1..=10); an approval
+    /// that asked for more keeps its own number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_approvals: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -136,6 +136,8 @@ pub enum Event {
     HandBack,
     /// Approval: a human approved or denied.
     Decide,
+    /// Approval with a quorum: one approve before the last; the state stays.
+    Vote,
     /// Assist: the operator submitted the input the agent needs.
     Solve,
     /// The server signalled the agent host to continue.
@@ -153,7 +155,7 @@ pub enum Event {
 }
 
 impl Event {
-    pub const ALL: [Event; 15] = [
+    pub const ALL: [Event; 16] = [
         Event::Notify,
         Event::Escalate,
         Event::Open,
@@ -162,6 +164,7 @@ impl Event {
         Event::Resolve,
         Event::HandBack,
         Event::Decide,
+        Event::Vote,
         Event::Solve,
         Event::RequestResume,
         Event::Resume,
@@ -181,6 +184,7 @@ impl Event {
             Event::Resolve => "resolve",
             Event::HandBack => "hand_back",
             Event::Decide => "decide",
+            Event::Vote => "vote",
             Event::Solve => "solve",
             Event::RequestResume => "request_resume",
             Event::Resume => "resume",
@@ -198,7 +202,7 @@ impl Event {
             Notify | Escalate | Open | Assign | Expire | Cancel => true,
             Accept => matches!(kind, Kind::Takeover | Kind::Assist | Kind::Agent),
             Resolve | HandBack => kind == Kind::Takeover,
-            Decide => kind == Kind::Approval,
+            Decide | Vote => kind == Kind::Approval,
             Solve => kind == Kind::Assist,
             RequestResume | Resume | Fail => matches!(kind, Kind::Approval | Kind::Assist),
             Complete => matches!(kind, Kind::Approval | Kind::Assist | Kind::Agent),
@@ -268,6 +272,8 @@ pub fn next(kind: Kind, from: State, event: Event) -> Result<State, TransitionEr
         }
         // Approval: decided straight from the queue or after opening.
         (Kind::Approval, Decide, Created | Notified | Escalated | Opened | Solving) => Some(Solved),
+        // A vote is recorded wherever a decision could be, and changes nothing else.
+        (Kind::Approval, Vote, Created | Notified | Escalated | Opened | Solving) => Some(from),
         (Kind::Assist, Solve, Opened | Solving) => Some(Solved),
         (Kind::Approval | Kind::Assist, RequestResume, Solved) => Some(ResumeRequested),
         (Kind::Approval | Kind::Assist, Resume, Solved | ResumeRequested) => Some(Resumed),
@@ -342,6 +348,7 @@ mod tests {
             t.insert((Kind::Takeover, s, Resolve), Completed);
             t.insert((Kind::Takeover, s, HandBack), Completed);
             t.insert((Kind::Approval, s, Decide), Solved);
+            t.insert((Kind::Approval, s, Vote), s);
         }
         t.insert((Kind::Assist, Opened, Solve), Solved);
         t.insert((Kind::Assist, Solving, Solve), Solved);

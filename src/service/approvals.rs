@@ -6,6 +6,7 @@ use super::{format_time, new_id, now, App};
 use crate::domain::approval::{self, Approval, Decision, NodeRef, SubjectKind};
 use crate::domain::lifecycle::Request;
 use crate::domain::limits::{too_long, JSON_MAX_BYTES, NOTE_MAX, REF_MAX};
+use crate::domain::quorum::{Ballot, MAX_REQUIRED};
 use crate::domain::records::{NewMessage, Timer};
 use crate::domain::{Actor, Handoff, Kind, Packet, Source};
 use crate::error::AppError;
@@ -29,6 +30,14 @@ pub struct NewApproval {
     /// What the person answers, as a JSON Schema (typed answers). A question
     /// (`SubjectKind::Question`) without one is answered in free text.
     pub response_schema: Option<Value>,
+    /// The operator (id or email) on whose behalf the agent asks.
+    pub requested_by: Option<String>,
+    /// Four-eyes: the requesting operator (and key) cannot decide.
+    pub four_eyes: bool,
+    /// How many approvals decide it (1..=10; default 1).
+    pub required_approvals: Option<i64>,
+    /// The approvals must come from that many different roles.
+    pub distinct_roles: bool,
 }
 
 /// Refuses a JSON object over `JSON_MAX_BYTES` (64 KiB), naming `field`.
@@ -75,6 +84,25 @@ pub async fn create(
             ));
         }
     }
+    let required_approvals = match new.required_approvals {
+        None => 1,
+        Some(n) if (1..=i64::from(MAX_REQUIRED)).contains(&n) => n as u32,
+        Some(_) => {
+            return Err(AppError::invalid_field(
+                "required_approvals",
+                format!("must be 1 to {MAX_REQUIRED}"),
+            ))
+        }
+    };
+    too_long("requested_by", new.requested_by.as_deref(), REF_MAX)?;
+    let requested_by = match new.requested_by.as_deref() {
+        Some(who) => Some(
+            super::handoffs::operator_named(app, org_id, who, "requested_by")
+                .await?
+                .id,
+        ),
+        None => None,
+    };
     let conv = super::conversations::named(app, org_id, &new.conversation_id).await?;
     let packet = Packet {
         static_text: if question {
@@ -117,6 +145,11 @@ pub async fn create(
         decided_payload: None,
         response_schema: new.response_schema,
         answer: None,
+        requested_by,
+        four_eyes: new.four_eyes,
+        required_approvals,
+        distinct_roles: new.distinct_roles,
+        votes: Vec::new(),
     };
     let (holding_line, _) = app.store.approval_messages(org_id).await?;
     let data = serde_json::json!({
@@ -126,6 +159,10 @@ pub async fn create(
         "approver_role": approval.approver_role,
         "timeout_at": timeout_at,
         "asks_answer": approval.response_schema.is_some(),
+        "requested_by": approval.requested_by,
+        "four_eyes": approval.four_eyes,
+        "required_approvals": approval.required_approvals,
+        "distinct_roles": approval.distinct_roles,
     });
     let mut c = Creation::new(handoff, actor.label(), data);
     c.conversation_status = Some("awaiting_approval");
@@ -146,6 +183,8 @@ pub async fn create(
     }));
     c.approval = Some(approval.clone());
     let h = super::intake::create(app, c).await?;
+    // As stored: a policy may have asked for four-eyes or a quorum.
+    let approval = app.store.approval(&h.id).await?.unwrap_or(approval);
     Ok((h, approval))
 }
 
@@ -239,10 +278,11 @@ pub async fn decide(
     let requested_by = requester(app, org_id, id).await?;
     approval::may_decide(
         requested_by.as_deref(),
+        &approval,
         &actor,
         app.config.allow_self_approval,
     )
-    .map_err(|r| AppError::forbidden(r.message()).with_reason("self_approval"))?;
+    .map_err(|r| AppError::forbidden(r.message()).with_reason(r.reason()))?;
     approval::check_edit(
         &approval,
         input.subject_kind.as_deref(),
@@ -253,8 +293,9 @@ pub async fn decide(
         check_payload("payload", p)?;
     }
     check_answer(&approval, input.approve, input.answer.as_ref())?;
+    let mut roles = Vec::new();
     if let Actor::Operator(op_id) = &actor {
-        let roles = match app.store.operator_by_id(op_id).await? {
+        roles = match app.store.operator_by_id(op_id).await? {
             Some(op) => op.roles,
             None => Vec::new(),
         };
@@ -271,7 +312,17 @@ pub async fn decide(
         payload: input.payload.clone(),
         answer: input.answer.clone(),
     };
-    let req = Request::decide(actor, decision);
+    let mut req = Request::decide(actor, decision);
+    if approval.required_approvals > 1 {
+        // Each approve short of the quorum is a vote (the lifecycle counts
+        // them afresh for every attempt of the write).
+        req.ballot = Some(Ballot {
+            required: approval.required_approvals,
+            distinct_roles: approval.distinct_roles,
+            voter_roles: roles,
+            votes: Vec::new(),
+        });
+    }
     lifecycle::transition(app, org_id, id, req, Extras::default()).await?;
     get(app, org_id, id).await
 }

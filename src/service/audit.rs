@@ -163,6 +163,13 @@ async fn verify_content(
                         a.decided_payload.as_ref(),
                     )
                 }),
+                "vote" => approval.as_ref().map(|a| {
+                    a.votes
+                        .iter()
+                        .find(|v| v.voter == e.event.actor)
+                        .map(crate::domain::audit::vote_digest)
+                        .unwrap_or_default()
+                }),
                 "answer" => approval
                     .as_ref()
                     .map(|a| a.answer.as_ref().map(answer_digest).unwrap_or_default()),

@@ -203,7 +203,22 @@ pub async fn assign(
 ) -> Result<Handoff, AppError> {
     // The handoff first: an unknown handoff is a 404 whatever the body says.
     get(app, org_id, id).await?;
-    let op = match app.store.operator_by_id(operator).await? {
+    let op = operator_named(app, org_id, operator, "assignee").await?;
+    let mut req = Request::new(if accept { Event::Accept } else { Event::Assign }, actor);
+    req.assignee = Some(op.id.clone());
+    req.data = serde_json::json!({ "assignee": op.id });
+    lifecycle::transition(app, org_id, id, req, Extras::default()).await
+}
+
+/// The active operator of the organization with this id or email; a 422
+/// naming `field` otherwise.
+pub async fn operator_named(
+    app: &App,
+    org_id: &str,
+    operator: &str,
+    field: &str,
+) -> Result<crate::domain::records::Operator, AppError> {
+    match app.store.operator_by_id(operator).await? {
         Some(op) => Some(op),
         None => {
             app.store
@@ -214,14 +229,10 @@ pub async fn assign(
     .filter(|o| o.organization_id == org_id && o.active)
     .ok_or_else(|| {
         AppError::invalid_field(
-            "assignee",
+            field,
             "no active operator with that id or email in this organization",
         )
-    })?;
-    let mut req = Request::new(if accept { Event::Accept } else { Event::Assign }, actor);
-    req.assignee = Some(op.id.clone());
-    req.data = serde_json::json!({ "assignee": op.id });
-    lifecycle::transition(app, org_id, id, req, Extras::default()).await
+    })
 }
 
 /// An operator's message relayed into the handoff's conversation.

@@ -50,6 +50,13 @@ pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> 
     if let Some(p) = &actions.priority {
         c.handoff.priority = p.clone();
     }
+    if let Some(a) = c.approval.as_mut() {
+        // A policy can ask for more care, never for less than the agent did.
+        a.four_eyes |= actions.four_eyes.unwrap_or(false);
+        a.required_approvals = a
+            .required_approvals
+            .max(actions.required_approvals.unwrap_or(1));
+    }
     let h = &c.handoff;
     if let Some(secs) = actions.expire_after_seconds {
         c.timers.push(Timer {
@@ -98,6 +105,8 @@ pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> 
         "priority": h.priority,
         "auto_resolve": auto.as_ref().map(|a| a.2),
         "expire_after_seconds": actions.expire_after_seconds,
+        "four_eyes": actions.four_eyes,
+        "required_approvals": actions.required_approvals,
         "notify": notify,
         "policy_errors": out.errors.iter().map(|(id, e)| json!({"policy_id": id, "error": e})).collect::<Vec<_>>(),
     });

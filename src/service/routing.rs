@@ -570,6 +570,14 @@ fn check_actions(fields: &mut Vec<FieldError>, at: &str, a: &Actions, chain_ids:
             ));
         }
     }
+    if let Some(n) = a.required_approvals {
+        if !(1..=crate::domain::quorum::MAX_REQUIRED).contains(&n) {
+            fields.push(FieldError::new(
+                format!("{at}.required_approvals"),
+                format!("between 1 and {}", crate::domain::quorum::MAX_REQUIRED),
+            ));
+        }
+    }
     if let Some(s) = a.expire_after_seconds {
         if !(1..=EXPIRY_MAX).contains(&s) {
             fields.push(FieldError::new(
@@ -875,6 +883,7 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
         decided_payload: None,
         response_schema: None,
         answer: None,
+        ..Approval::default()
     });
     let mut h = Handoff::new(new_id(), &now(), org_id, kind, source, packet, None);
     h.priority = priority;

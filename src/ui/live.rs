@@ -30,7 +30,7 @@ pub fn client_ref() -> String {
 
 /// Every lifecycle event name a stream of audit events can carry.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub const EVENT_NAMES: [&str; 16] = [
+pub const EVENT_NAMES: [&str; 17] = [
     "create",
     "notify",
     "escalate",
@@ -40,6 +40,7 @@ pub const EVENT_NAMES: [&str; 16] = [
     "resolve",
     "hand_back",
     "decide",
+    "vote",
     "solve",
     "request_resume",
     "resume",

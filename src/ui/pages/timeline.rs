@@ -51,6 +51,14 @@ pub async fn rows(
                         format!("nobody opened it; next: {}", to.join(", ")),
                     )
                 }
+                "vote" => (
+                    format!(
+                        "Approved ({} of {})",
+                        d["approvals"].as_u64().unwrap_or(0),
+                        d["required_approvals"].as_u64().unwrap_or(0)
+                    ),
+                    actor(&e.actor),
+                ),
                 "expire" if d["timeout_chain_exhausted"] == true => (
                     "Expired".to_string(),
                     "the escalation chain ran out".to_string(),
