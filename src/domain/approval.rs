@@ -216,6 +216,9 @@ pub struct Decision {
     pub payload: Option<Map<String, Value>>,
     /// The answer to the approval's `response_schema`, already validated.
     pub answer: Option<Value>,
+    /// SHA-256 of the payload approved (the edit, or the request's), recorded
+    /// in the decide event so the agent can match what it runs against it.
+    pub approved_payload: Option<String>,
 }
 
 impl Decision {

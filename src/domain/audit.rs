@@ -162,6 +162,11 @@ pub fn approval_digest(a: &crate::domain::approval::Approval) -> String {
     digest(&v)
 }
 
+/// The payload an approval was approved with (the approver's edit, or the request's).
+pub fn approved_payload_digest(payload: &serde_json::Map<String, Value>) -> String {
+    digest(&Value::Object(payload.clone()))
+}
+
 /// One vote of a quorum approval, recorded in its `vote` (or deciding) event.
 pub fn vote_digest(v: &crate::domain::quorum::Vote) -> String {
     digest(&serde_json::json!({

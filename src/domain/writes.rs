@@ -281,6 +281,9 @@ pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> TransitionWrite {
             d.payload.as_ref(),
         );
         digests.push(("decision", digest));
+        if let Some(p) = &d.approved_payload {
+            digests.push(("approved_payload", p.clone()));
+        }
         if let Some(answer) = &d.answer {
             digests.push(("answer", answer_digest(answer)));
         }

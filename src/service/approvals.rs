@@ -4,6 +4,7 @@ use super::handoffs::{blank, PAGE_DEFAULT, PAGE_MAX};
 use super::lifecycle::{self, Creation, Extras};
 use super::{format_time, new_id, now, App};
 use crate::domain::approval::{self, Approval, Decision, NodeRef, SubjectKind};
+use crate::domain::audit::approved_payload_digest;
 use crate::domain::lifecycle::Request;
 use crate::domain::limits::{too_long, JSON_MAX_BYTES, NOTE_MAX, REF_MAX};
 use crate::domain::quorum::{Ballot, MAX_REQUIRED};
@@ -274,7 +275,7 @@ pub async fn decide(
     let by_person = matches!(actor, Actor::Operator(_));
     approval::check_note(by_person, input.approve, input.note.as_deref())
         .map_err(|msg| AppError::invalid_field("note", msg))?;
-    let (_, approval) = get(app, org_id, id).await?;
+    let (h, approval) = get(app, org_id, id).await?;
     let requested_by = requester(app, org_id, id).await?;
     approval::may_decide(
         requested_by.as_deref(),
@@ -305,12 +306,30 @@ pub async fn decide(
             )));
         }
     }
+    // An edit is approved only if it needs no more than the request did.
+    let edited = input
+        .payload
+        .as_ref()
+        .filter(|p| input.approve && **p != approval.payload);
+    if let Some(edited) = edited {
+        if approval.required_approvals > 1 {
+            return Err(AppError::invalid_field(
+                "payload",
+                "a quorum approval cannot be edited: everyone approves the same payload (deny, and let the agent ask again)",
+            ));
+        }
+        recheck_edit(app, &h, &approval, edited).await?;
+    }
+    let approved_payload = input
+        .approve
+        .then(|| approved_payload_digest(input.payload.as_ref().unwrap_or(&approval.payload)));
     let decision = Decision {
         approved: input.approve,
         note: input.note.clone(),
         decided_by: actor.label(),
         payload: input.payload.clone(),
         answer: input.answer.clone(),
+        approved_payload,
     };
     let mut req = Request::decide(actor, decision);
     if approval.required_approvals > 1 {
@@ -325,6 +344,41 @@ pub async fn decide(
     }
     lifecycle::transition(app, org_id, id, req, Extras::default()).await?;
     get(app, org_id, id).await
+}
+
+/// Runs the routing policies again on the edited payload, as they ran when the
+/// approval was created (same time of day): if the one that matches now
+/// demands what the approval lacks (another approver role, a quorum,
+/// four-eyes, a deny), the decision is refused (409 `edit_needs_review`).
+async fn recheck_edit(
+    app: &App,
+    h: &Handoff,
+    approval: &Approval,
+    edited: &Map<String, Value>,
+) -> Result<(), AppError> {
+    let mut as_edited = approval.clone();
+    as_edited.payload = edited.clone();
+    let mut h = h.clone();
+    // An approval's packet shows its payload as `context`: both read the edit.
+    h.packet.context_vars = edited.clone();
+    let at = chrono::DateTime::parse_from_rfc3339(&h.created_at)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|_| chrono::Utc::now());
+    let out = super::routing::decide(app, &h, Some(&as_edited), at).await?;
+    let Some((_, name, actions)) = out.policy else {
+        return Ok(());
+    };
+    let needs = crate::domain::routing::edit_needs(approval, &actions);
+    if needs.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::conflict(
+        "edit_needs_review",
+        format!(
+            "the edited payload matches the policy “{name}”, which needs {}: approve the payload as the agent asked, or deny and let the agent ask again",
+            needs.join(" and ")
+        ),
+    ))
 }
 
 /// An approval with a `response_schema` is approved with a valid answer; a

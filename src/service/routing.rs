@@ -578,6 +578,14 @@ fn check_actions(fields: &mut Vec<FieldError>, at: &str, a: &Actions, chain_ids:
             ));
         }
     }
+    if let Some(role) = &a.approver_role {
+        if role.trim().is_empty() || role.chars().count() > crate::domain::limits::REF_MAX {
+            fields.push(FieldError::new(
+                format!("{at}.approver_role"),
+                format!("1 to {} characters", crate::domain::limits::REF_MAX),
+            ));
+        }
+    }
     if let Some(s) = a.expire_after_seconds {
         if !(1..=EXPIRY_MAX).contains(&s) {
             fields.push(FieldError::new(

@@ -393,3 +393,78 @@ async fn a_policy_can_ask_for_four_eyes_and_a_quorum() {
     );
     verifies(&t).await;
 }
+
+#[tokio::test]
+async fn an_edited_payload_is_checked_again_against_the_policies() {
+    use sha2::Digest;
+    let t = TestApp::spawn().await;
+    let (_, bob) = t
+        .signed_in("bob@acme.test", "Bob", &["billing_manager"])
+        .await;
+    let (s, e) = t
+        .send_json(
+            "PUT",
+            "/api/v1/policies",
+            json!({"policies": [{"name": "Large refunds", "condition": "payload.amount > 500",
+                                 "actions": {"approver_role": "finance_lead"}}]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    // At creation the policy sets the approver role.
+    let (_, big) = t.approval(json!({"payload": {"amount": 900}})).await;
+    assert_eq!(big["approver_role"], "finance_lead");
+
+    // Approving 120 EUR as 900 EUR would dodge the finance lead: refused, nothing changes.
+    let (_, a) = t.approval(json!({})).await;
+    let id = a["id"].as_str().unwrap().to_string();
+    let form = |payload: &'static str| {
+        vec![
+            ("id", id.clone()),
+            ("approve", "true".to_string()),
+            ("payload", payload.to_string()),
+        ]
+    };
+    let send = |f: Vec<(&'static str, String)>| {
+        let t = &t;
+        let bob = bob.clone();
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            call(t, "decide", &bob, &f).await
+        }
+    };
+    let (s, body) = send(form(r#"{"amount": 900, "currency": "EUR"}"#)).await;
+    assert_eq!((s, reason(&body)), (409, "edit_needs_review"), "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("Large refunds") && message.contains("finance_lead"),
+        "{message}"
+    );
+    let (_, now) = t.get(&format!("/api/v1/approvals/{id}"), &t.key).await;
+    assert_eq!(now["status"], "pending");
+
+    // An edit within what was asked for goes through, and its event carries the
+    // SHA-256 of the payload approved.
+    let (s, body) = send(form(r#"{"currency": "EUR", "amount": 100}"#)).await;
+    assert_eq!((s, &body), (200, &json!("approved")));
+    let events = events_of(&t, &id).await;
+    let decide = events.iter().find(|e| e["event"] == "decide").unwrap();
+    let want = hex::encode(sha2::Sha256::digest(br#"{"amount":100,"currency":"EUR"}"#));
+    assert_eq!(
+        decide["data"]["content_sha256"]["approved_payload"], want,
+        "{decide}"
+    );
+    verifies(&t).await;
+
+    // Everyone in a quorum approves the same payload: no edits.
+    let (_, q) = t.approval(json!({"required_approvals": 2})).await;
+    let decider = t.key_in(&t.org_id, &["approvals:decide"]).await;
+    let (s, e) = t
+        .post(
+            &format!("/api/v1/approvals/{}/decide", q["id"].as_str().unwrap()),
+            &decider,
+            json!({"decision": "approve", "payload": {"amount": 1}}),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "payload");
+}
