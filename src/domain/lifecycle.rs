@@ -531,6 +531,45 @@ mod tests {
     }
 
     #[test]
+    fn an_approve_short_of_the_quorum_is_a_vote_and_the_last_one_decides() {
+        let mut h = takeover(State::Opened);
+        h.kind = Kind::Approval;
+        let decide = |votes: Vec<Vote>| {
+            let mut req = Request::decide(
+                Actor::Operator("b".into()),
+                Decision {
+                    approved: true,
+                    note: None,
+                    decided_by: "operator:b".into(),
+                    payload: None,
+                    answer: None,
+                    approved_payload: None,
+                },
+            );
+            req.ballot = Some(Ballot {
+                required: 2,
+                distinct_roles: false,
+                voter_roles: vec!["r".into()],
+                votes,
+            });
+            req
+        };
+        let first = plan(&h, decide(Vec::new())).unwrap();
+        assert_eq!((first.event, first.to), (Event::Vote, State::Opened));
+        assert!(first.decision.is_none());
+        assert_eq!(first.vote.as_ref().unwrap().voter, "operator:b");
+        assert_eq!(first.topic, "approval.voted");
+        let earlier = Vote {
+            voter: "operator:a".into(),
+            roles: vec![],
+            voted_at: "t".into(),
+        };
+        let last = plan(&h, decide(vec![earlier])).unwrap();
+        assert_eq!((last.event, last.to), (Event::Decide, State::Solved));
+        assert_eq!(last.data["approvals"], 2);
+    }
+
+    #[test]
     fn opening_assigns_the_operator() {
         let p = plan(
             &takeover(State::Notified),
