@@ -808,6 +808,10 @@ pub struct PolicyTestResult {
     /// approve | deny | resolve, when the policy resolves without a person.
     pub auto_resolve: Option<String>,
     pub expire_after_seconds: Option<i64>,
+    /// Approvals: the policy asks for four-eyes, a quorum, an approver role.
+    pub four_eyes: Option<bool>,
+    pub required_approvals: Option<u32>,
+    pub approver_role: Option<String>,
     /// Policies whose condition could not be decided for this sample (they never match).
     #[schema(value_type = Vec<Object>)]
     pub errors: Vec<Value>,
@@ -918,6 +922,14 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
                     .to_string()
             }),
         expire_after_seconds: actions.expire_after_seconds,
+        four_eyes: actions.four_eyes.filter(|_| kind == Kind::Approval),
+        required_approvals: actions
+            .required_approvals
+            .filter(|_| kind == Kind::Approval),
+        approver_role: actions
+            .approver_role
+            .clone()
+            .filter(|_| kind == Kind::Approval),
         errors: out
             .errors
             .iter()

@@ -376,6 +376,19 @@ async fn a_policy_can_ask_for_four_eyes_and_a_quorum() {
         )
         .await;
     assert_eq!(s, 200, "{e}");
+    // The test box says so before anything is created.
+    let (s, r) = t
+        .post(
+            "/api/v1/policies/test",
+            &t.key,
+            json!({"kind": "approval", "subject_ref": "refund.create", "payload": {"amount": 900}}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(
+        (&r["four_eyes"], &r["required_approvals"]),
+        (&json!(true), &json!(2))
+    );
     let (_, a) = t.approval(json!({"requested_by": ann})).await;
     assert_eq!(
         (&a["four_eyes"], &a["required_approvals"]),
