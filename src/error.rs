@@ -262,6 +262,7 @@ mod server {
                 LifecycleError::Forbidden { .. } => AppError::forbidden(e.to_string()),
                 LifecycleError::Taken => AppError::conflict("taken", e.to_string()),
                 LifecycleError::Incomplete(..) => AppError::bad_request(e.to_string()),
+                LifecycleError::Vote(v) => AppError::conflict(v.reason(), v.to_string()),
             }
         }
     }

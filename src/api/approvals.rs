@@ -47,6 +47,23 @@ pub struct CreateApproval {
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     response_schema: Option<Value>,
+    /// The operator (id or email) on whose behalf the agent asks; 422 naming
+    /// `requested_by` when no active operator of this organization has it.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    requested_by: Option<String>,
+    /// Four-eyes: the operator in `requested_by` (and the requesting key, even with
+    /// `allow_self_approval`) cannot decide; they get 403 `reason: four_eyes`.
+    #[serde(default)]
+    four_eyes: bool,
+    /// How many approvals decide it (1 to 10, default 1). Each approve before the
+    /// last is a vote; the first deny decides.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 10)]
+    required_approvals: Option<i64>,
+    /// The approvals must come from people with that many different roles.
+    #[serde(default)]
+    distinct_roles: bool,
 }
 
 #[utoipa::path(
@@ -61,7 +78,7 @@ pub struct CreateApproval {
         (status = 201, description = "The pending approval.", body = ApprovalRead),
         (status = 400, description = "`bad_request`: empty body, malformed JSON, or a Content-Type other than `application/json`.", body = ErrorEnvelope),
         (status = 409, description = "`conflict` with `reason: conversation_closed`: a closed conversation cannot wait for an approval.", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming the field: `conversation_id` (not a UUID, or no such conversation in this organization), `subject_kind`, `subject_ref` (missing, empty or over 200 characters), `approver_role` (over 200 characters), `suspend_message` (over 2000 characters), `payload` (over 64 KiB of JSON), `timeout_seconds` (outside 1–604800), `response_schema` (not an object, over 16 KiB, or not a usable JSON Schema), or an unknown field.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming the field: `conversation_id` (not a UUID, or no such conversation in this organization), `subject_kind`, `subject_ref` (missing, empty or over 200 characters), `approver_role` (over 200 characters), `suspend_message` (over 2000 characters), `payload` (over 64 KiB of JSON), `timeout_seconds` (outside 1–604800), `response_schema` (not an object, over 16 KiB, or not a usable JSON Schema), `requested_by` (no active operator with that id or email), `required_approvals` (outside 1–10), or an unknown field.", body = ErrorEnvelope),
     )
 )]
 pub async fn create(
@@ -88,6 +105,10 @@ pub async fn create(
             node: None,
             source: Source::WorkflowTerminal,
             response_schema: body.response_schema,
+            requested_by: body.requested_by,
+            four_eyes: body.four_eyes,
+            required_approvals: body.required_approvals,
+            distinct_roles: body.distinct_roles,
         },
     )
     .await?;
@@ -209,16 +230,16 @@ pub struct Decide {
     operation_id = "decide_approval",
     tag = "approvals",
     summary = "Approve or deny",
-    description = "Records the decision and resumes the conversation. The approver may edit the payload; an edit must keep `subject_kind` and `subject_ref` when they are given, so approving one action cannot run another. A second decision is a 409. The API key that requested the approval cannot decide it (403 with `reason: self_approval`) unless the server sets `allow_self_approval`: the decision comes from another key or from an operator.\n\nScope: `approvals:decide` (`approvals:write` alone is not enough; `admin` implies it).",
+    description = "Records the decision and resumes the conversation. The approver may edit the payload; an edit must keep `subject_kind` and `subject_ref` when they are given, so approving one action cannot run another. A second decision is a 409. The API key that requested the approval cannot decide it (403 with `reason: self_approval`) unless the server sets `allow_self_approval`: the decision comes from another key or from an operator. With `four_eyes`, neither the operator in `requested_by` nor the requesting key decides (403 `reason: four_eyes`). With `required_approvals` N > 1, an approve short of N is recorded as a vote (a `vote` audit event; the approval stays `pending` and `approvals` lists it); the Nth approve decides, a deny decides at once. An approve with an edited payload is checked again against the routing policies: if the policy the edit matches needs another approver role, more approvals, four-eyes or a deny, it is refused (409 `reason: edit_needs_review`); a quorum approval cannot be edited (422 `payload`).\n\nScope: `approvals:decide` (`approvals:write` alone is not enough; `admin` implies it).",
     params(("id" = String, Path, format = "uuid", description = "Approval id (UUID). An id that is not a UUID, belongs to another organization or is not an approval is a 404.")),
     request_body = Decide,
     responses(
         (status = 200, description = "The decided approval (`status` approved or denied; `next_node` for workflow nodes).", body = ApprovalRead),
         (status = 400, description = "`bad_request`: empty body, malformed JSON, or a Content-Type other than `application/json`.", body = ErrorEnvelope),
-        (status = 403, description = "`forbidden`: the key lacks the `approvals:decide` scope, or (`reason: self_approval`) it is the key that requested this approval.", body = ErrorEnvelope),
+        (status = 403, description = "`forbidden`: the key lacks the `approvals:decide` scope, or (`reason: self_approval`) it is the key that requested this approval, or (`reason: four_eyes`) the approval is four-eyes and this is its requester.", body = ErrorEnvelope),
         (status = 404, description = "`not_found`: no such approval in this organization.", body = ErrorEnvelope),
-        (status = 409, description = "`conflict`: already decided, expired or cancelled. `reason`: `handoff_finished`, `invalid_transition` or `version_conflict`.", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming the field: `decision` (missing, or not approve/deny), `note` (over 2000 characters), `payload` (over 64 KiB of JSON), `subject_kind` / `subject_ref` (an edit that changes what is approved), `answer` (missing when the approval has a `response_schema`, not matching it, or given with a deny or without a schema), or an unknown field.", body = ErrorEnvelope),
+        (status = 409, description = "`conflict`: already decided, expired or cancelled (`reason`: `handoff_finished`, `invalid_transition` or `version_conflict`); a quorum approval this key or operator already voted on (`already_voted`), or with `distinct_roles` an approve whose roles are already counted (`role_already_counted`); an edited payload a policy would send to another review (`edit_needs_review`).", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming the field: `decision` (missing, or not approve/deny), `note` (over 2000 characters), `payload` (over 64 KiB of JSON, or an edit of a quorum approval), `subject_kind` / `subject_ref` (an edit that changes what is approved), `answer` (missing when the approval has a `response_schema`, not matching it, or given with a deny or without a schema), or an unknown field.", body = ErrorEnvelope),
     )
 )]
 pub async fn decide(

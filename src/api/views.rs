@@ -252,6 +252,17 @@ pub struct ApprovalRead {
     /// The person's answer, valid against `response_schema` (once approved): any JSON value.
     #[schema(required = true)]
     pub answer: Option<serde_json::Value>,
+    /// The operator (id) on whose behalf the agent asked.
+    #[schema(required = true, format = "uuid")]
+    pub requested_by: Option<String>,
+    /// Four-eyes: the requester (operator and key) cannot decide.
+    pub four_eyes: bool,
+    /// How many approvals decide it (1 to 10).
+    pub required_approvals: u32,
+    /// The approvals must come from different roles.
+    pub distinct_roles: bool,
+    /// The approvals so far (quorum approvals: one per voter, oldest first).
+    pub approvals: Vec<VoteRead>,
     #[schema(required = true)]
     pub workflow_id: Option<String>,
     #[schema(required = true)]
@@ -289,11 +300,35 @@ impl ApprovalRead {
             decided_payload: a.decided_payload,
             response_schema: a.response_schema,
             answer: a.answer,
+            requested_by: a.requested_by,
+            four_eyes: a.four_eyes,
+            required_approvals: a.required_approvals,
+            distinct_roles: a.distinct_roles,
+            approvals: a
+                .votes
+                .into_iter()
+                .map(|v| VoteRead {
+                    by: v.voter,
+                    roles: v.roles,
+                    at: v.voted_at,
+                })
+                .collect(),
             version: h.version,
             created_at: h.created_at,
             updated_at: h.updated_at,
         }
     }
+}
+
+/// One approve of a quorum approval.
+#[derive(Serialize, ToSchema)]
+pub struct VoteRead {
+    /// Who approved: `operator:<id>` or `api_key:<id>`.
+    pub by: String,
+    /// Their roles when they approved (what `distinct_roles` counts).
+    pub roles: Vec<String>,
+    #[schema(format = DateTime)]
+    pub at: String,
 }
 
 /// The list form: what an operator needs to pick an approval, without the payload.

@@ -2,6 +2,7 @@
 //! how the stored lifecycle state reads as pending / approved / denied / expired.
 
 use super::lifecycle::Actor;
+use super::quorum::Vote;
 use super::state::State;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -64,6 +65,42 @@ pub struct Approval {
     pub response_schema: Option<Value>,
     /// The person's answer, valid against `response_schema`.
     pub answer: Option<Value>,
+    /// The operator (id) on whose behalf the agent asked, if it said.
+    pub requested_by: Option<String>,
+    /// Four-eyes: neither the requesting operator nor the requesting key decides.
+    pub four_eyes: bool,
+    /// How many approvals decide it (1..=10); before that each approve is a vote.
+    pub required_approvals: u32,
+    /// The approvals must come from that many different roles.
+    pub distinct_roles: bool,
+    /// The votes so far (quorum approvals only), oldest first.
+    pub votes: Vec<Vote>,
+}
+
+impl Default for Approval {
+    /// A plain tool-call approval of nothing: fill in what matters.
+    fn default() -> Self {
+        Approval {
+            subject_kind: SubjectKind::ToolCall,
+            subject_ref: String::new(),
+            payload: Map::new(),
+            approver_role: None,
+            suspend_message: None,
+            timeout_at: None,
+            node: None,
+            decision_note: None,
+            decided_by: None,
+            decided_at: None,
+            decided_payload: None,
+            response_schema: None,
+            answer: None,
+            requested_by: None,
+            four_eyes: false,
+            required_approvals: 1,
+            distinct_roles: false,
+            votes: Vec::new(),
+        }
+    }
 }
 
 impl Approval {
@@ -72,6 +109,31 @@ impl Approval {
         self.approver_role
             .as_deref()
             .filter(|want| !roles.iter().any(|r| r == want))
+    }
+}
+
+impl Approval {
+    /// Four-eyes keeps this operator from deciding: it is their own request.
+    pub fn own_request(&self, operator_id: &str) -> bool {
+        self.four_eyes && self.requested_by.as_deref() == Some(operator_id)
+    }
+
+    /// Whether `voter` (an actor label) has approved this quorum approval already.
+    pub fn has_voted(&self, voter: &str) -> bool {
+        self.votes.iter().any(|v| v.voter == voter)
+    }
+
+    /// "2 of 3 approved" for a quorum approval (nothing for a plain one).
+    pub fn progress(&self) -> Option<String> {
+        (self.required_approvals > 1).then(|| {
+            let ballot = super::quorum::Ballot {
+                required: self.required_approvals,
+                distinct_roles: self.distinct_roles,
+                voter_roles: Vec::new(),
+                votes: self.votes.clone(),
+            };
+            super::quorum::progress(ballot.counted(&self.votes), self.required_approvals)
+        })
     }
 }
 
@@ -89,6 +151,9 @@ pub fn check_note(by_person: bool, approve: bool, note: Option<&str>) -> Result<
 pub enum DecideRefusal {
     /// The deciding actor is the one that requested the approval.
     OwnRequest,
+    /// Four-eyes: the operator the agent asked for (or the requesting key,
+    /// whatever `allow_self_approval` says) cannot decide their own request.
+    FourEyes,
 }
 
 impl DecideRefusal {
@@ -97,6 +162,17 @@ impl DecideRefusal {
             DecideRefusal::OwnRequest => {
                 "the API key that requested this approval cannot decide it: decide with another key (scope `approvals:decide`) or as an operator"
             }
+            DecideRefusal::FourEyes => {
+                "four-eyes: this is your own request, so someone else must decide it"
+            }
+        }
+    }
+
+    /// The error envelope's `reason`.
+    pub fn reason(self) -> &'static str {
+        match self {
+            DecideRefusal::OwnRequest => "self_approval",
+            DecideRefusal::FourEyes => "four_eyes",
         }
     }
 }
@@ -106,11 +182,21 @@ impl DecideRefusal {
 /// `requested_by` is the requester's audit label (`api_key:<id>`), `None` when no
 /// request is on record; an API key then cannot prove it is someone else, so it is
 /// refused (fail closed), while a person or a policy is not the requester anyway.
+/// With four-eyes, neither the requesting key (self-approval allowed or not) nor
+/// the operator the agent asked for (`a.requested_by`) decides.
 pub fn may_decide(
     requested_by: Option<&str>,
+    a: &Approval,
     decider: &Actor,
     allow_self_approval: bool,
 ) -> Result<(), DecideRefusal> {
+    if a.four_eyes {
+        let own_key = requested_by == Some(decider.label().as_str());
+        let own_request = matches!(decider, Actor::Operator(op) if a.requested_by.as_deref() == Some(op.as_str()));
+        if own_request || (own_key && allow_self_approval) {
+            return Err(DecideRefusal::FourEyes);
+        }
+    }
     if allow_self_approval {
         return Ok(());
     }
@@ -130,6 +216,9 @@ pub struct Decision {
     pub payload: Option<Map<String, Value>>,
     /// The answer to the approval's `response_schema`, already validated.
     pub answer: Option<Value>,
+    /// SHA-256 of the payload approved (the edit, or the request's), recorded
+    /// in the decide event so the agent can match what it runs against it.
+    pub approved_payload: Option<String>,
 }
 
 impl Decision {
@@ -253,6 +342,8 @@ mod tests {
         let other = Actor::ApiKey("k2".into());
         let person = Actor::Operator("op".into());
         let requested = Some("api_key:k1");
+        let a = Approval::default();
+        let may_decide = |r, d: &Actor, allow| may_decide(r, &a, d, allow);
         assert_eq!(
             may_decide(requested, &me, false),
             Err(DecideRefusal::OwnRequest)
@@ -274,21 +365,44 @@ mod tests {
     }
 
     #[test]
+    fn four_eyes_keeps_the_requester_from_deciding_their_own_request() {
+        let a = Approval {
+            requested_by: Some("alice".into()),
+            four_eyes: true,
+            ..Approval::default()
+        };
+        let key = Some("api_key:k1");
+        let alice = Actor::Operator("alice".into());
+        assert_eq!(
+            may_decide(key, &a, &alice, false),
+            Err(DecideRefusal::FourEyes)
+        );
+        assert_eq!(
+            may_decide(key, &a, &Actor::Operator("bob".into()), false),
+            Ok(())
+        );
+        // Self-approval allowed server-wide does not lift four-eyes.
+        assert_eq!(
+            may_decide(key, &a, &Actor::ApiKey("k1".into()), true),
+            Err(DecideRefusal::FourEyes)
+        );
+        assert_eq!(
+            may_decide(key, &a, &Actor::ApiKey("k2".into()), true),
+            Ok(())
+        );
+        // Without four-eyes the requesting operator may decide.
+        let plain = Approval {
+            four_eyes: false,
+            ..a
+        };
+        assert_eq!(may_decide(key, &plain, &alice, false), Ok(()));
+    }
+
+    #[test]
     fn edits_cannot_turn_one_action_into_another() {
         let a = Approval {
-            subject_kind: SubjectKind::ToolCall,
             subject_ref: "refund.create".into(),
-            payload: Map::new(),
-            approver_role: None,
-            suspend_message: None,
-            timeout_at: None,
-            node: None,
-            decision_note: None,
-            decided_by: None,
-            decided_at: None,
-            decided_payload: None,
-            response_schema: None,
-            answer: None,
+            ..Approval::default()
         };
         assert!(check_edit(&a, Some("tool_call"), Some("refund.create")).is_ok());
         assert_eq!(

@@ -146,7 +146,34 @@ pub fn approval_digest(a: &crate::domain::approval::Approval) -> String {
     if let Some(schema) = &a.response_schema {
         v["response_schema"] = schema.clone();
     }
+    // Four-eyes and quorum settings, when set (absent, the digest is as before).
+    if let Some(op) = &a.requested_by {
+        v["requested_by"] = op.clone().into();
+    }
+    if a.four_eyes {
+        v["four_eyes"] = true.into();
+    }
+    if a.required_approvals != 1 {
+        v["required_approvals"] = a.required_approvals.into();
+    }
+    if a.distinct_roles {
+        v["distinct_roles"] = true.into();
+    }
     digest(&v)
+}
+
+/// The payload an approval was approved with (the approver's edit, or the request's).
+pub fn approved_payload_digest(payload: &serde_json::Map<String, Value>) -> String {
+    digest(&Value::Object(payload.clone()))
+}
+
+/// One vote of a quorum approval, recorded in its `vote` (or deciding) event.
+pub fn vote_digest(v: &crate::domain::quorum::Vote) -> String {
+    digest(&serde_json::json!({
+        "voter": v.voter,
+        "roles": v.roles,
+        "voted_at": v.voted_at,
+    }))
 }
 
 /// The person's typed answer, recorded beside `decision` in the decide event.

@@ -4,6 +4,7 @@
 
 use super::approval::Decision;
 use super::packet::{Packet, Source};
+use super::quorum::{Ballot, Cast, Vote, VoteRefusal};
 use super::state::{next, Event, Kind, State, TransitionError};
 use serde_json::{json, Value};
 
@@ -53,7 +54,7 @@ impl Actor {
             // Only a person opens a link or an inbox item.
             Actor::Operator(_) => matches!(
                 event,
-                Open | Assign | Accept | Resolve | HandBack | Decide | Act | Solve | Cancel
+                Open | Assign | Accept | Resolve | HandBack | Decide | Vote | Act | Solve | Cancel
             ),
             // Agents (and integrations acting for operators, seed 001) drive everything but
             // opening a link and the operator's own clicks on a captured screen. Expiring
@@ -96,6 +97,9 @@ pub struct Request {
     /// The operator asking holds the `admin` role (filled in by the service for
     /// operator actors where it matters: resolving or handing back a takeover).
     pub by_admin: bool,
+    /// A quorum approval's votes so far (`decide`): an approve short of the
+    /// quorum becomes a `vote`. The service reads the votes for every attempt.
+    pub ballot: Option<Ballot>,
 }
 
 impl Request {
@@ -124,6 +128,7 @@ impl Request {
             assignee: None,
             decision: None,
             by_admin: false,
+            ballot: None,
         }
     }
 }
@@ -141,6 +146,8 @@ pub struct Plan {
     pub resolved: bool,
     pub conversation: Option<ConversationEffect>,
     pub consume_nonce: Option<String>,
+    /// A quorum approval's approve, recorded as a vote (`voted_at` is the event's time).
+    pub vote: Option<Vote>,
     /// Outbox topic for webhooks / push / live streams.
     pub topic: &'static str,
 }
@@ -155,6 +162,8 @@ pub enum LifecycleError {
     Taken,
     #[error("`{0}` needs {1}")]
     Incomplete(Event, &'static str),
+    #[error(transparent)]
+    Vote(#[from] VoteRefusal),
 }
 
 /// Every outbox topic: what a webhook subscription may name. The creation
@@ -180,6 +189,7 @@ pub const TOPICS: &[&str] = &[
     "handoff.failed",
     "handoff.cancelled",
     "approval.decided",
+    "approval.voted",
     "approval.expired",
     MESSAGE_TOPIC,
 ];
@@ -192,6 +202,7 @@ fn topic(kind: Kind, event: Event) -> &'static str {
     use Event::*;
     match (kind, event) {
         (Kind::Approval, Decide) => "approval.decided",
+        (_, Vote) => "approval.voted",
         (Kind::Approval, Expire) => "approval.expired",
         (_, Notify) => "handoff.notified",
         (_, Escalate) => "handoff.escalated",
@@ -227,7 +238,39 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
             event: req.event,
         });
     }
-    let to = next(h.kind, h.state, req.event)?;
+    let mut to = next(h.kind, h.state, req.event)?;
+    let mut req = req;
+    let mut vote = None;
+    if let (Event::Decide, Some(ballot), Some(d)) =
+        (req.event, req.ballot.clone(), req.decision.clone())
+    {
+        let voter = req.actor.label();
+        let cast = ballot.cast(&voter, d.approved)?;
+        let approvals = match cast {
+            Cast::Decides { approvals } | Cast::Counts { approvals } => approvals,
+        };
+        if d.approved {
+            vote = Some(Vote {
+                voter,
+                roles: ballot.voter_roles.clone(),
+                voted_at: String::new(),
+            });
+        }
+        req.data["approvals"] = json!(approvals);
+        req.data["required_approvals"] = json!(ballot.required);
+        if let Cast::Counts { .. } = cast {
+            // Short of the quorum: a vote, and the approval stays pending.
+            req.event = Event::Vote;
+            req.decision = None;
+            req.data = json!({
+                "vote": "approve",
+                "note": d.note,
+                "approvals": approvals,
+                "required_approvals": ballot.required,
+            });
+            to = next(h.kind, h.state, Event::Vote)?;
+        }
+    }
     if let (Event::Open, State::Solving, Actor::Operator(op)) = (req.event, h.state, &req.actor) {
         if h.assignee.as_deref() != Some(op.as_str()) {
             return Err(LifecycleError::Taken);
@@ -300,6 +343,7 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
         resolved: to.is_terminal() || to == State::Solved,
         conversation,
         consume_nonce: req.consume_nonce,
+        vote,
         topic: topic(h.kind, req.event),
     })
 }
@@ -503,6 +547,45 @@ mod tests {
             plan(&h, Request::new(Event::Open, Actor::Operator("op2".into()))).unwrap_err(),
             LifecycleError::Taken
         );
+    }
+
+    #[test]
+    fn an_approve_short_of_the_quorum_is_a_vote_and_the_last_one_decides() {
+        let mut h = takeover(State::Opened);
+        h.kind = Kind::Approval;
+        let decide = |votes: Vec<Vote>| {
+            let mut req = Request::decide(
+                Actor::Operator("b".into()),
+                Decision {
+                    approved: true,
+                    note: None,
+                    decided_by: "operator:b".into(),
+                    payload: None,
+                    answer: None,
+                    approved_payload: None,
+                },
+            );
+            req.ballot = Some(Ballot {
+                required: 2,
+                distinct_roles: false,
+                voter_roles: vec!["r".into()],
+                votes,
+            });
+            req
+        };
+        let first = plan(&h, decide(Vec::new())).unwrap();
+        assert_eq!((first.event, first.to), (Event::Vote, State::Opened));
+        assert!(first.decision.is_none());
+        assert_eq!(first.vote.as_ref().unwrap().voter, "operator:b");
+        assert_eq!(first.topic, "approval.voted");
+        let earlier = Vote {
+            voter: "operator:a".into(),
+            roles: vec![],
+            voted_at: "t".into(),
+        };
+        let last = plan(&h, decide(vec![earlier])).unwrap();
+        assert_eq!((last.event, last.to), (Event::Decide, State::Solved));
+        assert_eq!(last.data["approvals"], 2);
     }
 
     #[test]

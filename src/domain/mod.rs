@@ -13,6 +13,7 @@ pub mod limits;
 pub mod link;
 pub mod node;
 pub mod packet;
+pub mod quorum;
 #[cfg(feature = "ssr")]
 pub mod rate;
 pub mod records;

@@ -204,6 +204,41 @@ pub struct Actions {
     pub auto_resolve: Option<AutoResolve>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_after_seconds: Option<i64>,
+    /// Approvals: the requesting operator (and key) cannot decide (four-eyes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub four_eyes: Option<bool>,
+    /// Approvals: at least this many approvals decide it (1..=10); an approval
+    /// that asked for more keeps its own number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_approvals: Option<u32>,
+    /// Approvals: only operators with this role decide (replaces the agent's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver_role: Option<String>,
+}
+
+/// What a policy that matches an approval's edited payload would demand that
+/// the approval does not have (issue 14 §3: an edit cannot slip past a policy).
+/// Empty: the edit may be approved as it is.
+pub fn edit_needs(a: &Approval, actions: &Actions) -> Vec<String> {
+    let mut needs = Vec::new();
+    if actions.auto_resolve == Some(AutoResolve::Deny) {
+        needs.push("a deny (the policy denies it)".to_string());
+    }
+    if let Some(role) = &actions.approver_role {
+        if a.approver_role.as_deref() != Some(role.as_str()) {
+            needs.push(format!("an approver with the `{role}` role"));
+        }
+    }
+    if let Some(n) = actions
+        .required_approvals
+        .filter(|n| *n > a.required_approvals)
+    {
+        needs.push(format!("{n} approvals"));
+    }
+    if actions.four_eyes == Some(true) && !a.four_eyes {
+        needs.push("four-eyes review".to_string());
+    }
+    needs
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -299,6 +334,41 @@ pub fn first_match(policies: &[Policy], vars: &Map<String, Value>) -> Evaluation
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edit_matching_a_stricter_policy_names_what_it_would_need() {
+        let a = Approval {
+            approver_role: Some("support".into()),
+            ..Approval::default()
+        };
+        let strict = Actions {
+            approver_role: Some("finance_lead".into()),
+            required_approvals: Some(2),
+            four_eyes: Some(true),
+            ..Actions::default()
+        };
+        assert_eq!(
+            edit_needs(&a, &strict),
+            [
+                "an approver with the `finance_lead` role",
+                "2 approvals",
+                "four-eyes review"
+            ]
+        );
+        // What the approval already has is no obstacle.
+        let same = Actions {
+            approver_role: Some("support".into()),
+            required_approvals: Some(1),
+            priority: Some("urgent".into()),
+            ..Actions::default()
+        };
+        assert!(edit_needs(&a, &same).is_empty());
+        let deny = Actions {
+            auto_resolve: Some(AutoResolve::Deny),
+            ..Actions::default()
+        };
+        assert_eq!(edit_needs(&a, &deny).len(), 1);
+    }
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -162,6 +162,8 @@ pub enum Event {
     /// Assist: the operator sent a click, text or key to the agent (audited
     /// as "typed N characters"; the state stays `solving`).
     Act,
+    /// Approval with a quorum: one approve before the last; the state stays.
+    Vote,
     /// Assist: the operator submitted the input the agent needs.
     Solve,
     /// The server signalled the agent host to continue.
@@ -179,7 +181,7 @@ pub enum Event {
 }
 
 impl Event {
-    pub const ALL: [Event; 17] = [
+    pub const ALL: [Event; 18] = [
         Event::Notify,
         Event::Escalate,
         Event::Open,
@@ -190,6 +192,7 @@ impl Event {
         Event::Decide,
         Event::Freeze,
         Event::Act,
+        Event::Vote,
         Event::Solve,
         Event::RequestResume,
         Event::Resume,
@@ -211,6 +214,7 @@ impl Event {
             Event::Decide => "decide",
             Event::Freeze => "freeze",
             Event::Act => "act",
+            Event::Vote => "vote",
             Event::Solve => "solve",
             Event::RequestResume => "request_resume",
             Event::Resume => "resume",
@@ -228,7 +232,7 @@ impl Event {
             Notify | Escalate | Open | Assign | Expire | Cancel => true,
             Accept => matches!(kind, Kind::Takeover | Kind::Assist | Kind::Agent),
             Resolve | HandBack => kind == Kind::Takeover,
-            Decide => kind == Kind::Approval,
+            Decide | Vote => kind == Kind::Approval,
             Freeze | Act | Solve => kind == Kind::Assist,
             RequestResume | Resume | Fail => matches!(kind, Kind::Approval | Kind::Assist),
             Complete => matches!(kind, Kind::Approval | Kind::Assist | Kind::Agent),
@@ -314,6 +318,8 @@ pub fn next(kind: Kind, from: State, event: Event) -> Result<State, TransitionEr
         }
         // Approval: decided straight from the queue or after opening.
         (Kind::Approval, Decide, Created | Notified | Escalated | Opened | Solving) => Some(Solved),
+        // A vote is recorded wherever a decision could be, and changes nothing else.
+        (Kind::Approval, Vote, Created | Notified | Escalated | Opened | Solving) => Some(from),
         (Kind::Assist, Solve, Opened | Solving) => Some(Solved),
         (Kind::Approval | Kind::Assist, RequestResume, Solved) => Some(ResumeRequested),
         (Kind::Approval | Kind::Assist, Resume, Solved | ResumeRequested) => Some(Resumed),
@@ -390,6 +396,7 @@ mod tests {
             t.insert((Kind::Takeover, s, Resolve), Completed);
             t.insert((Kind::Takeover, s, HandBack), Completed);
             t.insert((Kind::Approval, s, Decide), Solved);
+            t.insert((Kind::Approval, s, Vote), s);
         }
         t.insert((Kind::Assist, Opened, Solve), Solved);
         t.insert((Kind::Assist, Solving, Solve), Solved);

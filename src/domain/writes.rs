@@ -5,7 +5,7 @@
 use super::approval::{Approval, Decision};
 use super::audit::{
     answer_digest, approval_digest, attach_content, chain_hash, decision_digest, packet_digest,
-    AuditEvent, ChainedEvent, GENESIS,
+    vote_digest, AuditEvent, ChainedEvent, GENESIS,
 };
 use super::lifecycle::{Actor, ConversationEffect, Handoff, Plan, MESSAGE_TOPIC};
 use super::records::{
@@ -254,6 +254,8 @@ pub struct TransitionWrite {
     pub nonce: Option<NonceUse>,
     /// The approval's decision row (`decided_at` is the event's time).
     pub decision: Option<Decision>,
+    /// A quorum approval's vote row (written after the version check).
+    pub vote: Option<super::quorum::Vote>,
     pub conversation: Option<ConversationEffect>,
     /// An operator session started with the change (a signed link consumed).
     pub session: Option<SessionGrant>,
@@ -292,6 +294,14 @@ pub fn creation_data(h: &Handoff, approval: Option<&Approval>, data: &Value) -> 
 /// event and outbox payload, the decision, the conversation effect.
 pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> TransitionWrite {
     let mut data = plan.data.clone();
+    let vote = plan.vote.clone().map(|mut v| {
+        v.voted_at = stamp.now.clone();
+        v
+    });
+    let mut digests = Vec::new();
+    if let Some(v) = &vote {
+        digests.push(("vote", vote_digest(v)));
+    }
     if let Some(d) = &plan.decision {
         let digest = decision_digest(
             d.approved,
@@ -299,12 +309,15 @@ pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> TransitionWrite {
             Some(&d.decided_by),
             d.payload.as_ref(),
         );
-        let mut digests = vec![("decision", digest)];
+        digests.push(("decision", digest));
+        if let Some(p) = &d.approved_payload {
+            digests.push(("approved_payload", p.clone()));
+        }
         if let Some(answer) = &d.answer {
             digests.push(("answer", answer_digest(answer)));
         }
-        attach_content(&mut data, &digests);
     }
+    attach_content(&mut data, &digests);
     let event = EventDraft {
         id: stamp.event_id,
         organization_id: h.organization_id.clone(),
@@ -335,6 +348,7 @@ pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> TransitionWrite {
         expected_version: h.version,
         nonce,
         decision: plan.decision,
+        vote,
         conversation: plan.conversation,
         session: None,
         timer_fired: None,

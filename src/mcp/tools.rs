@@ -99,6 +99,19 @@ pub struct RequestApproval {
     /// Optional JSON Schema for a value the approver must give with an approval (such as an amount they agree to).
     #[serde(default)]
     pub response_schema: Option<Value>,
+    /// The operator (id or email) on whose behalf you ask, if a person asked you to.
+    #[serde(default)]
+    pub requested_by: Option<String>,
+    /// Four-eyes: the operator in `requested_by` may not approve their own request.
+    #[serde(default)]
+    pub four_eyes: bool,
+    /// How many people must approve (1 to 10, default 1); the first deny decides.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 10))]
+    pub required_approvals: Option<i64>,
+    /// The approvals must come from people with different roles.
+    #[serde(default)]
+    pub distinct_roles: bool,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -353,6 +366,10 @@ impl Tapin {
             node: None,
             source: Source::WorkflowTerminal,
             response_schema: p.response_schema,
+            requested_by: p.requested_by,
+            four_eyes: p.four_eyes,
+            required_approvals: p.required_approvals,
+            distinct_roles: p.distinct_roles,
         };
         Ok(Json(self.ask(&key, p.conversation_id, new).await?))
     }
@@ -384,6 +401,10 @@ impl Tapin {
             node: None,
             source: Source::WorkflowTerminal,
             response_schema: p.response_schema,
+            requested_by: None,
+            four_eyes: false,
+            required_approvals: None,
+            distinct_roles: false,
         };
         Ok(Json(self.ask(&key, p.conversation_id, new).await?))
     }

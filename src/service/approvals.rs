@@ -4,8 +4,10 @@ use super::handoffs::{blank, PAGE_DEFAULT, PAGE_MAX};
 use super::lifecycle::{self, Creation, Extras};
 use super::{format_time, new_id, now, App};
 use crate::domain::approval::{self, Approval, Decision, NodeRef, SubjectKind};
+use crate::domain::audit::approved_payload_digest;
 use crate::domain::lifecycle::Request;
 use crate::domain::limits::{too_long, JSON_MAX_BYTES, NOTE_MAX, REF_MAX};
+use crate::domain::quorum::{Ballot, MAX_REQUIRED};
 use crate::domain::records::{NewMessage, Timer};
 use crate::domain::{Actor, Handoff, Kind, Packet, Source};
 use crate::error::AppError;
@@ -29,6 +31,14 @@ pub struct NewApproval {
     /// What the person answers, as a JSON Schema (typed answers). A question
     /// (`SubjectKind::Question`) without one is answered in free text.
     pub response_schema: Option<Value>,
+    /// The operator (id or email) on whose behalf the agent asks.
+    pub requested_by: Option<String>,
+    /// Four-eyes: the requesting operator (and key) cannot decide.
+    pub four_eyes: bool,
+    /// How many approvals decide it (1..=10; default 1).
+    pub required_approvals: Option<i64>,
+    /// The approvals must come from that many different roles.
+    pub distinct_roles: bool,
 }
 
 /// Refuses a JSON object over `JSON_MAX_BYTES` (64 KiB), naming `field`.
@@ -75,6 +85,25 @@ pub async fn create(
             ));
         }
     }
+    let required_approvals = match new.required_approvals {
+        None => 1,
+        Some(n) if (1..=i64::from(MAX_REQUIRED)).contains(&n) => n as u32,
+        Some(_) => {
+            return Err(AppError::invalid_field(
+                "required_approvals",
+                format!("must be 1 to {MAX_REQUIRED}"),
+            ))
+        }
+    };
+    too_long("requested_by", new.requested_by.as_deref(), REF_MAX)?;
+    let requested_by = match new.requested_by.as_deref() {
+        Some(who) => Some(
+            super::handoffs::operator_named(app, org_id, who, "requested_by")
+                .await?
+                .id,
+        ),
+        None => None,
+    };
     let conv = super::conversations::named(app, org_id, &new.conversation_id).await?;
     let packet = Packet {
         static_text: if question {
@@ -123,6 +152,11 @@ pub async fn create(
         decided_payload: None,
         response_schema: new.response_schema,
         answer: None,
+        requested_by,
+        four_eyes: new.four_eyes,
+        required_approvals,
+        distinct_roles: new.distinct_roles,
+        votes: Vec::new(),
     };
     let data = serde_json::json!({
         "kind": "approval",
@@ -131,6 +165,10 @@ pub async fn create(
         "approver_role": approval.approver_role,
         "timeout_at": timeout_at,
         "asks_answer": approval.response_schema.is_some(),
+        "requested_by": approval.requested_by,
+        "four_eyes": approval.four_eyes,
+        "required_approvals": approval.required_approvals,
+        "distinct_roles": approval.distinct_roles,
     });
     let mut c = Creation::new(handoff, actor.label(), data);
     c.conversation_status = Some("awaiting_approval");
@@ -151,6 +189,8 @@ pub async fn create(
     }));
     c.approval = Some(approval.clone());
     let h = super::intake::create(app, c).await?;
+    // As stored: a policy may have asked for four-eyes or a quorum.
+    let approval = app.store.approval(&h.id).await?.unwrap_or(approval);
     Ok((h, approval))
 }
 
@@ -240,14 +280,15 @@ pub async fn decide(
     let by_person = matches!(actor, Actor::Operator(_));
     approval::check_note(by_person, input.approve, input.note.as_deref())
         .map_err(|msg| AppError::invalid_field("note", msg))?;
-    let (_, approval) = get(app, org_id, id).await?;
+    let (h, approval) = get(app, org_id, id).await?;
     let requested_by = requester(app, org_id, id).await?;
     approval::may_decide(
         requested_by.as_deref(),
+        &approval,
         &actor,
         app.config.allow_self_approval,
     )
-    .map_err(|r| AppError::forbidden(r.message()).with_reason("self_approval"))?;
+    .map_err(|r| AppError::forbidden(r.message()).with_reason(r.reason()))?;
     approval::check_edit(
         &approval,
         input.subject_kind.as_deref(),
@@ -258,8 +299,9 @@ pub async fn decide(
         check_payload("payload", p)?;
     }
     check_answer(&approval, input.approve, input.answer.as_ref())?;
+    let mut roles = Vec::new();
     if let Actor::Operator(op_id) = &actor {
-        let roles = match app.store.operator_by_id(op_id).await? {
+        roles = match app.store.operator_by_id(op_id).await? {
             Some(op) => op.roles,
             None => Vec::new(),
         };
@@ -269,16 +311,79 @@ pub async fn decide(
             )));
         }
     }
+    // An edit is approved only if it needs no more than the request did.
+    let edited = input
+        .payload
+        .as_ref()
+        .filter(|p| input.approve && **p != approval.payload);
+    if let Some(edited) = edited {
+        if approval.required_approvals > 1 {
+            return Err(AppError::invalid_field(
+                "payload",
+                "a quorum approval cannot be edited: everyone approves the same payload (deny, and let the agent ask again)",
+            ));
+        }
+        recheck_edit(app, &h, &approval, edited).await?;
+    }
+    let approved_payload = input
+        .approve
+        .then(|| approved_payload_digest(input.payload.as_ref().unwrap_or(&approval.payload)));
     let decision = Decision {
         approved: input.approve,
         note: input.note.clone(),
         decided_by: actor.label(),
         payload: input.payload.clone(),
         answer: input.answer.clone(),
+        approved_payload,
     };
-    let req = Request::decide(actor, decision);
+    let mut req = Request::decide(actor, decision);
+    if approval.required_approvals > 1 {
+        // Each approve short of the quorum is a vote (the lifecycle counts
+        // them afresh for every attempt of the write).
+        req.ballot = Some(Ballot {
+            required: approval.required_approvals,
+            distinct_roles: approval.distinct_roles,
+            voter_roles: roles,
+            votes: Vec::new(),
+        });
+    }
     lifecycle::transition(app, org_id, id, req, Extras::default()).await?;
     get(app, org_id, id).await
+}
+
+/// Runs the routing policies again on the edited payload, as they ran when the
+/// approval was created (same time of day): if the one that matches now
+/// demands what the approval lacks (another approver role, a quorum,
+/// four-eyes, a deny), the decision is refused (409 `edit_needs_review`).
+async fn recheck_edit(
+    app: &App,
+    h: &Handoff,
+    approval: &Approval,
+    edited: &Map<String, Value>,
+) -> Result<(), AppError> {
+    let mut as_edited = approval.clone();
+    as_edited.payload = edited.clone();
+    let mut h = h.clone();
+    // An approval's packet shows its payload as `context`: both read the edit.
+    h.packet.context_vars = edited.clone();
+    let at = chrono::DateTime::parse_from_rfc3339(&h.created_at)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|_| chrono::Utc::now());
+    let out = super::routing::decide(app, &h, Some(&as_edited), at).await?;
+    let Some((_, name, actions)) = out.policy else {
+        return Ok(());
+    };
+    let needs = crate::domain::routing::edit_needs(approval, &actions);
+    if needs.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::conflict(
+        "edit_needs_review",
+        format!(
+            "the edited payload matches the policy “{name}”, which needs {}: approve the payload as the agent asked, or deny and let the agent ask again",
+            needs.join(" and ")
+        ),
+    ))
 }
 
 /// An approval with a `response_schema` is approved with a valid answer; a

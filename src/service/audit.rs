@@ -139,7 +139,17 @@ async fn verify_content(
     events: &[ChainedEvent],
 ) -> Result<Result<(), ChainBreak>, AppError> {
     for e in events {
-        let recorded = recorded_content(&e.event);
+        let mut recorded = recorded_content(&e.event);
+        // The decision is named before the payload digest derived from it.
+        const ORDER: [&str; 6] = [
+            "packet",
+            "approval",
+            "decision",
+            "answer",
+            "vote",
+            "approved_payload",
+        ];
+        recorded.sort_by_key(|(k, _)| ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()));
         if recorded.is_empty() {
             continue; // written before content was covered, or nothing to cover
         }
@@ -161,6 +171,18 @@ async fn verify_content(
                         a.decision_note.as_deref(),
                         a.decided_by.as_deref(),
                         a.decided_payload.as_ref(),
+                    )
+                }),
+                "vote" => approval.as_ref().map(|a| {
+                    a.votes
+                        .iter()
+                        .find(|v| v.voter == e.event.actor)
+                        .map(crate::domain::audit::vote_digest)
+                        .unwrap_or_default()
+                }),
+                "approved_payload" => approval.as_ref().map(|a| {
+                    crate::domain::audit::approved_payload_digest(
+                        a.decided_payload.as_ref().unwrap_or(&a.payload),
                     )
                 }),
                 "answer" => approval

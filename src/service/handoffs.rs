@@ -217,21 +217,7 @@ pub async fn assignee_named(
     org_id: &str,
     who: &str,
 ) -> Result<crate::domain::records::Operator, AppError> {
-    match app.store.operator_by_id(who).await? {
-        Some(op) => Some(op),
-        None => {
-            app.store
-                .operator_by_email(org_id, &who.trim().to_lowercase())
-                .await?
-        }
-    }
-    .filter(|o| o.organization_id == org_id && o.active)
-    .ok_or_else(|| {
-        AppError::invalid_field(
-            "assignee",
-            "no active operator with that id or email in this organization",
-        )
-    })
+    operator_named(app, org_id, who, "assignee").await
 }
 
 /// Seed 004's quickstart: a handoff created with an assignee is given to that
@@ -267,6 +253,31 @@ pub async fn assign(
     req.assignee = Some(op.id.clone());
     req.data = serde_json::json!({ "assignee": op.id });
     lifecycle::transition(app, org_id, id, req, Extras::default()).await
+}
+
+/// The active operator of the organization with this id or email; a 422
+/// naming `field` otherwise.
+pub async fn operator_named(
+    app: &App,
+    org_id: &str,
+    operator: &str,
+    field: &str,
+) -> Result<crate::domain::records::Operator, AppError> {
+    match app.store.operator_by_id(operator).await? {
+        Some(op) => Some(op),
+        None => {
+            app.store
+                .operator_by_email(org_id, &operator.trim().to_lowercase())
+                .await?
+        }
+    }
+    .filter(|o| o.organization_id == org_id && o.active)
+    .ok_or_else(|| {
+        AppError::invalid_field(
+            field,
+            "no active operator with that id or email in this organization",
+        )
+    })
 }
 
 /// An operator's message relayed into the handoff's conversation.

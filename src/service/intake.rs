@@ -50,6 +50,16 @@ pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> 
     if let Some(p) = &actions.priority {
         c.handoff.priority = p.clone();
     }
+    if let Some(a) = c.approval.as_mut() {
+        // A policy can ask for more care, never for less than the agent did.
+        a.four_eyes |= actions.four_eyes.unwrap_or(false);
+        a.required_approvals = a
+            .required_approvals
+            .max(actions.required_approvals.unwrap_or(1));
+        if let Some(role) = &actions.approver_role {
+            a.approver_role = Some(role.clone());
+        }
+    }
     let h = &c.handoff;
     if let Some(secs) = actions.expire_after_seconds {
         c.timers.push(Timer {
@@ -98,6 +108,9 @@ pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> 
         "priority": h.priority,
         "auto_resolve": auto.as_ref().map(|a| a.2),
         "expire_after_seconds": actions.expire_after_seconds,
+        "four_eyes": actions.four_eyes,
+        "required_approvals": actions.required_approvals,
+        "approver_role": actions.approver_role,
         "notify": notify,
         "policy_errors": out.errors.iter().map(|(id, e)| json!({"policy_id": id, "error": e})).collect::<Vec<_>>(),
     });
@@ -124,6 +137,7 @@ pub async fn auto_resolve(
                 decided_by: actor.label(),
                 payload: None,
                 answer: None,
+                approved_payload: None,
             };
             let req = Request::decide(actor, decision);
             lifecycle::transition(app, &h.organization_id, &h.id, req, Extras::default()).await

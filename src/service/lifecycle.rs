@@ -194,6 +194,11 @@ pub async fn transition(
             .handoff(org_id, handoff_id)
             .await?
             .ok_or_else(|| AppError::not_found("handoff"))?;
+        // A quorum's votes are read after the handoff: a vote committed in
+        // between moved the version too, so this write then loses and recounts.
+        if let Some(ballot) = &mut req.ballot {
+            ballot.votes = app.store.approval_votes(handoff_id).await?;
+        }
         let planned = plan(&h, req.clone())?;
         let stamp = Stamp {
             now: now(),

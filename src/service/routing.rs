@@ -570,6 +570,22 @@ fn check_actions(fields: &mut Vec<FieldError>, at: &str, a: &Actions, chain_ids:
             ));
         }
     }
+    if let Some(n) = a.required_approvals {
+        if !(1..=crate::domain::quorum::MAX_REQUIRED).contains(&n) {
+            fields.push(FieldError::new(
+                format!("{at}.required_approvals"),
+                format!("between 1 and {}", crate::domain::quorum::MAX_REQUIRED),
+            ));
+        }
+    }
+    if let Some(role) = &a.approver_role {
+        if role.trim().is_empty() || role.chars().count() > crate::domain::limits::REF_MAX {
+            fields.push(FieldError::new(
+                format!("{at}.approver_role"),
+                format!("1 to {} characters", crate::domain::limits::REF_MAX),
+            ));
+        }
+    }
     if let Some(s) = a.expire_after_seconds {
         if !(1..=EXPIRY_MAX).contains(&s) {
             fields.push(FieldError::new(
@@ -792,6 +808,10 @@ pub struct PolicyTestResult {
     /// approve | deny | resolve, when the policy resolves without a person.
     pub auto_resolve: Option<String>,
     pub expire_after_seconds: Option<i64>,
+    /// Approvals: the policy asks for four-eyes, a quorum, an approver role.
+    pub four_eyes: Option<bool>,
+    pub required_approvals: Option<u32>,
+    pub approver_role: Option<String>,
     /// Policies whose condition could not be decided for this sample (they never match).
     #[schema(value_type = Vec<Object>)]
     pub errors: Vec<Value>,
@@ -875,6 +895,7 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
         decided_payload: None,
         response_schema: None,
         answer: None,
+        ..Approval::default()
     });
     let mut h = Handoff::new(new_id(), &now(), org_id, kind, source, packet, None);
     h.priority = priority;
@@ -901,6 +922,14 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
                     .to_string()
             }),
         expire_after_seconds: actions.expire_after_seconds,
+        four_eyes: actions.four_eyes.filter(|_| kind == Kind::Approval),
+        required_approvals: actions
+            .required_approvals
+            .filter(|_| kind == Kind::Approval),
+        approver_role: actions
+            .approver_role
+            .clone()
+            .filter(|_| kind == Kind::Approval),
         errors: out
             .errors
             .iter()

@@ -127,6 +127,10 @@ pub async fn evaluate(
             }),
             source: Source::WorkflowTerminal,
             response_schema: None,
+            requested_by: None,
+            four_eyes: false,
+            required_approvals: None,
+            distinct_roles: false,
         },
     )
     .await?;

@@ -2,12 +2,16 @@
 
 use super::StoreResult;
 use crate::domain::approval::Approval;
+use crate::domain::quorum::Vote;
 use async_trait::async_trait;
 use std::collections::HashMap;
 
 #[async_trait]
 pub trait ApprovalStore {
+    /// The approval with its votes.
     async fn approval(&self, handoff_id: &str) -> StoreResult<Option<Approval>>;
+    /// A quorum approval's votes, oldest first.
+    async fn approval_votes(&self, handoff_id: &str) -> StoreResult<Vec<Vote>>;
     /// The approvals of several handoffs at once (lists, the inbox), by handoff id.
     async fn approvals_for(&self, handoff_ids: &[String])
         -> StoreResult<HashMap<String, Approval>>;

@@ -145,7 +145,8 @@ async fn load_snippets_inner(id: String) -> Result<Vec<SnippetRow>, AppError> {
 }
 
 /// Approve or deny; a deny needs a note the agent can pass on. An edited
-/// payload (JSON object) replaces the agent's for execution.
+/// payload (JSON object) replaces the agent's for execution. Answers the
+/// decision word, or `voted` when a quorum approval needs more approvals.
 #[server(prefix = "/fn", endpoint = "decide")]
 pub async fn decide(
     id: String,
@@ -206,5 +207,6 @@ async fn decide_inner(
         },
     )
     .await?;
-    Ok(h.decision.unwrap_or_default())
+    // A quorum approval still pending took this approve as a vote.
+    Ok(h.decision.unwrap_or_else(|| "voted".into()))
 }

@@ -69,6 +69,7 @@ pub fn ApprovalDecision(
     let edit_open = RwSignal::new(false);
     let edited = RwSignal::new(payload_json);
     let error = RwSignal::new(None::<String>);
+    let voted = RwSignal::new(false);
     let asks_answer = answer_field.is_some();
     let answer = RwSignal::new(match &answer_field {
         Some(AnswerField::Boolean) => "false".to_string(),
@@ -90,6 +91,10 @@ pub fn ApprovalDecision(
     Effect::new(move |_| {
         if let Some(result) = submit.value().get() {
             match result {
+                Ok(word) if word == "voted" => {
+                    error.set(None);
+                    voted.set(true);
+                }
                 Ok(word) => {
                     error.set(None);
                     decision.set(Some(word));
@@ -137,10 +142,13 @@ pub fn ApprovalDecision(
                 </section>
             }
         >
+            <Show when=move || voted.get()>
+                <p class="notice" role="status" data-testid="voted">"Your approval is recorded. It needs approvals from others too."</p>
+            </Show>
             {match cannot_decide.clone() {
                 Some(why) => view! { <p class="notice" role="note" data-testid="cannot-decide">{why}</p> }.into_any(),
                 None => view! {
-                    <section class="decide" aria-label="Decision">
+                    <section class="decide" aria-label="Decision" hidden=move || voted.get()>
                         {answer_field.clone().map(|field| view! {
                             <AnswerInput field hint=answer_hint.clone() value=answer/>
                         })}

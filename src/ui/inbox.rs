@@ -178,6 +178,8 @@ fn Inbox(
                         {(i.priority != "medium").then(|| view! { <span class="kind">{i.priority.clone()}</span> })}
                         <strong class="title">{i.title.clone()}</strong>
                         {i.detail.clone().map(|d| view! { <span class="fine">{d}</span> })}
+                        {i.quorum.clone().map(|q| view! { <span class="fine quorum" data-testid="quorum">{q}</span> })}
+                        {i.own_request.then(|| view! { <span class="fine" data-testid="own-request">"Your own request: another operator decides (four-eyes)"</span> })}
                         <span class="fine">
                             <span class="wait" data-testid="waited" data-urgency=move || urgency(now(), target)>
                                 {move || format!("waiting {}", human(now()))}

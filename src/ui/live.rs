@@ -30,7 +30,7 @@ pub fn client_ref() -> String {
 
 /// Every lifecycle event name a stream of audit events can carry.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub const EVENT_NAMES: [&str; 18] = [
+pub const EVENT_NAMES: [&str; 19] = [
     "create",
     "notify",
     "escalate",
@@ -42,6 +42,7 @@ pub const EVENT_NAMES: [&str; 18] = [
     "decide",
     "freeze",
     "act",
+    "vote",
     "solve",
     "request_resume",
     "resume",

@@ -281,6 +281,17 @@ fn ApprovalSubject(card: ApprovalCard) -> impl IntoView {
             {card.suspend_message.clone().map(|m| view! {
                 <p class="fine">"The customer sees: " <q>{m}</q></p>
             })}
+            {card.quorum.clone().map(|q| {
+                let who = card.voters.join(", ");
+                view! {
+                    <p class="quorum" data-testid="quorum"><strong>{q}</strong>
+                        {(!who.is_empty()).then(|| format!(": {who}"))}
+                    </p>
+                }
+            })}
+            {card.four_eyes.then(|| view! {
+                <p class="fine" data-testid="four-eyes">"Four-eyes: whoever asked for this cannot approve it."</p>
+            })}
             <dl class="vars">
                 {card.payload.iter().cloned().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
             </dl>

@@ -67,8 +67,15 @@ pub struct ApprovalCard {
     pub decision: Option<String>,
     pub decision_note: Option<String>,
     pub decided_by: Option<String>,
-    /// Why this operator cannot decide (missing role), shown instead of the buttons.
+    /// Why this operator cannot decide (missing role, four-eyes, already
+    /// voted), shown instead of the buttons.
     pub cannot_decide: Option<String>,
+    /// A quorum approval's progress ("2 of 3 approved").
+    pub quorum: Option<String>,
+    /// Who has approved so far, by name.
+    pub voters: Vec<String>,
+    /// The requester cannot decide it.
+    pub four_eyes: bool,
     /// The form field the `response_schema` asks for (typed answers), if any.
     pub answer_field: Option<crate::domain::answer::AnswerField>,
     /// What the schema says about the answer (its `description` or `title`).
@@ -202,6 +209,10 @@ pub struct InboxItem {
     /// Seconds it had waited when the server answered (since creation or its
     /// last escalation); the page counts on from there.
     pub waited: i64,
+    /// A quorum approval's progress and who approved ("1 of 2 approved: Ann").
+    pub quorum: Option<String>,
+    /// Four-eyes: this is the reader's own request; someone else decides.
+    pub own_request: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -19,6 +19,7 @@ mod nodes;
 mod nodes_agents_escalation;
 mod processes;
 mod push;
+mod quorum;
 mod redaction;
 mod routing;
 mod routing_page;

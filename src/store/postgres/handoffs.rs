@@ -258,6 +258,9 @@ impl HandoffStore for PgStore {
         if written.rows_affected() != 1 {
             return Err(StoreError::Conflict(Race::Version));
         }
+        if let Some(v) = &w.vote {
+            super::approvals::vote_in(&mut tx, &h.id, v).await?;
+        }
         if let Some(effect) = &w.conversation {
             sqlx::query(
                 "UPDATE conversations SET status = $1, termination_reason = $2, status_reason = $3, \

@@ -1,5 +1,6 @@
 use super::{marks, SqliteStore, Tx};
 use crate::domain::approval::{Approval, Decision, NodeRef, SubjectKind};
+use crate::domain::quorum::Vote;
 use crate::store::{ApprovalStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use serde_json::{Map, Value};
@@ -24,6 +25,30 @@ struct ApprovalRow {
     decided_payload: Option<String>,
     response_schema: Option<String>,
     answer: Option<String>,
+    requested_by: Option<String>,
+    four_eyes: bool,
+    required_approvals: i64,
+    distinct_roles: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct VoteRow {
+    handoff_id: String,
+    voter: String,
+    roles: String,
+    voted_at: String,
+}
+
+impl TryFrom<VoteRow> for Vote {
+    type Error = StoreError;
+    fn try_from(r: VoteRow) -> StoreResult<Self> {
+        Ok(Vote {
+            roles: serde_json::from_str(&r.roles)
+                .map_err(|_| StoreError::corrupt("vote roles", &r.handoff_id))?,
+            voter: r.voter,
+            voted_at: r.voted_at,
+        })
+    }
 }
 
 fn json_map(text: &str, id: &str) -> StoreResult<Map<String, Value>> {
@@ -65,6 +90,12 @@ impl TryFrom<ApprovalRow> for Approval {
             timeout_at: r.timeout_at,
             decision_note: r.decision_note,
             decided_by: r.decided_by,
+            requested_by: r.requested_by,
+            four_eyes: r.four_eyes,
+            required_approvals: u32::try_from(r.required_approvals)
+                .map_err(|_| StoreError::corrupt("required_approvals", id))?,
+            distinct_roles: r.distinct_roles,
+            votes: Vec::new(),
             decided_at: r.decided_at,
         })
     }
@@ -74,8 +105,9 @@ pub(super) async fn insert_in(tx: &mut Tx<'_>, handoff_id: &str, a: &Approval) -
     let node = a.node.as_ref();
     sqlx::query(
         "INSERT INTO approvals (handoff_id, subject_kind, subject_ref, payload, approver_role, \
-         suspend_message, timeout_at, workflow_id, node_id, on_approve, on_deny, response_schema) \
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+         suspend_message, timeout_at, workflow_id, node_id, on_approve, on_deny, response_schema, \
+         requested_by, four_eyes, required_approvals, distinct_roles) \
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     )
     .bind(handoff_id)
     .bind(a.subject_kind.as_str())
@@ -89,6 +121,10 @@ pub(super) async fn insert_in(tx: &mut Tx<'_>, handoff_id: &str, a: &Approval) -
     .bind(node.and_then(|n| n.on_approve.clone()))
     .bind(node.and_then(|n| n.on_deny.clone()))
     .bind(a.response_schema.as_ref().map(Value::to_string))
+    .bind(&a.requested_by)
+    .bind(a.four_eyes)
+    .bind(i64::from(a.required_approvals))
+    .bind(a.distinct_roles)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -115,6 +151,19 @@ pub(super) async fn decide_in(
     Ok(())
 }
 
+/// A quorum approval's vote, written with its transition (after the version
+/// check, so two writers racing for the same approval never both get here).
+pub(super) async fn vote_in(tx: &mut Tx<'_>, handoff_id: &str, v: &Vote) -> StoreResult<()> {
+    sqlx::query("INSERT INTO approval_votes (handoff_id, voter, roles, voted_at) VALUES (?,?,?,?)")
+        .bind(handoff_id)
+        .bind(&v.voter)
+        .bind(serde_json::to_string(&v.roles).expect("roles serialize"))
+        .bind(&v.voted_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl ApprovalStore for SqliteStore {
     async fn approval(&self, handoff_id: &str) -> StoreResult<Option<Approval>> {
@@ -123,7 +172,21 @@ impl ApprovalStore for SqliteStore {
                 .bind(handoff_id)
                 .fetch_optional(&self.reader)
                 .await?;
-        row.map(Approval::try_from).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let mut a = Approval::try_from(row)?;
+        a.votes = self.approval_votes(handoff_id).await?;
+        Ok(Some(a))
+    }
+
+    async fn approval_votes(&self, handoff_id: &str) -> StoreResult<Vec<Vote>> {
+        let rows: Vec<VoteRow> = sqlx::query_as(
+            "SELECT handoff_id, voter, roles, voted_at FROM approval_votes \
+             WHERE handoff_id = ? ORDER BY voted_at, voter",
+        )
+        .bind(handoff_id)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter().map(Vote::try_from).collect()
     }
 
     async fn approvals_for(
@@ -142,9 +205,27 @@ impl ApprovalStore for SqliteStore {
             query = query.bind(id);
         }
         let rows: Vec<ApprovalRow> = query.fetch_all(&self.reader).await?;
-        rows.into_iter()
+        let sql = format!(
+            "SELECT handoff_id, voter, roles, voted_at FROM approval_votes \
+             WHERE handoff_id IN ({}) ORDER BY voted_at, voter",
+            marks(handoff_ids.len())
+        );
+        let mut query = sqlx::query_as(&sql);
+        for id in handoff_ids {
+            query = query.bind(id);
+        }
+        let votes: Vec<VoteRow> = query.fetch_all(&self.reader).await?;
+        let mut out: HashMap<String, Approval> = rows
+            .into_iter()
             .map(|r| Ok((r.handoff_id.clone(), Approval::try_from(r)?)))
-            .collect()
+            .collect::<StoreResult<_>>()?;
+        for v in votes {
+            let handoff_id = v.handoff_id.clone();
+            if let Some(a) = out.get_mut(&handoff_id) {
+                a.votes.push(Vote::try_from(v)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn approval_messages(&self, org_id: &str) -> StoreResult<(String, String)> {

@@ -287,6 +287,7 @@ pub async fn add_policy(app: &App, me: &Operator, f: PolicyForm) -> Result<(), A
             priority: filled(&f.priority),
             auto_resolve,
             expire_after_seconds: expire,
+            ..Actions::default()
         },
     });
     routing::set_policies(app, &me.organization_id, list)

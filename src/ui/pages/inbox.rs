@@ -126,6 +126,14 @@ pub async fn items(
             waited: duration::between(since, &now),
             status: status_label(&h),
             kind: h.kind.as_str().to_string(),
+            quorum: approval.as_ref().and_then(|a| {
+                let voters: Vec<String> = a.votes.iter().map(|v| names.actor(&v.voter)).collect();
+                a.progress().map(|p| match voters.is_empty() {
+                    true => p,
+                    false => format!("{p}: {}", voters.join(", ")),
+                })
+            }),
+            own_request: approval.as_ref().is_some_and(|a| a.own_request(&me.id)),
             approver_role: role,
             assignee: h.assignee.as_deref().map(|a| names.operator(a)),
             mine,

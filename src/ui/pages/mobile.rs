@@ -67,9 +67,19 @@ pub async fn screen(
         None => Vec::new(),
     };
     let approval = match h.kind {
-        Kind::Approval => approvals::of_handoff(app, &h.id)
-            .await?
-            .map(|a| approval_card(&h, a, &operator)),
+        Kind::Approval => match approvals::of_handoff(app, &h.id).await? {
+            Some(a) => {
+                // Voters by name; read only when someone has voted.
+                let names = match a.votes.is_empty() {
+                    true => None,
+                    false => {
+                        Some(super::names::ActorNames::load(app, &operator.organization_id).await?)
+                    }
+                };
+                Some(approval_card(&h, a, &operator, names.as_ref()))
+            }
+            None => None,
+        },
         _ => None,
     };
     let assist = match h.kind {
@@ -142,11 +152,41 @@ fn readable(v: &serde_json::Value) -> String {
     }
 }
 
-fn approval_card(h: &Handoff, a: Approval, operator: &Operator) -> ApprovalCard {
-    let cannot_decide = a.missing_role(&operator.roles).map(|role| {
-        format!("Deciding needs the `{role}` role, which you do not have. Ask someone who has it.")
-    });
+fn approval_card(
+    h: &Handoff,
+    a: Approval,
+    operator: &Operator,
+    names: Option<&super::names::ActorNames>,
+) -> ApprovalCard {
+    let progress = a.progress();
+    let cannot_decide = a
+        .missing_role(&operator.roles)
+        .map(|role| {
+            format!(
+                "Deciding needs the `{role}` role, which you do not have. Ask someone who has it."
+            )
+        })
+        .or_else(|| {
+            a.own_request(&operator.id).then(|| {
+                "Four-eyes: this is your own request, so another operator must decide it.".into()
+            })
+        })
+        .or_else(|| {
+            a.has_voted(&format!("operator:{}", operator.id)).then(|| {
+                format!(
+                    "You approved this ({}). It needs approvals from others too.",
+                    progress.clone().unwrap_or_default()
+                )
+            })
+        });
     ApprovalCard {
+        quorum: progress,
+        voters: a
+            .votes
+            .iter()
+            .map(|v| names.map_or(v.voter.clone(), |n| n.actor(&v.voter)))
+            .collect(),
+        four_eyes: a.four_eyes,
         subject_kind: a.subject_kind.as_str().to_string(),
         subject_ref: a.subject_ref.clone(),
         payload: a

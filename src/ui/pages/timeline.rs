@@ -62,6 +62,14 @@ pub async fn rows(
                     };
                     (what, actor(&e.actor))
                 }
+                "vote" => (
+                    format!(
+                        "Approved ({} of {})",
+                        d["approvals"].as_u64().unwrap_or(0),
+                        d["required_approvals"].as_u64().unwrap_or(0)
+                    ),
+                    actor(&e.actor),
+                ),
                 "expire" if d["timeout_chain_exhausted"] == true => (
                     "Expired".to_string(),
                     "the escalation chain ran out".to_string(),
