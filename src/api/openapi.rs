@@ -443,6 +443,8 @@ mod tests {
         ("post", "/api/v1/handoffs/{id}/solving"),
         ("post", "/api/v1/handoffs/{id}/expire"),
         ("post", "/api/v1/leads/{id}/handoff"),
+        ("post", "/api/v1/leads"),
+        ("get", "/api/v1/leads/{id}"),
         ("post", "/api/v1/agents/handoff"),
         ("post", "/api/v1/approvals"),
         ("get", "/api/v1/approvals"),
@@ -617,6 +619,7 @@ mod tests {
                     "handoffs:write",
                     "approvals:write",
                     "approvals:decide",
+                    "leads:write",
                     "admin"
                 ]
                 .iter()

@@ -52,7 +52,7 @@ async fn creating_an_approval_suspends_the_conversation_with_its_suspend_message
         .await;
     assert_eq!((s, &one["subject_ref"]), (200, &json!("refund.create")));
     let (_, pending) = t.get("/api/v1/approvals?status=pending", &t.key).await;
-    assert_eq!(pending["data"][0]["id"], a["id"]);
+    assert_eq!(pending["data"][1]["id"], a["id"], "newest first");
     assert!(
         pending["data"][0].get("payload").is_none(),
         "summaries leave the payload out"
