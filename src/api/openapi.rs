@@ -9,8 +9,8 @@
 
 pub use super::views::ErrorEnvelope;
 use super::{
-    agents, approvals, assist, audit, conversations, handoffs, leads, metrics, reference,
-    routing, streams, webhooks, workflows,
+    agents, approvals, assist, audit, conversations, handoffs, leads, metrics, reference, routing,
+    streams, webhooks, workflows,
 };
 use axum::http::header;
 use axum::response::IntoResponse;
