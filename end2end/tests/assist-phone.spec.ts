@@ -58,6 +58,7 @@ test('the operator types the 2FA code on the captured screen and the agent resum
   const box = page.getByTestId('assist-text');
   await expect(box).toHaveAttribute('inputmode', 'numeric');
   await expect(box).toHaveAttribute('autocomplete', 'one-time-code');
+  await page.screenshot({ path: 'test-results/phone-assist-360.png', fullPage: true });
   await box.fill('424242');
   await page.getByTestId('assist-enter').tap();
   await expect(page.getByTestId('lease')).toContainText('only you can send actions');
@@ -73,6 +74,8 @@ test('the operator types the 2FA code on the captured screen and the agent resum
   const after = (await stuck.screenshot()).toString('base64');
   const posted = await agent.post(`/handoffs/${h.id}/frames`, { screenshot: after, viewport: { width: 1280, height: 800 } });
   await expect(frame).toHaveAttribute('src', new RegExp(`seq=${posted.frame_seq}$`));
+  await expect.poll(() => frame.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await page.screenshot({ path: 'test-results/phone-assist-after-code-360.png', fullPage: true });
 
   await page.getByTestId('assist-done').tap();
   const done = await agent.get(`/handoffs/${h.id}/actions?after=2&wait=5`);

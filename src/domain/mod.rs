@@ -21,6 +21,7 @@ pub mod records;
 pub mod routing;
 #[cfg(feature = "ssr")]
 pub mod sealed;
+#[cfg(feature = "ssr")]
 pub mod seed_fields;
 pub mod state;
 pub mod time_to_human;
