@@ -34,7 +34,7 @@ step "TypeScript client (clients/typescript): npm ci, tsc, node --test"
   npm test
 )
 
-step "Python client (clients/python): venv, pip install -e .[test], pytest"
+step "Python client (clients/python): venv, pip install -e .[test], mypy, pytest"
 (
   cd clients/python
   venv="${TAPIN_CLIENTS_VENV:-$root/.tools/clients-venv}"
@@ -49,6 +49,7 @@ step "Python client (clients/python): venv, pip install -e .[test], pytest"
     "$venv/bin/pip" install --quiet -e '.[test]'
     echo "$sum" >"$stamp"
   fi
+  "$venv/bin/python" -m mypy src/tapin
   # The Playwright package drives Debian's Chromium (executable_path): no browser download.
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 "$venv/bin/python" -m pytest -q
 )

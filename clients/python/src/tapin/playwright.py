@@ -284,11 +284,11 @@ class SyncWrappedPage(_Base):
     def _apply(self, action: AssistAction) -> None:
         page = self.unwrapped
         if action["type"] == "click":
-            page.mouse.click(action["x"], action["y"])  # type: ignore[typeddict-item]
+            page.mouse.click(action["x"], action["y"])
         elif action["type"] == "text":
-            page.keyboard.type(action["text"])  # type: ignore[typeddict-item]
+            page.keyboard.type(action["text"])
         elif action["type"] == "key":
-            page.keyboard.press(action["key"])  # type: ignore[typeddict-item]
+            page.keyboard.press(action["key"])
 
     def checkpoint(self) -> Optional[AssistOutcome]:
         """Runs the detectors now; handles a match before returning."""
@@ -367,11 +367,11 @@ class AsyncWrappedPage(_Base):
     async def _apply(self, action: AssistAction) -> None:
         page = self.unwrapped
         if action["type"] == "click":
-            await page.mouse.click(action["x"], action["y"])  # type: ignore[typeddict-item]
+            await page.mouse.click(action["x"], action["y"])
         elif action["type"] == "text":
-            await page.keyboard.type(action["text"])  # type: ignore[typeddict-item]
+            await page.keyboard.type(action["text"])
         elif action["type"] == "key":
-            await page.keyboard.press(action["key"])  # type: ignore[typeddict-item]
+            await page.keyboard.press(action["key"])
 
     async def checkpoint(self) -> Optional[AssistOutcome]:
         """Runs the detectors now; handles a match before returning."""
