@@ -52,6 +52,7 @@ class TapinServer:
     """approvals:decide: another principal, as tapin requires for decisions."""
     admin_key: str
     org: str
+    operator_email: str
     cli: Callable[..., str]
     stop: Callable[[], None]
 
@@ -83,7 +84,8 @@ def start_tapin() -> TapinServer:
     agent_key = cli("api-key", "create", "--org", org, "--scopes", "read,handoffs:write,approvals:write", "--name", "agent")
     decider_key = cli("api-key", "create", "--org", org, "--scopes", "read,approvals:decide", "--name", "decider")
     admin_key = cli("api-key", "create", "--org", org, "--scopes", "admin", "--name", "admin")
-    cli("operator", "create", "--org", org, "--email", "operator@clients.test", "--name", "Olivia Operator", "--role", "admin")
+    operator_email = "operator@clients.test"
+    cli("operator", "create", "--org", org, "--email", operator_email, "--name", "Olivia Operator", "--role", "admin")
 
     log = open(os.path.join(tmp, "server.log"), "wb")
     proc = subprocess.Popen([str(binary), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log)
@@ -110,7 +112,7 @@ def start_tapin() -> TapinServer:
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    return TapinServer(base, agent_key, decider_key, admin_key, org, cli, stop)
+    return TapinServer(base, agent_key, decider_key, admin_key, org, operator_email, cli, stop)
 
 
 def _page(title: str, body: str) -> bytes:

@@ -79,14 +79,15 @@ def operator_solve(tapin, handoff_id, actions):
     """The operator's side through the API the phone page uses: open, solving, each
     action once the agent answered the previous one with a frame, then done."""
     with Tapin(tapin.base, tapin.admin_key) as op:
-        op.call("POST", f"/handoffs/{handoff_id}/open", json={})
-        op.call("POST", f"/handoffs/{handoff_id}/solving", json={})
+        op.call("POST", f"/handoffs/{handoff_id}/open", json={"assignee": tapin.operator_email})
+        op.call("POST", f"/handoffs/{handoff_id}/solving", json={"assignee": tapin.operator_email})
         for a in actions:
             before = op.get_handoff(handoff_id)["assist"]["frame_seq"]
             op.call("POST", f"/handoffs/{handoff_id}/operator-actions", json=a)
             while op.get_handoff(handoff_id)["assist"]["frame_seq"] <= before:
                 time.sleep(0.1)
-        op.call("POST", f"/handoffs/{handoff_id}/solved", json={})
+        # "Done — resume the agent" (by API: resolve) → solved → resume_requested.
+        op.call("POST", f"/handoffs/{handoff_id}/resolve", json={})
 
 
 async def test_wrapped_async_agent_gets_past_2fa_with_an_operator(tapin, site):

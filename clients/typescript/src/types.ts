@@ -65,8 +65,17 @@ export interface AssistView {
   url: string;
   question: string;
   input: AssistInput;
+  /** The newest frame's number (the capture is frame 0) and when it came. */
   frame_seq: number;
+  frame_at?: string | null;
   viewport: Viewport | null;
+  /** The newest operator action's number and when it was sent. */
+  action_seq?: number;
+  last_action_at?: string | null;
+  /** The operator solving it (the lease), if any. */
+  lease_holder?: string | null;
+  /** When the captured state was purged (after the handoff ended). */
+  purged_at?: string | null;
 }
 
 /** A handoff of kind `assist`, as tapin answers it. */

@@ -23,12 +23,13 @@ async function frameSeq(tapin: Tapin, handoffId: string): Promise<number> {
 
 /** Opens, sends each action once the agent answered the previous one with a frame, then "Done". */
 export async function solve(tapin: Tapin, handoffId: string, actions: Action[]): Promise<void> {
-  await post(tapin, `/handoffs/${handoffId}/open`);
-  await post(tapin, `/handoffs/${handoffId}/solving`);
+  await post(tapin, `/handoffs/${handoffId}/open`, { assignee: tapin.operatorEmail });
+  await post(tapin, `/handoffs/${handoffId}/solving`, { assignee: tapin.operatorEmail });
   for (const a of actions) {
     const before = await frameSeq(tapin, handoffId);
     await post(tapin, `/handoffs/${handoffId}/operator-actions`, a);
     while ((await frameSeq(tapin, handoffId)) <= before) await new Promise((r) => setTimeout(r, 100));
   }
-  await post(tapin, `/handoffs/${handoffId}/solved`);
+  // "Done — resume the agent" (by API: resolve) → solved → resume_requested.
+  await post(tapin, `/handoffs/${handoffId}/resolve`);
 }

@@ -41,7 +41,12 @@ class AssistView(TypedDict):
     question: str
     input: str
     frame_seq: int
+    frame_at: NotRequired[Optional[str]]
     viewport: Optional[Viewport]
+    action_seq: NotRequired[int]
+    last_action_at: NotRequired[Optional[str]]
+    lease_holder: NotRequired[Optional[str]]
+    purged_at: NotRequired[Optional[str]]
 
 
 class HandoffRead(TypedDict):
