@@ -53,6 +53,7 @@ class TapinServer:
     admin_key: str
     org: str
     operator_email: str
+    operator_password: str
     cli: Callable[..., str]
     stop: Callable[[], None]
 
@@ -76,8 +77,9 @@ def start_tapin() -> TapinServer:
         "TAPIN_WEBHOOK_POLL_MS": "100",
     }
 
-    def cli(*args: str) -> str:
-        return subprocess.run([str(binary), *args], env=env, check=True, capture_output=True, text=True).stdout.strip()
+    def cli(*args: str, input: str = "") -> str:
+        done = subprocess.run([str(binary), *args], env=env, check=True, capture_output=True, text=True, input=input)
+        return done.stdout.strip()
 
     org = "clients"
     cli("org", "create", org, "--name", "Client tests")
@@ -85,7 +87,11 @@ def start_tapin() -> TapinServer:
     decider_key = cli("api-key", "create", "--org", org, "--scopes", "read,approvals:decide", "--name", "decider")
     admin_key = cli("api-key", "create", "--org", org, "--scopes", "admin", "--name", "admin")
     operator_email = "operator@clients.test"
-    cli("operator", "create", "--org", org, "--email", operator_email, "--name", "Olivia Operator", "--role", "admin")
+    operator_password = "a long operator password"
+    cli(
+        "operator", "create", "--org", org, "--email", operator_email, "--name", "Olivia Operator",
+        "--role", "admin", "--password", "-", input=operator_password + "\n",
+    )
 
     log = open(os.path.join(tmp, "server.log"), "wb")
     proc = subprocess.Popen([str(binary), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log)
@@ -112,7 +118,7 @@ def start_tapin() -> TapinServer:
         log.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    return TapinServer(base, agent_key, decider_key, admin_key, org, operator_email, cli, stop)
+    return TapinServer(base, agent_key, decider_key, admin_key, org, operator_email, operator_password, cli, stop)
 
 
 def _page(title: str, body: str) -> bytes:

@@ -7,6 +7,7 @@ import threading
 import time
 import urllib.request
 
+import httpx
 import pytest
 from playwright.async_api import async_playwright
 from playwright.sync_api import sync_playwright
@@ -76,18 +77,26 @@ def has_assist(tapin) -> bool:
 
 
 def operator_solve(tapin, handoff_id, actions):
-    """The operator's side through the API the phone page uses: open, solving, each
-    action once the agent answered the previous one with a frame, then done."""
-    with Tapin(tapin.base, tapin.admin_key) as op:
+    """The operator's side: seed 004's steps through the API (open, solving), then what the
+    phone page's controls post with the operator's signed-in session (/fn/assist_act for a
+    tap, typed text or a key, each once the agent answered the previous one with a frame;
+    /fn/assist_done for "Done — resume the agent")."""
+    with Tapin(tapin.base, tapin.admin_key) as op, httpx.Client(base_url=tapin.base) as phone:
         op.call("POST", f"/handoffs/{handoff_id}/open", json={"assignee": tapin.operator_email})
         op.call("POST", f"/handoffs/{handoff_id}/solving", json={"assignee": tapin.operator_email})
+        signed_in = phone.post(
+            "/fn/login",
+            data={"organization": tapin.org, "email": tapin.operator_email, "password": tapin.operator_password},
+        )
+        assert any(c.startswith("tapin_session") or "tapin_session" in c for c in phone.cookies.keys()), signed_in.text
         for a in actions:
             before = op.get_handoff(handoff_id)["assist"]["frame_seq"]
-            op.call("POST", f"/handoffs/{handoff_id}/operator-actions", json=a)
+            r = phone.post("/fn/assist_act", data={"id": handoff_id, **a}, headers={"accept": "application/json"})
+            assert r.status_code == 200, r.text
             while op.get_handoff(handoff_id)["assist"]["frame_seq"] <= before:
                 time.sleep(0.1)
-        # "Done — resume the agent" (by API: resolve) → solved → resume_requested.
-        op.call("POST", f"/handoffs/{handoff_id}/resolve", json={})
+        r = phone.post("/fn/assist_done", data={"id": handoff_id}, headers={"accept": "application/json"})
+        assert r.status_code == 200, r.text
 
 
 async def test_wrapped_async_agent_gets_past_2fa_with_an_operator(tapin, site):
@@ -104,9 +113,9 @@ async def test_wrapped_async_agent_gets_past_2fa_with_an_operator(tapin, site):
             created.append(h)
             box = await page.locator("#otp").bounding_box()
             actions = [
-                {"type": "click", "x": round(box["x"] + box["width"] / 2), "y": round(box["y"] + box["height"] / 2)},
-                {"type": "text", "text": site.code},
-                {"type": "key", "key": "Enter"},
+                {"x": round(box["x"] + box["width"] / 2), "y": round(box["y"] + box["height"] / 2)},
+                {"text": site.code},
+                {"key": "Enter"},
             ]
             t = threading.Thread(target=operator_solve, args=(tapin, h["id"], actions), daemon=True)
             t.start()

@@ -40,6 +40,8 @@ export interface Tapin {
   adminKey: string;
   org: string;
   operatorEmail: string;
+  /** The operator's sign-in password (for the phone page's server functions). */
+  operatorPassword: string;
   cli(...args: string[]): string;
   stop(): Promise<void>;
 }
@@ -72,15 +74,20 @@ export async function startTapin(): Promise<Tapin> {
     TAPIN_ALLOW_PRIVATE_TARGETS: 'true',
     TAPIN_WEBHOOK_POLL_MS: '100',
   };
-  const cli = (...args: string[]) =>
-    execFileSync(bin, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const run = (args: string[], input?: string) =>
+    execFileSync(bin, args, { env, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+  const cli = (...args: string[]) => run(args);
   const org = 'clients';
   cli('org', 'create', org, '--name', 'Client tests');
   const agentKey = cli('api-key', 'create', '--org', org, '--scopes', 'read,handoffs:write,approvals:write', '--name', 'agent');
   const deciderKey = cli('api-key', 'create', '--org', org, '--scopes', 'read,approvals:decide', '--name', 'decider');
   const adminKey = cli('api-key', 'create', '--org', org, '--scopes', 'admin', '--name', 'admin');
   const operatorEmail = 'operator@clients.test';
-  cli('operator', 'create', '--org', org, '--email', operatorEmail, '--name', 'Olivia Operator', '--role', 'admin');
+  const operatorPassword = 'a long operator password';
+  run(
+    ['operator', 'create', '--org', org, '--email', operatorEmail, '--name', 'Olivia Operator', '--role', 'admin', '--password', '-'],
+    `${operatorPassword}\n`,
+  );
 
   const child: ChildProcess = spawn(bin, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -104,6 +111,7 @@ export async function startTapin(): Promise<Tapin> {
     adminKey,
     org,
     operatorEmail,
+    operatorPassword,
     cli,
     async stop() {
       child.kill('SIGTERM');

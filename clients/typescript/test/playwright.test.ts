@@ -113,9 +113,9 @@ describe('wrapPage', () => {
         // site showed; here through the same API the page uses.
         const box = (await page.locator('#otp').boundingBox())!;
         operatorDone = operator.solve(tapin, h.id, [
-          { type: 'click', x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) },
-          { type: 'text', text: site.code },
-          { type: 'key', key: 'Enter' },
+          { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) },
+          { text: site.code },
+          { key: 'Enter' },
         ]);
       },
     });
