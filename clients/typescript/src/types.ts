@@ -65,7 +65,7 @@ export interface AssistView {
   url: string;
   question: string;
   input: AssistInput;
-  /** The newest frame's number (the capture is frame 0) and when it came. */
+  /** Frames posted so far (the capture is frame 1; 0 while `detected`) and when the newest came. */
   frame_seq: number;
   frame_at?: string | null;
   viewport: Viewport | null;
