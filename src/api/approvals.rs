@@ -31,7 +31,8 @@ pub struct CreateApproval {
     #[serde(default)]
     #[schema(max_length = 200)]
     approver_role: Option<String>,
-    /// Why the agent is waiting (at most 2000 characters).
+    /// What the end user is shown while the approval is pending (at most 2000
+    /// characters; appended to the conversation). Default: the organization's holding line.
     #[serde(default)]
     #[schema(max_length = 2000)]
     suspend_message: Option<String>,
@@ -54,7 +55,7 @@ pub struct CreateApproval {
     operation_id = "create_approval",
     tag = "approvals",
     summary = "Request an approval",
-    description = "Records the approval (status `pending`), flips the conversation to `awaiting_approval`, appends the organization's holding line to it and, with `timeout_seconds`, schedules the timeout (a timeout reads as `expired` and routes like a deny). One transaction.\n\nScope: `approvals:write`. Accepts `Idempotency-Key`.",
+    description = "Records the approval (status `pending`), flips the conversation to `awaiting_approval`, appends `suspend_message` to it (what the end user is shown while it is pending; the organization's holding line when none is given, and then `suspend_message` reads as that line) and, with `timeout_seconds`, schedules the timeout (a timeout reads as `expired` and routes like a deny). One transaction.\n\nScope: `approvals:write`. Accepts `Idempotency-Key`.",
     request_body = CreateApproval,
     responses(
         (status = 201, description = "The pending approval.", body = ApprovalRead),

@@ -194,9 +194,21 @@ pub struct EscalateResponse {
     conversation_id: String,
     /// `waiting_for_human` (`awaiting_human` on the lead endpoint).
     conversation_status: &'static str,
-    /// The channel that was alerted; null until notification channels are configured.
+    /// `slack` or `email`: the channel a notification of this handoff went out
+    /// on, when one did within 3 s (other channels: see the handoff's
+    /// notifications); null when neither was used by then.
     #[schema(required = true)]
-    notified_channel: Option<String>,
+    notified_channel: Option<&'static str>,
+}
+
+async fn notified(app: &App, org_id: &str, handoff_id: &str) -> Option<&'static str> {
+    crate::service::escalations::notified_channel(
+        app,
+        org_id,
+        handoff_id,
+        crate::service::escalations::NOTIFIED_WITHIN,
+    )
+    .await
 }
 
 async fn escalate_inner(
@@ -204,8 +216,9 @@ async fn escalate_inner(
     key: &crate::service::keys::ApiPrincipal,
     id: &str,
     body: EscalateBody,
+    scopes: &[&str],
 ) -> Result<crate::domain::Handoff, AppError> {
-    key.require("handoffs:write")?;
+    key.require_any(scopes)?;
     let id = parse_id(id, "conversation")?;
     crate::service::escalations::escalate(
         app,
@@ -242,13 +255,14 @@ pub async fn escalate(
     Path(id): Path<String>,
     JsonOrEmpty(body): JsonOrEmpty<EscalateBody>,
 ) -> Result<axum::Json<EscalateResponse>, AppError> {
-    let h = escalate_inner(&app, &key, &id, body).await?;
+    let h = escalate_inner(&app, &key, &id, body, &["handoffs:write"]).await?;
+    let notified_channel = notified(&app, &key.organization_id, &h.id).await;
     Ok(axum::Json(EscalateResponse {
         handoff_id: h.id,
         lead_id: None,
         conversation_id: h.conversation_id.unwrap_or_default(),
         conversation_status: "waiting_for_human",
-        notified_channel: None,
+        notified_channel,
     }))
 }
 
@@ -260,7 +274,7 @@ pub async fn escalate(
     operation_id = "lead_handoff",
     tag = "conversations",
     summary = "Hand a lead to a human (seed 003 vocabulary)",
-    description = "Seed 003's path and words for the same escalation: a lead is its conversation, and `awaiting_human` is tapin's `waiting_for_human`. The response carries `lead_id`.\n\nScope: `handoffs:write`. The body is optional. Accepts `Idempotency-Key`.",
+    description = "Seed 003's path and words for the same escalation: a lead is its conversation, and `awaiting_human` is tapin's `waiting_for_human`. The response carries `lead_id`.\n\nScope: `leads:write` (seed 003's name) or `handoffs:write`. The body is optional. Accepts `Idempotency-Key`.",
     params(("id" = String, Path, format = "uuid", description = "Lead id: the lead's conversation id (UUID).")),
     request_body(content = Option<EscalateBody>, description = "Optional `reason` (default `operator_escalation`) and `summary` shown to the operator."),
     responses(
@@ -277,12 +291,13 @@ pub async fn lead_handoff(
     Path(id): Path<String>,
     JsonOrEmpty(body): JsonOrEmpty<EscalateBody>,
 ) -> Result<axum::Json<EscalateResponse>, AppError> {
-    let h = escalate_inner(&app, &key, &id, body).await?;
+    let h = escalate_inner(&app, &key, &id, body, &["leads:write", "handoffs:write"]).await?;
+    let notified_channel = notified(&app, &key.organization_id, &h.id).await;
     Ok(axum::Json(EscalateResponse {
         handoff_id: h.id,
         lead_id: h.conversation_id.clone(),
         conversation_id: h.conversation_id.unwrap_or_default(),
         conversation_status: "awaiting_human",
-        notified_channel: None,
+        notified_channel,
     }))
 }

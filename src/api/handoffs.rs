@@ -24,6 +24,22 @@ pub struct CreateHandoff {
     conversation_id: String,
     source: Source,
     packet: Packet,
+    /// Seed 004: give the handoff to this operator (id or email) at once; the
+    /// answer then carries `mobile_url`, that operator's signed single-use link.
+    #[serde(default)]
+    assignee: Option<String>,
+}
+
+/// The created handoff, plus the link for its assignee (seed 004's quickstart).
+#[derive(serde::Serialize, ToSchema)]
+pub struct CreatedHandoff {
+    #[serde(flatten)]
+    handoff: HandoffRead,
+    /// With `assignee`: the operator's signed single-use link to `/m/<id>`
+    /// (valid `link_ttl_seconds`, 60 s by default), for the agent to pass on.
+    /// Null without an assignee: a link always belongs to one operator.
+    #[schema(required = true)]
+    mobile_url: Option<String>,
 }
 
 #[utoipa::path(
@@ -32,20 +48,20 @@ pub struct CreateHandoff {
     operation_id = "create_handoff",
     tag = "handoffs",
     summary = "Create a takeover handoff",
-    description = "Records a `takeover` handoff for a conversation and flips the conversation to `waiting_for_human` (agent messages are then refused with 409 until it is handed back or resolved). The server fills `packet.transcript_ptr` with the highest message seq at this moment (`up_to_seq: null` for an empty thread); a value sent by the client is replaced.\n\nScope: `handoffs:write`. Accepts `Idempotency-Key`.",
+    description = "Records a `takeover` handoff for a conversation and flips the conversation to `waiting_for_human` (agent messages are then refused with 409 until it is handed back or resolved). With `assignee` (an operator id or email) it is also assigned to that operator, and `mobile_url` is that operator's signed single-use link (seed 004); the assignment's audit row names the API key the link was issued to. The server fills `packet.transcript_ptr` with the highest message seq at this moment (`up_to_seq: null` for an empty thread); a value sent by the client is replaced.\n\nScope: `handoffs:write`. Accepts `Idempotency-Key`.",
     request_body = CreateHandoff,
     responses(
-        (status = 201, description = "The handoff was recorded (status `requested`).", body = HandoffRead),
+        (status = 201, description = "The handoff was recorded (status `requested`, or `assigned` with an assignee).", body = CreatedHandoff),
         (status = 400, description = "`bad_request`: malformed JSON, or a Content-Type other than `application/json`.", body = ErrorEnvelope),
         (status = 409, description = "`conflict` with `reason: conversation_closed`: a closed conversation cannot be handed off.", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming each field by JSON path: `kind` (only `takeover` here), `conversation_id` (not a UUID, or no such conversation in this organization), `source`, `packet`, `packet.static_text` (missing, empty or over 2000 characters), `packet.reason` / `packet.summary` / `packet.transfer_to` / `packet.transfer_label` (over 20000 characters), `packet.context_vars` (over 64 KiB of JSON), or an unknown field.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming each field by JSON path: `kind` (only `takeover` here), `conversation_id` (not a UUID, or no such conversation in this organization), `source`, `packet`, `packet.static_text` (missing, empty or over 2000 characters), `packet.reason` / `packet.summary` / `packet.transfer_to` / `packet.transfer_label` (over 20000 characters), `packet.context_vars` (over 64 KiB of JSON), `assignee` (no active operator with that id or email in this organization), or an unknown field.", body = ErrorEnvelope),
     )
 )]
 pub async fn create(
     State(app): State<App>,
     ApiAuth(key): ApiAuth,
     Json(body): Json<CreateHandoff>,
-) -> Result<(StatusCode, axum::Json<HandoffRead>), AppError> {
+) -> Result<(StatusCode, axum::Json<CreatedHandoff>), AppError> {
     key.require("handoffs:write")?;
     if body.kind != Kind::Takeover {
         return Err(AppError::invalid_field(
@@ -56,7 +72,12 @@ pub async fn create(
     let conversation_id = parse_id(&body.conversation_id, "conversation").map_err(|_| {
         AppError::invalid_field("conversation_id", "must be a conversation id (UUID)")
     })?;
-    let h = handoffs::create_takeover(
+    // An unknown assignee is refused before anything is written.
+    let assignee = match body.assignee.as_deref() {
+        Some(who) => Some(handoffs::assignee_named(&app, &key.organization_id, who).await?),
+        None => None,
+    };
+    let mut h = handoffs::create_takeover(
         &app,
         &key.organization_id,
         &key.actor(),
@@ -67,7 +88,19 @@ pub async fn create(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, axum::Json(h.into())))
+    let mut mobile_url = None;
+    if let Some(op) = assignee {
+        let (assigned, url) =
+            handoffs::assign_with_link(&app, &key.organization_id, &h.id, key.actor(), &op).await?;
+        (h, mobile_url) = (assigned, Some(url));
+    }
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(CreatedHandoff {
+            handoff: h.into(),
+            mobile_url,
+        }),
+    ))
 }
 
 #[utoipa::path(
@@ -99,8 +132,9 @@ pub async fn get(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// A takeover status (`requested`, `assigned`, `accepted`, `resolved`, `cancelled`)
-    /// or a lifecycle state (`created`, `notified`, `escalated`, `opened`, `solving`, …).
+    /// A lifecycle state (`created`, `notified`, `escalated`, `opened`, `solving`, …,
+    /// `cancelled`) of any kind, or a seed-000 takeover status (`requested`,
+    /// `assigned`, `accepted`, `resolved`), which lists takeovers only.
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
@@ -130,7 +164,7 @@ pub struct ListQuery {
     responses(
         (status = 200, description = "One page of handoffs.", body = Page<HandoffRead>),
         (status = 400, description = "`bad_request` naming the query parameter in `fields`: unparseable value (e.g. `limit=x`, unknown `kind`) or unknown parameter.", body = ErrorEnvelope),
-        (status = 422, description = "`bad_request` naming the field: `status` (neither a takeover status nor a lifecycle state), `limit` (outside 1–200), `cursor` (not from a previous page), `q` (longer than 100 characters).", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming the field: `status` (neither a takeover status nor a lifecycle state, or a takeover status with another `kind`), `limit` (outside 1–200), `cursor` (not from a previous page), `q` (longer than 100 characters).", body = ErrorEnvelope),
     )
 )]
 pub async fn list(
@@ -139,11 +173,13 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<axum::Json<Page<HandoffRead>>, AppError> {
     key.require("read")?;
-    let states = q
-        .status
-        .as_deref()
-        .map(handoffs::parse_status_filter)
-        .transpose()?;
+    let (states, kind) = match q.status.as_deref() {
+        Some(status) => {
+            let (states, kind) = handoffs::parse_status_filter(status, q.kind)?;
+            (Some(states), kind)
+        }
+        None => (None, q.kind),
+    };
     let page = PageRequest::parse(q.limit, q.cursor)?;
     let text = handoffs::search_text("q", q.q.as_deref())?;
     let items = handoffs::list(
@@ -151,7 +187,7 @@ pub async fn list(
         &key.organization_id,
         HandoffQuery {
             states,
-            kind: q.kind,
+            kind,
             decision: None,
             before: page.before.clone(),
             text,

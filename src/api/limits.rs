@@ -84,10 +84,10 @@ pub async fn rate_limit(State(app): State<App>, req: Request, next: Next) -> Res
         let h = res.headers_mut();
         set(h, "x-ratelimit-limit", v.limit);
         set(h, "x-ratelimit-remaining", v.remaining);
-        set(h, "x-ratelimit-reset", v.reset_secs);
+        set(h, "x-ratelimit-reset", v.reset_at);
         return res;
     }
-    let (limit, secs) = (v.limit, v.retry_after_secs);
+    let (limit, secs, reset_at) = (v.limit, v.retry_after_secs, v.reset_at);
     let mut res = AppError::rate_limited(format!(
         "rate limit of {limit} requests per minute exceeded for this API key; retry in {secs} s"
     ))
@@ -96,7 +96,7 @@ pub async fn rate_limit(State(app): State<App>, req: Request, next: Next) -> Res
     set(h, "retry-after", secs);
     set(h, "x-ratelimit-limit", limit);
     set(h, "x-ratelimit-remaining", 0);
-    set(h, "x-ratelimit-reset", secs);
+    set(h, "x-ratelimit-reset", reset_at);
     res
 }
 

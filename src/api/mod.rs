@@ -6,6 +6,7 @@ mod audit;
 mod conversations;
 pub mod extract;
 mod handoffs;
+mod leads;
 pub mod limits;
 mod metrics;
 pub mod openapi;
@@ -52,6 +53,8 @@ where
             "/conversations/{id}/escalate",
             post(conversations::escalate),
         )
+        .route("/leads", post(leads::create))
+        .route("/leads/{id}", get(leads::get))
         .route("/leads/{id}/handoff", post(conversations::lead_handoff))
         .route("/agents/handoff", post(agents::create))
         .route(

@@ -9,7 +9,7 @@
 
 pub use super::views::ErrorEnvelope;
 use super::{
-    agents, approvals, audit, conversations, handoffs, metrics, reference, routing, streams,
+    agents, approvals, audit, conversations, handoffs, leads, metrics, reference, routing, streams,
     webhooks, workflows,
 };
 use axum::http::header;
@@ -60,7 +60,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
 - 429 `rate_limited`: the key's rate limit is exhausted; retry after `Retry-After` seconds
 - 500 `internal_error`: logged with the request id (`x-request-id` is on every response)
 
-**Rate limit.** Per API key (200 requests a minute unless configured otherwise). The key is checked first: an unknown or revoked key is a 401 that stores nothing, replays nothing and does not count against any key's limit. Every response to a request that carries a key has `X-RateLimit-Limit` (requests a minute), `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the full budget is back); a `429` adds `Retry-After`.
+**Rate limit.** Per API key (200 requests a minute unless configured otherwise). The key is checked first: an unknown or revoked key is a 401 that stores nothing, replays nothing and does not count against any key's limit. Every response to a request that carries a key has `X-RateLimit-Limit` (requests a minute), `X-RateLimit-Remaining` and `X-RateLimit-Reset` (the Unix epoch second at which the full budget is back, seed 003); a `429` adds `Retry-After`.
 
 **Idempotency.** Any `POST` may carry `Idempotency-Key` (1 to 255 visible ASCII characters, scoped to the API key: another key, even of the same organization, never sees its answers, and a revoked key gets a 401, not a replay). A retry with the same key, path and body gets the first response again, with `Idempotent-Replayed: true`; the same key with another request is a `409` (`reason: idempotency_key_reused`), and while the first request is still being processed a `409` (`reason: idempotency_in_progress`). Send one on creating POSTs (conversations, messages, handoffs, approvals, agent handoffs, escalations) so a retry never creates twice. A response that carries a secret (creating a webhook, rotating its secret) is never replayed: a retry gets a `409` (`reason: idempotency_secret_not_replayed`) naming the webhook, and does not create or rotate again.
 
@@ -99,6 +99,8 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         handoffs::fail,
         handoffs::events,
         conversations::lead_handoff,
+        leads::create,
+        leads::get,
         agents::create,
         approvals::create,
         approvals::list,
@@ -205,7 +207,7 @@ fn rate_limited() -> RefOr<Response> {
         ("X-RateLimit-Remaining", "Requests left now (0)."),
         (
             "X-RateLimit-Reset",
-            "Seconds until the request can be retried.",
+            "Unix epoch seconds at which the full budget is back (seed 003).",
         ),
     ] {
         res.headers

@@ -19,6 +19,7 @@ pub mod records;
 pub mod routing;
 #[cfg(feature = "ssr")]
 pub mod sealed;
+pub mod seed_fields;
 pub mod state;
 pub mod time_to_human;
 #[cfg(feature = "ssr")]

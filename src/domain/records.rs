@@ -324,3 +324,16 @@ pub struct Snippet {
     pub body: String,
     pub created_at: String,
 }
+
+/// Seed 003's lead: the person a conversation is with. Its id is its
+/// conversation's id (a lead is its conversation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lead {
+    pub id: String,
+    pub organization_id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub source: Option<String>,
+    pub created_at: String,
+}

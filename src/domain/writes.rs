@@ -67,8 +67,24 @@ pub struct OutboxEntry {
     pub created_at: String,
 }
 
-/// The outbox row of a lifecycle event (webhook payload of seed 000/001 topics).
-pub fn lifecycle_outbox(event: &EventDraft, topic: &str, outbox_id: String) -> OutboxEntry {
+/// The outbox row of a lifecycle event (webhook payload of seed 000/001
+/// topics, with seed 004's fields in `data`). `human_since`: when a person
+/// first had the handoff (for a solved step's `human_assist_seconds`).
+pub fn lifecycle_outbox(
+    event: &EventDraft,
+    topic: &str,
+    outbox_id: String,
+    h: &Handoff,
+    human_since: Option<&str>,
+) -> OutboxEntry {
+    let data = super::seed_fields::payload_data(
+        topic,
+        h,
+        &event.actor,
+        &event.data,
+        &event.created_at,
+        human_since,
+    );
     let payload = json!({
         "event_id": event.id,
         "type": topic,
@@ -76,7 +92,7 @@ pub fn lifecycle_outbox(event: &EventDraft, topic: &str, outbox_id: String) -> O
         "handoff_id": event.handoff_id,
         "state": event.to_state,
         "actor": event.actor,
-        "data": event.data,
+        "data": data,
         "occurred_at": event.created_at,
     });
     OutboxEntry {
@@ -244,6 +260,8 @@ pub struct Stamp {
     pub now: String,
     pub event_id: String,
     pub outbox_id: String,
+    /// When a person first opened or accepted the handoff (solved steps only).
+    pub human_since: Option<String>,
 }
 
 /// The creation event's data with the SHA-256 of what was created (the
@@ -287,7 +305,13 @@ pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> TransitionWrite {
         data,
         created_at: stamp.now.clone(),
     };
-    let outbox = lifecycle_outbox(&event, plan.topic, stamp.outbox_id);
+    let outbox = lifecycle_outbox(
+        &event,
+        plan.topic,
+        stamp.outbox_id,
+        h,
+        stamp.human_since.as_deref(),
+    );
     let nonce = match (&plan.consume_nonce, &plan.actor) {
         (Some(nonce), Actor::Operator(op)) => Some(NonceUse {
             nonce: nonce.clone(),

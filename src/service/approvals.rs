@@ -43,7 +43,7 @@ pub fn check_payload(field: &str, payload: &Map<String, Value>) -> Result<(), Ap
 }
 
 /// Records the approval, flips the conversation to `awaiting_approval`, appends
-/// the organization's holding line and stores the timeout as a timer: one transaction.
+/// its suspend message (or the organization's holding line) and stores the timeout as a timer: one transaction.
 pub async fn create(
     app: &App,
     org_id: &str,
@@ -103,12 +103,18 @@ pub async fn create(
     let timeout_at = new
         .timeout_seconds
         .map(|s| format_time(chrono::Utc::now() + chrono::Duration::seconds(s)));
+    // Seed 001: the suspend message is what the end user sees while the
+    // approval is pending; without one, the organization's holding line.
+    let shown = match new.suspend_message.as_deref().map(str::trim) {
+        Some(m) if !m.is_empty() => m.to_string(),
+        _ => app.store.approval_messages(org_id).await?.0,
+    };
     let approval = Approval {
         subject_kind: new.subject_kind,
         subject_ref: new.subject_ref,
         payload: new.payload,
         approver_role: new.approver_role,
-        suspend_message: new.suspend_message,
+        suspend_message: Some(shown.clone()),
         timeout_at: timeout_at.clone(),
         node: new.node,
         decision_note: None,
@@ -118,7 +124,6 @@ pub async fn create(
         response_schema: new.response_schema,
         answer: None,
     };
-    let (holding_line, _) = app.store.approval_messages(org_id).await?;
     let data = serde_json::json!({
         "kind": "approval",
         "subject_kind": approval.subject_kind.as_str(),
@@ -132,7 +137,7 @@ pub async fn create(
     c.message = Some(NewMessage {
         id: new_id(),
         author: "agent".into(),
-        content: holding_line,
+        content: shown,
         created_at: now(),
         client_ref: None,
     });

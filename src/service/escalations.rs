@@ -53,3 +53,59 @@ pub async fn escalate(
     c.topic = Some("conversation.handoff_requested");
     super::intake::create(app, c).await
 }
+
+/// How long an escalation answer waits to name the channel that reached someone.
+pub const NOTIFIED_WITHIN: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Seed 003's `notified_channel`: `slack` or `email` once a notification of
+/// the new handoff went out on one of them, looked for until `within` has
+/// passed (the first escalation step is sent right after the commit, off
+/// this request's path); None when neither was used by then.
+pub async fn notified_channel(
+    app: &App,
+    org_id: &str,
+    handoff_id: &str,
+    within: std::time::Duration,
+) -> Option<&'static str> {
+    if !slack_or_email(app, org_id).await {
+        return None;
+    }
+    let deadline = tokio::time::Instant::now() + within;
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    loop {
+        tick.tick().await;
+        let sent = app
+            .store
+            .notifications(org_id, handoff_id)
+            .await
+            .unwrap_or_default();
+        let used =
+            sent.iter()
+                .filter(|n| n.outcome == "sent")
+                .find_map(|n| match n.channel.as_str() {
+                    "slack" => Some("slack"),
+                    "email" => Some("email"),
+                    _ => None,
+                });
+        // The first step's sends are recorded together, so any record means
+        // the step is done.
+        if used.is_some() || !sent.is_empty() || tokio::time::Instant::now() >= deadline {
+            return used;
+        }
+    }
+}
+
+/// Whether this organization can be notified on Slack or by email at all.
+async fn slack_or_email(app: &App, org_id: &str) -> bool {
+    if !app.config.smtp_url.trim().is_empty() {
+        return true;
+    }
+    match app.store.routing_settings(org_id).await {
+        Ok(s) => super::routing::slack_url(app, org_id, s.slack_webhook_url)
+            .await
+            .ok()
+            .flatten()
+            .is_some(),
+        Err(_) => false,
+    }
+}

@@ -7,11 +7,14 @@ use crate::error::AppError;
 
 /// `approvals:write` requests approvals (and drives them after the decision);
 /// `approvals:decide` decides them; `admin` implies every scope.
-pub const SCOPES: [&str; 5] = [
+pub const SCOPES: [&str; 6] = [
     "read",
     "handoffs:write",
     "approvals:write",
     "approvals:decide",
+    // Seed 003's name for the scope that creates and escalates leads (also
+    // granted by `handoffs:write`).
+    "leads:write",
     "admin",
 ];
 
@@ -64,6 +67,17 @@ impl ApiPrincipal {
                 "this API key lacks the `{scope}` scope"
             )))
         }
+    }
+
+    /// Any one of `scopes` will do (the first is named when none is held).
+    pub fn require_any(&self, scopes: &[&str]) -> Result<(), AppError> {
+        if scopes.iter().any(|s| self.require(s).is_ok()) {
+            return Ok(());
+        }
+        Err(AppError::forbidden(format!(
+            "this API key lacks the `{}` scope",
+            scopes.join("` or `")
+        )))
     }
 
     pub fn actor(&self) -> crate::domain::Actor {

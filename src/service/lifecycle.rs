@@ -71,7 +71,7 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
         data: crate::domain::writes::creation_data(h, c.approval.as_ref(), &c.data),
         created_at: now(),
     };
-    let outbox = lifecycle_outbox(&event, topic, new_id());
+    let outbox = lifecycle_outbox(&event, topic, new_id(), h, None);
     let mut new = NewHandoff {
         handoff: h.clone(),
         conversation: None,
@@ -115,6 +115,20 @@ pub async fn create(app: &App, c: Creation) -> Result<Handoff, AppError> {
     );
     crate::telemetry::created(h.kind.as_str());
     Ok(new.handoff)
+}
+
+/// When a person first opened or accepted the handoff (seed 004's
+/// `human_assist_seconds` counts from there).
+async fn first_human_touch(
+    app: &App,
+    org_id: &str,
+    handoff_id: &str,
+) -> Result<Option<String>, AppError> {
+    let events = app.store.handoff_events(org_id, handoff_id).await?;
+    Ok(events
+        .into_iter()
+        .find(|e| matches!(e.event.event.as_str(), "open" | "accept"))
+        .map(|e| e.event.created_at))
 }
 
 fn race_name(r: Race) -> &'static str {
@@ -165,6 +179,10 @@ pub async fn transition(
             .await?
             .is_some_and(|op| op.roles.iter().any(|r| r == super::admin::ADMIN_ROLE));
     }
+    let human_since = match req.event {
+        Event::Decide | Event::Solve => first_human_touch(app, org_id, handoff_id).await?,
+        _ => None,
+    };
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -178,6 +196,7 @@ pub async fn transition(
             now: now(),
             event_id: new_id(),
             outbox_id: new_id(),
+            human_since: human_since.clone(),
         };
         let mut w = rows(&h, planned, stamp);
         w.session = extras.session.clone();

@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod intake;
 pub mod keyring;
 pub mod keys;
+pub mod leads;
 pub mod lifecycle;
 pub mod links;
 pub mod master_key;

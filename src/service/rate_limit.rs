@@ -31,8 +31,8 @@ pub struct Verdict {
     pub allowed: bool,
     pub limit: u64,
     pub remaining: u64,
-    /// Seconds until the whole budget is back.
-    pub reset_secs: u64,
+    /// When the whole budget is back, in Unix epoch seconds (seed 003).
+    pub reset_at: u64,
     /// Seconds until a refused request would be allowed.
     pub retry_after_secs: u64,
 }
@@ -90,7 +90,7 @@ pub async fn spend(app: &super::App, key: &str) -> Verdict {
         } else {
             0
         },
-        reset_secs: secs(b.rate.reset_us(&step, now)),
+        reset_at: ((now.max(0) + b.rate.reset_us(&step, now).max(0)) as u64).div_ceil(1_000_000),
         retry_after_secs: secs(b.rate.retry_after_us(&step, now)).max(1),
     }
 }

@@ -10,6 +10,7 @@ mod conversations;
 pub mod error;
 mod handoffs;
 mod idempotency;
+mod leads;
 mod orgs;
 mod postgres;
 mod push;
@@ -27,6 +28,7 @@ pub use conversations::ConversationStore;
 pub use error::{Race, StoreError, StoreResult};
 pub use handoffs::{contains_pattern, HandoffQuery, HandoffStore};
 pub use idempotency::{IdemClaim, IdempotencyStore};
+pub use leads::LeadStore;
 pub use orgs::OrgStore;
 pub use postgres::PgStore;
 pub use push::PushStore;
@@ -59,6 +61,7 @@ pub trait Store:
     + RoutingStore
     + SecurityLogStore
     + SnippetStore
+    + LeadStore
     + Send
     + Sync
     + 'static

@@ -7,7 +7,7 @@ use tapin::workers::timers;
 const HOLDING: &str = "Let me check that with a specialist. One moment please.";
 
 #[tokio::test]
-async fn creating_an_approval_suspends_the_conversation_with_the_holding_line() {
+async fn creating_an_approval_suspends_the_conversation_with_its_suspend_message() {
     let t = TestApp::spawn().await;
     let (cid, a) = t.approval(json!({"timeout_seconds": 300})).await;
     assert_eq!(a["status"], "pending");
@@ -29,8 +29,20 @@ async fn creating_an_approval_suspends_the_conversation_with_the_holding_line() 
     let (_, msgs) = t
         .get(&format!("/api/v1/conversations/{cid}/messages"), &t.key)
         .await;
-    assert_eq!(msgs["data"][0]["content"], HOLDING);
+    // Seed 001: the suspend message is what the end user is shown while it is pending.
+    assert_eq!(
+        msgs["data"][0]["content"],
+        "Checking your refund with the billing team."
+    );
     assert_eq!(msgs["data"][0]["author"], "agent");
+
+    // Without one, the organization's holding line, which the approval then shows.
+    let (other, b) = t.approval(json!({"suspend_message": null})).await;
+    assert_eq!(b["suspend_message"], HOLDING);
+    let (_, msgs) = t
+        .get(&format!("/api/v1/conversations/{other}/messages"), &t.key)
+        .await;
+    assert_eq!(msgs["data"][0]["content"], HOLDING);
 
     let (s, one) = t
         .get(
@@ -292,7 +304,7 @@ async fn the_waiting_reply_answers_a_user_who_writes_during_an_approval() {
         .put("/api/v1/approval-messages", json!({"holding_line": "One sec!", "waiting_reply": "Still on it, thanks for waiting."}))
         .await;
     assert_eq!(s, 200);
-    let (cid, _) = t.approval(json!({})).await;
+    let (cid, _) = t.approval(json!({"suspend_message": null})).await;
     t.post(
         &format!("/api/v1/conversations/{cid}/messages"),
         &t.key,

@@ -24,7 +24,13 @@ async fn every_response_carries_rate_limit_headers_and_the_limit_is_enforced_per
             .unwrap();
         assert_eq!(res.status(), 200);
         assert_eq!(header(&res, "x-ratelimit-limit"), Some(3));
-        assert!(header(&res, "x-ratelimit-reset").is_some());
+        // Seed 003: epoch seconds, within the minute the budget needs to refill.
+        let reset = header(&res, "x-ratelimit-reset").unwrap();
+        let now = chrono::Utc::now().timestamp() as u64;
+        assert!(
+            (now..=now + 61).contains(&reset),
+            "reset {reset}, now {now}"
+        );
         remaining.push(header(&res, "x-ratelimit-remaining").unwrap());
     }
     assert_eq!(remaining, [2, 1, 0]);

@@ -25,6 +25,7 @@ mod secrets_at_rest;
 mod security_api;
 mod security_caps;
 mod security_web;
+mod seed_fidelity;
 mod sinks;
 mod standard_webhooks;
 mod streams;

@@ -18,6 +18,7 @@ mod audit;
 mod conversations;
 mod handoffs;
 mod idempotency;
+mod leads;
 mod orgs;
 mod push;
 mod routing;

@@ -10,6 +10,7 @@ mod audit;
 mod conversations;
 mod handoffs;
 mod idempotency;
+mod leads;
 mod orgs;
 mod push;
 mod routing;

@@ -1,0 +1,13 @@
+-- Seed 003's leads: the person a conversation is with, created by
+-- POST /api/v1/leads. A lead is its conversation (same id), so
+-- POST /api/v1/leads/{id}/handoff escalates that conversation.
+CREATE TABLE leads (
+    id              TEXT PRIMARY KEY REFERENCES conversations(id),
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    name            TEXT,
+    email           TEXT,
+    phone           TEXT,
+    source          TEXT,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX leads_by_org ON leads (organization_id, created_at);
