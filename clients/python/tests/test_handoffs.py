@@ -42,6 +42,13 @@ async def test_async_list_iterate_and_idempotent_create(tapin):
         assert a["id"] == b["id"] and a["conversation_id"] == b["conversation_id"]
 
 
+def test_assigned_at_creation_answers_the_signed_link(tapin):
+    with Tapin(tapin.base, tapin.agent_key) as agent:
+        h = agent.handoff_to_human({"static_text": "for Olivia"}, assignee=tapin.operator_email)
+        assert h["status"] == "assigned"
+        assert f"/m/{h['id']}?t=" in (h.get("mobile_url") or "")
+
+
 def test_cancel_gives_the_conversation_back(tapin):
     with Tapin(tapin.base, tapin.agent_key) as agent:
         h = agent.handoff_to_human({"static_text": "never mind"})

@@ -89,6 +89,8 @@ export interface HandoffToHumanInput {
   source?: Source;
   /** Seed 000's packet: `static_text` is required. */
   packet: PacketInput;
+  /** Assign it at once to this operator (id or email); the answer's `mobile_url` is then their signed link. */
+  assignee?: string;
   /** Transcript to append first (when the conversation is new, for example). */
   messages?: { author: 'user' | 'agent' | 'system'; content: string }[];
   idempotencyKey?: string;
@@ -253,7 +255,7 @@ export class TapinClient {
   // --- handoffs ------------------------------------------------------------------
 
   /** A takeover (seed 000): the conversation goes to a person with the packet. */
-  async handoffToHuman(input: HandoffToHumanInput): Promise<HandoffRead> {
+  async handoffToHuman(input: HandoffToHumanInput): Promise<HandoffRead & { mobile_url?: string | null }> {
     const key = input.idempotencyKey ?? newIdempotencyKey();
     let conversationId = input.conversationId;
     if (!conversationId) {
@@ -262,9 +264,15 @@ export class TapinClient {
     for (const [i, m] of (input.messages ?? []).entries()) {
       await this.postMessage(conversationId, m, { idempotencyKey: `${key}:message:${i}`, signal: input.signal });
     }
-    return this.post<HandoffRead>(
+    return this.post<HandoffRead & { mobile_url?: string | null }>(
       '/handoffs',
-      { kind: 'takeover', conversation_id: conversationId, source: input.source ?? 'router', packet: input.packet },
+      {
+        kind: 'takeover',
+        conversation_id: conversationId,
+        source: input.source ?? 'router',
+        packet: input.packet,
+        ...(input.assignee !== undefined && { assignee: input.assignee }),
+      },
       { idempotencyKey: key, signal: input.signal },
     );
   }

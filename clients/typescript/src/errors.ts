@@ -10,7 +10,7 @@ export interface FieldError {
 export interface RateLimitInfo {
   limit?: number;
   remaining?: number;
-  /** Seconds until the budget is full again. */
+  /** `X-RateLimit-Reset` as tapin sends it (Unix epoch seconds at which the budget is full again). */
   reset?: number;
   /** `Retry-After` (seconds), on 429 and 503. */
   retryAfter?: number;

@@ -195,7 +195,7 @@ export interface paths {
         put?: never;
         /**
          * Create a takeover handoff
-         * @description Records a `takeover` handoff for a conversation and flips the conversation to `waiting_for_human` (agent messages are then refused with 409 until it is handed back or resolved). The server fills `packet.transcript_ptr` with the highest message seq at this moment (`up_to_seq: null` for an empty thread); a value sent by the client is replaced.
+         * @description Records a `takeover` handoff for a conversation and flips the conversation to `waiting_for_human` (agent messages are then refused with 409 until it is handed back or resolved). With `assignee` (an operator id or email) it is also assigned to that operator, and `mobile_url` is that operator's signed single-use link (seed 004); the assignment's audit row names the API key the link was issued to. The server fills `packet.transcript_ptr` with the highest message seq at this moment (`up_to_seq: null` for an empty thread); a value sent by the client is replaced.
          *
          *     Scope: `handoffs:write`. Accepts `Idempotency-Key`.
          */
@@ -463,9 +463,51 @@ export interface paths {
          * Hand a lead to a human (seed 003 vocabulary)
          * @description Seed 003's path and words for the same escalation: a lead is its conversation, and `awaiting_human` is tapin's `waiting_for_human`. The response carries `lead_id`.
          *
-         *     Scope: `handoffs:write`. The body is optional. Accepts `Idempotency-Key`.
+         *     Scope: `leads:write` (seed 003's name) or `handoffs:write`. The body is optional. Accepts `Idempotency-Key`.
          */
         post: operations["lead_handoff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a lead (seed 003)
+         * @description Records the person a conversation is with: a new conversation (status `active`), or the one named by `conversation_id`. A lead is its conversation: the lead's `id` is the conversation's, and `POST /api/v1/leads/{id}/handoff` escalates it later. The lead and a new conversation are written together.
+         *
+         *     Scope: `leads:write` (seed 003's name) or `handoffs:write`. The body is optional. Accepts `Idempotency-Key`.
+         */
+        post: operations["create_lead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a lead
+         * @description Scope: `read`.
+         */
+        get: operations["get_lead"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -513,7 +555,7 @@ export interface paths {
         put?: never;
         /**
          * Request an approval
-         * @description Records the approval (status `pending`), flips the conversation to `awaiting_approval`, appends the organization's holding line to it and, with `timeout_seconds`, schedules the timeout (a timeout reads as `expired` and routes like a deny). One transaction.
+         * @description Records the approval (status `pending`), flips the conversation to `awaiting_approval`, appends `suspend_message` to it (what the end user is shown while it is pending; the organization's holding line when none is given, and then `suspend_message` reads as that line) and, with `timeout_seconds`, schedules the timeout (a timeout reads as `expired` and routes like a deny). One transaction.
          *
          *     Scope: `approvals:write`. Accepts `Idempotency-Key`.
          */
@@ -1404,7 +1446,10 @@ export interface components {
             };
             /** @description Only operators with this role may decide (at most 200 characters). */
             approver_role?: string | null;
-            /** @description Why the agent is waiting (at most 2000 characters). */
+            /**
+             * @description What the end user is shown while the approval is pending (at most 2000
+             *     characters; appended to the conversation). Default: the organization's holding line.
+             */
             suspend_message?: string | null;
             /**
              * Format: int64
@@ -1433,6 +1478,32 @@ export interface components {
             conversation_id: string;
             source: components["schemas"]["Source"];
             packet: components["schemas"]["Packet"];
+            /**
+             * @description Seed 004: give the handoff to this operator (id or email) at once; the
+             *     answer then carries `mobile_url`, that operator's signed single-use link.
+             */
+            assignee?: string | null;
+        };
+        CreateLead: {
+            /**
+             * Format: uuid
+             * @description The conversation the agent already has with this person (UUID); without
+             *     it, a new conversation is started for the lead.
+             */
+            conversation_id?: string | null;
+            /**
+             * @description Your own id for the new conversation (at most 200 characters; only
+             *     without `conversation_id`).
+             */
+            external_ref?: string | null;
+            /** @description At most 200 characters. */
+            name?: string | null;
+            /** @description An email address (at most 254 characters), stored in lower case. */
+            email?: string | null;
+            /** @description Digits, spaces and `+ - ( )` (at most 32 characters). */
+            phone?: string | null;
+            /** @description Where the lead came from, e.g. `web_chat` (at most 200 characters). */
+            source?: string | null;
         };
         CreateWebhook: {
             /** @description Where events are POSTed (http or https). */
@@ -1440,6 +1511,15 @@ export interface components {
             /** @description Event names (`handoff.created`, `approval.decided`, …) or `["*"]` for all. */
             events: string[];
             signature_scheme?: components["schemas"]["SignatureScheme"] | null;
+        };
+        /** @description The created handoff, plus the link for its assignee (seed 004's quickstart). */
+        CreatedHandoff: components["schemas"]["HandoffRead"] & {
+            /**
+             * @description With `assignee`: the operator's signed single-use link to `/m/<id>`
+             *     (valid `link_ttl_seconds`, 60 s by default), for the agent to pass on.
+             *     Null without an assignee: a link always belongs to one operator.
+             */
+            mobile_url: string | null;
         };
         Decide: {
             decision: components["schemas"]["DecisionWord"];
@@ -1527,7 +1607,11 @@ export interface components {
             conversation_id: string;
             /** @description `waiting_for_human` (`awaiting_human` on the lead endpoint). */
             conversation_status: string;
-            /** @description The channel that was alerted; null until notification channels are configured. */
+            /**
+             * @description `slack` or `email`: the channel a notification of this handoff went out
+             *     on, when one did within 3 s (other channels: see the handoff's
+             *     notifications); null when neither was used by then.
+             */
             notified_channel: string | null;
         };
         EvaluateBody: {
@@ -1661,6 +1745,19 @@ export interface components {
          * @enum {string}
          */
         Kind: "approval" | "takeover" | "assist" | "agent";
+        /** @description A lead (seed 003). `id` is also its conversation's id. */
+        LeadRead: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            conversation_id: string;
+            name: string | null;
+            email: string | null;
+            phone: string | null;
+            source: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
         MessageList: {
             data: components["schemas"]["MessageRead"][];
             /**
@@ -2199,7 +2296,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -2275,7 +2372,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -2374,7 +2471,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -2484,7 +2581,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -2595,7 +2692,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -2683,7 +2780,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -2706,8 +2803,9 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description A takeover status (`requested`, `assigned`, `accepted`, `resolved`, `cancelled`)
-                 *     or a lifecycle state (`created`, `notified`, `escalated`, `opened`, `solving`, …).
+                 * @description A lifecycle state (`created`, `notified`, `escalated`, `opened`, `solving`, …,
+                 *     `cancelled`) of any kind, or a seed-000 takeover status (`requested`,
+                 *     `assigned`, `accepted`, `resolved`), which lists takeovers only.
                  */
                 status?: string;
                 kind?: components["schemas"]["Kind"];
@@ -2764,7 +2862,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `bad_request` naming the field: `status` (neither a takeover status nor a lifecycle state), `limit` (outside 1–200), `cursor` (not from a previous page), `q` (longer than 100 characters). */
+            /** @description `bad_request` naming the field: `status` (neither a takeover status nor a lifecycle state, or a takeover status with another `kind`), `limit` (outside 1–200), `cursor` (not from a previous page), `q` (longer than 100 characters). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2782,7 +2880,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -2817,13 +2915,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The handoff was recorded (status `requested`). */
+            /** @description The handoff was recorded (status `requested`, or `assigned` with an assignee). */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HandoffRead"];
+                    "application/json": components["schemas"]["CreatedHandoff"];
                 };
             };
             /** @description `bad_request`: malformed JSON, or a Content-Type other than `application/json`. */
@@ -2862,7 +2960,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `bad_request` naming each field by JSON path: `kind` (only `takeover` here), `conversation_id` (not a UUID, or no such conversation in this organization), `source`, `packet`, `packet.static_text` (missing, empty or over 2000 characters), `packet.reason` / `packet.summary` / `packet.transfer_to` / `packet.transfer_label` (over 20000 characters), `packet.context_vars` (over 64 KiB of JSON), or an unknown field. `Idempotency-Key` when it is not 1 to 255 visible ASCII characters. */
+            /** @description `bad_request` naming each field by JSON path: `kind` (only `takeover` here), `conversation_id` (not a UUID, or no such conversation in this organization), `source`, `packet`, `packet.static_text` (missing, empty or over 2000 characters), `packet.reason` / `packet.summary` / `packet.transfer_to` / `packet.transfer_label` (over 20000 characters), `packet.context_vars` (over 64 KiB of JSON), `assignee` (no active operator with that id or email in this organization), or an unknown field. `Idempotency-Key` when it is not 1 to 255 visible ASCII characters. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2880,7 +2978,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -2956,7 +3054,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -3053,7 +3151,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -3163,7 +3261,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -3274,7 +3372,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -3385,7 +3483,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -3496,7 +3594,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -3606,7 +3704,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -3717,7 +3815,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -3828,7 +3926,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -3939,7 +4037,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -4028,7 +4126,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -4139,7 +4237,182 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id (`x-request-id`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_lead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request replays the first response (`Idempotent-Replayed: true`). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description All fields optional. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateLead"];
+            };
+        };
+        responses: {
+            /** @description The lead. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadRead"];
+                };
+            };
+            /** @description `bad_request`: malformed JSON, or a Content-Type other than `application/json`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, malformed, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `forbidden`: the API key lacks the scope this operation needs (the message names it). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `conflict` with `reason: lead_exists`: the conversation already has a lead. With `Idempotency-Key`: `reason: idempotency_key_reused` (the key was used with another request) or `idempotency_in_progress` (the first request is still being processed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request` naming each field: `conversation_id` (not a UUID, or no such conversation in this organization), `external_ref` (over 200 characters, or given with `conversation_id`), `name` / `source` (over 200 characters), `email` (not an address, or over 254 characters), `phone` (other characters, or over 32), or an unknown field. `Idempotency-Key` when it is not 1 to 255 visible ASCII characters. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: this API key's rate limit is exhausted; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    /** @description Requests a minute allowed for this key. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left now (0). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: logged with the request id (`x-request-id`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_lead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Lead id (= its conversation id). An id that is not a UUID, or belongs to another organization, is a 404. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lead. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadRead"];
+                };
+            };
+            /** @description `unauthorized`: missing, malformed, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `forbidden`: the API key lacks the scope this operation needs (the message names it). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such lead in this organization. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: this API key's rate limit is exhausted; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    /** @description Requests a minute allowed for this key. */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left now (0). */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -4237,7 +4510,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -4326,7 +4599,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -4424,7 +4697,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -4500,7 +4773,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -4610,7 +4883,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -4707,7 +4980,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -4771,7 +5044,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -4857,7 +5130,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -4935,7 +5208,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5026,7 +5299,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5138,7 +5411,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5214,7 +5487,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5301,7 +5574,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5388,7 +5661,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5452,7 +5725,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5516,7 +5789,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5614,7 +5887,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5690,7 +5963,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5764,7 +6037,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5862,7 +6135,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -5959,7 +6232,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6056,7 +6329,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6153,7 +6426,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6217,7 +6490,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6306,7 +6579,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6382,7 +6655,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6471,7 +6744,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6554,7 +6827,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6618,7 +6891,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6707,7 +6980,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6783,7 +7056,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6872,7 +7145,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -6955,7 +7228,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7056,7 +7329,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7135,7 +7408,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7199,7 +7472,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7276,7 +7549,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7365,7 +7638,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7429,7 +7702,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7506,7 +7779,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7582,7 +7855,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7671,7 +7944,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7747,7 +8020,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7835,7 +8108,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
@@ -7922,7 +8195,7 @@ export interface operations {
                     "X-RateLimit-Limit"?: number;
                     /** @description Requests left now (0). */
                     "X-RateLimit-Remaining"?: number;
-                    /** @description Seconds until the request can be retried. */
+                    /** @description Unix epoch seconds at which the full budget is back (seed 003). */
                     "X-RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };

@@ -71,6 +71,12 @@ describe('takeovers and conversations against a real tapin', () => {
     assert.equal(b.conversation_id, a.conversation_id);
   });
 
+  it('a takeover assigned at creation answers the operator\'s signed link', async () => {
+    const h = await agent.handoffToHuman({ packet: { static_text: 'for Olivia' }, assignee: tapin.operatorEmail });
+    assert.equal(h.status, 'assigned');
+    assert.match(h.mobile_url ?? '', new RegExp(`/m/${h.id}\\?t=`));
+  });
+
   it('cancel gives the conversation back to the agent', async () => {
     const h = await agent.handoffToHuman({ packet: { static_text: 'never mind' } });
     const cancelled = await agent.cancelHandoff(h.id, 'customer left');

@@ -297,6 +297,7 @@ class Tapin:
         conversation_id: Optional[str] = None,
         source: str = "router",
         messages: Sequence[Mapping[str, str]] = (),
+        assignee: Optional[str] = None,
         idempotency_key: Optional[str] = None,
     ) -> HandoffRead:
         """A takeover (seed 000). Creates the conversation when none is given and appends
@@ -306,7 +307,9 @@ class Tapin:
             conversation_id = self.create_conversation(idempotency_key=f"{key}:conversation")["id"]
         for i, m in enumerate(messages):
             self.post_message(conversation_id, m["author"], m["content"], idempotency_key=f"{key}:message:{i}")
-        body = {"kind": "takeover", "conversation_id": conversation_id, "source": source, "packet": dict(packet)}
+        body: Dict[str, Any] = {"kind": "takeover", "conversation_id": conversation_id, "source": source, "packet": dict(packet)}
+        if assignee is not None:
+            body["assignee"] = assignee  # assigned at once; the answer's mobile_url is their signed link
         return self._post("/handoffs", body, key)
 
     def get_handoff(self, id: str) -> HandoffRead:
@@ -557,6 +560,7 @@ class AsyncTapin:
         conversation_id: Optional[str] = None,
         source: str = "router",
         messages: Sequence[Mapping[str, str]] = (),
+        assignee: Optional[str] = None,
         idempotency_key: Optional[str] = None,
     ) -> HandoffRead:
         key = idempotency_key or new_idempotency_key()
@@ -564,7 +568,9 @@ class AsyncTapin:
             conversation_id = (await self.create_conversation(idempotency_key=f"{key}:conversation"))["id"]
         for i, m in enumerate(messages):
             await self.post_message(conversation_id, m["author"], m["content"], idempotency_key=f"{key}:message:{i}")
-        body = {"kind": "takeover", "conversation_id": conversation_id, "source": source, "packet": dict(packet)}
+        body: Dict[str, Any] = {"kind": "takeover", "conversation_id": conversation_id, "source": source, "packet": dict(packet)}
+        if assignee is not None:
+            body["assignee"] = assignee  # assigned at once; the answer's mobile_url is their signed link
         return await self._post("/handoffs", body, key)
 
     async def get_handoff(self, id: str) -> HandoffRead:

@@ -13,7 +13,7 @@ class RateLimitInfo:
     limit: Optional[int] = None
     remaining: Optional[int] = None
     reset: Optional[int] = None
-    """Seconds until the budget is full again."""
+    """``X-RateLimit-Reset``: Unix epoch seconds at which the budget is full again."""
     retry_after: Optional[float] = None
     """`Retry-After` in seconds (429 and 503)."""
 

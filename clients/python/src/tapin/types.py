@@ -67,7 +67,8 @@ class HandoffRead(TypedDict):
     created_at: str
     updated_at: str
     resolved_at: Optional[str]
-    assist: NotRequired[AssistView]
+    assist: NotRequired[Optional[AssistView]]
+    mobile_url: NotRequired[Optional[str]]
 
 
 class ConversationRead(TypedDict):
