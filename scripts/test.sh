@@ -92,6 +92,9 @@ step "benchmarks, quick mode (real server on loopback; fails only on errors)"
 timeout --kill-after=30s 5m target/release/tapin bench --quick
 # ---------------------------------------------------------------------------
 
+step "client libraries (TypeScript and Python, against the release server; clients/README.md)"
+scripts/test-clients.sh target/release/tapin
+
 step "end-to-end (Playwright in Debian Chromium: phone and desktop viewports, axe-core)"
 (cd end2end && npx playwright test)
 
