@@ -143,7 +143,7 @@ pub async fn items(
         });
     }
     if f.sort.as_deref() == Some("waiting") {
-        out.sort_by(|a, b| b.waited.cmp(&a.waited));
+        out.sort_by_key(|r| std::cmp::Reverse(r.waited));
     }
     Ok((out, counts))
 }
