@@ -87,7 +87,7 @@ test('approval: deny needs a note, the outcome and the agent resuming show live'
   const { aid } = await agent.approval();
   await openAs(page, aid, alice);
   await expect(page.getByRole('heading', { name: 'refund.create', exact: true })).toBeVisible();
-  await expect(page.getByText('Checking your refund with the billing team.')).toBeVisible();
+  await expect(page.locator('q', { hasText: 'Checking your refund with the billing team.' })).toBeVisible();
   await expect(page.getByTestId('countdown')).toHaveText(/left$/);
   await expectNoSeriousA11yViolations(page);
 
