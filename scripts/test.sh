@@ -17,6 +17,9 @@ cargo fmt --all -- --check
 step "dependencies: licenses, bans, sources (cargo deny, offline; deny.toml)"
 # Advisories need a copy of the RustSec database (README, Security:
 # Dependencies); these three checks need nothing from the network.
+# cargo-deny reads the metadata of every target's dependencies: fetch them all
+# first (a build fetches only this platform's), then check offline.
+cargo fetch --locked -q
 cargo deny --offline check bans licenses sources 2>&1 | tail -n 1
 
 step "Rust unit and integration tests (SQLite)"
