@@ -16,6 +16,11 @@ const S = '</title></script><img src=x onerror="alert(1)">\u202E';
 
 let takeover = '';
 let approval = '';
+let assist = '';
+// A URL admits no spaces: the same markup without them, shown as text.
+const U = 'https://login.example.test/v?x=</title></script><img/src=x/onerror=alert(1)>';
+// A 1×1 PNG: the assist page shows the captured screen beside the agent's texts.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 test.beforeAll(async ({ request }) => {
   org.create();
@@ -42,6 +47,16 @@ test.beforeAll(async ({ request }) => {
     payload: { note: `payload ${H}` },
     suspend_message: `wait ${H}`,
     timeout_seconds: 600,
+  })).id;
+  assist = (await agent.post('/handoffs', {
+    kind: 'assist',
+    agent_id: `agent ${S}`,
+    interruption_type: 'twofa',
+    domain: 'login.example.test',
+    url: U,
+    question: `Type ${H}`,
+    input: 'code',
+    capture: { screenshot: PNG, viewport: { width: 1, height: 1 } },
   })).id;
   const put = await request.put('/api/v1/policies', {
     headers: { authorization: `Bearer ${org.key}` },
@@ -85,7 +100,9 @@ async function visit(browser: Browser, js: boolean, viewport: { width: number; h
   const pages: [string, string[]][] = [
     [`/m/${takeover}`, [`Refund ${H}`, `reason ${H}`, `summary ${H}`, `order ${H}`, `→ team ${H}`, `customer says ${H}`]],
     [`/m/${approval}`, [`refund ${H}`, `payload ${H}`, `approve ${H}`, `wait ${H}`]],
+    [`/m/${assist}`, [`Type ${H}`, U]],
     ['/inbox', [`Refund ${H}`]],
+    ['/history', []],
     ['/admin', [`Eve ${H}`]],
     ['/admin/routing', [`policy ${S}`]],
     ['/admin/webhooks', []],
