@@ -445,22 +445,14 @@ pub async fn accept(
 ) -> Result<axum::Json<HandoffRead>, AppError> {
     let id = parse_id(&id, "handoff")?;
     require_for_kind(&app, &key, &id).await?;
-    let h = match body.assignee {
-        Some(who) => {
-            handoffs::assign(&app, &key.organization_id, &id, key.actor(), &who, true).await?
-        }
-        None => {
-            handoffs::step(
-                &app,
-                &key.organization_id,
-                &id,
-                Event::Accept,
-                key.actor(),
-                json!({}),
-            )
-            .await?
-        }
-    };
+    let h = handoffs::accept(
+        &app,
+        &key.organization_id,
+        &id,
+        key.actor(),
+        body.assignee.as_deref(),
+    )
+    .await?;
     Ok(axum::Json(h.into()))
 }
 

@@ -238,6 +238,21 @@ pub async fn assign_with_link(
     Ok((h, url))
 }
 
+/// `accept` (seed 004's `solving`): for `assignee` when given (assigned and
+/// accepted in one step), else for whoever the actor is.
+pub async fn accept(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    actor: Actor,
+    assignee: Option<&str>,
+) -> Result<Handoff, AppError> {
+    match assignee {
+        Some(who) => assign(app, org_id, id, actor, who, true).await,
+        None => step(app, org_id, id, Event::Accept, actor, serde_json::json!({})).await,
+    }
+}
+
 pub async fn assign(
     app: &App,
     org_id: &str,
