@@ -93,6 +93,11 @@ pub fn claimed(worker: &'static str, n: usize) {
     metrics::counter!("tapin_worker_claims_total", "worker" => worker).increment(n as u64);
 }
 
+/// One group commit on SQLite: how many writes shared its transaction and fsync.
+pub fn write_batch(writes: usize) {
+    metrics::histogram!("tapin_sqlite_batch_writes").record(writes as f64);
+}
+
 /// An open SSE stream or long-poll; the gauge goes down when the guard drops.
 pub struct OpenStream(&'static str);
 

@@ -17,7 +17,7 @@ pub enum Race {
     TimerFired,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StoreError {
     /// The row to change or read is not there (or belongs to another tenant).
     #[error("not found")]
@@ -66,6 +66,30 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::PoolClosed
             | sqlx::Error::WorkerCrashed
             | sqlx::Error::Tls(_) => StoreError::Unavailable(e.to_string()),
+            _ => StoreError::Other(e.to_string()),
+        }
+    }
+}
+
+/// rusqlite runs the SQLite group-commit batches (`sqlite::group_commit`).
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi;
+        match &e {
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+            rusqlite::Error::SqliteFailure(f, _)
+                if matches!(
+                    f.extended_code,
+                    ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                ) =>
+            {
+                StoreError::Duplicate
+            }
+            rusqlite::Error::SqliteFailure(f, _)
+                if unavailable_code(&f.extended_code.to_string()) =>
+            {
+                StoreError::Unavailable(e.to_string())
+            }
             _ => StoreError::Other(e.to_string()),
         }
     }

@@ -10,6 +10,7 @@ mod audit_content;
 mod audit_transcripts;
 mod common;
 mod desk;
+mod group_commit;
 mod leases;
 mod limits;
 mod mcp;

@@ -1,4 +1,5 @@
-use super::{marks, SqliteStore, Tx};
+use super::{marks, SqliteStore};
+use rusqlite::{params, Connection};
 use crate::domain::approval::{Approval, Decision, NodeRef, SubjectKind};
 use crate::domain::quorum::Vote;
 use crate::store::{ApprovalStore, StoreError, StoreResult};
@@ -101,66 +102,63 @@ impl TryFrom<ApprovalRow> for Approval {
     }
 }
 
-pub(super) async fn insert_in(tx: &mut Tx<'_>, handoff_id: &str, a: &Approval) -> StoreResult<()> {
+pub(super) fn insert_in(c: &Connection, handoff_id: &str, a: &Approval) -> StoreResult<()> {
     let node = a.node.as_ref();
-    sqlx::query(
+    c.prepare_cached(
         "INSERT INTO approvals (handoff_id, subject_kind, subject_ref, payload, approver_role, \
          suspend_message, timeout_at, workflow_id, node_id, on_approve, on_deny, response_schema, \
          requested_by, four_eyes, required_approvals, distinct_roles) \
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    )
-    .bind(handoff_id)
-    .bind(a.subject_kind.as_str())
-    .bind(&a.subject_ref)
-    .bind(Value::Object(a.payload.clone()).to_string())
-    .bind(&a.approver_role)
-    .bind(&a.suspend_message)
-    .bind(&a.timeout_at)
-    .bind(node.map(|n| n.workflow_id.clone()))
-    .bind(node.map(|n| n.node_id.clone()))
-    .bind(node.and_then(|n| n.on_approve.clone()))
-    .bind(node.and_then(|n| n.on_deny.clone()))
-    .bind(a.response_schema.as_ref().map(Value::to_string))
-    .bind(&a.requested_by)
-    .bind(a.four_eyes)
-    .bind(i64::from(a.required_approvals))
-    .bind(a.distinct_roles)
-    .execute(&mut **tx)
-    .await?;
+    )?
+    .execute(params![
+        handoff_id,
+        a.subject_kind.as_str(),
+        a.subject_ref,
+        Value::Object(a.payload.clone()).to_string(),
+        a.approver_role,
+        a.suspend_message,
+        a.timeout_at,
+        node.map(|n| n.workflow_id.clone()),
+        node.map(|n| n.node_id.clone()),
+        node.and_then(|n| n.on_approve.clone()),
+        node.and_then(|n| n.on_deny.clone()),
+        a.response_schema.as_ref().map(Value::to_string),
+        a.requested_by,
+        a.four_eyes,
+        i64::from(a.required_approvals),
+        a.distinct_roles,
+    ])?;
     Ok(())
 }
 
-pub(super) async fn decide_in(
-    tx: &mut Tx<'_>,
-    handoff_id: &str,
-    d: &Decision,
-    now: &str,
-) -> StoreResult<()> {
-    sqlx::query(
+pub(super) fn decide_in(c: &Connection, handoff_id: &str, d: &Decision, now: &str) -> StoreResult<()> {
+    c.prepare_cached(
         "UPDATE approvals SET decision_note = ?, decided_by = ?, decided_at = ?, \
          decided_payload = ?, answer = ? WHERE handoff_id = ?",
-    )
-    .bind(&d.note)
-    .bind(&d.decided_by)
-    .bind(now)
-    .bind(d.payload.clone().map(|p| Value::Object(p).to_string()))
-    .bind(d.answer.as_ref().map(Value::to_string))
-    .bind(handoff_id)
-    .execute(&mut **tx)
-    .await?;
+    )?
+    .execute(params![
+        d.note,
+        d.decided_by,
+        now,
+        d.payload.clone().map(|p| Value::Object(p).to_string()),
+        d.answer.as_ref().map(Value::to_string),
+        handoff_id,
+    ])?;
     Ok(())
 }
 
 /// A quorum approval's vote, written with its transition (after the version
 /// check, so two writers racing for the same approval never both get here).
-pub(super) async fn vote_in(tx: &mut Tx<'_>, handoff_id: &str, v: &Vote) -> StoreResult<()> {
-    sqlx::query("INSERT INTO approval_votes (handoff_id, voter, roles, voted_at) VALUES (?,?,?,?)")
-        .bind(handoff_id)
-        .bind(&v.voter)
-        .bind(serde_json::to_string(&v.roles).expect("roles serialize"))
-        .bind(&v.voted_at)
-        .execute(&mut **tx)
-        .await?;
+pub(super) fn vote_in(c: &Connection, handoff_id: &str, v: &Vote) -> StoreResult<()> {
+    c.prepare_cached(
+        "INSERT INTO approval_votes (handoff_id, voter, roles, voted_at) VALUES (?,?,?,?)",
+    )?
+    .execute(params![
+        handoff_id,
+        v.voter,
+        serde_json::to_string(&v.roles).expect("roles serialize"),
+        v.voted_at,
+    ])?;
     Ok(())
 }
 

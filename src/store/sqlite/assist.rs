@@ -1,4 +1,5 @@
-use super::{SqliteStore, Tx};
+use super::SqliteStore;
+use rusqlite::{params, Connection};
 use crate::domain::assist::Viewport;
 use crate::domain::records::{AssistRecord, PendingAction, SealedFrame, SealedState};
 use crate::domain::writes::NewAssist;
@@ -49,58 +50,77 @@ impl From<AssistRow> for AssistRecord {
 }
 
 /// Writes a new assist handoff's details (and capture) in the creation's transaction.
-pub(super) async fn insert_in(tx: &mut Tx<'_>, new: &NewAssist) -> StoreResult<()> {
+pub(super) fn insert_in(c: &Connection, new: &NewAssist) -> StoreResult<()> {
     let r = &new.record;
-    sqlx::query(
+    c.prepare_cached(
         "INSERT INTO assist_handoffs (handoff_id, organization_id, agent_id, interruption_type, \
          domain, url, question, input) VALUES (?,?,?,?,?,?,?,?)",
-    )
-    .bind(&r.handoff_id)
-    .bind(&r.organization_id)
-    .bind(&r.agent_id)
-    .bind(&r.interruption_type)
-    .bind(&r.domain)
-    .bind(&r.url)
-    .bind(&r.question)
-    .bind(&r.input)
-    .execute(&mut **tx)
-    .await?;
+    )?
+    .execute(params![
+        r.handoff_id,
+        r.organization_id,
+        r.agent_id,
+        r.interruption_type,
+        r.domain,
+        r.url,
+        r.question,
+        r.input,
+    ])?;
     if let Some((frame, state)) = &new.capture {
-        put_frame_in(tx, &r.handoff_id, frame, Some(state)).await?;
+        put_frame_in(c, &r.handoff_id, frame, Some(state))?;
     }
     Ok(())
 }
 
-async fn put_frame_in(
-    tx: &mut Tx<'_>,
+fn put_frame_in(
+    c: &Connection,
     handoff_id: &str,
     f: &SealedFrame,
     state: Option<&SealedState>,
 ) -> StoreResult<i64> {
-    let (seq,): (i64,) = sqlx::query_as(
-        "UPDATE assist_handoffs SET frame_seq = frame_seq + 1, frame = ?, frame_type = ?, \
-         viewport_width = ?, viewport_height = ?, frame_at = ? WHERE handoff_id = ? \
-         RETURNING frame_seq",
-    )
-    .bind(&f.sealed)
-    .bind(&f.mime)
-    .bind(f.viewport.width)
-    .bind(f.viewport.height)
-    .bind(&f.at)
-    .bind(handoff_id)
-    .fetch_one(&mut **tx)
-    .await?;
+    let seq: i64 = c
+        .prepare_cached(
+            "UPDATE assist_handoffs SET frame_seq = frame_seq + 1, frame = ?, frame_type = ?, \
+             viewport_width = ?, viewport_height = ?, frame_at = ? WHERE handoff_id = ? \
+             RETURNING frame_seq",
+        )?
+        .query_row(
+            params![
+                f.sealed,
+                f.mime,
+                f.viewport.width,
+                f.viewport.height,
+                f.at,
+                handoff_id
+            ],
+            |r| r.get(0),
+        )?;
     if let Some(s) = state {
-        sqlx::query(
+        c.prepare_cached(
             "UPDATE assist_handoffs SET dom_snapshot = ?, browser_state = ? WHERE handoff_id = ?",
-        )
-        .bind(&s.dom_snapshot)
-        .bind(&s.browser_state)
-        .bind(handoff_id)
-        .execute(&mut **tx)
-        .await?;
+        )?
+        .execute(params![s.dom_snapshot, s.browser_state, handoff_id])?;
     }
     Ok(seq)
+}
+
+/// A new frame of a handoff of `org_id`, or `NotFound`.
+fn put_frame(
+    c: &Connection,
+    org_id: &str,
+    handoff_id: &str,
+    frame: &SealedFrame,
+    state: Option<&SealedState>,
+) -> StoreResult<i64> {
+    let owned = c
+        .prepare_cached(
+            "SELECT 1 FROM assist_handoffs WHERE handoff_id = ? AND organization_id = ?",
+        )?
+        .exists(params![handoff_id, org_id])?;
+    if !owned {
+        return Err(crate::store::StoreError::NotFound);
+    }
+    put_frame_in(c, handoff_id, frame, state)
 }
 
 const COLUMNS: &str = "handoff_id, organization_id, agent_id, interruption_type, domain, url, \
@@ -164,20 +184,11 @@ impl AssistStore for SqliteStore {
         frame: &SealedFrame,
         state: Option<&SealedState>,
     ) -> StoreResult<i64> {
-        let mut tx = self.writer.begin().await?;
-        let owned: Option<(i64,)> = sqlx::query_as(
-            "SELECT frame_seq FROM assist_handoffs WHERE handoff_id = ? AND organization_id = ?",
-        )
-        .bind(handoff_id)
-        .bind(org_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if owned.is_none() {
-            return Err(crate::store::StoreError::NotFound);
-        }
-        let seq = put_frame_in(&mut tx, handoff_id, frame, state).await?;
-        tx.commit().await?;
-        Ok(seq)
+        let (org_id, handoff_id) = (org_id.to_string(), handoff_id.to_string());
+        let (frame, state) = (frame.clone(), state.cloned());
+        self.group
+            .write(move |c| put_frame(c, &org_id, &handoff_id, &frame, state.as_ref()))
+            .await
     }
 
     async fn push_assist_action(

@@ -1,4 +1,5 @@
-use super::{marks, SqliteStore, Tx};
+use super::{marks, SqliteStore};
+use rusqlite::{params, Connection};
 use crate::domain::audit::{AuditEvent, ChainedEvent};
 use crate::domain::writes::{EventDraft, OutboxEntry};
 use crate::store::{AuditChain, AuditStore, Race, StoreError, StoreResult, TraceRow};
@@ -65,73 +66,69 @@ struct MilestoneRow {
 }
 
 /// One outbox row; `seq` is its position within its ordering key.
-pub(super) async fn insert_outbox(tx: &mut Tx<'_>, o: &OutboxEntry, seq: i64) -> StoreResult<()> {
-    sqlx::query(
+pub(super) fn insert_outbox(c: &Connection, o: &OutboxEntry, seq: i64) -> StoreResult<()> {
+    c.prepare_cached(
         "INSERT INTO outbox (id, organization_id, event_id, handoff_id, conversation_id, \
          ordering_key, seq, topic, payload, created_at, available_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-    )
-    .bind(&o.id)
-    .bind(&o.organization_id)
-    .bind(&o.event_id)
-    .bind(&o.handoff_id)
-    .bind(&o.conversation_id)
-    .bind(&o.ordering_key)
-    .bind(seq)
-    .bind(&o.topic)
-    .bind(&o.payload)
-    .bind(&o.created_at)
-    .bind(&o.created_at)
-    .execute(&mut **tx)
-    .await?;
+    )?
+    .execute(params![
+        o.id,
+        o.organization_id,
+        o.event_id,
+        o.handoff_id,
+        o.conversation_id,
+        o.ordering_key,
+        seq,
+        o.topic,
+        o.payload,
+        o.created_at,
+        o.created_at,
+    ])?;
     Ok(())
 }
 
 /// Appends the audit row at the end of its organization's hash chain, moves
-/// the chain head, and writes the event's outbox row at the same seq.
-pub(super) async fn append_event(
-    tx: &mut Tx<'_>,
+/// the chain head, and writes the event's outbox row at the same seq. Runs
+/// in the group commit's transaction: the head read here includes every
+/// earlier write of the batch.
+pub(super) fn append_event(
+    c: &Connection,
     draft: &EventDraft,
     outbox: &OutboxEntry,
 ) -> StoreResult<()> {
-    let (prev_seq, prev_hash): (i64, String) =
-        sqlx::query_as("SELECT audit_seq, audit_head FROM organizations WHERE id = ?")
-            .bind(&draft.organization_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (prev_seq, prev_hash): (i64, String) = c
+        .prepare_cached("SELECT audit_seq, audit_head FROM organizations WHERE id = ?")?
+        .query_row([&draft.organization_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let sealed = draft.seal(prev_seq, &prev_hash);
     let e = &sealed.event;
-    sqlx::query(
+    c.prepare_cached(
         "INSERT INTO handoff_events (id, organization_id, seq, handoff_id, event, from_state, \
          to_state, actor, data, created_at, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-    )
-    .bind(&e.id)
-    .bind(&e.organization_id)
-    .bind(e.seq)
-    .bind(&e.handoff_id)
-    .bind(&e.event)
-    .bind(&e.from_state)
-    .bind(&e.to_state)
-    .bind(&e.actor)
-    .bind(e.data.to_string())
-    .bind(&e.created_at)
-    .bind(&sealed.prev_hash)
-    .bind(&sealed.hash)
-    .execute(&mut **tx)
-    .await?;
-    // Optimistic on the head too: with several writers the loser retries.
-    let moved = sqlx::query(
-        "UPDATE organizations SET audit_seq = ?, audit_head = ? WHERE id = ? AND audit_seq = ?",
-    )
-    .bind(e.seq)
-    .bind(&sealed.hash)
-    .bind(&e.organization_id)
-    .bind(prev_seq)
-    .execute(&mut **tx)
-    .await?;
-    if moved.rows_affected() != 1 {
+    )?
+    .execute(params![
+        e.id,
+        e.organization_id,
+        e.seq,
+        e.handoff_id,
+        e.event,
+        e.from_state,
+        e.to_state,
+        e.actor,
+        e.data.to_string(),
+        e.created_at,
+        sealed.prev_hash,
+        sealed.hash,
+    ])?;
+    // One writer, so the head cannot have moved; the check stays as a guard.
+    let moved = c
+        .prepare_cached(
+            "UPDATE organizations SET audit_seq = ?, audit_head = ? WHERE id = ? AND audit_seq = ?",
+        )?
+        .execute(params![e.seq, sealed.hash, e.organization_id, prev_seq])?;
+    if moved != 1 {
         return Err(StoreError::Conflict(Race::AuditHead));
     }
-    insert_outbox(tx, outbox, e.seq).await
+    insert_outbox(c, outbox, e.seq)
 }
 
 #[async_trait]

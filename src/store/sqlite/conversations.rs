@@ -1,4 +1,5 @@
-use super::{marks, plain_row, SqliteStore, Tx};
+use super::{marks, plain_row, SqliteStore};
+use rusqlite::{params, Connection};
 use crate::domain::records::{Conversation, Message};
 use crate::domain::transcript_chain::ChainedMessage;
 use crate::domain::writes::ConversationWrite;
@@ -36,46 +37,47 @@ struct ChainedMessageRow {
 }
 
 /// Writes the conversation as `w.after` if it is still as it was read, then
-/// its messages and their outbox rows, inside an open transaction.
-pub(super) async fn write_in(tx: &mut Tx<'_>, w: &ConversationWrite) -> StoreResult<()> {
-    let c = &w.after;
-    let written = sqlx::query(
-        "UPDATE conversations SET status = ?, termination_reason = ?, status_reason = ?, \
-         last_seq = ?, head_hash = ?, updated_at = ? \
-         WHERE id = ? AND organization_id = ? AND status = ? AND last_seq = ?",
-    )
-    .bind(&c.status)
-    .bind(&c.termination_reason)
-    .bind(&c.status_reason)
-    .bind(c.last_seq)
-    .bind(&c.head_hash)
-    .bind(&c.updated_at)
-    .bind(&c.id)
-    .bind(&c.organization_id)
-    .bind(&w.expected_status)
-    .bind(w.expected_last_seq)
-    .execute(&mut **tx)
-    .await?;
-    if written.rows_affected() != 1 {
+/// its messages and their outbox rows, inside the group commit's transaction.
+pub(super) fn write_in(c: &Connection, w: &ConversationWrite) -> StoreResult<()> {
+    let conv = &w.after;
+    let written = c
+        .prepare_cached(
+            "UPDATE conversations SET status = ?, termination_reason = ?, status_reason = ?, \
+             last_seq = ?, head_hash = ?, updated_at = ? \
+             WHERE id = ? AND organization_id = ? AND status = ? AND last_seq = ?",
+        )?
+        .execute(params![
+            conv.status,
+            conv.termination_reason,
+            conv.status_reason,
+            conv.last_seq,
+            conv.head_hash,
+            conv.updated_at,
+            conv.id,
+            conv.organization_id,
+            w.expected_status,
+            w.expected_last_seq,
+        ])?;
+    if written != 1 {
         return Err(StoreError::Conflict(Race::Conversation));
     }
     for m in &w.messages {
         let msg = &m.message;
-        sqlx::query(
+        c.prepare_cached(
             "INSERT INTO messages (id, conversation_id, seq, author, content, created_at, \
              client_ref, hash) VALUES (?,?,?,?,?,?,?,?)",
-        )
-        .bind(&msg.id)
-        .bind(&msg.conversation_id)
-        .bind(msg.seq)
-        .bind(&msg.author)
-        .bind(&msg.content)
-        .bind(&msg.created_at)
-        .bind(&m.client_ref)
-        .bind(&m.hash)
-        .execute(&mut **tx)
-        .await?;
-        super::audit::insert_outbox(tx, &m.outbox, m.outbox.seq).await?;
+        )?
+        .execute(params![
+            msg.id,
+            msg.conversation_id,
+            msg.seq,
+            msg.author,
+            msg.content,
+            msg.created_at,
+            m.client_ref,
+            m.hash,
+        ])?;
+        super::audit::insert_outbox(c, &m.outbox, m.outbox.seq)?;
     }
     Ok(())
 }
@@ -143,9 +145,8 @@ impl ConversationStore for SqliteStore {
     }
 
     async fn write_conversation(&self, w: &ConversationWrite) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        write_in(&mut tx, w).await?;
-        tx.commit().await?;
+        let w = w.clone();
+        self.group.write(move |c| write_in(c, &w).map(|()| 0)).await?;
         Ok(())
     }
 

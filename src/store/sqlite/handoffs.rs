@@ -1,4 +1,5 @@
-use super::{marks, SqliteStore, Tx};
+use super::{marks, SqliteStore};
+use rusqlite::{params, Connection};
 use crate::domain::records::{AgentDetails, Timer};
 use crate::domain::writes::{NewHandoff, TransitionWrite};
 use crate::domain::{Handoff, Kind, Packet, Source, State, TranscriptPtr};
@@ -7,6 +8,9 @@ use async_trait::async_trait;
 
 const HANDOFF_COLUMNS: &str = "id, organization_id, kind, state, version, conversation_id, \
      source, packet, transcript_ptr, assignee, decision, created_at, updated_at, resolved_at, priority";
+const INSERT_HANDOFF: &str = "INSERT INTO handoffs (id, organization_id, kind, state, version, \
+     conversation_id, source, packet, transcript_ptr, assignee, decision, created_at, updated_at, \
+     resolved_at, priority) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 #[derive(sqlx::FromRow)]
 struct HandoffRow {
@@ -67,29 +71,147 @@ fn packet_json(packet: &Packet) -> String {
     serde_json::to_string(&stored).expect("packet serializes")
 }
 
-pub(super) async fn insert_timer(tx: &mut Tx<'_>, t: &Timer) -> StoreResult<()> {
-    sqlx::query(
+pub(super) fn insert_timer(c: &Connection, t: &Timer) -> StoreResult<()> {
+    c.prepare_cached(
         "INSERT INTO timers (id, organization_id, handoff_id, kind, due_at, data) VALUES (?,?,?,?,?,?)",
-    )
-    .bind(&t.id)
-    .bind(&t.organization_id)
-    .bind(&t.handoff_id)
-    .bind(&t.kind)
-    .bind(&t.due_at)
-    .bind(&t.data)
-    .execute(&mut **tx)
-    .await?;
+    )?
+    .execute(params![t.id, t.organization_id, t.handoff_id, t.kind, t.due_at, t.data])?;
     Ok(())
 }
 
 /// Claims a timer: the update that makes it fire once, even with two workers.
-pub(super) async fn claim_timer(tx: &mut Tx<'_>, id: &str, now: &str) -> StoreResult<bool> {
-    let claimed = sqlx::query("UPDATE timers SET fired_at = ? WHERE id = ? AND fired_at IS NULL")
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(claimed.rows_affected() == 1)
+pub(super) fn claim_timer(c: &Connection, id: &str, now: &str) -> StoreResult<bool> {
+    let claimed = c
+        .prepare_cached("UPDATE timers SET fired_at = ? WHERE id = ? AND fired_at IS NULL")?
+        .execute(params![now, id])?;
+    Ok(claimed == 1)
+}
+
+/// A new handoff and everything it brings, in the group commit's transaction.
+fn create_in(c: &Connection, new: &NewHandoff) -> StoreResult<()> {
+    let h = &new.handoff;
+    if let Some(conversation) = &new.conversation {
+        super::conversations::write_in(c, conversation)?;
+    }
+    c.prepare_cached(INSERT_HANDOFF)?.execute(params![
+        h.id,
+        h.organization_id,
+        h.kind.as_str(),
+        h.state.as_str(),
+        h.version,
+        h.conversation_id,
+        h.source.as_str(),
+        packet_json(&h.packet),
+        h.packet.transcript_ptr.as_ref().map(TranscriptPtr::to_wire),
+        h.assignee,
+        h.decision,
+        h.created_at,
+        h.updated_at,
+        h.resolved_at,
+        h.priority,
+    ])?;
+    if let Some(a) = &new.approval {
+        super::approvals::insert_in(c, &h.id, a)?;
+    }
+    if let Some(d) = &new.agent {
+        c.prepare_cached(
+            "INSERT INTO agent_handoffs (handoff_id, from_agent, to_agent, handoff_time, context) \
+             VALUES (?,?,?,?,?)",
+        )?
+        .execute(params![
+            h.id,
+            d.from_agent,
+            d.to_agent,
+            d.handoff_time,
+            d.context.to_string(),
+        ])?;
+    }
+    if let Some(a) = &new.assist {
+        super::assist::insert_in(c, a)?;
+    }
+    for t in &new.timers {
+        insert_timer(c, t)?;
+    }
+    super::audit::append_event(c, &new.event, &new.outbox)
+}
+
+/// One transition's rows, in the group commit's transaction.
+fn transition_in(c: &Connection, w: &TransitionWrite) -> StoreResult<()> {
+    let h = &w.handoff;
+    let now = &w.event.created_at;
+    if let Some(n) = &w.nonce {
+        c.prepare_cached(
+            "INSERT INTO link_nonces (nonce, handoff_id, operator_id, consumed_at) \
+             VALUES (?,?,?,?)",
+        )?
+        .execute(params![n.nonce, h.id, n.operator_id, now])
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Duplicate => StoreError::Conflict(Race::LinkUsed),
+            other => other,
+        })?;
+    }
+    if let Some(d) = &w.decision {
+        super::approvals::decide_in(c, &h.id, d, now)?;
+    }
+    if let Some(timer) = &w.timer_fired {
+        if !claim_timer(c, timer, now)? {
+            return Err(StoreError::Conflict(Race::TimerFired));
+        }
+    }
+    for t in &w.timers {
+        insert_timer(c, t)?;
+    }
+    let written = c
+        .prepare_cached(
+            "UPDATE handoffs SET state = ?, version = ?, assignee = ?, decision = ?, \
+             updated_at = ?, resolved_at = ? WHERE id = ? AND organization_id = ? AND version = ?",
+        )?
+        .execute(params![
+            h.state.as_str(),
+            h.version,
+            h.assignee,
+            h.decision,
+            h.updated_at,
+            h.resolved_at,
+            h.id,
+            h.organization_id,
+            w.expected_version,
+        ])?;
+    if written != 1 {
+        return Err(StoreError::Conflict(Race::Version));
+    }
+    if let Some(v) = &w.vote {
+        super::approvals::vote_in(c, &h.id, v)?;
+    }
+    if let Some(effect) = &w.conversation {
+        c.prepare_cached(
+            "UPDATE conversations SET status = ?, termination_reason = ?, status_reason = ?, \
+             updated_at = ? WHERE id = ? AND organization_id = ?",
+        )?
+        .execute(params![
+            effect.status,
+            effect.termination_reason,
+            effect.status_reason,
+            now,
+            effect.conversation_id,
+            h.organization_id,
+        ])?;
+    }
+    if let Some(s) = &w.session {
+        c.prepare_cached(
+            "INSERT INTO operator_sessions (token_hash, operator_id, organization_id, \
+             created_at, expires_at, handoff_id) VALUES (?,?,?,?,?,?)",
+        )?
+        .execute(params![
+            s.token_hash,
+            s.operator_id,
+            s.organization_id,
+            s.created_at,
+            s.expires_at,
+            s.handoff_id,
+        ])?;
+    }
+    super::audit::append_event(c, &w.event, &w.outbox)
 }
 
 /// `HandoffQuery::text`: five bindings of the same pattern. SQLite's LIKE
@@ -108,55 +230,8 @@ const TEXT_MATCH: &str = " AND (EXISTS (SELECT 1 FROM json_tree(handoffs.packet)
 #[async_trait]
 impl HandoffStore for SqliteStore {
     async fn create_handoff(&self, new: &NewHandoff) -> StoreResult<()> {
-        let h = &new.handoff;
-        let mut tx = self.writer.begin().await?;
-        if let Some(conversation) = &new.conversation {
-            super::conversations::write_in(&mut tx, conversation).await?;
-        }
-        sqlx::query(&format!(
-            "INSERT INTO handoffs ({HANDOFF_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-        ))
-        .bind(&h.id)
-        .bind(&h.organization_id)
-        .bind(h.kind.as_str())
-        .bind(h.state.as_str())
-        .bind(h.version)
-        .bind(&h.conversation_id)
-        .bind(h.source.as_str())
-        .bind(packet_json(&h.packet))
-        .bind(h.packet.transcript_ptr.as_ref().map(TranscriptPtr::to_wire))
-        .bind(&h.assignee)
-        .bind(&h.decision)
-        .bind(&h.created_at)
-        .bind(&h.updated_at)
-        .bind(&h.resolved_at)
-        .bind(&h.priority)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(a) = &new.approval {
-            super::approvals::insert_in(&mut tx, &h.id, a).await?;
-        }
-        if let Some(d) = &new.agent {
-            sqlx::query(
-                "INSERT INTO agent_handoffs (handoff_id, from_agent, to_agent, handoff_time, context) \
-                 VALUES (?,?,?,?,?)",
-            )
-            .bind(&h.id)
-            .bind(&d.from_agent)
-            .bind(&d.to_agent)
-            .bind(&d.handoff_time)
-            .bind(d.context.to_string())
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some(a) = &new.assist {
-            super::assist::insert_in(&mut tx, a).await?;
-        }
-        for t in &new.timers {
-            insert_timer(&mut tx, t).await?;
-        }
-        super::audit::append_event(&mut tx, &new.event, &new.outbox).await?;
-        tx.commit().await?;
+        let new = new.clone();
+        self.group.write(move |c| create_in(c, &new).map(|()| 0)).await?;
         Ok(())
     }
 
@@ -223,87 +298,8 @@ impl HandoffStore for SqliteStore {
     }
 
     async fn write_transition(&self, w: &TransitionWrite) -> StoreResult<()> {
-        let h = &w.handoff;
-        let now = &w.event.created_at;
-        let mut tx = self.writer.begin().await?;
-        if let Some(n) = &w.nonce {
-            sqlx::query(
-                "INSERT INTO link_nonces (nonce, handoff_id, operator_id, consumed_at) \
-                 VALUES (?,?,?,?)",
-            )
-            .bind(&n.nonce)
-            .bind(&h.id)
-            .bind(&n.operator_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Duplicate => StoreError::Conflict(Race::LinkUsed),
-                other => other,
-            })?;
-        }
-        if let Some(d) = &w.decision {
-            super::approvals::decide_in(&mut tx, &h.id, d, now).await?;
-        }
-        if let Some(timer) = &w.timer_fired {
-            if !claim_timer(&mut tx, timer, now).await? {
-                return Err(StoreError::Conflict(Race::TimerFired));
-            }
-        }
-        for t in &w.timers {
-            insert_timer(&mut tx, t).await?;
-        }
-        let written = sqlx::query(
-            "UPDATE handoffs SET state = ?, version = ?, assignee = ?, decision = ?, \
-             updated_at = ?, resolved_at = ? WHERE id = ? AND organization_id = ? AND version = ?",
-        )
-        .bind(h.state.as_str())
-        .bind(h.version)
-        .bind(&h.assignee)
-        .bind(&h.decision)
-        .bind(&h.updated_at)
-        .bind(&h.resolved_at)
-        .bind(&h.id)
-        .bind(&h.organization_id)
-        .bind(w.expected_version)
-        .execute(&mut *tx)
-        .await?;
-        if written.rows_affected() != 1 {
-            return Err(StoreError::Conflict(Race::Version));
-        }
-        if let Some(v) = &w.vote {
-            super::approvals::vote_in(&mut tx, &h.id, v).await?;
-        }
-        if let Some(effect) = &w.conversation {
-            sqlx::query(
-                "UPDATE conversations SET status = ?, termination_reason = ?, status_reason = ?, \
-                 updated_at = ? WHERE id = ? AND organization_id = ?",
-            )
-            .bind(effect.status)
-            .bind(effect.termination_reason)
-            .bind(effect.status_reason)
-            .bind(now)
-            .bind(&effect.conversation_id)
-            .bind(&h.organization_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some(s) = &w.session {
-            sqlx::query(
-                "INSERT INTO operator_sessions (token_hash, operator_id, organization_id, \
-                 created_at, expires_at, handoff_id) VALUES (?,?,?,?,?,?)",
-            )
-            .bind(&s.token_hash)
-            .bind(&s.operator_id)
-            .bind(&s.organization_id)
-            .bind(&s.created_at)
-            .bind(&s.expires_at)
-            .bind(&s.handoff_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        super::audit::append_event(&mut tx, &w.event, &w.outbox).await?;
-        tx.commit().await?;
+        let w = w.clone();
+        self.group.write(move |c| transition_in(c, &w).map(|()| 0)).await?;
         Ok(())
     }
 

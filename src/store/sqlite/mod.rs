@@ -2,13 +2,16 @@
 //! One file per aggregate; `#[derive(FromRow)]` row types turn into records.
 //!
 //! Writes go through a one-connection pool so transactions never race for the
-//! write lock (SQLite has one writer anyway); reads use their own pool.
+//! write lock (SQLite has one writer anyway); reads use their own pool. The
+//! lifecycle writes (creations, transitions, messages) are batched on that
+//! connection by `group_commit`.
 
 mod access;
 mod approvals;
 mod assist;
 mod audit;
 mod conversations;
+mod group_commit;
 mod handoffs;
 mod idempotency;
 mod leads;
@@ -30,9 +33,8 @@ use std::time::Duration;
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    group: group_commit::GroupCommit,
 }
-
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -72,7 +74,12 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| format!("opening {url} for reading: {e}"))?;
-        Ok(SqliteStore { writer, reader })
+        let group = group_commit::GroupCommit::start(writer.clone());
+        Ok(SqliteStore {
+            writer,
+            reader,
+            group,
+        })
     }
 }
 

@@ -47,14 +47,19 @@ impl TimerStore for SqliteStore {
         now: &str,
         next: Option<&Timer>,
     ) -> StoreResult<bool> {
-        let mut tx = self.writer.begin().await?;
-        if !claim_timer(&mut tx, fired_id, now).await? {
-            return Ok(false);
-        }
-        if let Some(t) = next {
-            insert_timer(&mut tx, t).await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        let (fired_id, now, next) = (fired_id.to_string(), now.to_string(), next.cloned());
+        let claimed = self
+            .group
+            .write(move |c| {
+                if !claim_timer(c, &fired_id, &now)? {
+                    return Ok(0);
+                }
+                if let Some(t) = &next {
+                    insert_timer(c, t)?;
+                }
+                Ok(1)
+            })
+            .await?;
+        Ok(claimed == 1)
     }
 }
