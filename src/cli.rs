@@ -56,6 +56,9 @@ enum Command {
         /// Seconds, small N; fails only on errors (the test suite runs this).
         #[arg(long)]
         quick: bool,
+        /// Also section 6: the same reads at 1×, 10× and 100× the data (minutes).
+        #[arg(long)]
+        scale: bool,
     },
     /// Bridge an MCP client that speaks stdio to a tapin server's `/mcp`
     /// (JSON-RPC on stdin and stdout; logs on stderr).
@@ -228,7 +231,7 @@ async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
     };
     match cmd {
         Command::Serve => crate::server::serve(config).await.map(|_| 0),
-        Command::Bench { quick } => crate::bench::run(quick, &config.site_root).await,
+        Command::Bench { quick, scale } => crate::bench::run(quick, scale, &config.site_root).await,
         // Normally bridged by `run` before the configuration is read.
         Command::Mcp { url, key } => crate::mcp::bridge::run(&url, &key).await.map(|_| 0),
         Command::Migrate => {

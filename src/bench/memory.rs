@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 const GOAL_BYTES: usize = 200 * 1024 * 1024;
 const GOAL_STREAMS: usize = 10_000;
+/// Issue 12: an idle operator stream costs the server at most 10 KB.
+const GOAL_PER_STREAM: usize = 10 * 1024;
 
 pub async fn run(r: &mut Report, s: &Server, p: &Params, nofile: u64) -> Result<(), String> {
     r.section("4. memory per idle stream");
@@ -57,7 +59,7 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params, nofile: u64) -> Result<
                 format!(" → {} projected at 10,000", kb(before + per * GOAL_STREAMS))
             }
         ),
-        None,
+        at_goal.then_some(("≤ 10 KB", per <= GOAL_PER_STREAM)),
     );
     drop(streams);
     Ok(())

@@ -13,7 +13,9 @@
 //! The PostgreSQL section (two nodes on one fresh database) uses the server
 //! at `TAPIN_BENCH_PG_URL` and is skipped, saying so, where none answers.
 //!
-//! For profiling: `TAPIN_BENCH_ONLY=page,write,live,memory,push,postgres` runs only those
+//! `--scale` adds section 6: the same reads at 1×, 10× and 100× the data.
+//!
+//! For profiling: `TAPIN_BENCH_ONLY=page,write,live,memory,push,postgres,scale` runs only those
 //! sections; `TAPIN_BENCH_SERVER_PREFIX="valgrind --tool=massif"` (or `perf
 //! record -g --`, …) starts the server under a tool; `TAPIN_BENCH_IDLE_STREAMS`
 //! overrides the memory section's stream count.
@@ -26,6 +28,7 @@ mod page_weight;
 mod postgres;
 mod push;
 mod report;
+mod scale;
 mod server;
 mod write_path;
 
@@ -57,6 +60,8 @@ pub struct Params {
     pub pushes: usize,
     /// Upper bound of every single loop.
     pub loop_deadline: Duration,
+    /// Units of data at 1× in the scale section (`--scale`).
+    pub scale_base: usize,
 }
 
 impl Params {
@@ -77,6 +82,7 @@ impl Params {
                 idle_streams: 50,
                 pushes: 20,
                 loop_deadline: Duration::from_secs(10),
+                scale_base: 12,
             }
         } else {
             Params {
@@ -86,7 +92,7 @@ impl Params {
                 write_requests: 3000,
                 write_concurrency: 16,
                 open_loop_secs: 5.0,
-                stream_counts: vec![100, 1000],
+                stream_counts: vec![100, 1000, 10_000],
                 live_handoffs: 100,
                 live_messages: 200,
                 live_gap: Duration::from_millis(20),
@@ -94,13 +100,14 @@ impl Params {
                 idle_streams: 10_000,
                 pushes: 200,
                 loop_deadline: Duration::from_secs(20),
+                scale_base: 100,
             }
         }
     }
 }
 
 /// Runs the suite; the process exit code.
-pub async fn run(quick: bool, site_root: &str) -> Result<i32, String> {
+pub async fn run(quick: bool, scale: bool, site_root: &str) -> Result<i32, String> {
     let started = Instant::now();
     let mut p = Params::new(quick);
     if let Ok(n) = std::env::var("TAPIN_BENCH_IDLE_STREAMS") {
@@ -144,6 +151,12 @@ pub async fn run(quick: bool, site_root: &str) -> Result<i32, String> {
     }
     if wants("postgres") {
         postgres::run(&mut r, &p, &site_root).await?;
+    }
+    // Minutes of seeding: only when asked for (or small, with --quick).
+    if (scale || quick) && wants("scale") || only.split(',').any(|s| s.trim() == "scale") {
+        let s = Server::start("scale", &site_root).await?;
+        scale::run(&mut r, &s, &p).await?;
+        s.stop().await;
     }
     let missed = r.finish();
     println!("   took {:.1} s", started.elapsed().as_secs_f64());

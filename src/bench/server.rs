@@ -217,6 +217,27 @@ impl Server {
         ))
     }
 
+    /// Runs a `tapin` subcommand on this server's database (and master key);
+    /// its standard output, or an error with its standard error.
+    pub async fn cli(&self, args: &[&str]) -> Result<String, String> {
+        let exe = std::env::current_exe().map_err(|e| format!("finding this binary: {e}"))?;
+        let out = tokio::process::Command::new(exe)
+            .args(args)
+            .env("TAPIN_DATABASE_URL", &self.db_url)
+            .env("TAPIN_MASTER_KEY_FILE", &self.master_key)
+            .output()
+            .await
+            .map_err(|e| format!("tapin {}: {e}", args.join(" ")))?;
+        if !out.status.success() {
+            return Err(format!(
+                "tapin {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     pub fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();

@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const RATIO_GOAL: f64 = 0.40;
+/// Issue 12: more handoffs (and decisions) per second than the disk allows
+/// single-row commits, which only batching several writes per commit can give.
+const RATIO_GOAL: f64 = 1.0;
 
 pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     r.section("2. write path vs the SQLite limit");
@@ -62,7 +64,7 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     r.figure(
         "    handoffs b/a",
         &format!("{:.2}", handoffs.rate / raw),
-        Some(("≥ 0.40", handoffs.rate / raw >= RATIO_GOAL)),
+        Some(("≥ 1.0", handoffs.rate / raw >= RATIO_GOAL)),
     );
     r.figure(
         "(b) POST /api/v1/approvals/{id}/decide, peak",
@@ -77,7 +79,7 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     r.figure(
         "    decide b/a",
         &format!("{:.2}", decides.rate / raw),
-        Some(("≥ 0.40", decides.rate / raw >= RATIO_GOAL)),
+        Some(("≥ 1.0", decides.rate / raw >= RATIO_GOAL)),
     );
 
     // Open loop at half the measured peak: sent on a schedule, so queueing shows.
@@ -87,7 +89,7 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     r.figure(
         &format!("handoffs at {rate:.0}/s (half peak), open loop"),
         &spread(&lat),
-        None,
+        p99_goal(&lat),
     );
     let rate = decides.rate / 2.0;
     let n = ((rate * p.open_loop_secs) as usize).max(10);
@@ -96,10 +98,16 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     r.figure(
         &format!("decide at {rate:.0}/s (half peak), open loop"),
         &spread(&lat),
-        None,
+        p99_goal(&lat),
     );
     r.note("latency is measured from each request's scheduled send time (no coordinated omission)");
     Ok(())
+}
+
+/// Issue 12: p99 < 20 ms at half the peak rate.
+fn p99_goal(lat: &[Duration]) -> Option<(&'static str, bool)> {
+    let p99 = super::report::percentile(lat, 99.0)?;
+    Some(("p99 < 20 ms", p99 < Duration::from_millis(20)))
 }
 
 /// Single-row INSERTs, each its own durable transaction, through one
