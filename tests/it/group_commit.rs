@@ -51,7 +51,11 @@ async fn concurrent_writes_that_lose_change_nothing_and_the_rest_are_kept() {
         // What the winner was told is what is stored.
         let (s, now) = t.get(&format!("/api/v1/approvals/{id}"), &t.key).await;
         assert_eq!(s, 200, "{now}");
-        let want = if won[0].1 == "approve" { "approved" } else { "denied" };
+        let want = if won[0].1 == "approve" {
+            "approved"
+        } else {
+            "denied"
+        };
         assert_eq!(now["status"], want, "{now}");
         assert_eq!(now["decision_note"], won[0].1, "{now}");
     }

@@ -1,9 +1,9 @@
 use super::{marks, SqliteStore};
-use rusqlite::{params, Connection};
 use crate::domain::approval::{Approval, Decision, NodeRef, SubjectKind};
 use crate::domain::quorum::Vote;
 use crate::store::{ApprovalStore, StoreError, StoreResult};
 use async_trait::async_trait;
+use rusqlite::{params, Connection};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -131,7 +131,12 @@ pub(super) fn insert_in(c: &Connection, handoff_id: &str, a: &Approval) -> Store
     Ok(())
 }
 
-pub(super) fn decide_in(c: &Connection, handoff_id: &str, d: &Decision, now: &str) -> StoreResult<()> {
+pub(super) fn decide_in(
+    c: &Connection,
+    handoff_id: &str,
+    d: &Decision,
+    now: &str,
+) -> StoreResult<()> {
     c.prepare_cached(
         "UPDATE approvals SET decision_note = ?, decided_by = ?, decided_at = ?, \
          decided_payload = ?, answer = ? WHERE handoff_id = ?",

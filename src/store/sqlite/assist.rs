@@ -1,10 +1,10 @@
 use super::SqliteStore;
-use rusqlite::{params, Connection};
 use crate::domain::assist::Viewport;
 use crate::domain::records::{AssistRecord, PendingAction, SealedFrame, SealedState};
 use crate::domain::writes::NewAssist;
 use crate::store::{AssistStore, StoreResult};
 use async_trait::async_trait;
+use rusqlite::{params, Connection};
 
 #[derive(sqlx::FromRow)]
 struct AssistRow {

@@ -1,9 +1,9 @@
 use super::{marks, SqliteStore};
-use rusqlite::{params, Connection};
 use crate::domain::audit::{AuditEvent, ChainedEvent};
 use crate::domain::writes::{EventDraft, OutboxEntry};
 use crate::store::{AuditChain, AuditStore, Race, StoreError, StoreResult, TraceRow};
 use async_trait::async_trait;
+use rusqlite::{params, Connection};
 
 #[derive(sqlx::FromRow)]
 struct EventRow {

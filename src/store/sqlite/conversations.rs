@@ -1,11 +1,11 @@
 use super::{marks, plain_row, SqliteStore};
-use rusqlite::{params, Connection};
 use crate::domain::records::{Conversation, Message};
 use crate::domain::transcript_chain::ChainedMessage;
 use crate::domain::writes::ConversationWrite;
 use crate::domain::State;
 use crate::store::{ConversationStore, Race, StoreError, StoreResult};
 use async_trait::async_trait;
+use rusqlite::{params, Connection};
 
 plain_row!(ConversationRow => Conversation {
     id: String,
@@ -146,7 +146,9 @@ impl ConversationStore for SqliteStore {
 
     async fn write_conversation(&self, w: &ConversationWrite) -> StoreResult<()> {
         let w = w.clone();
-        self.group.write(move |c| write_in(c, &w).map(|()| 0)).await?;
+        self.group
+            .write(move |c| write_in(c, &w).map(|()| 0))
+            .await?;
         Ok(())
     }
 

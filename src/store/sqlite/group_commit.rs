@@ -112,7 +112,12 @@ async fn apply(writer: &SqlitePool, jobs: Vec<Job>) -> Vec<StoreResult<i64>> {
         }
     })
     .await;
-    done.unwrap_or_else(|e| every(n, &StoreError::Other(format!("the SQLite writer failed: {e}"))))
+    done.unwrap_or_else(|e| {
+        every(
+            n,
+            &StoreError::Other(format!("the SQLite writer failed: {e}")),
+        )
+    })
 }
 
 /// BEGIN, each job in its own savepoint, COMMIT. If the transaction itself
@@ -137,7 +142,9 @@ fn batch(c: &Connection, jobs: Vec<Job>) -> Vec<StoreResult<i64>> {
                 } else {
                     "ROLLBACK TO job; RELEASE job"
                 };
-                c.execute_batch(end).map(|()| result).map_err(StoreError::from)
+                c.execute_batch(end)
+                    .map(|()| result)
+                    .map_err(StoreError::from)
             });
         match result {
             Ok(result) => results.push(result),

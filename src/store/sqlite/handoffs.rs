@@ -1,10 +1,10 @@
 use super::{marks, SqliteStore};
-use rusqlite::{params, Connection};
 use crate::domain::records::{AgentDetails, Timer};
 use crate::domain::writes::{NewHandoff, TransitionWrite};
 use crate::domain::{Handoff, Kind, Packet, Source, State, TranscriptPtr};
 use crate::store::{contains_pattern, HandoffQuery, HandoffStore, Race, StoreError, StoreResult};
 use async_trait::async_trait;
+use rusqlite::{params, Connection};
 
 const HANDOFF_COLUMNS: &str = "id, organization_id, kind, state, version, conversation_id, \
      source, packet, transcript_ptr, assignee, decision, created_at, updated_at, resolved_at, priority";
@@ -231,7 +231,9 @@ const TEXT_MATCH: &str = " AND (EXISTS (SELECT 1 FROM json_tree(handoffs.packet)
 impl HandoffStore for SqliteStore {
     async fn create_handoff(&self, new: &NewHandoff) -> StoreResult<()> {
         let new = new.clone();
-        self.group.write(move |c| create_in(c, &new).map(|()| 0)).await?;
+        self.group
+            .write(move |c| create_in(c, &new).map(|()| 0))
+            .await?;
         Ok(())
     }
 
@@ -299,7 +301,9 @@ impl HandoffStore for SqliteStore {
 
     async fn write_transition(&self, w: &TransitionWrite) -> StoreResult<()> {
         let w = w.clone();
-        self.group.write(move |c| transition_in(c, &w).map(|()| 0)).await?;
+        self.group
+            .write(move |c| transition_in(c, &w).map(|()| 0))
+            .await?;
         Ok(())
     }
 
