@@ -71,13 +71,41 @@ pub struct AssistFields {
 /// The handoff with its assist details (for an assist handoff).
 pub async fn read(app: &App, h: Handoff) -> Result<HandoffRead, AppError> {
     let details = match h.kind {
-        Kind::Assist => app.store.assist(&h.organization_id, &h.id).await?,
+        Kind::Assist => {
+            let ids = [h.id.clone()];
+            let mut found =
+                crate::service::assist::details_of(app, &h.organization_id, &ids).await?;
+            found.remove(&h.id)
+        }
         _ => None,
     };
     let assist = details.map(|r| AssistRead::new(r, &h));
     let mut view = HandoffRead::from(h);
     view.assist = assist;
     Ok(view)
+}
+
+/// Views of a page of handoffs, assist details included (one read for all).
+pub async fn read_all(
+    app: &App,
+    org_id: &str,
+    items: Vec<Handoff>,
+) -> Result<Vec<HandoffRead>, AppError> {
+    let ids: Vec<String> = items
+        .iter()
+        .filter(|h| h.kind == Kind::Assist)
+        .map(|h| h.id.clone())
+        .collect();
+    let mut details = crate::service::assist::details_of(app, org_id, &ids).await?;
+    Ok(items
+        .into_iter()
+        .map(|h| {
+            let assist = details.remove(&h.id).map(|r| AssistRead::new(r, &h));
+            let mut view = HandoffRead::from(h);
+            view.assist = assist;
+            view
+        })
+        .collect())
 }
 
 /// `POST /handoffs` with `kind: assist`.

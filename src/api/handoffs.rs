@@ -264,7 +264,7 @@ pub struct ListQuery {
     operation_id = "list_handoffs",
     tag = "handoffs",
     summary = "List handoffs, newest first",
-    description = "Cursor pagination: pass `next_cursor` of a page as `cursor` to get the next one; `next_cursor` is null on the last page. Unknown query parameters are refused (400).\n\nScope: `read`.",
+    description = "Cursor pagination: pass `next_cursor` of a page as `cursor` to get the next one; `next_cursor` is null on the last page. Unknown query parameters are refused (400). Assist handoffs carry their `assist` object as in `GET /handoffs/{id}`.\n\nScope: `read`.",
     params(ListQuery),
     responses(
         (status = 200, description = "One page of handoffs.", body = Page<HandoffRead>),
@@ -302,7 +302,7 @@ pub async fn list(
     .await?;
     let next_cursor = page.next_cursor(&items, |h| &h.id);
     Ok(axum::Json(Page {
-        data: items.into_iter().map(Into::into).collect(),
+        data: super::assist::read_all(&app, &key.organization_id, items).await?,
         next_cursor,
     }))
 }

@@ -157,6 +157,25 @@ pub async fn details(app: &App, org_id: &str, id: &str) -> Result<AssistRecord, 
         .ok_or_else(|| AppError::not_found("assist handoff"))
 }
 
+/// The assist details of those of `ids` that are assist handoffs of the
+/// organization, by handoff id (one read for a page of handoffs).
+pub async fn details_of(
+    app: &App,
+    org_id: &str,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, AssistRecord>, AppError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(app
+        .store
+        .assists(org_id, ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.handoff_id.clone(), r))
+        .collect())
+}
+
 fn refused(e: crate::domain::state::TransitionError) -> AppError {
     AppError::conflict(e.reason(), e.to_string())
 }

@@ -10,6 +10,9 @@ use async_trait::async_trait;
 pub trait AssistStore {
     /// The details of an assist handoff of the organization.
     async fn assist(&self, org_id: &str, handoff_id: &str) -> StoreResult<Option<AssistRecord>>;
+    /// The details of several assist handoffs of the organization (a list page).
+    async fn assists(&self, org_id: &str, handoff_ids: &[String])
+        -> StoreResult<Vec<AssistRecord>>;
     /// The newest frame (seq and sealed screenshot), if any is kept.
     async fn assist_frame(
         &self,

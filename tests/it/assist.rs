@@ -153,6 +153,11 @@ async fn an_assist_goes_from_detected_to_completed_with_the_operators_actions_de
         !shown.contains(COOKIE_SECRET) && !shown.contains("dom_snapshot"),
         "the API never gives back cookies or the DOM: {shown}"
     );
+    // The list carries the same assist object as the single read.
+    let (s, list) = t.get("/api/v1/handoffs?kind=assist", &t.key).await;
+    assert_eq!(s, 200, "{list}");
+    assert_eq!(list["data"][0]["id"], hid);
+    assert_eq!(list["data"][0]["assist"], h["assist"], "{list}");
     let (s, again) = t
         .post(
             &format!("/api/v1/handoffs/{hid}/frozen"),

@@ -120,6 +120,21 @@ impl AssistStore for PgStore {
         Ok(row.map(Into::into))
     }
 
+    async fn assists(
+        &self,
+        org_id: &str,
+        handoff_ids: &[String],
+    ) -> StoreResult<Vec<AssistRecord>> {
+        let rows: Vec<AssistRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM assist_handoffs WHERE organization_id = $1 AND handoff_id = ANY($2)"
+        ))
+        .bind(org_id)
+        .bind(handoff_ids)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
     async fn assist_frame(
         &self,
         org_id: &str,

@@ -1,4 +1,4 @@
-use super::SqliteStore;
+use super::{marks, SqliteStore};
 use crate::domain::assist::Viewport;
 use crate::domain::records::{AssistRecord, PendingAction, SealedFrame, SealedState};
 use crate::domain::writes::NewAssist;
@@ -138,6 +138,26 @@ impl AssistStore for SqliteStore {
         .fetch_optional(&self.reader)
         .await?;
         Ok(row.map(Into::into))
+    }
+
+    async fn assists(
+        &self,
+        org_id: &str,
+        handoff_ids: &[String],
+    ) -> StoreResult<Vec<AssistRecord>> {
+        if handoff_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {COLUMNS} FROM assist_handoffs WHERE organization_id = ? AND handoff_id IN ({})",
+            marks(handoff_ids.len())
+        );
+        let mut query = sqlx::query_as(&sql).bind(org_id);
+        for id in handoff_ids {
+            query = query.bind(id);
+        }
+        let rows: Vec<AssistRow> = query.fetch_all(&self.reader).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     async fn assist_frame(
