@@ -127,11 +127,10 @@ async fn first_human_touch(
     org_id: &str,
     handoff_id: &str,
 ) -> Result<Option<String>, AppError> {
-    let events = app.store.handoff_events(org_id, handoff_id).await?;
-    Ok(events
-        .into_iter()
-        .find(|e| matches!(e.event.event.as_str(), "open" | "accept"))
-        .map(|e| e.event.created_at))
+    Ok(app
+        .store
+        .first_event_at(org_id, handoff_id, &["open", "accept"])
+        .await?)
 }
 
 fn race_name(r: Race) -> &'static str {

@@ -39,6 +39,13 @@ pub trait AuditStore {
     async fn audit_chain(&self, org_id: &str) -> StoreResult<AuditChain>;
     /// The organization's latest audit seq (0 before the first event).
     async fn audit_head(&self, org_id: &str) -> StoreResult<i64>;
+    /// When the first of `events` (names) happened to the handoff, if any.
+    async fn first_event_at(
+        &self,
+        org_id: &str,
+        handoff_id: &str,
+        events: &[&str],
+    ) -> StoreResult<Option<String>>;
     async fn handoff_events(
         &self,
         org_id: &str,

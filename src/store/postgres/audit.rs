@@ -213,6 +213,24 @@ impl AuditStore for PgStore {
         Ok(seq)
     }
 
+    async fn first_event_at(
+        &self,
+        org_id: &str,
+        handoff_id: &str,
+        events: &[&str],
+    ) -> StoreResult<Option<String>> {
+        let row: Option<(Ts,)> = sqlx::query_as(
+            "SELECT created_at FROM handoff_events WHERE handoff_id = $1 AND organization_id = $2 \
+             AND event = ANY($3) ORDER BY seq LIMIT 1",
+        )
+        .bind(handoff_id)
+        .bind(org_id)
+        .bind(events)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(at,)| fmt_ts(at)))
+    }
+
     async fn handoff_events(
         &self,
         org_id: &str,

@@ -210,6 +210,25 @@ impl AuditStore for SqliteStore {
         Ok(seq)
     }
 
+    async fn first_event_at(
+        &self,
+        org_id: &str,
+        handoff_id: &str,
+        events: &[&str],
+    ) -> StoreResult<Option<String>> {
+        let sql = format!(
+            "SELECT created_at FROM handoff_events WHERE handoff_id = ? AND organization_id = ? \
+             AND event IN ({}) ORDER BY seq LIMIT 1",
+            marks(events.len())
+        );
+        let mut query = sqlx::query_as(&sql).bind(handoff_id).bind(org_id);
+        for e in events {
+            query = query.bind(*e);
+        }
+        let row: Option<(String,)> = query.fetch_optional(&self.reader).await?;
+        Ok(row.map(|(at,)| at))
+    }
+
     async fn handoff_events(
         &self,
         org_id: &str,
