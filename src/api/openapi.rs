@@ -112,6 +112,7 @@ const INFO_DESCRIPTION: &str = "REST API for agents: hand a conversation to a hu
         approvals::list,
         approvals::get,
         approvals::decide,
+        approvals::decide_many,
         approvals::wait,
         approvals::put_messages,
         approvals::get_messages,

@@ -3,6 +3,7 @@
 pub mod answer;
 pub mod approval;
 pub mod assist;
+pub mod bulk;
 #[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]
@@ -23,6 +24,8 @@ pub mod routing;
 pub mod sealed;
 #[cfg(feature = "ssr")]
 pub mod seed_fields;
+#[cfg(feature = "ssr")]
+pub mod similar;
 pub mod state;
 pub mod time_to_human;
 #[cfg(feature = "ssr")]

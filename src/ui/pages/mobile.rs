@@ -15,6 +15,7 @@ pub async fn screen(
     id: &str,
     token: Option<&str>,
     problem: Option<&str>,
+    similar: Option<&str>,
     cookie_header: &str,
 ) -> Result<MobileScreen, AppError> {
     if let Some(token) = token {
@@ -66,9 +67,12 @@ pub async fn screen(
             .collect(),
         None => Vec::new(),
     };
+    let mut similar_offer = None;
     let approval = match h.kind {
         Kind::Approval => match approvals::of_handoff(app, &h.id).await? {
             Some(a) => {
+                similar_offer =
+                    super::similar::offer(app, &operator, link_only, &h, &a, similar).await?;
                 // Voters by name; read only when someone has voted.
                 let names = match a.votes.is_empty() {
                     true => None,
@@ -103,6 +107,7 @@ pub async fn screen(
         timeline,
         link_only,
         assist,
+        similar: similar_offer,
     })))
 }
 
