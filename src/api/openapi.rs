@@ -451,6 +451,7 @@ mod tests {
         ("get", "/api/v1/approvals"),
         ("get", "/api/v1/approvals/{id}"),
         ("post", "/api/v1/approvals/{id}/decide"),
+        ("post", "/api/v1/approvals/decide"),
         ("get", "/api/v1/approvals/{id}/wait"),
         ("put", "/api/v1/approval-messages"),
         ("get", "/api/v1/approval-messages"),

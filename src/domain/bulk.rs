@@ -165,10 +165,16 @@ pub fn summary(results: &[ItemResult]) -> String {
     }
 }
 
-/// The result as the inbox's link carries it: `id.code` pairs, comma-separated.
+fn uuid_like(id: &str) -> bool {
+    id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+/// The result as the inbox's link carries it: `id.code` pairs, comma-separated
+/// (an id that is no UUID was never an approval, and is left out).
 pub fn encode(results: &[(String, ItemResult)]) -> String {
     results
         .iter()
+        .filter(|(id, _)| uuid_like(id))
         .map(|(id, r)| format!("{id}.{}", r.code()))
         .collect::<Vec<_>>()
         .join(",")
@@ -180,9 +186,7 @@ pub fn decode(text: &str) -> Vec<(String, ItemResult)> {
     text.split(',')
         .filter_map(|pair| {
             let (id, code) = pair.split_once('.')?;
-            let uuid_like = id.len() == 36
-                && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
-            uuid_like.then_some(())?;
+            uuid_like(id).then_some(())?;
             Some((id.to_ascii_lowercase(), ItemResult::from_code(code)?))
         })
         .take(BULK_MAX)
@@ -229,6 +233,8 @@ mod tests {
         .map(|r| (ID.to_string(), r))
         .collect();
         assert_eq!(decode(&encode(&all)), all);
+        let junk = [("a\r\nb".to_string(), ItemResult::refused(Refusal::NotFound))];
+        assert_eq!(encode(&junk), "");
         assert!(decode("<script>.approved,x.y,,.").is_empty());
         assert!(decode(&format!("{ID}.pwned")).is_empty());
         let many = vec![format!("{ID}.approved"); BULK_MAX + 50].join(",");

@@ -3,9 +3,9 @@
 pub mod answer;
 pub mod approval;
 pub mod assist;
-pub mod bulk;
 #[cfg(feature = "ssr")]
 pub mod audit;
+pub mod bulk;
 #[cfg(feature = "ssr")]
 pub mod delivery;
 pub mod expr;

@@ -87,7 +87,10 @@ pub fn may_offer(a: &Approval, state: State, decision: Option<&str>) -> Result<(
     if super::approval::status(state, decision) != "approved" {
         return Err("only an approved approval can be the model for “approve similar”");
     }
-    if a.decided_by.as_deref().is_some_and(|d| d.starts_with("policy:")) {
+    if a.decided_by
+        .as_deref()
+        .is_some_and(|d| d.starts_with("policy:"))
+    {
         return Err("a policy approved this one already");
     }
     if a.subject_kind == SubjectKind::Question || a.response_schema.is_some() {
@@ -126,7 +129,10 @@ mod tests {
 
     #[test]
     fn names_and_words_read_naturally_and_fit() {
-        assert_eq!(policy_name("refund.create"), "Approve similar: refund.create");
+        assert_eq!(
+            policy_name("refund.create"),
+            "Approve similar: refund.create"
+        );
         let long = policy_name(&"a\n".repeat(200));
         assert_eq!(long.chars().count(), NAME_MAX);
         assert!(!long.contains('\n'));

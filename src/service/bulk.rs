@@ -201,7 +201,10 @@ mod tests {
             refusal_of(&AppError::invalid_field("answer", "needed")),
             Refusal::NeedsAnswer
         );
-        assert_eq!(refusal_of(&AppError::not_found("approval")), Refusal::NotFound);
+        assert_eq!(
+            refusal_of(&AppError::not_found("approval")),
+            Refusal::NotFound
+        );
         assert_eq!(refusal_of(&AppError::internal()), Refusal::Failed);
     }
 }

@@ -82,7 +82,16 @@ pub async fn policy_added(
     data: Value,
 ) -> Result<(), AppError> {
     let notice = "not announced (a routing change)".to_string();
-    record(app, org_id, actor, "routing.policy_added", None, data, notice).await
+    record(
+        app,
+        org_id,
+        actor,
+        "routing.policy_added",
+        None,
+        data,
+        notice,
+    )
+    .await
 }
 
 fn describe(action: &str) -> String {

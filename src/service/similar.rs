@@ -62,7 +62,11 @@ pub async fn model(app: &App, me: &Operator, id: &str) -> Result<Model, AppError
     let (h, a) = approvals::get(app, org, id).await?;
     similar::may_offer(&a, h.state, h.decision.as_deref())
         .map_err(|why| AppError::conflict("not_a_model", why))?;
-    let requester = app.store.creators(org, &[h.id.clone()]).await?.remove(&h.id);
+    let requester = app
+        .store
+        .creators(org, std::slice::from_ref(&h.id))
+        .await?
+        .remove(&h.id);
     Ok(Model {
         name: similar::policy_name(&a.subject_ref),
         condition: similar::condition(a.subject_kind, &a.subject_ref, requester.as_deref()),

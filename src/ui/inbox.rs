@@ -2,8 +2,8 @@
 //! by a plain GET form (works without JavaScript) and kept live.
 
 use super::desk::{DeskHeader, Here};
-use super::inbox_bulk::{Bulk, BulkBar, Pick};
 use super::duration::human;
+use super::inbox_bulk::{Bulk, BulkBar, Pick};
 use super::preload::{desk_user, page_data, preloaded, Loaded};
 use super::session::load_inbox;
 use super::title::PageTitle;
@@ -43,10 +43,19 @@ fn InboxIsland(
     super::hydrated::island_ready();
     let key = filter.clone();
     let (result, error, selected) = match &initial {
-        Some(Ok(InboxScreen::Inbox { items, bulk, bulk_error, .. })) => (
+        Some(Ok(InboxScreen::Inbox {
+            items,
+            bulk,
+            bulk_error,
+            ..
+        })) => (
             bulk.clone(),
             bulk_error.clone(),
-            if select_all { approval_ids(items) } else { Vec::new() },
+            if select_all {
+                approval_ids(items)
+            } else {
+                Vec::new()
+            },
         ),
         _ => (None, None, Vec::new()),
     };

@@ -36,14 +36,7 @@ mod ssr {
         approve: bool,
         note: String,
     ) -> Result<BulkResultView, AppError> {
-        let headers: axum::http::HeaderMap = leptos_axum::extract()
-            .await
-            .map_err(|_| AppError::internal())?;
-        // A browser's own form post asks for HTML; the island's call does not.
-        let plain_form = headers
-            .get(axum::http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"));
+        let plain_form = crate::ui::actions::ssr::plain_form().await;
         let done = async {
             let (app, op) = operator().await?;
             let actor = Actor::Operator(op.id.clone());
@@ -169,7 +162,11 @@ pub fn BulkBar(bulk: Bulk, visible: Vec<String>, filter: InboxFilter) -> impl In
         let visible = visible.clone();
         move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
-            let next = if everything() { Vec::new() } else { visible.clone() };
+            let next = if everything() {
+                Vec::new()
+            } else {
+                visible.clone()
+            };
             bulk.selected.set(next);
         }
     };

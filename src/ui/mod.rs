@@ -25,9 +25,9 @@ pub mod preload;
 mod quorum_live;
 mod routing;
 mod routing_edit;
-mod similar;
 pub mod session;
 pub mod settings;
+mod similar;
 pub mod title;
 pub mod types;
 

@@ -11,15 +11,22 @@ use leptos::prelude::*;
 /// back to its page: `?similar=created`, or why not (`exists`, `failed`).
 #[server(prefix = "/fn", endpoint = "approve_similar")]
 pub async fn approve_similar(id: String) -> Result<String, AppError> {
-    let parsed = crate::service::parse_id(&id, "approval")?;
-    let (app, me) = super::actions::ssr::operator().await?;
-    let created = crate::service::similar::create(&app, &me, &parsed).await;
+    use crate::ui::actions::ssr::{operator, plain_form, respond};
+    let parsed = respond(crate::service::parse_id(&id, "approval"))?;
+    let created = async {
+        let (app, me) = operator().await?;
+        crate::service::similar::create(&app, &me, &parsed).await
+    }
+    .await;
+    if !plain_form().await {
+        return respond(created.map(|p| p.name));
+    }
     let outcome = match &created {
         Ok(_) => "created",
         Err(e) if e.reason.as_deref() == Some("policy_exists") => "exists",
+        // Signed out, not an admin, another organization's: the status says so.
         Err(e) if e.code != crate::error::ErrorCode::Conflict && e.http_status() < 500 => {
-            // Not an admin, or not this organization's: the status says so.
-            return super::actions::ssr::respond(Err(e.clone()));
+            return respond(created.map(|p| p.name));
         }
         Err(_) => "failed",
     };

@@ -65,12 +65,10 @@ fn words(r: ItemResult, a: Option<&Approval>) -> String {
             Some(p) => format!("your approval is recorded ({p})"),
             None => "your approval is recorded".into(),
         },
-        (_, Some(Refusal::MissingRole)) => {
-            match a.and_then(|a| a.approver_role.as_deref()) {
-                Some(role) => format!("not decided: it needs the `{role}` role"),
-                None => "not decided: it needs another role".into(),
-            }
-        }
+        (_, Some(Refusal::MissingRole)) => match a.and_then(|a| a.approver_role.as_deref()) {
+            Some(role) => format!("not decided: it needs the `{role}` role"),
+            None => "not decided: it needs another role".into(),
+        },
         (_, Some(Refusal::FourEyes)) => {
             "not decided: four-eyes, it is your own request, so someone else decides".into()
         }
@@ -99,7 +97,10 @@ pub fn error_words(code: &str) -> String {
             "Choose at most {} approvals at a time.",
             crate::domain::bulk::BULK_MAX
         ),
-        "note" => "Say why you deny in the note (at most 2000 characters): the agent tells the customer.".to_string(),
+        "note" => {
+            "Say why you deny in the note (at most 2000 characters): the agent tells the customer."
+                .to_string()
+        }
         _ => "The approvals could not be decided. Try again.".to_string(),
     }
 }

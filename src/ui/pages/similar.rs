@@ -58,10 +58,14 @@ async fn preview(app: &App, me: &Operator, id: &str) -> Result<SimilarPreviewVie
     let p = crate::service::similar::preview(app, me, id).await?;
     let names = ActorNames::load(app, &me.organization_id).await?;
     let clock = Clock::of(app, &me.organization_id).await?;
-    let requester = p.model.requester.as_deref().map(|label| match label.split_once(':') {
-        Some(("api_key", _)) => format!("the {}", names.actor(label)),
-        _ => names.actor(label),
-    });
+    let requester = p
+        .model
+        .requester
+        .as_deref()
+        .map(|label| match label.split_once(':') {
+            Some(("api_key", _)) => format!("the {}", names.actor(label)),
+            _ => names.actor(label),
+        });
     let a = &p.model.approval;
     let count_of = |status: &str| p.matches.iter().filter(|m| m.status == status).count();
     let breakdown = ["approved", "denied", "pending", "expired", "cancelled"]
@@ -79,7 +83,11 @@ async fn preview(app: &App, me: &Operator, id: &str) -> Result<SimilarPreviewVie
         count: p.matches.len(),
         breakdown,
         denied: count_of("denied"),
-        earlier: p.matches.iter().filter(|m| m.earlier_policy.is_some()).count(),
+        earlier: p
+            .matches
+            .iter()
+            .filter(|m| m.earlier_policy.is_some())
+            .count(),
         existing: p.existing.clone(),
         rows: p
             .matches
