@@ -177,9 +177,10 @@ fn HandoffView(view: MobileView) -> impl IntoView {
                 let payload_json = a.payload_json.clone();
                 let answer_field = a.answer_field.clone();
                 let answer_hint = a.answer_hint.clone();
+                let similar_link = a.similar_link;
                 view! {
                     <ApprovalSubject handoff_id=id.clone() card=a/>
-                    <ApprovalDecision handoff_id=id.clone() cannot_decide payload_json answer_field answer_hint/>
+                    <ApprovalDecision handoff_id=id.clone() cannot_decide payload_json answer_field answer_hint similar_link/>
                 }.into_any()
             })}
             {similar.map(|offer| view! { <SimilarSection handoff_id=id.clone() offer/> }.into_any())}

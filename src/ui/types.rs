@@ -127,6 +127,9 @@ pub struct ApprovalCard {
     pub answer_hint: Option<String>,
     /// The answer given, for reading.
     pub answer: Option<String>,
+    /// Offer "approve similar" once this page approves it (an admin on a
+    /// pending approval a policy could stand for).
+    pub similar_link: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

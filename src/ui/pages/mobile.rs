@@ -80,7 +80,14 @@ pub async fn screen(
                         Some(super::names::ActorNames::load(app, &operator.organization_id).await?)
                     }
                 };
-                Some(approval_card(&h, a, &operator, names.as_ref()))
+                let mut card = approval_card(&h, a, &operator, names.as_ref());
+                // Approved on this page, it links to the offer the reloaded page makes.
+                card.similar_link = !link_only
+                    && h.state.is_open()
+                    && crate::service::admin::require_admin(&operator).is_ok()
+                    && card.subject_kind != "question"
+                    && card.answer_field.is_none();
+                Some(card)
             }
             None => None,
         },
@@ -222,6 +229,7 @@ fn approval_card(
                 .map(str::to_string)
         }),
         answer: a.answer.as_ref().map(readable),
+        similar_link: false,
     }
 }
 
