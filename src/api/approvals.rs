@@ -4,6 +4,7 @@ use super::extract::{ApiAuth, Json, Query};
 use super::views::ErrorEnvelope;
 use super::views::{ApprovalRead, ApprovalSummary, Page, PageRequest};
 use crate::domain::approval::SubjectKind;
+use crate::domain::bulk::{summary, Outcome, Refusal};
 use crate::domain::Source;
 use crate::error::AppError;
 use crate::service::approvals::{self, DecisionInput, NewApproval};
@@ -266,6 +267,95 @@ pub async fn decide(
     )
     .await?;
     Ok(axum::Json(ApprovalRead::new(h, a)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideMany {
+    /// The approvals (UUIDs), 1 to 100; an id given twice counts once.
+    #[schema(min_items = 1, max_items = 100)]
+    ids: Vec<String>,
+    decision: DecisionWord,
+    /// One note for all of them (at most 2000 characters).
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    note: Option<String>,
+}
+
+/// What happened to one of the approvals.
+#[derive(Serialize, ToSchema)]
+pub struct DecidedItem {
+    #[schema(format = "uuid")]
+    id: String,
+    /// `approved` or `denied` (decided now), `voted` (a quorum approval took the
+    /// approve as a vote and stays pending), `refused` (not decided: `reason`).
+    outcome: Outcome,
+    /// Why it was refused: `four_eyes`, `self_approval`, `missing_role`,
+    /// `already_decided`, `already_voted`, `role_already_counted`,
+    /// `needs_answer` (it asks for a typed answer: decide it alone), `not_found`, `failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<Refusal>,
+    /// The refusal's message (as the single decision would answer it), or a
+    /// vote's progress ("1 of 2 approved").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    /// The approval's status afterwards (`pending`, `approved`, `denied`,
+    /// `expired`, `cancelled`); absent when it is not found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DecideManyResult {
+    /// In words: "3 approved, 1 refused: four-eyes".
+    summary: String,
+    /// One per distinct id, in the order given.
+    results: Vec<DecidedItem>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/approvals/decide",
+    operation_id = "decide_approvals",
+    tag = "approvals",
+    summary = "Approve or deny several approvals",
+    description = "Decides up to 100 approvals with one decision and one note. Each is decided on its own, exactly as `POST /approvals/{id}/decide` would (its own transition, audit event and webhook; four-eyes, approver role, self-approval and quorum apply to each): an approval that cannot be decided is reported in `results` with `outcome: refused` and a `reason`, and the others are still decided. A quorum approval takes an approve as a vote (`outcome: voted`). An approval with a `response_schema` needs an answer and is refused (`needs_answer`) by an approve. The answer is 200 whatever each outcome.\n\nScope: `approvals:decide`.",
+    request_body = DecideMany,
+    responses(
+        (status = 200, description = "What happened to each approval, in the order given.", body = DecideManyResult),
+        (status = 400, description = "`bad_request`: empty body, malformed JSON, or a Content-Type other than `application/json`.", body = ErrorEnvelope),
+        (status = 422, description = "`bad_request` naming the field: `ids` (empty), `ids[100]` (more than 100 distinct ids), `decision`, `note` (over 2000 characters), or an unknown field. Nothing is decided.", body = ErrorEnvelope),
+    )
+)]
+pub async fn decide_many(
+    State(app): State<App>,
+    ApiAuth(key): ApiAuth,
+    Json(body): Json<DecideMany>,
+) -> Result<axum::Json<DecideManyResult>, AppError> {
+    key.require("approvals:decide")?;
+    let decided = crate::service::bulk::decide_many(
+        &app,
+        &key.organization_id,
+        &key.actor(),
+        &body.ids,
+        matches!(body.decision, DecisionWord::Approve),
+        body.note,
+    )
+    .await?;
+    let summary = summary(&decided.iter().map(|d| d.result).collect::<Vec<_>>());
+    Ok(axum::Json(DecideManyResult {
+        summary,
+        results: decided
+            .into_iter()
+            .map(|d| DecidedItem {
+                id: d.id,
+                outcome: d.result.outcome,
+                reason: d.result.refusal,
+                message: d.message,
+                status: d.status,
+            })
+            .collect(),
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]

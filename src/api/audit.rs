@@ -112,7 +112,8 @@ pub struct SecurityEventRead {
     pub created_at: String,
     /// `operator:<id>` or `key:<id>`: who made the change.
     pub actor: String,
-    /// `operator.phone_changed`, `operator.push_added`, `operator.push_removed` or `organization.slack_hook_changed`.
+    /// `operator.phone_changed`, `operator.push_added`, `operator.push_removed`,
+    /// `organization.slack_hook_changed` or `routing.policy_added` ("approve similar").
     pub action: String,
     /// The operator concerned (null: the organization).
     pub operator_id: Option<String>,
@@ -135,7 +136,7 @@ pub struct SecurityEventList {
     operation_id = "audit_security",
     tag = "audit",
     summary = "The security log",
-    description = "The newest 200 changes to where operators are reached (phone, push devices) and to the organization's Slack hook, newest first, whether made with an API key or in the UI. Each was announced to the operator concerned (admins, for the Slack hook) by email and on their existing push devices; `notice` says which.\n\nScope: `admin`.",
+    description = "The newest 200 changes to where operators are reached (phone, push devices) and to the organization's Slack hook, newest first, whether made with an API key or in the UI, and the routing policies admins added with \"approve similar\" (`routing.policy_added`: the policy, its condition and the approval it was modelled on). Each contact or Slack change was announced to the operator concerned (admins, for the Slack hook) by email and on their existing push devices; `notice` says which.\n\nScope: `admin`.",
     responses(
         (status = 200, description = "The entries.", body = SecurityEventList),
         (status = 403, description = "`forbidden`: the key lacks the `admin` scope.", body = ErrorEnvelope),

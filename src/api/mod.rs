@@ -143,6 +143,7 @@ where
             post(workflows::evaluate),
         )
         .route("/approvals", post(approvals::create).get(approvals::list))
+        .route("/approvals/decide", post(approvals::decide_many))
         .route("/approvals/{id}", get(approvals::get))
         .route("/approvals/{id}/decide", post(approvals::decide))
         .route("/approvals/{id}/wait", get(approvals::wait))

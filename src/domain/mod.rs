@@ -5,6 +5,7 @@ pub mod approval;
 pub mod assist;
 #[cfg(feature = "ssr")]
 pub mod audit;
+pub mod bulk;
 #[cfg(feature = "ssr")]
 pub mod delivery;
 pub mod expr;
@@ -23,6 +24,8 @@ pub mod routing;
 pub mod sealed;
 #[cfg(feature = "ssr")]
 pub mod seed_fields;
+#[cfg(feature = "ssr")]
+pub mod similar;
 pub mod state;
 pub mod time_to_human;
 #[cfg(feature = "ssr")]

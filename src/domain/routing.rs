@@ -305,6 +305,13 @@ pub fn vars(
     v
 }
 
+/// Adds `requester` to a condition's variables: who asked for the handoff, as
+/// its `create` audit event names them (`api_key:<id>`, `operator:<id>`,
+/// `system`); null when unknown. "Approve similar" matches an agent's key by it.
+pub fn set_requester(v: &mut Map<String, Value>, requester: Option<&str>) {
+    v.insert("requester".into(), json!(requester));
+}
+
 /// The result of running the policies against one handoff.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Evaluation {

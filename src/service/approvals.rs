@@ -308,7 +308,8 @@ pub async fn decide(
         if let Some(role) = approval.missing_role(&roles) {
             return Err(AppError::forbidden(format!(
                 "deciding this approval needs the `{role}` role"
-            )));
+            ))
+            .with_reason("missing_role"));
         }
     }
     // An edit is approved only if it needs no more than the request did.
@@ -323,7 +324,7 @@ pub async fn decide(
                 "a quorum approval cannot be edited: everyone approves the same payload (deny, and let the agent ask again)",
             ));
         }
-        recheck_edit(app, &h, &approval, edited).await?;
+        recheck_edit(app, &h, &approval, requested_by.as_deref(), edited).await?;
     }
     let approved_payload = input
         .approve
@@ -359,6 +360,7 @@ async fn recheck_edit(
     app: &App,
     h: &Handoff,
     approval: &Approval,
+    requester: Option<&str>,
     edited: &Map<String, Value>,
 ) -> Result<(), AppError> {
     let mut as_edited = approval.clone();
@@ -369,7 +371,7 @@ async fn recheck_edit(
     let at = chrono::DateTime::parse_from_rfc3339(&h.created_at)
         .map(|t| t.with_timezone(&chrono::Utc))
         .unwrap_or_else(|_| chrono::Utc::now());
-    let out = super::routing::decide(app, &h, Some(&as_edited), at).await?;
+    let out = super::routing::decide(app, &h, Some(&as_edited), requester, at).await?;
     let Some((_, name, actions)) = out.policy else {
         return Ok(());
     };

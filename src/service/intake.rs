@@ -45,7 +45,7 @@ pub struct Routed {
 /// creation's audit row (`data.route`).
 pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> {
     let at = Utc::now();
-    let out = routing::decide(app, &c.handoff, c.approval.as_ref(), at).await?;
+    let out = routing::decide(app, &c.handoff, c.approval.as_ref(), Some(&c.actor), at).await?;
     let actions = out.policy.as_ref().map(|p| p.2.clone()).unwrap_or_default();
     if let Some(p) = &actions.priority {
         c.handoff.priority = p.clone();

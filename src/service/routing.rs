@@ -596,7 +596,8 @@ fn check_actions(fields: &mut Vec<FieldError>, at: &str, a: &Actions, chain_ids:
     }
 }
 
-async fn compiled_policies(app: &App, org_id: &str) -> Result<Vec<Policy>, AppError> {
+/// The policies in order, parsed (one that no longer parses is left out).
+pub async fn compiled_policies(app: &App, org_id: &str) -> Result<Vec<Policy>, AppError> {
     Ok(policies(app, org_id)
         .await?
         .into_iter()
@@ -734,15 +735,18 @@ pub struct Outcome {
     pub errors: Vec<(String, String)>,
 }
 
+/// `requester` is who asks (the creation's actor label), the `requester` variable.
 pub async fn decide(
     app: &App,
     h: &Handoff,
     approval: Option<&Approval>,
+    requester: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
     let list = compiled_policies(app, &h.organization_id).await?;
     let zone = orgs::time_zone(app, &h.organization_id).await?;
-    let vars = routing::vars(h.kind, h.source, &h.priority, &h.packet, approval, at, zone);
+    let mut vars = routing::vars(h.kind, h.source, &h.priority, &h.packet, approval, at, zone);
+    routing::set_requester(&mut vars, requester);
     let eval = routing::first_match(&list, &vars);
     let policy = eval.matched.map(|i| {
         (
@@ -795,6 +799,11 @@ pub struct PolicySample {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub at: Option<DateTime<Utc>>,
+    /// Who asks, as the `requester` variable reads it (`api_key:<id>`,
+    /// `operator:<id>`); default null.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub requester: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -900,7 +909,8 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
     let mut h = Handoff::new(new_id(), &now(), org_id, kind, source, packet, None);
     h.priority = priority;
     let at = s.at.unwrap_or_else(Utc::now);
-    let out = decide(app, &h, approval.as_ref(), at).await?;
+    too_long("requester", s.requester.as_deref(), REF_MAX)?;
+    let out = decide(app, &h, approval.as_ref(), s.requester.as_deref(), at).await?;
     let actions = out.policy.as_ref().map(|p| p.2.clone()).unwrap_or_default();
     let chain_name = match &out.chain_id {
         Some(id) => app.store.chain(org_id, id).await?.map(|c| c.name),
@@ -935,14 +945,18 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
             .iter()
             .map(|(id, e)| json!({"policy_id": id, "error": e}))
             .collect(),
-        variables: routing::vars(
-            kind,
-            source,
-            &h.priority,
-            &h.packet,
-            approval.as_ref(),
-            at,
-            orgs::time_zone(app, org_id).await?,
-        ),
+        variables: {
+            let mut v = routing::vars(
+                kind,
+                source,
+                &h.priority,
+                &h.packet,
+                approval.as_ref(),
+                at,
+                orgs::time_zone(app, org_id).await?,
+            );
+            routing::set_requester(&mut v, s.requester.as_deref());
+            v
+        },
     })
 }

@@ -3,7 +3,8 @@
 //! UI, is recorded (who, what, when) and announced to those concerned through
 //! what they had before the change: an email to the operator's address (which
 //! neither the API nor the UI can change) and a push to the devices they
-//! already had. A Slack hook change is announced to every admin. The notices
+//! already had. A Slack hook change is announced to every admin. A routing
+//! policy added by "approve similar" is recorded, not announced. The notices
 //! go out after the change is stored; `notice` says which ones were sent for.
 
 use super::{new_id, now, push, App};
@@ -70,6 +71,27 @@ pub async fn slack_hook_changed(
     let notice = announce(app, admins, &describe(action));
     let data = json!({ "from_host": host_of(before), "to_host": host_of(after) });
     record(app, org_id, actor, action, None, data, notice).await
+}
+
+/// Records a routing policy added by "approve similar" (it lets approvals
+/// through without a person, so who added it stays on record).
+pub async fn policy_added(
+    app: &App,
+    org_id: &str,
+    actor: &str,
+    data: Value,
+) -> Result<(), AppError> {
+    let notice = "not announced (a routing change)".to_string();
+    record(
+        app,
+        org_id,
+        actor,
+        "routing.policy_added",
+        None,
+        data,
+        notice,
+    )
+    .await
 }
 
 fn describe(action: &str) -> String {

@@ -51,6 +51,13 @@ pub trait AuditStore {
         org_id: &str,
         handoff_id: &str,
     ) -> StoreResult<Vec<ChainedEvent>>;
+    /// Who created each of these handoffs (their `create` events' actor
+    /// labels), by handoff id; ids of other organizations are left out.
+    async fn creators(
+        &self,
+        org_id: &str,
+        handoff_ids: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, String>>;
     /// The organization's audit events after `after_seq`, oldest first, each
     /// with its handoff's kind, creation time and previous event's time.
     async fn trace_after(

@@ -34,6 +34,17 @@ pub mod ssr {
         Ok(sessions::cookie_header(&headers).to_string())
     }
 
+    /// Whether this request is a browser's own form post (it asks for HTML;
+    /// an island's call does not): its answer is then a redirect to a page.
+    pub async fn plain_form() -> bool {
+        let headers: Result<axum::http::HeaderMap, _> = leptos_axum::extract().await;
+        headers.ok().is_some_and(|h| {
+            h.get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        })
+    }
+
     /// The operator acting on one handoff (`handoff_id` parsed): a password
     /// session, or the link session of that handoff; else 401.
     pub async fn operator_for(handoff_id: &str) -> Result<(App, Operator), AppError> {

@@ -61,10 +61,13 @@ pub fn ApprovalDecision(
     answer_field: Option<AnswerField>,
     /// The schema's description of the answer.
     answer_hint: Option<String>,
+    /// Link to "approve similar" once approved here (admins).
+    similar_link: bool,
 ) -> impl IntoView {
     super::hydrated::island_ready();
     let live = super::handoff_live::live();
     let (state, decision, decided_by) = (live.state, live.decision, live.decided_by);
+    let similar_href = format!("/m/{handoff_id}?similar=preview#similar");
     let note = RwSignal::new(String::new());
     let edit_open = RwSignal::new(false);
     let edited = RwSignal::new(payload_json);
@@ -133,12 +136,16 @@ pub fn ApprovalDecision(
         };
         head + tail
     });
+    let approved = move || decision.get().as_deref() == Some("approved");
     view! {
         <Show
             when=pending
             fallback=move || view! {
                 <section class="notice outcome" role="status" data-testid="outcome">
                     <p>{outcome}</p>
+                    {(similar_link && approved()).then(|| view! {
+                        <p><a href=similar_href.clone() data-testid="similar-link">"Approve similar ones without a person…"</a></p>
+                    })}
                 </section>
             }
         >

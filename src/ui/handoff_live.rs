@@ -22,6 +22,8 @@ pub struct LiveHandoff {
     pub lines: RwSignal<Vec<Line>>,
     pub celebrate: RwSignal<bool>,
     pub operator_id: StoredValue<String>,
+    /// Votes and decisions heard on the stream (a quorum's count reloads on each).
+    pub votes: RwSignal<u32>,
 }
 
 impl LiveHandoff {
@@ -35,6 +37,7 @@ impl LiveHandoff {
             lines: RwSignal::new(init.transcript.clone()),
             celebrate: RwSignal::new(false),
             operator_id: StoredValue::new(init.operator_id.clone()),
+            votes: RwSignal::new(0),
         }
     }
 
@@ -123,7 +126,9 @@ fn apply_event(v: &serde_json::Value, live: LiveHandoff) {
             live.decision
                 .set(v["data"]["decision"].as_str().map(str::to_string));
             live.decided_by.set(Some(actor.to_string()));
+            live.votes.update(|n| *n += 1);
         }
+        Some("vote") => live.votes.update(|n| *n += 1),
         _ => {}
     }
     if let Some(to) = v["to_state"].as_str() {

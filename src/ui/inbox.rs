@@ -3,6 +3,7 @@
 
 use super::desk::{DeskHeader, Here};
 use super::duration::human;
+use super::inbox_bulk::{Bulk, BulkBar, Pick};
 use super::preload::{desk_user, page_data, preloaded, Loaded};
 use super::session::load_inbox;
 use super::title::PageTitle;
@@ -20,9 +21,10 @@ pub fn InboxPage() -> impl IntoView {
         q: q.get("q"),
         sort: q.get("sort"),
     });
+    let select_all = use_query_map().with_untracked(|q| q.get("select").as_deref() == Some("all"));
     view! {
         <PageTitle text="Inbox · tapin"/>
-        <InboxIsland initial={preloaded::<InboxScreen>()} filter>
+        <InboxIsland initial={preloaded::<InboxScreen>()} filter select_all>
             <DeskHeader here=Here::Inbox user=desk_user()/>
         </InboxIsland>
     }
@@ -34,15 +36,35 @@ pub fn InboxPage() -> impl IntoView {
 fn InboxIsland(
     initial: Loaded<InboxScreen>,
     filter: InboxFilter,
+    /// `?select=all`: every visible approval starts selected.
+    select_all: bool,
     children: Children,
 ) -> impl IntoView {
     super::hydrated::island_ready();
     let key = filter.clone();
+    let (result, error, selected) = match &initial {
+        Some(Ok(InboxScreen::Inbox {
+            items,
+            bulk,
+            bulk_error,
+            ..
+        })) => (
+            bulk.clone(),
+            bulk_error.clone(),
+            if select_all {
+                approval_ids(items)
+            } else {
+                Vec::new()
+            },
+        ),
+        _ => (None, None, Vec::new()),
+    };
     let data = page_data(
         initial,
         move || key.clone(),
         |f| load_inbox(f.kind, f.status, f.role, f.assignee, f.q, f.sort),
     );
+    let bulk = Bulk::new(result, error, selected, move || data.refetch());
     // Seconds since the list arrived: each item shows its wait plus this.
     let elapsed = RwSignal::new(0i64);
     #[cfg(feature = "hydrate")]
@@ -70,7 +92,7 @@ fn InboxIsland(
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
                 Some(Ok(InboxScreen::Inbox { items, counts, target, .. })) => view! {
-                    <Inbox items counts target elapsed=elapsed.read_only() filter=filter.clone()/>
+                    <Inbox items counts target elapsed=elapsed.read_only() filter=filter.clone() bulk/>
                 }.into_any(),
                 Some(Ok(InboxScreen::SignIn)) => view! {
                     <section class="notice">
@@ -104,6 +126,16 @@ fn urgency(waited: i64, target: i64) -> &'static str {
     }
 }
 
+/// The approvals of the list, first `BULK_MAX` ("select all visible").
+fn approval_ids(items: &[InboxItem]) -> Vec<String> {
+    items
+        .iter()
+        .filter(|i| i.kind == "approval")
+        .map(|i| i.id.clone())
+        .take(crate::domain::bulk::BULK_MAX)
+        .collect()
+}
+
 #[component]
 fn Inbox(
     items: Vec<InboxItem>,
@@ -111,8 +143,13 @@ fn Inbox(
     target: i64,
     elapsed: ReadSignal<i64>,
     filter: InboxFilter,
+    bulk: Bulk,
 ) -> impl IntoView {
     let count = items.len();
+    let approvals = approval_ids(&items);
+    // Server-rendered ticks (`?select=all` without script); the island keeps its own.
+    let ticked = bulk.selected.get_untracked();
+    let bar_filter = filter.clone();
     view! {
         <h1>"Inbox " <span class="count" role="status">{format!("({count})")}</span></h1>
         {(!counts.is_empty()).then(|| view! {
@@ -165,13 +202,19 @@ fn Inbox(
             </label>
             <button type="submit" class="secondary">"Filter"</button>
         </form>
+        {(!approvals.is_empty()).then(|| view! { <BulkBar bulk visible=approvals filter=bar_filter/> })}
         {(count == 0).then(|| view! { <p class="notice" role="status">"Nothing is waiting. New handoffs appear here as they arrive."</p> })}
         <ul class="queue">
             {items.into_iter().map(|i| {
                 let waited = i.waited;
                 let now = move || waited + elapsed.get();
+                let pick = (i.kind == "approval").then(|| {
+                    let checked = ticked.contains(&i.id);
+                    view! { <Pick bulk id=i.id.clone() title=i.title.clone() checked/> }
+                });
                 view! {
                 <li data-kind=i.kind.clone() data-id=i.id.clone()>
+                    {pick}
                     <a href=format!("/m/{}", i.id)>
                         <span class="pill">{i.status.clone()}</span>
                         <span class="kind">{i.kind.clone()}</span>

@@ -15,6 +15,8 @@ use super::handoff_live::{
     Celebrate, HandoffLive, StatusPill, TakenNotice, TakeoverActions, Transcript,
 };
 use super::preload::{desk_user, preloaded};
+use super::quorum_live::QuorumLive;
+use super::similar::SimilarSection;
 use super::title::PageTitle;
 use super::types::{
     ApprovalCard, AssistCard, DeskUser, HandoffCard, LiveInit, MobileScreen, MobileView,
@@ -136,6 +138,7 @@ fn HandoffView(view: MobileView) -> impl IntoView {
         timeline,
         link_only,
         assist,
+        similar,
     } = view;
     let kind = Kind::parse(&card.kind).unwrap_or(Kind::Takeover);
     let init = LiveInit {
@@ -174,11 +177,13 @@ fn HandoffView(view: MobileView) -> impl IntoView {
                 let payload_json = a.payload_json.clone();
                 let answer_field = a.answer_field.clone();
                 let answer_hint = a.answer_hint.clone();
+                let similar_link = a.similar_link;
                 view! {
-                    <ApprovalSubject card=a/>
-                    <ApprovalDecision handoff_id=id.clone() cannot_decide payload_json answer_field answer_hint/>
+                    <ApprovalSubject handoff_id=id.clone() card=a/>
+                    <ApprovalDecision handoff_id=id.clone() cannot_decide payload_json answer_field answer_hint similar_link/>
                 }.into_any()
             })}
+            {similar.map(|offer| view! { <SimilarSection handoff_id=id.clone() offer/> }.into_any())}
             {(kind == Kind::Takeover).then(|| view! {
                 <TakeoverActions handoff_id=id.clone()/>
                 <Chat handoff_id=id.clone() up_to_seq/>
@@ -264,7 +269,7 @@ fn PacketCard(card: HandoffCard) -> impl IntoView {
 /// What the agent wants to do: subject, payload, what the customer sees, and
 /// the countdown (an island: it ticks).
 #[component]
-fn ApprovalSubject(card: ApprovalCard) -> impl IntoView {
+fn ApprovalSubject(handoff_id: String, card: ApprovalCard) -> impl IntoView {
     let question = card.subject_kind == "question";
     view! {
         <article class="card approval" aria-labelledby="subject">
@@ -281,13 +286,8 @@ fn ApprovalSubject(card: ApprovalCard) -> impl IntoView {
             {card.suspend_message.clone().map(|m| view! {
                 <p class="fine">"The customer sees: " <q>{m}</q></p>
             })}
-            {card.quorum.clone().map(|q| {
-                let who = card.voters.join(", ");
-                view! {
-                    <p class="quorum" data-testid="quorum"><strong>{q}</strong>
-                        {(!who.is_empty()).then(|| format!(": {who}"))}
-                    </p>
-                }
+            {card.quorum.clone().map(|progress| view! {
+                <QuorumLive handoff_id=handoff_id.clone() progress voters=card.voters.clone()/>
             })}
             {card.four_eyes.then(|| view! {
                 <p class="fine" data-testid="four-eyes">"Four-eyes: whoever asked for this cannot approve it."</p>

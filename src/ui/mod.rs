@@ -14,6 +14,7 @@ mod handoff_live;
 mod history;
 pub mod hydrated;
 mod inbox;
+mod inbox_bulk;
 mod live;
 mod login;
 mod mobile;
@@ -21,10 +22,12 @@ mod notice;
 #[cfg(feature = "ssr")]
 pub mod pages;
 pub mod preload;
+mod quorum_live;
 mod routing;
 mod routing_edit;
 pub mod session;
 pub mod settings;
+mod similar;
 pub mod title;
 pub mod types;
 

@@ -116,7 +116,7 @@ pub mod ssr {
     use crate::ui::pages::{
         admin, admin_routing, admin_webhooks, history, inbox, mobile, settings,
     };
-    use crate::ui::types::{DeskUser, HistoryFilter, InboxFilter};
+    use crate::ui::types::{BulkQuery, DeskUser, HistoryFilter, InboxFilter};
     use axum::extract::{Query, Request, State};
     use axum::http::{Method, StatusCode};
     use axum::middleware::Next;
@@ -152,6 +152,7 @@ pub mod ssr {
                     id,
                     q.get("t").map(String::as_str),
                     q.get("problem").map(String::as_str),
+                    q.get("similar").map(String::as_str),
                     &cookie,
                 )
                 .await;
@@ -166,7 +167,12 @@ pub mod ssr {
                     q: q.get("q").cloned(),
                     sort: q.get("sort").cloned(),
                 };
-                insert(&mut req, inbox::screen(app, &cookie, &f).await)
+                let bulk = BulkQuery {
+                    done: q.get("done").cloned(),
+                    bulk_error: q.get("bulk_error").cloned(),
+                    select: q.get("select").cloned(),
+                };
+                insert(&mut req, inbox::screen(app, &cookie, &f, &bulk).await)
             }
             Page::History => {
                 let f = HistoryFilter {

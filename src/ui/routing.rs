@@ -29,6 +29,9 @@ pub async fn routing_add_policy(
     priority: String,
     auto_resolve: String,
     expire_after_seconds: String,
+    #[server(default)] approver_role: String,
+    #[server(default)] four_eyes: String,
+    #[server(default)] required_approvals: String,
 ) -> Result<(), AppError> {
     use crate::ui::pages::admin_routing::{add_policy, PolicyForm};
     let (app, me) = super::actions::ssr::operator().await?;
@@ -39,6 +42,9 @@ pub async fn routing_add_policy(
         priority,
         auto_resolve,
         expire_after_seconds,
+        approver_role,
+        four_eyes,
+        required_approvals,
     };
     super::actions::ssr::respond(add_policy(&app, &me, form).await)
 }
@@ -174,7 +180,7 @@ fn Sections(
         <h1>"Routing"</h1>
         <section aria-labelledby="pol-h">
             <h2 id="pol-h">"Policies"</h2>
-            <p class="fine">{format!("Checked in order when a handoff or approval is created; the first whose condition is true applies. Variables: kind, source, priority, approver_role, subject_kind, subject_ref, payload.*, packet.static_text, packet.reason, packet.summary, context.*, hour, minute, time (\"HH:MM\"), weekday (\"mon\"…\"sun\"), in the organization's time zone ({zone}).")}</p>
+            <p class="fine">{format!("Checked in order when a handoff or approval is created; the first whose condition is true applies. Variables: kind, source, priority, approver_role, subject_kind, subject_ref, payload.*, requester (\"api_key:<id>\", \"operator:<id>\"), packet.static_text, packet.reason, packet.summary, context.*, hour, minute, time (\"HH:MM\"), weekday (\"mon\"…\"sun\"), in the organization's time zone ({zone}).")}</p>
             <table data-testid="policies">
                 <thead><tr><th>"#"</th><th>"Name"</th><th>"Condition"</th><th>"Then"</th><th></th></tr></thead>
                 <tbody>
@@ -231,6 +237,15 @@ fn Sections(
                 </select>
                 <label for="pol-expire">"Expire after (seconds, optional)"</label>
                 <input id="pol-expire" name="expire_after_seconds" inputmode="numeric"/>
+                <label for="pol-role">"Approver role (approvals; replaces the agent’s)"</label>
+                <input id="pol-role" name="approver_role" maxlength="200" placeholder="finance_lead"/>
+                <label for="pol-four-eyes">"Four-eyes (approvals)"</label>
+                <select id="pol-four-eyes" name="four_eyes">
+                    <option value="">"as the agent asked"</option>
+                    <option value="true">"yes: the requester cannot decide"</option>
+                </select>
+                <label for="pol-quorum">"Approvals needed (approvals, 1–10)"</label>
+                <input id="pol-quorum" name="required_approvals" type="number" min="1" max="10" inputmode="numeric" placeholder="as the agent asked"/>
                 <button type="submit" class="primary">"Add policy"</button>
                 {failure(move || add.value().get())}
             </ActionForm>
@@ -266,6 +281,9 @@ fn Sections(
                         <p>{format!("Route: {} · priority {}", t.route, t.priority)}</p>
                         {t.auto_resolve.map(|a| view! { <p>{format!("Resolved without a person: {a}")}</p> })}
                         {t.expire_after_seconds.map(|s| view! { <p>{format!("Expires after {s} s")}</p> })}
+                        {t.approver_role.map(|r| view! { <p>{format!("Decided by the role {r}")}</p> })}
+                        {t.four_eyes.then(|| view! { <p>"Four-eyes: the requester cannot decide"</p> })}
+                        {t.required_approvals.filter(|n| *n > 1).map(|n| view! { <p>{format!("Needs {n} approvals")}</p> })}
                         {t.errors.into_iter().map(|e| view! { <p class="fine">{format!("Skipped a policy: {e}")}</p> }).collect_view()}
                     </div>
                 }.into_any(),

@@ -143,7 +143,11 @@ pub async fn load_inbox(
     };
     let app = use_context::<crate::service::App>().ok_or_else(AppError::internal)?;
     let cookie = super::actions::ssr::cookies().await?;
-    super::actions::ssr::respond(crate::ui::pages::inbox::screen(&app, &cookie, &filter).await)
+    // A refresh brings no bulk result: the island keeps the one it shows.
+    let bulk = super::types::BulkQuery::default();
+    super::actions::ssr::respond(
+        crate::ui::pages::inbox::screen(&app, &cookie, &filter, &bulk).await,
+    )
 }
 
 #[cfg(test)]

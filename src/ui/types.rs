@@ -37,6 +37,51 @@ pub struct MobileView {
     pub link_only: bool,
     /// Assist handoffs: the stuck screen.
     pub assist: Option<AssistCard>,
+    /// "Approve similar", offered to an admin on an approved approval.
+    pub similar: Option<SimilarOffer>,
+}
+
+/// "Approve similar" (issue 14 §3): a policy that approves the like of this
+/// approval without a person, created in one step after a preview.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimilarOffer {
+    /// What it would match, once asked for (`?similar=preview`).
+    pub preview: Option<SimilarPreviewView>,
+    /// The policy's name once created (`?similar=created`).
+    pub created: Option<String>,
+    /// Why the last attempt to create it was refused (`?similar=exists` …).
+    pub problem: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimilarPreviewView {
+    pub name: String,
+    /// The condition in words.
+    pub words: String,
+    /// The condition as the policy will hold it.
+    pub condition: String,
+    /// How many recent approvals were looked at, and how many match.
+    pub examined: usize,
+    pub count: usize,
+    /// The matches by status ("5 approved, 2 denied").
+    pub breakdown: String,
+    /// How many of the matches a person denied (worth a second look).
+    pub denied: usize,
+    /// How many of the matches an earlier policy decides first.
+    pub earlier: usize,
+    /// A policy that already does this (its name): nothing to create.
+    pub existing: Option<String>,
+    /// The newest matches.
+    pub rows: Vec<SimilarRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimilarRow {
+    pub id: String,
+    pub subject_ref: String,
+    pub status: String,
+    pub when: String,
+    pub earlier_policy: Option<String>,
 }
 
 /// One line of a handoff's timeline.
@@ -82,6 +127,9 @@ pub struct ApprovalCard {
     pub answer_hint: Option<String>,
     /// The answer given, for reading.
     pub answer: Option<String>,
+    /// Offer "approve similar" once this page approves it (an admin on a
+    /// pending approval a policy could stand for).
+    pub similar_link: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -225,7 +273,39 @@ pub enum InboxScreen {
         counts: Vec<CountChip>,
         /// The organization's response target, in seconds.
         target: i64,
+        /// What the last bulk decision did (a page without script gets it
+        /// from its result link, `?done=`).
+        bulk: Option<BulkResultView>,
+        /// Why the last bulk decision was refused as a whole (`?bulk_error=`).
+        bulk_error: Option<String>,
     },
+}
+
+/// The inbox's own query besides the filters: a bulk decision's result or
+/// error, and `select=all` (select every visible approval without script).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BulkQuery {
+    pub done: Option<String>,
+    pub bulk_error: Option<String>,
+    pub select: Option<String>,
+}
+
+/// What a bulk approve or deny did, per approval.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BulkResultView {
+    /// "3 approved, 1 refused: four-eyes".
+    pub summary: String,
+    pub rows: Vec<BulkRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BulkRow {
+    pub id: String,
+    pub title: String,
+    /// `approved`, `denied`, `voted` or `refused`.
+    pub outcome: String,
+    /// What happened, in words ("approved", "not decided: four-eyes…").
+    pub words: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -394,6 +474,9 @@ pub struct PolicyTestView {
     pub priority: String,
     pub auto_resolve: Option<String>,
     pub expire_after_seconds: Option<i64>,
+    pub approver_role: Option<String>,
+    pub four_eyes: bool,
+    pub required_approvals: Option<u32>,
     pub errors: Vec<String>,
 }
 

@@ -8,6 +8,7 @@ mod assist;
 mod audit;
 mod audit_content;
 mod audit_transcripts;
+mod bulk_decisions;
 mod common;
 mod desk;
 mod group_commit;

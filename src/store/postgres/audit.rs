@@ -247,6 +247,25 @@ impl AuditStore for PgStore {
         events(rows)
     }
 
+    async fn creators(
+        &self,
+        org_id: &str,
+        handoff_ids: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, String>> {
+        if handoff_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT handoff_id, actor FROM handoff_events WHERE organization_id = $1 \
+             AND event = 'create' AND handoff_id = ANY($2)",
+        )
+        .bind(org_id)
+        .bind(handoff_ids)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     async fn trace_after(
         &self,
         org_id: &str,

@@ -244,6 +244,27 @@ impl AuditStore for SqliteStore {
         events(rows)
     }
 
+    async fn creators(
+        &self,
+        org_id: &str,
+        handoff_ids: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, String>> {
+        if handoff_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let sql = format!(
+            "SELECT handoff_id, actor FROM handoff_events WHERE organization_id = ? \
+             AND event = 'create' AND handoff_id IN ({})",
+            marks(handoff_ids.len())
+        );
+        let mut query = sqlx::query_as(&sql).bind(org_id);
+        for id in handoff_ids {
+            query = query.bind(id);
+        }
+        let rows: Vec<(String, String)> = query.fetch_all(&self.reader).await?;
+        Ok(rows.into_iter().collect())
+    }
+
     async fn trace_after(
         &self,
         org_id: &str,

@@ -222,6 +222,15 @@ fn describe(a: &Actions, chain_name: &dyn Fn(&str) -> String) -> String {
     if let Some(s) = a.expire_after_seconds {
         parts.push(format!("expire after {}", duration(s)));
     }
+    if let Some(r) = &a.approver_role {
+        parts.push(format!("decided by the role {r}"));
+    }
+    if a.four_eyes == Some(true) {
+        parts.push("four-eyes".to_string());
+    }
+    if let Some(n) = a.required_approvals.filter(|n| *n > 1) {
+        parts.push(format!("{n} approvals needed"));
+    }
     if parts.is_empty() {
         "nothing (stops later policies from matching)".into()
     } else {
@@ -254,6 +263,12 @@ pub struct PolicyForm {
     pub priority: String,
     pub auto_resolve: String,
     pub expire_after_seconds: String,
+    /// Approvals: who decides (replaces the agent's role).
+    pub approver_role: String,
+    /// Approvals: `true` for four-eyes; empty leaves the agent's choice.
+    pub four_eyes: String,
+    /// Approvals: 1 to 10 approvals decide; empty leaves the agent's number.
+    pub required_approvals: String,
 }
 
 /// Appends a policy (last = lowest precedence). Errors name the form's fields.
@@ -277,6 +292,17 @@ pub async fn add_policy(app: &App, me: &Operator, f: PolicyForm) -> Result<(), A
             ))
         }
     };
+    let required_approvals = match filled(&f.required_approvals) {
+        None => None,
+        Some(n) => Some(n.parse::<u32>().map_err(|_| {
+            AppError::invalid_field("required_approvals", "a whole number from 1 to 10")
+        })?),
+    };
+    let four_eyes = match f.four_eyes.trim() {
+        "" | "false" => None,
+        "true" => Some(true),
+        _ => return Err(AppError::invalid_field("four_eyes", "true or nothing")),
+    };
     let mut list = current(app, &me.organization_id).await?;
     let at = list.len();
     list.push(PolicyInput {
@@ -287,7 +313,9 @@ pub async fn add_policy(app: &App, me: &Operator, f: PolicyForm) -> Result<(), A
             priority: filled(&f.priority),
             auto_resolve,
             expire_after_seconds: expire,
-            ..Actions::default()
+            four_eyes,
+            required_approvals,
+            approver_role: filled(&f.approver_role),
         },
     });
     routing::set_policies(app, &me.organization_id, list)
@@ -401,6 +429,7 @@ pub async fn test(app: &App, me: &Operator, f: SampleForm) -> Result<PolicyTestV
             subject_ref: filled(&f.subject_ref),
             payload: None,
             at,
+            requester: None,
         },
     )
     .await?;
@@ -412,6 +441,9 @@ pub async fn test(app: &App, me: &Operator, f: SampleForm) -> Result<PolicyTestV
         priority: r.priority,
         auto_resolve: r.auto_resolve,
         expire_after_seconds: r.expire_after_seconds,
+        approver_role: r.approver_role,
+        four_eyes: r.four_eyes.unwrap_or(false),
+        required_approvals: r.required_approvals,
         errors: r
             .errors
             .iter()

@@ -8,25 +8,38 @@ use crate::error::AppError;
 use crate::service::App;
 use crate::store::HandoffQuery;
 use crate::ui::duration;
-use crate::ui::types::{CountChip, InboxFilter, InboxItem, InboxScreen};
+use crate::ui::types::{BulkQuery, CountChip, InboxFilter, InboxItem, InboxScreen};
 
 pub const INBOX_MAX: i64 = 200;
 
-/// What `/inbox` shows the request carrying `cookie_header`: the queue, or a sign-in prompt.
+/// What `/inbox` shows the request carrying `cookie_header`: the queue, or a
+/// sign-in prompt; with the result of a bulk decision when `bulk` carries one.
 pub async fn screen(
     app: &App,
     cookie_header: &str,
     f: &InboxFilter,
+    bulk: &BulkQuery,
 ) -> Result<InboxScreen, AppError> {
     let Some(op) = crate::service::sessions::signed_in(app, cookie_header).await? else {
         return Ok(InboxScreen::SignIn);
     };
     let (items, counts) = items(app, &op, f).await?;
+    let done = bulk
+        .done
+        .as_deref()
+        .map(crate::domain::bulk::decode)
+        .filter(|d| !d.is_empty());
+    let bulk_result = match done {
+        Some(d) => Some(super::bulk::result_view(app, &op, &d).await?),
+        None => None,
+    };
     Ok(InboxScreen::Inbox {
         items,
         counts,
         target: crate::service::admin::response_target(app, &op.organization_id).await?,
         operator_name: op.name,
+        bulk: bulk_result,
+        bulk_error: bulk.bulk_error.as_deref().map(super::bulk::error_words),
     })
 }
 
@@ -113,10 +126,7 @@ pub async fn items(
         };
         out.push(InboxItem {
             title: match &approval {
-                Some(a) if a.subject_kind == crate::domain::approval::SubjectKind::Question => {
-                    format!("Question: {}", a.subject_ref)
-                }
-                Some(a) => format!("Approve {}", a.subject_ref),
+                Some(a) => super::bulk::title(a),
                 None => h.packet.static_text.clone(),
             },
             detail: approval

@@ -15,6 +15,7 @@ pub async fn screen(
     id: &str,
     token: Option<&str>,
     problem: Option<&str>,
+    similar: Option<&str>,
     cookie_header: &str,
 ) -> Result<MobileScreen, AppError> {
     if let Some(token) = token {
@@ -66,9 +67,12 @@ pub async fn screen(
             .collect(),
         None => Vec::new(),
     };
+    let mut similar_offer = None;
     let approval = match h.kind {
         Kind::Approval => match approvals::of_handoff(app, &h.id).await? {
             Some(a) => {
+                similar_offer =
+                    super::similar::offer(app, &operator, link_only, &h, &a, similar).await?;
                 // Voters by name; read only when someone has voted.
                 let names = match a.votes.is_empty() {
                     true => None,
@@ -76,7 +80,14 @@ pub async fn screen(
                         Some(super::names::ActorNames::load(app, &operator.organization_id).await?)
                     }
                 };
-                Some(approval_card(&h, a, &operator, names.as_ref()))
+                let mut card = approval_card(&h, a, &operator, names.as_ref());
+                // Approved on this page, it links to the offer the reloaded page makes.
+                card.similar_link = !link_only
+                    && h.state.is_open()
+                    && crate::service::admin::require_admin(&operator).is_ok()
+                    && card.subject_kind != "question"
+                    && card.answer_field.is_none();
+                Some(card)
             }
             None => None,
         },
@@ -103,6 +114,7 @@ pub async fn screen(
         timeline,
         link_only,
         assist,
+        similar: similar_offer,
     })))
 }
 
@@ -217,6 +229,7 @@ fn approval_card(
                 .map(str::to_string)
         }),
         answer: a.answer.as_ref().map(readable),
+        similar_link: false,
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod admin_routing;
 pub mod admin_webhooks;
+pub mod bulk;
 pub mod clock;
 pub mod history;
 pub mod inbox;
@@ -11,4 +12,5 @@ pub mod mobile;
 pub mod names;
 pub mod routing_forms;
 pub mod settings;
+pub mod similar;
 pub mod timeline;
