@@ -23,6 +23,8 @@ pub mod routing;
 pub mod sealed;
 #[cfg(feature = "ssr")]
 pub mod seed_fields;
+#[cfg(feature = "ssr")]
+pub mod slack;
 pub mod state;
 pub mod time_to_human;
 #[cfg(feature = "ssr")]

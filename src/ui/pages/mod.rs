@@ -5,6 +5,7 @@ pub mod admin;
 pub mod admin_routing;
 pub mod admin_webhooks;
 pub mod clock;
+pub mod decide_link;
 pub mod history;
 pub mod inbox;
 pub mod mobile;
