@@ -80,7 +80,11 @@ pub async fn decide_link(
 fn problem_code(p: &crate::domain::link::LinkProblem) -> String {
     serde_json::to_value(p)
         .ok()
-        .and_then(|v| v.get("problem").and_then(|p| p.as_str()).map(str::to_string))
+        .and_then(|v| {
+            v.get("problem")
+                .and_then(|p| p.as_str())
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| "tampered".into())
 }
 

@@ -34,7 +34,10 @@ pub enum Unverified {
 
 /// The `v0=<hex>` signature of `body` sent at `timestamp`.
 pub fn sign(secret: &str, timestamp: &str, body: &[u8]) -> String {
-    format!("v0={}", hex::encode(mac(secret, timestamp, body).finalize().into_bytes()))
+    format!(
+        "v0={}",
+        hex::encode(mac(secret, timestamp, body).finalize().into_bytes())
+    )
 }
 
 fn mac(secret: &str, timestamp: &str, body: &[u8]) -> Hmac<Sha256> {
@@ -69,7 +72,8 @@ pub fn verify(
         .and_then(|h| hex::decode(h).ok())
         .ok_or(Unverified::BadSignature)?;
     mac(secret, timestamp, body)
-        .verify_slice(&given).map_err(|_| Unverified::BadSignature)
+        .verify_slice(&given)
+        .map_err(|_| Unverified::BadSignature)
 }
 
 /// The single-use nonce a verified request spends with the decision it
@@ -272,8 +276,10 @@ mod tests {
         .unwrap();
         assert_eq!(other.choice(), None);
         assert_eq!(other.note(), None);
-        let view = parse(&body(serde_json::json!({"type": "view_submission", "user": {"id": "U1"},
-            "actions": [{"action_id": "tapin_approve", "value": "h"}]})))
+        let view = parse(&body(
+            serde_json::json!({"type": "view_submission", "user": {"id": "U1"},
+            "actions": [{"action_id": "tapin_approve", "value": "h"}]}),
+        ))
         .unwrap();
         assert_eq!(view.choice(), None, "only button presses decide");
         assert!(parse(b"payload=not-json").is_err());

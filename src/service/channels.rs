@@ -391,9 +391,7 @@ async fn deliver_one(
                 email::send(&app.config, h, &p.operator, &link, decide).await
             }
             "slack" => match p.slack_url.as_deref() {
-                Some(url) => {
-                    slack::send(&app.http, url, h, &p.operator.name, &link, one_tap).await
-                }
+                Some(url) => slack::send(&app.http, url, h, &p.operator.name, &link, one_tap).await,
                 None => Err("no Slack webhook is configured".into()),
             },
             // SMS and voice cost money: a per-organization budget per minute;

@@ -221,7 +221,12 @@ pub async fn decide(
     match result {
         Ok(done) => Ok(Ok(done)),
         Err(e) if e.reason.as_deref() == Some("link_used") => Ok(Err(LinkProblem::Used)),
-        Err(e) if matches!(e.reason.as_deref(), Some("handoff_finished" | "invalid_transition")) => {
+        Err(e)
+            if matches!(
+                e.reason.as_deref(),
+                Some("handoff_finished" | "invalid_transition")
+            ) =>
+        {
             let state = app
                 .store
                 .handoff_any_org(&link.handoff.id)

@@ -57,8 +57,8 @@ pub async fn set_signing_secret(app: &App, me: &Operator, secret: &str) -> Resul
     let sealed = if secret.is_empty() {
         None
     } else {
-        let ok = (16..=128).contains(&secret.len())
-            && secret.bytes().all(|b| b.is_ascii_alphanumeric());
+        let ok =
+            (16..=128).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_alphanumeric());
         if !ok {
             return Err(AppError::invalid_field(
                 "signing_secret",
@@ -196,7 +196,9 @@ async fn verified(
 ) -> Result<Option<Press>, AppError> {
     let not_slack = |why: &str| {
         tracing::warn!(org = org_id, "Slack request refused: {why}");
-        AppError::unauthorized(format!("not a request from this organization's Slack app: {why}"))
+        AppError::unauthorized(format!(
+            "not a request from this organization's Slack app: {why}"
+        ))
     };
     let org = parse_id(org_id, "organization").map_err(|_| not_slack("unknown organization"))?;
     let stored = app.store.slack_signing_secret(&org).await?;
@@ -260,7 +262,13 @@ async fn decide(app: &App, org_id: &str, press: &Press) -> Result<Value, AppErro
     let (h, a) = approvals::decide_via(app, org_id, &id, actor, input, via)
         .await
         .map_err(slack_words)?;
-    Ok(answer(&h, &operator, press.choice.approve, a.decision_note.as_deref(), a.progress()))
+    Ok(answer(
+        &h,
+        &operator,
+        press.choice.approve,
+        a.decision_note.as_deref(),
+        a.progress(),
+    ))
 }
 
 /// The refusals a Slack user can act on, in Slack's words.
@@ -333,7 +341,15 @@ mod tests {
         for ok in ["U024BE7LH", "W012A3CDE", "U0123456789ABCDEF"] {
             assert!(super::slack_user_id_ok(ok), "{ok}");
         }
-        for bad in ["", "U", "u024be7lh", "B024BE7LH", "U02 4BE", "U<@here>", "Ü024"] {
+        for bad in [
+            "",
+            "U",
+            "u024be7lh",
+            "B024BE7LH",
+            "U02 4BE",
+            "U<@here>",
+            "Ü024",
+        ] {
             assert!(!super::slack_user_id_ok(bad), "{bad}");
         }
     }

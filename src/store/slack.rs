@@ -16,8 +16,11 @@ pub trait SlackStore {
         at: &str,
     ) -> StoreResult<()>;
     /// The operator id a Slack user of the organization is linked to.
-    async fn slack_operator(&self, org_id: &str, slack_user_id: &str)
-        -> StoreResult<Option<String>>;
+    async fn slack_operator(
+        &self,
+        org_id: &str,
+        slack_user_id: &str,
+    ) -> StoreResult<Option<String>>;
     /// Every link of the organization: (operator id, Slack user id).
     async fn slack_users(&self, org_id: &str) -> StoreResult<Vec<(String, String)>>;
     /// Links the operator to a Slack user, replacing any link it had (`None`:

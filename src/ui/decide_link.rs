@@ -140,11 +140,7 @@ fn Problem(problem: LinkProblem) -> impl IntoView {
 
 #[component]
 fn Outcome(kind: String, refused: bool, title: String, body: String) -> impl IntoView {
-    let class = if refused {
-        "notice problem"
-    } else {
-        "notice"
-    };
+    let class = if refused { "notice problem" } else { "notice" };
     view! {
         <PageTitle text=title.clone()/>
         <section class=class data-outcome=kind role="status">

@@ -3,8 +3,8 @@
 pub mod actions;
 mod admin;
 pub mod admin_fns;
-mod admin_slack;
 pub mod admin_metrics;
+mod admin_slack;
 pub mod admin_webhooks;
 mod approval;
 pub mod assist;

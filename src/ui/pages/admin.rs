@@ -73,7 +73,11 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
 
 /// The Slack section: the signing secret's state, the Request URL, and each
 /// operator's Slack member ID.
-async fn slack_view(app: &App, me: &Operator, operators: &[Operator]) -> Result<SlackView, AppError> {
+async fn slack_view(
+    app: &App,
+    me: &Operator,
+    operators: &[Operator],
+) -> Result<SlackView, AppError> {
     let s = slack::settings(app, me).await?;
     Ok(SlackView {
         secret_set: s.secret_set,
