@@ -353,8 +353,8 @@ async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
                     if h.kind != crate::domain::Kind::Approval {
                         return Err("--decide needs an approval".into());
                     }
-                    let pair = service::decide_links::sign_pair(&app, &h.id, &op.id, ttl)
-                        .map_err(err)?;
+                    let pair =
+                        service::decide_links::sign_pair(&app, &h.id, &op.id, ttl).map_err(err)?;
                     if which == "approve" {
                         pair.approve
                     } else {

@@ -14,6 +14,7 @@ mod email_links;
 mod leases;
 mod limits;
 mod mcp;
+mod mcp_elicitation;
 mod metrics;
 mod mobile_link;
 mod nodes;
