@@ -97,6 +97,20 @@ async fn a_client_that_opens_urls_is_sent_to_the_approvals_page_and_its_retry_cr
         .as_str()
         .unwrap()
         .contains("refund.create"));
+    // The page asks a browser without a session to sign in, and comes back to it.
+    let page = t
+        .client
+        .get(params["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!(r#"href="/login?next=/m/{id}""#)),
+        "{page}"
+    );
     let state = result["requestState"].as_str().unwrap().to_string();
     assert_eq!(approvals(&t).await, 1, "created once, on the first call");
 
