@@ -45,6 +45,10 @@ enum Command {
         /// Lifetime in seconds (default: link_ttl_seconds from the config).
         #[arg(long)]
         ttl: Option<i64>,
+        /// `approve` or `deny`: print an approval's one-tap decide link (as in
+        /// approval emails) instead of the open link.
+        #[arg(long)]
+        decide: Option<String>,
     },
     /// The hash-chained audit log.
     Audit {
@@ -329,6 +333,7 @@ async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
             handoff_id,
             operator,
             ttl,
+            decide,
         } => {
             let ttl = ttl.unwrap_or(config.link_ttl_seconds);
             if ttl <= 0 {
@@ -345,7 +350,23 @@ async fn execute(cmd: Command, config: Config) -> Result<i32, String> {
                 .map_err(err)?
                 .filter(|o| o.active)
                 .ok_or("no active operator with that email in the handoff's organization")?;
-            println!("{}", links::sign(&app, &h.id, &op.id, ttl).map_err(err)?);
+            let link = match decide.as_deref() {
+                None => links::sign(&app, &h.id, &op.id, ttl).map_err(err)?,
+                Some(which @ ("approve" | "deny")) => {
+                    if h.kind != crate::domain::Kind::Approval {
+                        return Err("--decide needs an approval".into());
+                    }
+                    let pair =
+                        service::decide_links::sign_pair(&app, &h.id, &op.id, ttl).map_err(err)?;
+                    if which == "approve" {
+                        pair.approve
+                    } else {
+                        pair.deny
+                    }
+                }
+                Some(_) => return Err("--decide is `approve` or `deny`".into()),
+            };
+            println!("{link}");
             Ok(0)
         }
         Command::Audit {

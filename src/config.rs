@@ -68,6 +68,10 @@ pub struct Config {
     /// loopback, private, link-local and other non-public addresses. Off by
     /// default: a tenant's webhook URL must not reach tapin's own network.
     pub allow_private_targets: bool,
+    /// Hosts a Slack button press's `response_url` may name (tapin posts its
+    /// answer there and nowhere else): Slack's `hooks.slack.com` by default;
+    /// `host:port` to match a port. Comma-separated in `TAPIN_SLACK_RESPONSE_HOSTS`.
+    pub slack_response_hosts: Vec<String>,
     /// The master key file (created 0600 on first start if missing); empty:
     /// `master.key` beside the SQLite database, `data/master.key` otherwise.
     /// `TAPIN_MASTER_KEY` (env only) gives the key itself instead.
@@ -140,6 +144,7 @@ impl Default for Config {
             voice: HttpProvider::default(),
             allow_self_approval: false,
             allow_private_targets: false,
+            slack_response_hosts: vec!["hooks.slack.com".into()],
             master_key_file: String::new(),
             streams_per_principal: 20,
             webhooks_per_org: 50,
@@ -265,6 +270,14 @@ impl Config {
         }
         if let Some((_, v)) = pick(&["TAPIN_ALLOW_PRIVATE_TARGETS"]) {
             self.allow_private_targets = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        if let Some((_, v)) = pick(&["TAPIN_SLACK_RESPONSE_HOSTS"]) {
+            self.slack_response_hosts = v
+                .split(',')
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
+                .map(str::to_string)
+                .collect();
         }
         for (prefix, p) in [
             ("TAPIN_SMS_", &mut self.sms),

@@ -56,6 +56,16 @@ pub fn router(app: App) -> Router {
         .nest("/api/v1", api::router(&app))
         .merge(crate::mcp::router(&app))
         .route("/m/{id}/open", axum::routing::post(web::open_link))
+        .route(
+            "/m/{id}/decide",
+            axum::routing::post(crate::decide_http::decide_link),
+        )
+        .route(
+            "/slack/interactivity/{org}",
+            axum::routing::post(crate::decide_http::slack_interactivity).layer(
+                axum::extract::DefaultBodyLimit::max(crate::decide_http::SLACK_BODY_MAX),
+            ),
+        )
         .route("/m/{id}/live/{what}", axum::routing::get(web::live))
         .route("/m/{id}/frame", axum::routing::get(web::assist_frame))
         .route("/inbox/live", axum::routing::get(web::inbox_live))

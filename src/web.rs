@@ -56,7 +56,7 @@ pub async fn open_link(
 }
 
 /// Keeps only what a handoff id can contain, so the redirect cannot be steered elsewhere.
-fn path_safe(s: &str) -> String {
+pub(crate) fn path_safe(s: &str) -> String {
     s.chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect()

@@ -6,23 +6,42 @@ use crate::config::Config;
 use crate::domain::records::Operator;
 use crate::domain::Handoff;
 
-/// Mails `link` for `h` to `op`; the answer is the SMTP reply code.
+/// One-tap decision links of an approval email (each opens a confirm page).
+pub struct DecideLinks<'a> {
+    pub approve: &'a str,
+    pub deny: &'a str,
+}
+
+/// Mails `link` for `h` to `op`, with Approve / Deny links when `decide` is
+/// given; the answer is the SMTP reply code.
 pub async fn send(
     config: &Config,
     h: &Handoff,
     op: &Operator,
     link: &str,
+    decide: Option<DecideLinks<'_>>,
 ) -> Result<String, String> {
     let subject: String = format!("[tapin] {}: {}", title(h), h.packet.static_text)
         .chars()
         .take(120)
         .collect();
-    let body = format!(
-        "{}\n\nOpen it: {link}\n\nThe link works once and expires in {} minutes.\n",
+    send_notice(config, op, &subject, &body(config, h, link, decide)).await
+}
+
+/// The plain-text body: the packet, the decision links if any, the open link.
+fn body(config: &Config, h: &Handoff, link: &str, decide: Option<DecideLinks<'_>>) -> String {
+    let minutes = config.push_link_ttl_seconds / 60;
+    let decide = decide.map_or(String::new(), |d| {
+        format!(
+            "Approve: {}\nDeny: {}\n(Each asks you to confirm on a page first; nothing is decided until you do. \
+             They work once, for you only, for {minutes} minutes.)\n\n",
+            d.approve, d.deny
+        )
+    });
+    format!(
+        "{}\n\n{decide}Open it: {link}\n\nThe link works once and expires in {minutes} minutes.\n",
         summary_lines(h),
-        config.push_link_ttl_seconds / 60
-    );
-    send_notice(config, op, &subject, &body).await
+    )
 }
 
 /// Mails `subject` and `body` as plain text to `op` (a handoff's link, a
@@ -106,4 +125,40 @@ async fn transport(
         _ => {}
     }
     Ok(builder.timeout(Some(SEND_TIMEOUT)).build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{body, DecideLinks};
+    use crate::config::Config;
+    use crate::domain::{Handoff, Kind, Packet, Source};
+
+    #[test]
+    fn an_approval_email_offers_both_links_before_the_open_link() {
+        let packet: Packet =
+            serde_json::from_value(serde_json::json!({"static_text": "Approve refund"})).unwrap();
+        let h = Handoff::new(
+            "h".into(),
+            "2026-01-01T00:00:00Z",
+            "o",
+            Kind::Approval,
+            Source::Router,
+            packet,
+            None,
+        );
+        let config = Config::default();
+        let links = DecideLinks {
+            approve: "https://d/m/h/decide?t=A",
+            deny: "https://d/m/h/decide?t=D",
+        };
+        let text = body(&config, &h, "https://d/m/h?t=O", Some(links));
+        let (a, d, o) = (
+            text.find("Approve: https://d/m/h/decide?t=A\n").unwrap(),
+            text.find("Deny: https://d/m/h/decide?t=D\n").unwrap(),
+            text.find("Open it: https://d/m/h?t=O").unwrap(),
+        );
+        assert!(a < d && d < o, "{text}");
+        let plain = body(&config, &h, "https://d/m/h?t=O", None);
+        assert!(!plain.contains("Approve:") && plain.contains("Open it:"));
+    }
 }

@@ -262,12 +262,16 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
             // Short of the quorum: a vote, and the approval stays pending.
             req.event = Event::Vote;
             req.decision = None;
+            let via = req.data.get("via").cloned();
             req.data = json!({
                 "vote": "approve",
                 "note": d.note,
                 "approvals": approvals,
                 "required_approvals": ballot.required,
             });
+            if let Some(via) = via {
+                req.data["via"] = via;
+            }
             to = next(h.kind, h.state, Event::Vote)?;
         }
     }

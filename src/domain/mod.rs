@@ -26,6 +26,7 @@ pub mod sealed;
 pub mod seed_fields;
 #[cfg(feature = "ssr")]
 pub mod similar;
+pub mod slack;
 pub mod state;
 pub mod time_to_human;
 #[cfg(feature = "ssr")]

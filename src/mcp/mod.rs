@@ -4,6 +4,7 @@
 //! clients that only speak stdio. Server build only.
 
 pub mod bridge;
+pub mod elicit;
 pub mod tools;
 
 use crate::api::limits::{self, AuthFailure};

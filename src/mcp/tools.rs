@@ -13,11 +13,12 @@ use crate::service::keys::ApiPrincipal;
 use crate::service::{conversations, parse_id, App};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::Extension;
+use rmcp::handler::server::tool::RequestState;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
-    CallToolResult, ContentBlock, Implementation, ListResourceTemplatesResult, ListResourcesResult,
-    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult,
-    ResourceContents, ResourceTemplate, ServerCapabilities, ServerConfig,
+    CallToolResult, ContentBlock, Implementation, InputRequiredResult, ListResourceTemplatesResult,
+    ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, ResourceContents, ResourceTemplate, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{tool, tool_handler, tool_router, ErrorData, Json, RoleServer, ServerHandler};
@@ -46,6 +47,22 @@ impl rmcp::handler::server::tool::IntoCallToolResult for ToolError {
     fn into_call_tool_result(self) -> Result<rmcp::model::CallToolResponse, rmcp::ErrorData> {
         let envelope = serde_json::json!({ "error": self.0 });
         Ok(CallToolResult::error(vec![ContentBlock::text(envelope.to_string())]).into())
+    }
+}
+
+/// What `request_approval` and `ask_human` answer: the status, or first (for
+/// a client that opens URLs) the approval's page to open (`super::elicit`).
+pub enum Answer {
+    Status(Status),
+    OpenPage(InputRequiredResult),
+}
+
+impl rmcp::handler::server::tool::IntoCallToolResult for Answer {
+    fn into_call_tool_result(self) -> Result<rmcp::model::CallToolResponse, rmcp::ErrorData> {
+        match self {
+            Answer::Status(s) => Json(s).into_call_tool_result(),
+            Answer::OpenPage(r) => Ok(r.into()),
+        }
     }
 }
 
@@ -315,13 +332,30 @@ impl Tapin {
         Ok(status_of_handoff(h))
     }
 
+    /// Creates the approval (or question); a client that opens URLs first gets
+    /// its page to open, and its retry (with `state`) the approval's status.
     async fn ask(
         &self,
         key: &ApiPrincipal,
+        opens_urls: bool,
+        state: Option<String>,
         conversation_id: Option<String>,
         new: NewApproval,
-    ) -> Result<Status, AppError> {
+    ) -> Result<Answer, AppError> {
         key.require("approvals:write")?;
+        if let Some(state) = state {
+            // The retry after the person was shown the page: nothing new.
+            let id = super::elicit::approval_of_state(&self.app, &key.key_id, &state).ok_or_else(
+                || {
+                    AppError::invalid_field(
+                        "requestState",
+                        "not a request state tapin gave this key",
+                    )
+                },
+            )?;
+            let (h, a) = approvals::get(&self.app, &key.organization_id, &id).await?;
+            return Ok(Answer::Status(status_of_approval(ApprovalRead::new(h, a))));
+        }
         let conversation_id = self.conversation(key, conversation_id).await?;
         let (h, a) = approvals::create(
             &self.app,
@@ -333,7 +367,16 @@ impl Tapin {
             },
         )
         .await?;
-        Ok(status_of_approval(ApprovalRead::new(h, a)))
+        if opens_urls {
+            let what = h.packet.static_text.clone();
+            return Ok(Answer::OpenPage(super::elicit::open_page(
+                &self.app,
+                &key.key_id,
+                &h.id,
+                &what,
+            )));
+        }
+        Ok(Answer::Status(status_of_approval(ApprovalRead::new(h, a))))
     }
 }
 
@@ -341,6 +384,7 @@ impl Tapin {
 impl Tapin {
     #[tool(
         description = "Ask a human to approve an action before you take it (a refund, a deletion, an outgoing message…). Returns at once with the approval's id and status `pending`; then call wait_for_decision with the id until it is decided. Do not take the action unless the status is `approved`. Needs the API key scope `approvals:write`.",
+        output_schema = rmcp::handler::server::tool::schema_for_output::<Status>(),
         annotations(
             title = "Request approval",
             read_only_hint = false,
@@ -352,9 +396,12 @@ impl Tapin {
     async fn request_approval(
         &self,
         Extension(parts): Extension<http::request::Parts>,
+        ctx: RequestContext<RoleServer>,
+        RequestState(state): RequestState,
         Parameters(p): Parameters<RequestApproval>,
-    ) -> Result<Json<Status>, ToolError> {
+    ) -> Result<Answer, ToolError> {
         let key = principal(&parts)?;
+        let opens_urls = super::elicit::client_opens_urls(&ctx);
         let new = NewApproval {
             conversation_id: String::new(),
             subject_kind: SubjectKind::ToolCall,
@@ -371,11 +418,14 @@ impl Tapin {
             required_approvals: p.required_approvals,
             distinct_roles: p.distinct_roles,
         };
-        Ok(Json(self.ask(&key, p.conversation_id, new).await?))
+        Ok(self
+            .ask(&key, opens_urls, state, p.conversation_id, new)
+            .await?)
     }
 
     #[tool(
         description = "Ask a human a question and get a typed answer. Give `response_schema` (a JSON Schema such as {\"type\":\"integer\",\"minimum\":1} or {\"enum\":[\"refund\",\"replace\"]}) to get a value you can use directly; the person's answer is validated against it. Returns at once with the question's id and status `pending`; then call wait_for_decision with the id. When `approved`, the answer is in `answer`; `denied` means the person declined (see decision_note). Needs the scope `approvals:write`.",
+        output_schema = rmcp::handler::server::tool::schema_for_output::<Status>(),
         annotations(
             title = "Ask a human",
             read_only_hint = false,
@@ -387,9 +437,12 @@ impl Tapin {
     async fn ask_human(
         &self,
         Extension(parts): Extension<http::request::Parts>,
+        ctx: RequestContext<RoleServer>,
+        RequestState(state): RequestState,
         Parameters(p): Parameters<AskHuman>,
-    ) -> Result<Json<Status>, ToolError> {
+    ) -> Result<Answer, ToolError> {
         let key = principal(&parts)?;
+        let opens_urls = super::elicit::client_opens_urls(&ctx);
         let new = NewApproval {
             conversation_id: String::new(),
             subject_kind: SubjectKind::Question,
@@ -406,7 +459,9 @@ impl Tapin {
             required_approvals: None,
             distinct_roles: false,
         };
-        Ok(Json(self.ask(&key, p.conversation_id, new).await?))
+        Ok(self
+            .ask(&key, opens_urls, state, p.conversation_id, new)
+            .await?)
     }
 
     #[tool(

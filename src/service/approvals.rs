@@ -271,6 +271,28 @@ pub async fn decide(
     actor: Actor,
     input: DecisionInput,
 ) -> Result<(Handoff, Approval), AppError> {
+    decide_via(app, org_id, id, actor, input, Via::default()).await
+}
+
+/// Where a decision came from when not from the API or the page.
+#[derive(Clone, Debug, Default)]
+pub struct Via {
+    /// `slack` or `email_link`: recorded as `via` in the audit event.
+    pub channel: Option<&'static str>,
+    /// A single-use nonce spent in the decision's transaction (a signed email
+    /// link, a Slack request): a second use is refused with `link_used`.
+    pub nonce: Option<String>,
+}
+
+/// `decide`, recording where the decision came from and spending its nonce.
+pub async fn decide_via(
+    app: &App,
+    org_id: &str,
+    id: &str,
+    actor: Actor,
+    input: DecisionInput,
+    via: Via,
+) -> Result<(Handoff, Approval), AppError> {
     too_long("note", input.note.as_deref(), NOTE_MAX)?;
     let mut input = input;
     input.note = input
@@ -338,6 +360,10 @@ pub async fn decide(
         approved_payload,
     };
     let mut req = Request::decide(actor, decision);
+    if let Some(channel) = via.channel {
+        req.data["via"] = channel.into();
+    }
+    req.consume_nonce = via.nonce;
     if approval.required_approvals > 1 {
         // Each approve short of the quorum is a vote (the lifecycle counts
         // them afresh for every attempt of the write).

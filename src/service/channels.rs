@@ -318,7 +318,8 @@ pub fn deliver_later(app: &App, h: Handoff, plans: Vec<Plan>, step: i64) {
 
 /// Sends every plan (operators in parallel) and records each outcome.
 pub async fn deliver(app: &App, h: &Handoff, plans: &[Plan], step: i64) {
-    let sends = plans.iter().map(|p| deliver_one(app, h, p, step));
+    let one_tap = one_tap(app, h).await;
+    let sends = plans.iter().map(|p| deliver_one(app, h, p, step, one_tap));
     let records: Vec<NotificationRecord> = futures::future::join_all(sends)
         .await
         .into_iter()
@@ -329,7 +330,38 @@ pub async fn deliver(app: &App, h: &Handoff, plans: &[Plan], step: i64) {
     }
 }
 
-async fn deliver_one(app: &App, h: &Handoff, p: &Plan, step: i64) -> Vec<NotificationRecord> {
+/// Whether email and Slack offer one-tap Approve / Deny: a waiting approval
+/// that asks for no typed answer (`decide_links::offered`).
+async fn one_tap(app: &App, h: &Handoff) -> bool {
+    if h.kind != crate::domain::Kind::Approval {
+        return false;
+    }
+    match super::approvals::of_handoff(app, &h.id).await {
+        Ok(Some(a)) => super::decide_links::offered(h, &a),
+        Ok(None) => false,
+        Err(e) => {
+            tracing::warn!(handoff = %h.id, "reading the approval for its notification: {e}");
+            false
+        }
+    }
+}
+
+/// The approval email's Approve / Deny links for this operator (none when
+/// signing fails: the email still carries the open link).
+fn email_decide_links(app: &App, h: &Handoff, op: &Operator) -> Option<super::decide_links::Pair> {
+    let ttl = app.config.push_link_ttl_seconds;
+    super::decide_links::sign_pair(app, &h.id, &op.id, ttl)
+        .map_err(|e| tracing::warn!(handoff = %h.id, "signing decide links: {e}"))
+        .ok()
+}
+
+async fn deliver_one(
+    app: &App,
+    h: &Handoff,
+    p: &Plan,
+    step: i64,
+    one_tap: bool,
+) -> Vec<NotificationRecord> {
     // The link signs this operator in once; it outlives the push, not the handoff.
     let link = match links::sign(app, &h.id, &p.operator.id, app.config.push_link_ttl_seconds) {
         Ok(l) => l,
@@ -348,9 +380,18 @@ async fn deliver_one(app: &App, h: &Handoff, p: &Plan, step: i64) -> Vec<Notific
     for &channel in &p.channels {
         let result = match channel {
             "push" => send_push(app, h, p, &link).await,
-            "email" => email::send(&app.config, h, &p.operator, &link).await,
+            "email" => {
+                let pair = one_tap
+                    .then(|| email_decide_links(app, h, &p.operator))
+                    .flatten();
+                let decide = pair.as_ref().map(|d| email::DecideLinks {
+                    approve: &d.approve,
+                    deny: &d.deny,
+                });
+                email::send(&app.config, h, &p.operator, &link, decide).await
+            }
             "slack" => match p.slack_url.as_deref() {
-                Some(url) => slack::send(&app.http, url, h, &p.operator.name, &link).await,
+                Some(url) => slack::send(&app.http, url, h, &p.operator.name, &link, one_tap).await,
                 None => Err("no Slack webhook is configured".into()),
             },
             // SMS and voice cost money: a per-organization budget per minute;

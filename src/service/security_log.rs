@@ -1,10 +1,11 @@
 //! The security log: every change to where an operator is reached (phone,
-//! push devices) or to the organization's Slack hook, by an API key or in the
-//! UI, is recorded (who, what, when) and announced to those concerned through
-//! what they had before the change: an email to the operator's address (which
-//! neither the API nor the UI can change) and a push to the devices they
-//! already had. A Slack hook change is announced to every admin. A routing
-//! policy added by "approve similar" is recorded, not announced. The notices
+//! push devices, Slack account) or to the organization's Slack hook or Slack
+//! signing secret, by an API key or in the UI, is recorded (who, what, when)
+//! and announced to those concerned through what they had before the change:
+//! an email to the operator's address (which neither the API nor the UI can
+//! change) and a push to the devices they already had. A change of the Slack
+//! hook or signing secret is announced to every admin. A routing policy added
+//! by "approve similar" is recorded, not announced. The notices
 //! go out after the change is stored; `notice` says which ones were sent for.
 
 use super::{new_id, now, push, App};
@@ -60,6 +61,30 @@ pub async fn slack_hook_changed(
     before: Option<&str>,
     after: Option<&str>,
 ) -> Result<(), AppError> {
+    let data = json!({ "from_host": host_of(before), "to_host": host_of(after) });
+    org_setting_changed(app, org_id, actor, "organization.slack_hook_changed", data).await
+}
+
+/// Records that the Slack signing secret was set (or cleared) and tells every
+/// admin: whoever holds it can sign button presses as any linked operator.
+pub async fn slack_secret_changed(
+    app: &App,
+    org_id: &str,
+    actor: &str,
+    set: bool,
+) -> Result<(), AppError> {
+    let data = json!({ "set": set });
+    let action = "organization.slack_signing_secret_changed";
+    org_setting_changed(app, org_id, actor, action, data).await
+}
+
+async fn org_setting_changed(
+    app: &App,
+    org_id: &str,
+    actor: &str,
+    action: &str,
+    data: Value,
+) -> Result<(), AppError> {
     let mut admins = Vec::new();
     for op in app.store.operators(org_id).await? {
         if op.active && op.roles.iter().any(|r| r == super::admin::ADMIN_ROLE) {
@@ -67,9 +92,7 @@ pub async fn slack_hook_changed(
             admins.push((op, devices));
         }
     }
-    let action = "organization.slack_hook_changed";
     let notice = announce(app, admins, &describe(action));
-    let data = json!({ "from_host": host_of(before), "to_host": host_of(after) });
     record(app, org_id, actor, action, None, data, notice).await
 }
 
@@ -100,6 +123,12 @@ fn describe(action: &str) -> String {
         "operator.push_added" => "A new device was added for your tapin push notifications.",
         "operator.push_removed" => "A device was removed from your tapin push notifications.",
         "organization.slack_hook_changed" => "Your organization's Slack hook in tapin was changed.",
+        "organization.slack_signing_secret_changed" => {
+            "Your organization's Slack signing secret in tapin was changed."
+        }
+        "operator.slack_user_changed" => {
+            "The Slack account whose Approve / Deny presses count as yours in tapin was changed."
+        }
         _ => "Your tapin contact details were changed.",
     }
     .to_string()

@@ -17,6 +17,7 @@ mod postgres;
 mod push;
 mod routing;
 mod security;
+mod slack;
 mod snippets;
 mod sqlite;
 mod timers;
@@ -36,6 +37,7 @@ pub use postgres::PgStore;
 pub use push::PushStore;
 pub use routing::RoutingStore;
 pub use security::SecurityLogStore;
+pub use slack::SlackStore;
 pub use snippets::SnippetStore;
 pub use sqlite::SqliteStore;
 pub use timers::TimerStore;
@@ -65,6 +67,7 @@ pub trait Store:
     + SecurityLogStore
     + SnippetStore
     + LeadStore
+    + SlackStore
     + Send
     + Sync
     + 'static

@@ -1,6 +1,7 @@
 //! `/admin`: operators, API keys, approval messages and the audit log.
 
 use super::admin_fns::*;
+use super::admin_slack::SlackSection;
 use super::desk::{AdminNav, DeskHeader, Here};
 use super::notice::{failure, load_failed};
 use super::preload::{desk_user, page_data, preloaded, Loaded};
@@ -32,6 +33,8 @@ fn AdminIsland(initial: Loaded<AdminView>, children: Children) -> impl IntoView 
     let add_snippet = ServerAction::<AdminAddSnippet>::new();
     let delete_snippet = ServerAction::<AdminDeleteSnippet>::new();
     let verify = ServerAction::<AdminVerify>::new();
+    let slack_secret = ServerAction::<AdminSlackSecret>::new();
+    let slack_user = ServerAction::<AdminSlackUser>::new();
     // Reload after any change.
     let data = page_data(
         initial,
@@ -45,6 +48,8 @@ fn AdminIsland(initial: Loaded<AdminView>, children: Children) -> impl IntoView 
                 target.version().get(),
                 add_snippet.version().get(),
                 delete_snippet.version().get(),
+                slack_secret.version().get(),
+                slack_user.version().get(),
             )
         },
         |_| admin_overview(),
@@ -56,9 +61,11 @@ fn AdminIsland(initial: Loaded<AdminView>, children: Children) -> impl IntoView 
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
                 Some(Ok(mut v)) => {
                     let snippets = std::mem::take(&mut v.snippets);
+                    let slack = v.slack.clone();
                     view! {
                         <Sections v add update create_key revoke messages target verify/>
                         <Snippets rows=snippets add=add_snippet delete=delete_snippet/>
+                        <SlackSection v=slack secret=slack_secret user=slack_user/>
                     }.into_any()
                 }
                 Some(Err(e)) => load_failed("Administration", "/admin", e),

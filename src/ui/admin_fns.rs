@@ -89,3 +89,19 @@ pub async fn admin_verify() -> Result<String, AppError> {
     let (app, me) = super::actions::ssr::operator().await?;
     super::actions::ssr::respond(crate::ui::pages::admin::verify(&app, &me).await)
 }
+
+#[server(prefix = "/fn", endpoint = "admin_slack_secret")]
+pub async fn admin_slack_secret(signing_secret: String) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(
+        crate::service::slack::set_signing_secret(&app, &me, &signing_secret).await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_slack_user")]
+pub async fn admin_slack_user(id: String, slack_user_id: String) -> Result<(), AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    super::actions::ssr::respond(
+        crate::service::slack::set_user(&app, &me, &id, &slack_user_id).await,
+    )
+}

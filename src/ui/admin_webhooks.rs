@@ -21,10 +21,23 @@ pub async fn admin_webhooks() -> Result<WebhooksView, AppError> {
 }
 
 #[server(prefix = "/fn", endpoint = "admin_webhook_create")]
-pub async fn admin_webhook_create(url: String, events: String) -> Result<NewSecret, AppError> {
+pub async fn admin_webhook_create(
+    url: String,
+    events: String,
+    signature_scheme: Option<String>,
+) -> Result<NewSecret, AppError> {
+    let (app, me) = super::actions::ssr::operator().await?;
+    let scheme = signature_scheme.as_deref();
+    super::actions::ssr::respond(
+        crate::ui::pages::admin_webhooks::create(&app, &me, &url, &events, scheme).await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin_webhook_scheme")]
+pub async fn admin_webhook_scheme(id: String, signature_scheme: String) -> Result<(), AppError> {
     let (app, me) = super::actions::ssr::operator().await?;
     super::actions::ssr::respond(
-        crate::ui::pages::admin_webhooks::create(&app, &me, &url, &events).await,
+        crate::ui::pages::admin_webhooks::set_scheme(&app, &me, &id, &signature_scheme).await,
     )
 }
 
@@ -55,6 +68,26 @@ fn when(t: &str) -> String {
         .to_string()
 }
 
+/// How a scheme is shown: what a receiver verifies.
+fn scheme_label(name: &str) -> &'static str {
+    match name {
+        "tapin-v1" => "Standard Webhooks + legacy tapin-signature (deprecated)",
+        _ => "Standard Webhooks",
+    }
+}
+
+/// The signature scheme choice (`signature_scheme`), `current` selected.
+#[component]
+fn SchemeChoice(id: String, current: String) -> impl IntoView {
+    view! {
+        <select id=id name="signature_scheme">
+            {["standard", "tapin-v1"].into_iter().map(|name| view! {
+                <option value=name selected=current == name>{scheme_label(name)}</option>
+            }).collect_view()}
+        </select>
+    }
+}
+
 #[component]
 pub fn AdminWebhooksPage() -> impl IntoView {
     view! {
@@ -74,6 +107,7 @@ fn AdminWebhooksIsland(initial: Loaded<WebhooksView>, children: Children) -> imp
     let rotate = ServerAction::<AdminWebhookRotate>::new();
     let delete = ServerAction::<AdminWebhookDelete>::new();
     let redeliver = ServerAction::<AdminWebhookRedeliver>::new();
+    let scheme = ServerAction::<AdminWebhookScheme>::new();
     let data = page_data(
         initial,
         move || {
@@ -82,6 +116,7 @@ fn AdminWebhooksIsland(initial: Loaded<WebhooksView>, children: Children) -> imp
                 rotate.version().get(),
                 delete.version().get(),
                 redeliver.version().get(),
+                scheme.version().get(),
             )
         },
         |_| admin_webhooks(),
@@ -115,7 +150,7 @@ fn AdminWebhooksIsland(initial: Loaded<WebhooksView>, children: Children) -> imp
             })}
             {move || match data.value.get() {
                 None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Ok(v)) => view! { <Webhooks v data create rotate delete redeliver/> }.into_any(),
+                Some(Ok(v)) => view! { <Webhooks v data create rotate delete redeliver scheme/> }.into_any(),
                 Some(Err(e)) => load_failed("Webhooks", "/admin/webhooks", e),
             }}
         </main>
@@ -130,6 +165,7 @@ fn Webhooks(
     rotate: ServerAction<AdminWebhookRotate>,
     delete: ServerAction<AdminWebhookDelete>,
     redeliver: ServerAction<AdminWebhookRedeliver>,
+    scheme: ServerAction<AdminWebhookScheme>,
 ) -> impl IntoView {
     let none = v.subscriptions.is_empty();
     view! {
@@ -142,17 +178,20 @@ fn Webhooks(
             <label for="hook-events">"Events (comma-separated, * for all)"</label>
             <input id="hook-events" name="events" value="*" aria-describedby="hook-known"/>
             <p id="hook-known" class="fine">"Known: " {v.known_events.join(", ")}</p>
+            <label for="hook-scheme">"Signature"</label>
+            <SchemeChoice id="hook-scheme".to_string() current="standard".to_string()/>
             <button type="submit" class="primary">"Add subscription"</button>
             {failure(move || create.value().get())}
         </ActionForm>
         {failure(move || rotate.value().get())}
         {failure(move || delete.value().get())}
         {failure(move || redeliver.value().get())}
+        {failure(move || scheme.value().get())}
         <p>
             <button type="button" class="secondary" on:click=move |_| data.refetch()>"Refresh"</button>
         </p>
         {none.then(|| view! { <p class="notice" role="status">"No subscriptions yet."</p> })}
-        {v.subscriptions.into_iter().map(|s| view! { <Subscription s rotate delete redeliver/> }).collect_view()}
+        {v.subscriptions.into_iter().map(|s| view! { <Subscription s rotate delete redeliver scheme/> }).collect_view()}
     }
 }
 
@@ -162,15 +201,26 @@ fn Subscription(
     rotate: ServerAction<AdminWebhookRotate>,
     delete: ServerAction<AdminWebhookDelete>,
     redeliver: ServerAction<AdminWebhookRedeliver>,
+    scheme: ServerAction<AdminWebhookScheme>,
 ) -> impl IntoView {
     let (labelled_by, heading) = (format!("hook-{}", s.id), format!("hook-{}", s.id));
-    let (id_rotate, id_delete) = (s.id.clone(), s.id.clone());
+    let (id_rotate, id_delete, id_scheme) = (s.id.clone(), s.id.clone(), s.id.clone());
+    let scheme_select = format!("scheme-{}", s.id);
     let hook_id = s.id.clone();
     let empty = s.deliveries.is_empty();
     view! {
         <section class="subscription" aria-labelledby=labelled_by data-url=s.url.clone()>
             <h2 id=heading><code>{s.url.clone()}</code></h2>
             <p>"Events: " {s.events.clone()} <span class="fine">{format!(" · since {}", when(&s.created_at))}</span></p>
+            <p data-testid="signature-scheme" data-scheme=s.signature_scheme.clone()>
+                "Signature: " {scheme_label(&s.signature_scheme)}
+            </p>
+            <ActionForm action=scheme attr:class="inline">
+                <input type="hidden" name="id" value=id_scheme/>
+                <label for=scheme_select.clone()>"Change the signature to "</label>
+                <SchemeChoice id=scheme_select current=s.signature_scheme.clone()/>
+                <button type="submit" class="secondary">"Save signature"</button>
+            </ActionForm>
             <div class="actions-row">
                 <ActionForm action=rotate>
                     <input type="hidden" name="id" value=id_rotate/>

@@ -28,8 +28,17 @@ use leptos::prelude::*;
 
 #[component]
 pub fn MobilePage() -> impl IntoView {
+    // Signing in from here comes back here (the id as a path, nothing else).
+    let here = leptos_router::hooks::use_params_map()
+        .with_untracked(|p| p.get("id"))
+        .map(|id| {
+            id.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect::<String>()
+        })
+        .filter(|id| !id.is_empty());
     let screen = match preloaded::<MobileScreen>() {
-        Some(Ok(s)) => render(s).into_any(),
+        Some(Ok(s)) => render(s, here).into_any(),
         Some(Err(e)) => {
             view! { <Notice title="Something went wrong".to_string() body=e.message/> }.into_any()
         }
@@ -41,7 +50,10 @@ pub fn MobilePage() -> impl IntoView {
     view! { <main class="mobile">{screen}</main> }
 }
 
-fn render(screen: MobileScreen) -> impl IntoView {
+fn render(screen: MobileScreen, here: Option<String>) -> impl IntoView {
+    let sign_in = here.map_or("/login?next=/inbox".to_string(), |id| {
+        format!("/login?next=/m/{id}")
+    });
     match screen {
         MobileScreen::Confirm { handoff_id, token, kind, operator_name, seconds_left } => view! {
             <Confirm handoff_id token kind operator_name seconds_left/>
@@ -53,7 +65,7 @@ fn render(screen: MobileScreen) -> impl IntoView {
                 title="Open this from your notification".to_string()
                 body="This page needs the signed link tapin sent you. Tap the link in the notification, message or email again.".to_string()
             />
-            <p class="notice"><a href="/login?next=/inbox">"Sign in"</a></p>
+            <p class="notice"><a href=sign_in>"Sign in"</a></p>
         }
         .into_any(),
         MobileScreen::NotFound => view! {

@@ -4,10 +4,12 @@ pub mod actions;
 mod admin;
 pub mod admin_fns;
 pub mod admin_metrics;
+mod admin_slack;
 pub mod admin_webhooks;
 mod approval;
 pub mod assist;
 mod chat;
+pub mod decide_link;
 mod desk;
 pub mod duration;
 mod handoff_live;
@@ -86,6 +88,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=Home/>
                 <Route path=path!("/m/:id") view=mobile::MobilePage/>
+                <Route path=path!("/m/:id/decide") view=decide_link::DecideLinkPage/>
                 <Route path=path!("/login") view=login::LoginPage/>
                 <Route path=path!("/inbox") view=inbox::InboxPage/>
                 <Route path=path!("/history") view=history::HistoryPage/>

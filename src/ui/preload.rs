@@ -114,7 +114,7 @@ pub mod ssr {
     use crate::service::App;
     use crate::service::{sessions, time_to_human};
     use crate::ui::pages::{
-        admin, admin_routing, admin_webhooks, history, inbox, mobile, settings,
+        admin, admin_routing, admin_webhooks, decide_link, history, inbox, mobile, settings,
     };
     use crate::ui::types::{BulkQuery, DeskUser, HistoryFilter, InboxFilter};
     use axum::extract::{Query, Request, State};
@@ -127,7 +127,7 @@ pub mod ssr {
     #[derive(Clone)]
     pub struct Preloaded<T>(pub Result<T, AppError>);
 
-    /// Loads the data of `/m/{id}`, `/inbox`, `/admin`, `/admin/routing`, `/admin/webhooks`,
+    /// Loads the data of `/m/{id}`, `/m/{id}/decide`, `/inbox`, `/admin`, `/admin/routing`, `/admin/webhooks`,
     /// `/admin/metrics` and `/settings` page requests with the
     /// same service functions their server functions call. A failure becomes
     /// the page's status, as it would for the server function.
@@ -154,6 +154,19 @@ pub mod ssr {
                     q.get("problem").map(String::as_str),
                     q.get("similar").map(String::as_str),
                     &cookie,
+                )
+                .await;
+                insert(&mut req, r)
+            }
+            Page::DecideLink(id) => {
+                let arg = |k: &str| q.get(k).map(String::as_str);
+                let r = decide_link::screen(
+                    app,
+                    id,
+                    arg("t"),
+                    arg("done"),
+                    arg("refused"),
+                    arg("problem"),
                 )
                 .await;
                 insert(&mut req, r)
@@ -231,6 +244,7 @@ pub mod ssr {
 
     enum Page<'a> {
         Mobile(&'a str),
+        DecideLink(&'a str),
         Inbox,
         History,
         Admin,
@@ -249,10 +263,15 @@ pub mod ssr {
             "/admin/routing" => Some(Page::Routing),
             "/admin/webhooks" => Some(Page::AdminWebhooks),
             "/admin/metrics" => Some(Page::AdminMetrics),
-            _ => path
-                .strip_prefix("/m/")
-                .filter(|id| !id.is_empty() && !id.contains('/'))
-                .map(Page::Mobile),
+            _ => {
+                let rest = path.strip_prefix("/m/")?;
+                let id_ok = |id: &str| !id.is_empty() && !id.contains('/');
+                match rest.strip_suffix("/decide") {
+                    Some(id) if id_ok(id) => Some(Page::DecideLink(id)),
+                    _ if id_ok(rest) => Some(Page::Mobile(rest)),
+                    _ => None,
+                }
+            }
         }
     }
 }

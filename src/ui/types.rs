@@ -318,6 +318,25 @@ pub struct AdminView {
     pub snippets: Vec<SnippetRow>,
     /// The newest audit events, newest first.
     pub events: Vec<EventRow>,
+    /// Slack interactivity: the signing secret and who is who in Slack.
+    pub slack: SlackView,
+}
+
+/// `/admin`'s Slack section (`ui::admin_slack`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlackView {
+    pub secret_set: bool,
+    /// What to paste as the Slack app's interactivity Request URL.
+    pub interactivity_url: String,
+    /// Every operator, with their Slack member ID (empty: not linked).
+    pub operators: Vec<SlackUserRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlackUserRow {
+    pub id: String,
+    pub name: String,
+    pub slack_user_id: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -494,6 +513,8 @@ pub struct SubscriptionRow {
     pub id: String,
     pub url: String,
     pub events: String,
+    /// `standard` (Standard Webhooks) or `tapin-v1` (also the legacy `tapin-signature`).
+    pub signature_scheme: String,
     pub created_at: String,
     /// Newest first.
     pub deliveries: Vec<DeliveryRow>,

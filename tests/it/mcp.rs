@@ -125,7 +125,7 @@ async fn the_official_python_client_requests_approvals_and_asks_typed_questions(
         .expect("the client finishes within 2 minutes");
     let status = child.wait().await.unwrap();
     assert!(status.success(), "the MCP client failed: {status}");
-    assert_eq!(acted, ["approve", "answer", "answer_yes"]);
+    assert_eq!(acted, ["approve", "answer", "approve", "answer_yes"]);
     let text = std::fs::read_to_string(&transcript).unwrap();
     assert!(text.contains("wait_for_decision") && text.contains("\"approved\""));
 }

@@ -151,6 +151,33 @@ async def agent_session() -> None:
         assert h["kind"] == "takeover" and h["status"] == "requested", h
 
 
+async def url_elicitation_session() -> None:
+    """A client that can show its user a URL (URL-mode elicitation, 2026-07-28): tapin
+    hands it the approval's page, so the decision is made on tapin, not in the chat."""
+    shown = []
+
+    async def open_url(context, params):
+        shown.append(params)
+        record("tapin asks the client to show its user a URL (URL-mode elicitation)",
+               {"method": "elicitation/create", "params": params}, {"action": "accept"})
+        return types.ElicitResult(action="accept")
+
+    http = create_mcp_http_client(headers={"Authorization": f"Bearer {AGENT_KEY}"})
+    async with Client(streamable_http_client(ENDPOINT, http_client=http), elicitation_callback=open_url) as client:
+        assert client.protocol_version >= "2026-07-28", client.protocol_version
+        a = structured(await call(client, "Request an approval from a client that opens URLs", "request_approval", {
+            "subject": "payout.send", "payload": {"amount": 900, "currency": "EUR"},
+        }))
+        assert a["status"] == "pending", a
+        assert len(shown) == 1, shown
+        page = shown[0]
+        assert page.mode == "url" and page.url == f"{BASE.rstrip('/')}/m/{a['id']}", page
+        assert "?t=" not in page.url and page.elicitation_id == a["id"], page
+        tell_operator("approve", a["id"])
+        w = structured(await call(client, "Wait for the decision made on tapin's page", "wait_for_decision", {"id": a["id"], "wait_seconds": 50}))
+        assert w["status"] == "approved", w
+
+
 async def legacy_session() -> None:
     """A client of the 2025 protocol (initialize handshake), as most clients are today."""
     async with http_client(AGENT_KEY, mode="legacy") as client:
@@ -191,6 +218,7 @@ async def stdio_session() -> None:
 
 async def main() -> None:
     await agent_session()
+    await url_elicitation_session()
     await legacy_session()
     await read_only_session()
     await stdio_session()

@@ -24,6 +24,7 @@ mod orgs;
 mod push;
 mod routing;
 mod security;
+mod slack;
 mod snippets;
 mod timers;
 mod webhooks;

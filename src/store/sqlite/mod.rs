@@ -19,6 +19,7 @@ mod orgs;
 mod push;
 mod routing;
 mod security;
+mod slack;
 mod snippets;
 mod timers;
 mod webhooks;

@@ -4,8 +4,8 @@
 use crate::domain::records::Operator;
 use crate::error::AppError;
 use crate::service::admin::{require_admin, SIGNED_OUT};
-use crate::service::{approvals, audit, keys, orgs, sessions, App};
-use crate::ui::types::{AdminView, EventRow, KeyRow, OperatorRow};
+use crate::service::{approvals, audit, keys, orgs, sessions, slack, App};
+use crate::ui::types::{AdminView, EventRow, KeyRow, OperatorRow, SlackUserRow, SlackView};
 
 /// `/admin` for the request carrying `cookie_header`: 401 without a session, 403 for non-admins.
 pub async fn overview_for(app: &App, cookie_header: &str) -> Result<AdminView, AppError> {
@@ -19,9 +19,10 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
     let (holding_line, waiting_reply) = approvals::messages(app, org).await?;
     let names = super::names::ActorNames::load(app, org).await?;
     let clock = super::clock::Clock::of(app, org).await?;
+    let operators = orgs::operators(app, org).await?;
+    let slack = slack_view(app, me, &operators).await?;
     Ok(AdminView {
-        operators: orgs::operators(app, org)
-            .await?
+        operators: operators
             .into_iter()
             .map(|o| OperatorRow {
                 is_me: o.id == me.id,
@@ -64,6 +65,35 @@ pub async fn overview(app: &App, me: &Operator) -> Result<AdminView, AppError> {
                 actor: e.event.actor,
                 created_at: clock.at(&e.event.created_at),
                 hash: e.hash[..12].to_string(),
+            })
+            .collect(),
+        slack,
+    })
+}
+
+/// The Slack section: the signing secret's state, the Request URL, and each
+/// operator's Slack member ID.
+async fn slack_view(
+    app: &App,
+    me: &Operator,
+    operators: &[Operator],
+) -> Result<SlackView, AppError> {
+    let s = slack::settings(app, me).await?;
+    Ok(SlackView {
+        secret_set: s.secret_set,
+        interactivity_url: s.interactivity_url,
+        operators: operators
+            .iter()
+            .filter(|o| o.active)
+            .map(|o| SlackUserRow {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                slack_user_id: s
+                    .users
+                    .iter()
+                    .find(|(op, _)| op == &o.id)
+                    .map(|(_, u)| u.clone())
+                    .unwrap_or_default(),
             })
             .collect(),
     })

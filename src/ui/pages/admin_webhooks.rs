@@ -35,6 +35,7 @@ fn row(w: Webhook, log: Vec<Delivery>) -> SubscriptionRow {
         id: w.id,
         url: w.url,
         events: w.events.join(", "),
+        signature_scheme: w.signature_scheme.as_str().to_string(),
         created_at: w.created_at,
         deliveries: log.into_iter().take(LOG_ROWS).map(delivery).collect(),
     }
@@ -68,11 +69,13 @@ fn event_list(text: &str) -> Vec<String> {
 }
 
 /// A new subscription; its secret is in the answer and never shown again.
+/// `scheme` as the API names it (`standard`, `tapin-v1`); none: `standard`.
 pub async fn create(
     app: &App,
     me: &Operator,
     url: &str,
     events: &str,
+    scheme: Option<&str>,
 ) -> Result<NewSecret, AppError> {
     admin::require_admin(me)?;
     let w = webhooks::create(
@@ -81,7 +84,7 @@ pub async fn create(
         webhooks::WebhookInput {
             url: Some(url.trim().to_string()),
             events: Some(event_list(events)),
-            signature_scheme: None,
+            signature_scheme: webhooks::check_scheme(scheme.filter(|s| !s.is_empty()))?,
         },
     )
     .await?;
@@ -89,6 +92,18 @@ pub async fn create(
         url: w.url,
         secret: w.secret,
     })
+}
+
+/// Changes how the subscription's deliveries are signed (pending ones included).
+pub async fn set_scheme(app: &App, me: &Operator, id: &str, scheme: &str) -> Result<(), AppError> {
+    admin::require_admin(me)?;
+    let input = webhooks::WebhookInput {
+        url: None,
+        events: None,
+        signature_scheme: webhooks::check_scheme(Some(scheme))?,
+    };
+    webhooks::update(app, &me.organization_id, id, input).await?;
+    Ok(())
 }
 
 pub async fn rotate(app: &App, me: &Operator, id: &str) -> Result<NewSecret, AppError> {

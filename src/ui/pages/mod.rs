@@ -6,6 +6,7 @@ pub mod admin_routing;
 pub mod admin_webhooks;
 pub mod bulk;
 pub mod clock;
+pub mod decide_link;
 pub mod history;
 pub mod inbox;
 pub mod mobile;
