@@ -1,8 +1,8 @@
 //! The approval card: what the agent wants to do, the countdown, and the
 //! decision (note required to deny, optional payload edit).
 
-use super::actions::decide;
 use super::live;
+use super::post::post;
 use crate::domain::answer::{option_label, AnswerField};
 use leptos::prelude::*;
 
@@ -76,7 +76,7 @@ pub fn ApprovalDecision(
         _ => String::new(),
     });
     let pending = move || crate::domain::State::parse(&state.get()).is_some_and(|s| s.is_open());
-    let submit = Action::new(
+    let submit = Action::new_unsync(
         move |(approve, note, payload, answer): &(bool, String, Option<String>, Option<String>)| {
             let (id, approve, note, payload, answer) = (
                 handoff_id.clone(),
@@ -85,7 +85,13 @@ pub fn ApprovalDecision(
                 payload.clone(),
                 answer.clone(),
             );
-            async move { decide(id, approve, Some(note), payload, answer).await }
+            async move {
+                let approve = if approve { "true" } else { "false" };
+                let mut fields = vec![("id", id.as_str()), ("approve", approve), ("note", &note)];
+                fields.extend(payload.as_deref().map(|p| ("payload", p)));
+                fields.extend(answer.as_deref().map(|a| ("answer", a)));
+                post::<String>("/fn/decide", &fields).await
+            }
         },
     );
     Effect::new(move |_| {

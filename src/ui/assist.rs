@@ -9,6 +9,7 @@
 //! and "Done" are plain forms posting to `/fn/…`: they work before and without WASM.
 
 use super::handoff_live::live;
+use super::post::post;
 use super::types::AssistScreenInit;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -62,24 +63,8 @@ async fn assist_act_inner(
         seq =
             crate::service::assist::operator_act(&app, &op.organization_id, &id, &op.id, a).await?;
     }
-    back_to_the_page(&id).await;
+    super::actions::ssr::back_to_the_page(&id).await;
     Ok(seq)
-}
-
-/// A form posted by a browser without WASM (it asks for HTML, the island's
-/// fetch does not) goes back to the handoff page, which shows the new state.
-#[cfg(feature = "ssr")]
-async fn back_to_the_page(id: &str) {
-    let Ok(headers) = leptos_axum::extract::<axum::http::HeaderMap>().await else {
-        return;
-    };
-    let wants_html = headers
-        .get(axum::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
-    if wants_html {
-        leptos_axum::redirect(&format!("/m/{id}"));
-    }
 }
 
 /// "Done — resume the agent": the handoff is solved and the agent asked to resume.
@@ -99,7 +84,7 @@ async fn assist_done_inner(id: String) -> Result<String, AppError> {
         crate::domain::Actor::Operator(op.id.clone()),
     )
     .await?;
-    back_to_the_page(&id).await;
+    super::actions::ssr::back_to_the_page(&id).await;
     Ok(h.state.as_str().to_string())
 }
 
@@ -157,10 +142,20 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
             std::time::Duration::from_secs(1),
         );
     }
-    let act = Action::new(
+    let act = Action::new_unsync(
         move |(t, k, xy): &(Option<String>, Option<String>, Option<(i64, i64)>)| {
             let (id, t, k, xy) = (init.handoff_id.clone(), t.clone(), k.clone(), *xy);
-            async move { assist_act(id, t, k, xy.map(|p| p.0), xy.map(|p| p.1)).await }
+            async move {
+                let (x, y) = xy.map_or((None, None), |(x, y)| {
+                    (Some(x.to_string()), Some(y.to_string()))
+                });
+                let mut fields = vec![("id", id.as_str())];
+                fields.extend(t.as_deref().map(|t| ("text", t)));
+                fields.extend(k.as_deref().map(|k| ("key", k)));
+                fields.extend(x.as_deref().map(|x| ("x", x)));
+                fields.extend(y.as_deref().map(|y| ("y", y)));
+                post::<i64>("/fn/assist_act", &fields).await
+            }
         },
     );
     Effect::new(move |_| match act.value().get() {
@@ -176,9 +171,9 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
         Some(Err(e)) => error.set(Some(e.message)),
         None => {}
     });
-    let finish = Action::new(move |id: &String| {
+    let finish = Action::new_unsync(move |id: &String| {
         let id = id.clone();
-        async move { assist_done(id).await }
+        async move { post::<String>("/fn/assist_done", &[("id", &id)]).await }
     });
     Effect::new(move |_| match finish.value().get() {
         Some(Ok(state)) => {

@@ -1,11 +1,13 @@
 //! The islands of the handoff page that follow the handoff live.
 //!
 //! `HandoffLive` wraps the page: it holds the lifecycle state, the assignee,
-//! the decision and the conversation in signals, follows the handoff's two
-//! event streams, and provides them as context to the islands nested in its
-//! (server-rendered) children. Everything else on the page stays HTML.
+//! the decision and the messages that arrive after the page was rendered in
+//! signals, follows the handoff's two event streams, and provides them as
+//! context to the islands nested in its (server-rendered) children.
+//! Everything else on the page stays HTML, the transcript so far included:
+//! the islands only append to it.
 
-use super::actions::handoff_step;
+use super::post::post;
 use super::types::{Line, LiveInit};
 use crate::domain::state::next;
 use crate::domain::{Event, Kind, State};
@@ -19,7 +21,10 @@ pub struct LiveHandoff {
     pub assignee: RwSignal<Option<String>>,
     pub decision: RwSignal<Option<String>>,
     pub decided_by: RwSignal<Option<String>>,
+    /// Messages after the server-rendered transcript, in seq order.
     pub lines: RwSignal<Vec<Line>>,
+    /// The seq of the last message the server rendered.
+    pub shown_up_to: i64,
     pub celebrate: RwSignal<bool>,
     pub operator_id: StoredValue<String>,
 }
@@ -32,9 +37,17 @@ impl LiveHandoff {
             assignee: RwSignal::new(init.assignee.clone()),
             decision: RwSignal::new(init.decision.clone()),
             decided_by: RwSignal::new(init.decided_by.clone()),
-            lines: RwSignal::new(init.transcript.clone()),
+            lines: RwSignal::new(Vec::new()),
+            shown_up_to: init.last_message_seq,
             celebrate: RwSignal::new(false),
             operator_id: StoredValue::new(init.operator_id.clone()),
+        }
+    }
+
+    /// Adds a message (from the stream or just sent) unless the page shows it already.
+    pub fn add_line(&self, line: Line) {
+        if line.seq > self.shown_up_to {
+            self.lines.update(|l| super::chat::merge(l, line));
         }
     }
 
@@ -80,7 +93,7 @@ pub fn HandoffLive(init: LiveInit, children: Children) -> impl IntoView {
     {
         let id = init.id.clone();
         let after_event = init.last_event_seq;
-        let after_message = init.transcript.last().map_or(0, |l| l.seq);
+        let after_message = init.last_message_seq;
         Effect::new(move |_| {
             let url = format!("/m/{id}/live/events?after={after_event}");
             super::live::follow(&url, &super::live::EVENT_NAMES, move |_, data| {
@@ -91,7 +104,7 @@ pub fn HandoffLive(init: LiveInit, children: Children) -> impl IntoView {
             let url = format!("/m/{id}/live/messages?after={after_message}");
             super::live::follow(&url, &["message"], move |_, data| {
                 if let Ok(line) = serde_json::from_str::<Line>(&data) {
-                    live.lines.update(|l| super::chat::merge(l, line));
+                    live.add_line(line);
                 }
             });
         });
@@ -152,15 +165,22 @@ pub fn TakenNotice() -> impl IntoView {
     }
 }
 
-/// Accept, resolve, hand back.
+/// Accept, resolve, hand back: buttons of a plain form (it posts before and
+/// without WASM, and the server sends the browser back to the page), sent
+/// with `fetch` once the island is live.
 #[island]
 pub fn TakeoverActions(handoff_id: String) -> impl IntoView {
     super::hydrated::island_ready();
     let live = live();
     let error = RwSignal::new(None::<String>);
-    let step = Action::new(move |step: &&'static str| {
+    let form_id = handoff_id.clone();
+    let step = Action::new_unsync(move |step: &&'static str| {
         let (id, step) = (handoff_id.clone(), *step);
-        async move { handoff_step(id, step.to_string()).await.map(|s| (step, s)) }
+        async move {
+            post::<String>("/fn/handoff_step", &[("id", &id), ("step", step)])
+                .await
+                .map(|s| (step, s))
+        }
     });
     Effect::new(move |_| match step.value().get() {
         Some(Ok((name, new_state))) => {
@@ -189,41 +209,47 @@ pub fn TakeoverActions(handoff_id: String) -> impl IntoView {
             </p>
         </Show>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        <div class="actions sticky">
+        <form method="post" action="/fn/handoff_step" class="actions sticky">
+            <input type="hidden" name="id" value=form_id/>
             <Show when=move || allowed(Event::Accept) && live.parsed() != State::Solving>
-                <button type="button" class="primary" disabled=move || step.pending().get()
-                    on:click=move |_| { step.dispatch("accept"); }>"Accept"</button>
+                <button type="submit" name="step" value="accept" class="primary" disabled=move || step.pending().get()
+                    on:click=move |ev| { ev.prevent_default(); step.dispatch("accept"); }>"Accept"</button>
             </Show>
             <Show when=move || allowed(Event::Resolve)>
-                <button type="button" class="secondary" disabled=move || step.pending().get()
-                    on:click=move |_| { step.dispatch("hand_back"); }>"Hand back to bot"</button>
-                <button type="button" class="primary" disabled=move || step.pending().get()
-                    on:click=move |_| { step.dispatch("resolve"); }>"Resolve"</button>
+                <button type="submit" name="step" value="hand_back" class="secondary" disabled=move || step.pending().get()
+                    on:click=move |ev| { ev.prevent_default(); step.dispatch("hand_back"); }>"Hand back to bot"</button>
+                <button type="submit" name="step" value="resolve" class="primary" disabled=move || step.pending().get()
+                    on:click=move |ev| { ev.prevent_default(); step.dispatch("resolve"); }>"Resolve"</button>
             </Show>
-        </div>
+        </form>
     }
 }
 
-/// The conversation of a handoff the operator does not write in (approvals, assists).
+/// The messages that arrive after the page was rendered, under the
+/// server-rendered transcript of a handoff the operator does not write in
+/// (approvals). `empty`: the page had no message ("No messages." until one comes).
 #[island]
-pub fn Transcript() -> impl IntoView {
+pub fn NewLines(empty: bool) -> impl IntoView {
     super::hydrated::island_ready();
     let lines = live().lines;
     view! {
-        <section class="transcript" aria-label="Conversation so far">
-            <h2>"Conversation"</h2>
-            <Show when=move || lines.with(|l| l.is_empty())>
-                <p class="fine">"No messages."</p>
-            </Show>
-            <ol>
-                <For each=move || lines.get() key=|l| l.seq let:l>
-                    <li class=format!("msg {}", l.author) data-seq=l.seq>
-                        <span class="author">{l.author.clone()}</span>
-                        <p>{l.content.clone()}</p>
-                    </li>
-                </For>
-            </ol>
-        </section>
+        <Show when=move || empty && lines.with(Vec::is_empty)>
+            <p class="fine">"No messages."</p>
+        </Show>
+        <ol class="live" aria-live="polite">
+            {move || lines.get().into_iter().map(line_item).collect_view()}
+        </ol>
+    }
+}
+
+/// One message as the transcript shows it (the server's list and the islands' alike).
+pub fn line_item(l: Line) -> impl IntoView {
+    let class = format!("msg {}", l.author);
+    view! {
+        <li class=class data-seq=l.seq>
+            <span class="author">{l.author}</span>
+            <p>{l.content}</p>
+        </li>
     }
 }
 
