@@ -411,6 +411,21 @@ async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str) {
             Some(("≤ 50 ms", tbt <= 50.0)),
         );
     }
+    // What the page really fetched from /pkg/ (lazy islands' chunks included,
+    // which its HTML does not name): encoded bytes with headers.
+    if let Some(items) = report["audits"]["network-requests"]["details"]["items"].as_array() {
+        let pkg: Vec<f64> = items
+            .iter()
+            .filter(|q| q["url"].as_str().is_some_and(|u| u.contains("/pkg/")))
+            .filter_map(|q| q["transferSize"].as_f64())
+            .collect();
+        let total: f64 = pkg.iter().sum();
+        r.figure(
+            &format!("{name}: JS + WASM + CSS fetched (Lighthouse)"),
+            &format!("{} in {} files", kb(total as usize), pkg.len()),
+            Some(("≤ 150 KB", total <= ASSETS_GOAL as f64)),
+        );
+    }
     if let Some(bytes) = audit("total-byte-weight") {
         r.figure(
             &format!("{name}: transferred (Lighthouse)"),

@@ -50,8 +50,9 @@ pub fn Countdown(timeout: i64) -> impl IntoView {
 }
 
 /// The decision form (note required to deny, optional payload edit), then
-/// the outcome once decided, kept live by `HandoffLive`.
-#[island]
+/// the outcome once decided, kept live by `HandoffLive`. Lazy: its code is a
+/// chunk only approval pages load, not part of every handoff page's WASM.
+#[island(lazy)]
 pub fn ApprovalDecision(
     handoff_id: String,
     /// Why this operator cannot decide (missing role), shown instead of the form.

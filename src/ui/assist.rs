@@ -105,8 +105,9 @@ fn lease_line(state: &str, mine: bool) -> &'static str {
     }
 }
 
-/// The captured screen and its controls.
-#[island]
+/// The captured screen and its controls. Lazy: its code is a chunk only
+/// assist pages load, not part of every handoff page's WASM.
+#[island(lazy)]
 pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
     super::hydrated::island_ready();
     let live = live();
@@ -130,10 +131,12 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
         Effect::new(move |_| {
             let url = format!("/m/{id}/live/frames?after={after}");
             super::live::follow(&url, &["frame"], move |_, data| {
-                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&data) {
-                    if let Some(n) = v["frame_seq"].as_i64() {
-                        frame_seq.update(|f| *f = (*f).max(n));
-                    }
+                #[derive(serde::Deserialize)]
+                struct Frame {
+                    frame_seq: i64,
+                }
+                if let Ok(f) = serde_json::from_str::<Frame>(&data) {
+                    frame_seq.update(|s| *s = (*s).max(f.frame_seq));
                 }
             });
         });
@@ -142,47 +145,45 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
             std::time::Duration::from_secs(1),
         );
     }
-    let act = Action::new_unsync(
-        move |(t, k, xy): &(Option<String>, Option<String>, Option<(i64, i64)>)| {
-            let (id, t, k, xy) = (init.handoff_id.clone(), t.clone(), k.clone(), *xy);
-            async move {
-                let (x, y) = xy.map_or((None, None), |(x, y)| {
-                    (Some(x.to_string()), Some(y.to_string()))
-                });
-                let mut fields = vec![("id", id.as_str())];
-                fields.extend(t.as_deref().map(|t| ("text", t)));
-                fields.extend(k.as_deref().map(|k| ("key", k)));
-                fields.extend(x.as_deref().map(|x| ("x", x)));
-                fields.extend(y.as_deref().map(|y| ("y", y)));
-                post::<i64>("/fn/assist_act", &fields).await
+    // Calls run with `spawn_local` rather than `Action`s (less code in the WASM).
+    let hid = StoredValue::new(init.handoff_id.clone());
+    let act = move |t: Option<String>, k: Option<String>, xy: Option<(i64, i64)>| {
+        leptos::task::spawn_local(async move {
+            let id = hid.get_value();
+            let (x, y) = xy.map_or((None, None), |(x, y)| {
+                (Some(x.to_string()), Some(y.to_string()))
+            });
+            let mut fields = vec![("id", id.as_str())];
+            fields.extend(t.as_deref().map(|t| ("text", t)));
+            fields.extend(k.as_deref().map(|k| ("key", k)));
+            fields.extend(x.as_deref().map(|x| ("x", x)));
+            fields.extend(y.as_deref().map(|y| ("y", y)));
+            match post::<i64>("/fn/assist_act", &fields).await {
+                Ok(_) => {
+                    error.set(None);
+                    text.set(String::new());
+                    live.assignee.set(Some(live.operator_id.get_value()));
+                    if live.state.get_untracked() != "solving" {
+                        live.state.set("solving".into());
+                    }
+                    waiting_since.set(Some((frame_seq.get_untracked(), super::live::now_unix())));
+                }
+                Err(e) => error.set(Some(e.message)),
             }
-        },
-    );
-    Effect::new(move |_| match act.value().get() {
-        Some(Ok(_)) => {
-            error.set(None);
-            text.set(String::new());
-            live.assignee.set(Some(live.operator_id.get_value()));
-            if live.state.get_untracked() != "solving" {
-                live.state.set("solving".into());
+        });
+    };
+    let finish = move || {
+        leptos::task::spawn_local(async move {
+            let id = hid.get_value();
+            match post::<String>("/fn/assist_done", &[("id", &id)]).await {
+                Ok(state) => {
+                    error.set(None);
+                    live.state.set(state);
+                }
+                Err(e) => error.set(Some(e.message)),
             }
-            waiting_since.set(Some((frame_seq.get_untracked(), super::live::now_unix())));
-        }
-        Some(Err(e)) => error.set(Some(e.message)),
-        None => {}
-    });
-    let finish = Action::new_unsync(move |id: &String| {
-        let id = id.clone();
-        async move { post::<String>("/fn/assist_done", &[("id", &id)]).await }
-    });
-    Effect::new(move |_| match finish.value().get() {
-        Some(Ok(state)) => {
-            error.set(None);
-            live.state.set(state);
-        }
-        Some(Err(e)) => error.set(Some(e.message)),
-        None => {}
-    });
+        });
+    };
     let can_act = move || {
         let st = live.state.get();
         matches!(st.as_str(), "frozen" | "notified" | "escalated" | "opened")
@@ -191,7 +192,7 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
     let send = move |k: Option<String>| {
         let t = Some(text.get_untracked()).filter(|t| !t.is_empty());
         if t.is_some() || k.is_some() {
-            act.dispatch((t, k, None));
+            act(t, k, None);
         }
     };
     let on_tap = move |ev: leptos::ev::MouseEvent| {
@@ -215,7 +216,7 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
                 shown,
                 v,
             );
-            act.dispatch((None, None, Some((x, y))));
+            act(None, None, Some((x, y)));
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
@@ -227,12 +228,9 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
     let code = init.input == "code";
     let typing = init.input != "none";
     let done_id = id.clone();
-    let on_done = {
-        let id = id.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            finish.dispatch(id.clone());
-        }
+    let on_done = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        finish();
     };
     view! {
         <section class="assist" data-testid="assist-screen">
@@ -244,11 +242,11 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
                     alt="The agent's screen. Tap where you would click." on:click=on_tap/>
             })}
             <p class="fine">{move || format!("Frame {}", frame_seq.get())}</p>
-            <Show when=silent>
+            {move || silent().then(|| view! {
                 <p class="notice" role="alert" data-testid="silent-agent">
                     {format!("The agent has not answered for {} s.", crate::domain::assist::SILENT_AGENT_SECONDS)}
                 </p>
-            </Show>
+            })}
             {typing.then(|| view! {
                 <form method="post" action="/fn/assist_act" class="assist-type"
                     on:submit=move |ev| { ev.prevent_default(); send(None); }>

@@ -31,7 +31,9 @@ pub fn snippet_matches<'a>(draft: &str, all: &'a [SnippetRow]) -> Option<Vec<&'a
     if word.chars().any(char::is_whitespace) {
         return None;
     }
-    let word = word.to_lowercase();
+    // Shortcuts are ASCII (lowercase letters, digits, - and _): no Unicode
+    // case tables needed in the WASM.
+    let word = word.to_ascii_lowercase();
     let starts = all.iter().filter(|s| s.shortcut.starts_with(&word));
     let inside = all
         .iter()
@@ -241,9 +243,9 @@ pub fn Chat(handoff_id: String) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ol>
-        <Show when=move || offline.get()>
+        {move || offline.get().then(|| view! {
             <p class="fine" role="status">"You are offline. Messages are kept on this device and sent when the connection returns."</p>
-        </Show>
+        })}
         <form class="composer" on:submit=submit>
             <label for="reply" class="sr-only">"Message to the customer"</label>
             <textarea

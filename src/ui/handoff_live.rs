@@ -97,8 +97,8 @@ pub fn HandoffLive(init: LiveInit, children: Children) -> impl IntoView {
         Effect::new(move |_| {
             let url = format!("/m/{id}/live/events?after={after_event}");
             super::live::follow(&url, &super::live::EVENT_NAMES, move |_, data| {
-                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&data) {
-                    apply_event(&v, live);
+                if let Ok(e) = serde_json::from_str::<LiveEvent>(&data) {
+                    apply_event(e, live);
                 }
             });
             let url = format!("/m/{id}/live/messages?after={after_message}");
@@ -117,33 +117,54 @@ pub fn live() -> LiveHandoff {
     expect_context::<LiveHandoff>()
 }
 
+/// What the page reads of a lifecycle event on its stream (typed rather
+/// than a `serde_json::Value`, whose code would be in the WASM for this alone).
+#[cfg(feature = "hydrate")]
+#[derive(serde::Deserialize)]
+struct LiveEvent {
+    #[serde(default)]
+    event: String,
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    to_state: Option<String>,
+    #[serde(default)]
+    data: Option<EventData>,
+}
+
+#[cfg(feature = "hydrate")]
+#[derive(serde::Deserialize, Default)]
+struct EventData {
+    #[serde(default)]
+    assignee: Option<String>,
+    #[serde(default)]
+    decision: Option<String>,
+}
+
 /// Applies one live lifecycle event to the page's signals.
 #[cfg(feature = "hydrate")]
-fn apply_event(v: &serde_json::Value, live: LiveHandoff) {
-    let actor = v["actor"].as_str().unwrap_or("");
-    match v["event"].as_str() {
-        Some("open" | "accept") => {
-            if let Some(op) = actor.strip_prefix("operator:") {
+fn apply_event(e: LiveEvent, live: LiveHandoff) {
+    let data = e.data.unwrap_or_default();
+    match e.event.as_str() {
+        "open" | "accept" => {
+            if let Some(op) = e.actor.strip_prefix("operator:") {
                 live.assignee.set(Some(op.to_string()));
-            } else if let Some(a) = v["data"]["assignee"].as_str() {
-                live.assignee.set(Some(a.to_string()));
+            } else if let Some(a) = data.assignee {
+                live.assignee.set(Some(a));
             }
         }
-        Some("assign") => live
-            .assignee
-            .set(v["data"]["assignee"].as_str().map(str::to_string)),
-        Some("decide") => {
-            live.decision
-                .set(v["data"]["decision"].as_str().map(str::to_string));
-            live.decided_by.set(Some(actor.to_string()));
+        "assign" => live.assignee.set(data.assignee),
+        "decide" => {
+            live.decision.set(data.decision);
+            live.decided_by.set(Some(e.actor));
         }
         _ => {}
     }
-    if let Some(to) = v["to_state"].as_str() {
+    if let Some(to) = e.to_state {
         if to == "resumed" && live.state.get_untracked() != "resumed" {
             live.celebrate.set(true);
         }
-        live.state.set(to.to_string());
+        live.state.set(to);
     }
 }
 
@@ -154,14 +175,19 @@ pub fn StatusPill() -> impl IntoView {
     view! { <span class="pill" data-testid="live-status">{move || live.status()}</span> }
 }
 
+// The islands below avoid `<Show>`, `Action` and `into_any`: each of those
+// instantiates generic machinery (type-erased views, children functions, an
+// action's signals) per use in the page's WASM. A reactive `Option` of a view
+// and `spawn_local` do the same here for less code.
+
 #[island]
 pub fn TakenNotice() -> impl IntoView {
     super::hydrated::island_ready();
     let live = live();
     view! {
-        <Show when=move || live.taken()>
+        {move || live.taken().then(|| view! {
             <p class="notice" role="status" data-testid="taken">"Another operator has accepted this handoff and is working on it."</p>
-        </Show>
+        })}
     }
 }
 
@@ -173,54 +199,58 @@ pub fn TakeoverActions(handoff_id: String) -> impl IntoView {
     super::hydrated::island_ready();
     let live = live();
     let error = RwSignal::new(None::<String>);
-    let form_id = handoff_id.clone();
-    let step = Action::new_unsync(move |step: &&'static str| {
-        let (id, step) = (handoff_id.clone(), *step);
-        async move {
-            post::<String>("/fn/handoff_step", &[("id", &id), ("step", step)])
-                .await
-                .map(|s| (step, s))
+    let pending = RwSignal::new(false);
+    let id = StoredValue::new(handoff_id);
+    let step = move |ev: leptos::ev::MouseEvent, step: &'static str| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
         }
-    });
-    Effect::new(move |_| match step.value().get() {
-        Some(Ok((name, new_state))) => {
-            error.set(None);
-            if name == "accept" {
-                live.assignee.set(Some(live.operator_id.get_value()));
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let id = id.get_value();
+            let result = post::<String>("/fn/handoff_step", &[("id", &id), ("step", step)]).await;
+            pending.set(false);
+            match result {
+                Ok(new_state) => {
+                    error.set(None);
+                    if step == "accept" {
+                        live.assignee.set(Some(live.operator_id.get_value()));
+                    }
+                    live.state.set(new_state);
+                }
+                Err(e) => error.set(Some(e.message)),
             }
-            live.state.set(new_state);
-        }
-        Some(Err(e)) => error.set(Some(e.message)),
-        None => {}
-    });
+        });
+    };
     let allowed = move |event: Event| {
         State::parse(&live.state.get()).is_some_and(|s| next(Kind::Takeover, s, event).is_ok())
             && !live.taken()
     };
     let finished = move || State::parse(&live.state.get()).is_some_and(|s| !s.is_open());
     view! {
-        <Show when=finished>
+        {move || finished().then(|| view! {
             <p class="notice" role="status" data-testid="finished">
-                {move || match live.state.get().as_str() {
+                {match live.state.get().as_str() {
                     "completed" => "Done: the handoff is resolved or handed back to the bot.",
                     "expired" => "Expired: nobody picked it up in time.",
                     _ => "Closed: the agent withdrew the request.",
                 }}
             </p>
-        </Show>
+        })}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <form method="post" action="/fn/handoff_step" class="actions sticky">
-            <input type="hidden" name="id" value=form_id/>
-            <Show when=move || allowed(Event::Accept) && live.parsed() != State::Solving>
-                <button type="submit" name="step" value="accept" class="primary" disabled=move || step.pending().get()
-                    on:click=move |ev| { ev.prevent_default(); step.dispatch("accept"); }>"Accept"</button>
-            </Show>
-            <Show when=move || allowed(Event::Resolve)>
-                <button type="submit" name="step" value="hand_back" class="secondary" disabled=move || step.pending().get()
-                    on:click=move |ev| { ev.prevent_default(); step.dispatch("hand_back"); }>"Hand back to bot"</button>
-                <button type="submit" name="step" value="resolve" class="primary" disabled=move || step.pending().get()
-                    on:click=move |ev| { ev.prevent_default(); step.dispatch("resolve"); }>"Resolve"</button>
-            </Show>
+            <input type="hidden" name="id" value=id.get_value()/>
+            {move || (allowed(Event::Accept) && live.parsed() != State::Solving).then(|| view! {
+                <button type="submit" name="step" value="accept" class="primary" disabled=move || pending.get()
+                    on:click=move |ev| step(ev, "accept")>"Accept"</button>
+            })}
+            {move || allowed(Event::Resolve).then(|| view! {
+                <button type="submit" name="step" value="hand_back" class="secondary" disabled=move || pending.get()
+                    on:click=move |ev| step(ev, "hand_back")>"Hand back to bot"</button>
+                <button type="submit" name="step" value="resolve" class="primary" disabled=move || pending.get()
+                    on:click=move |ev| step(ev, "resolve")>"Resolve"</button>
+            })}
         </form>
     }
 }
@@ -233,9 +263,7 @@ pub fn NewLines(empty: bool) -> impl IntoView {
     super::hydrated::island_ready();
     let lines = live().lines;
     view! {
-        <Show when=move || empty && lines.with(Vec::is_empty)>
-            <p class="fine">"No messages."</p>
-        </Show>
+        {move || (empty && lines.with(Vec::is_empty)).then(|| view! { <p class="fine">"No messages."</p> })}
         <ol class="live" aria-live="polite">
             {move || lines.get().into_iter().map(line_item).collect_view()}
         </ol>
@@ -259,11 +287,11 @@ pub fn Celebrate() -> impl IntoView {
     super::hydrated::island_ready();
     let celebrate = live().celebrate;
     view! {
-        <Show when=move || celebrate.get()>
+        {move || celebrate.get().then(|| view! {
             <div class="confetti" aria-hidden="true">
                 // Positions come from style/main.css (nth-child): the CSP allows no inline styles.
                 {(0..24).map(|_| view! { <i></i> }).collect_view()}
             </div>
-        </Show>
+        })}
     }
 }

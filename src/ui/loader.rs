@@ -2,7 +2,7 @@
 //! `HydrationScripts` writes. Two differences, both for the first paint:
 //!
 //! - No `<link rel="modulepreload">` / `<link rel="preload" as="fetch">` for
-//!   the JS glue and the WASM. A preload starts those downloads while the page
+//!   the JS glue, the WASM and the chunks of the page's lazy islands. A preload starts those downloads while the page
 //!   is still being painted, and they then share the phone's bandwidth with
 //!   the page (Lighthouse's simulated LCP counts every request started before
 //!   the largest paint). Here they start after the first paint, when the page
@@ -13,7 +13,7 @@
 //! The walk over `<leptos-island>` / `<leptos-children>` is Leptos's own
 //! (0.8 `island_script.js`), which the islands' generated code expects.
 
-use leptos::hydration::{HydrationScripts, HydrationScriptsProps};
+use leptos::hydration::HydrationScripts;
 use leptos::prelude::*;
 
 const LOADER: &str = r#"((js, wasm) => {
@@ -34,13 +34,13 @@ const LOADER: &str = r#"((js, wasm) => {
     if (tag === 'LEPTOS-ISLAND') {
       await breathe();
       await island(node, node.dataset.component || null, mod);
-      for (const c of node.children) await walk(c, mod);
+      for (const c of [...node.children]) await walk(c, mod);
     } else if (tag === 'LEPTOS-CHILDREN') {
       stack.push(node.$$on_hydrate);
-      for (const c of node.children) await walk(c, mod);
+      for (const c of [...node.children]) await walk(c, mod);
       stack.pop();
     } else {
-      for (const c of node.children) await walk(c, mod);
+      for (const c of [...node.children]) await walk(c, mod);
     }
   }
   const start = () => import(js).then((mod) =>
@@ -60,15 +60,14 @@ pub fn IslandsLoader(options: LeptosOptions) -> impl IntoView {
         // Hashed file names are Leptos's business: its loader as is.
         return view! { <HydrationScripts options islands=true/> }.into_any();
     }
-    // Leptos's component also provides what the server needs (the split
-    // manifest for lazy islands' chunk preloads, no hydration markers
-    // outside islands); its view, with the preload links, is dropped.
-    let _ = HydrationScripts(
-        HydrationScriptsProps::builder()
-            .options(options.clone())
-            .islands(true)
-            .build(),
-    );
+    // As Leptos's component does in islands mode: no hydration markers
+    // outside islands. It would also provide the split manifest, from which
+    // the page's lazy islands get `<link rel="preload">`s for their chunks in
+    // the head; without it they are fetched when the island hydrates, after
+    // the first paint like everything else.
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
     // cargo-leptos names the bindgen output after the crate; without it
     // (a plain cargo build) wasm-bindgen's default `_bg` suffix applies.
