@@ -1,7 +1,8 @@
-//! Section 1, Page weight of the handoff page `/m/<id>`: the first HTML response (raw,
-//! gzip, brotli; does it hold the whole packet?), the assets it loads to
-//! become interactive (CSS, JS glue, WASM), how long the first response takes,
-//! and (full mode) Lighthouse's mobile audit.
+//! Section 1, Page weight of the handoff page `/m/<id>` (a takeover, an
+//! approval, an assist): the first HTML response (raw, gzip, brotli; does it
+//! hold the whole packet?), the assets it loads to become interactive (CSS, JS
+//! glue, WASM), how long the first response takes, and (full mode)
+//! Lighthouse's mobile audit, whose reports are kept in `target/lighthouse/`.
 
 use super::client::{id_of, Api};
 use super::fixtures::{customer_line, takeover_packet};
@@ -20,7 +21,11 @@ const ASSETS_GOAL: usize = 150 * 1024;
 pub struct Pages {
     pub takeover: String,
     pub approval: String,
+    pub assist: String,
 }
+
+/// Where the Lighthouse reports are kept (relative to the repository root).
+const REPORTS: &str = "target/lighthouse";
 
 pub async fn run(r: &mut Report, s: &Server, p: &Params, site_root: &Path) -> Result<(), String> {
     r.section("1. page weight of /m/<id>");
@@ -40,9 +45,12 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params, site_root: &Path) -> Re
     }
     let approval = api.approval(&cid, Some("billing_manager")).await?;
     let approval_id = id_of(&approval)?;
+    let assist = api.post_ok("/api/v1/handoffs", &assist_handoff()).await?;
+    let assist_id = id_of(&assist)?;
     let pages = Pages {
         takeover: format!("/m/{takeover_id}"),
         approval: format!("/m/{approval_id}"),
+        assist: format!("/m/{assist_id}"),
     };
 
     let mut takeover_must = vec![];
@@ -75,11 +83,22 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params, site_root: &Path) -> Re
     .iter()
     .map(|s| s.to_string())
     .collect();
+    // The assist's question, what it is stuck on and where (the screen itself is an image).
+    let assist_must: Vec<String> = [
+        ASSIST_QUESTION,
+        "twofa on login.example.com",
+        "https://login.example.com/verify",
+        "agent_outbound_sf",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
 
     let mut html = String::new();
     for (name, path, must, msgs) in [
         ("takeover", &pages.takeover, &takeover_must, &messages[..]),
         ("approval", &pages.approval, &approval_must, &messages[..4]),
+        ("assist", &pages.assist, &assist_must, &messages[..0]),
     ] {
         let body = page(api, path, &s.cookie).await?;
         let (gz, br) = (gzip(body.as_bytes()), brotli(body.as_bytes()));
@@ -144,7 +163,11 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params, site_root: &Path) -> Re
             "full mode only (`tapin bench` without --quick)",
         );
     } else {
-        for (name, path) in [("takeover", &pages.takeover), ("approval", &pages.approval)] {
+        for (name, path) in [
+            ("takeover", &pages.takeover),
+            ("approval", &pages.approval),
+            ("assist", &pages.assist),
+        ] {
             lighthouse(r, s, name, path).await;
         }
     }
@@ -359,6 +382,13 @@ async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str) {
             .unwrap_or("no output");
         return r.skipped(&label, &format!("Lighthouse failed: {why}"));
     };
+    let kept = Path::new(REPORTS).join(format!("lighthouse-{name}.json"));
+    if std::fs::create_dir_all(REPORTS).is_ok() && std::fs::copy(&out, &kept).is_ok() {
+        r.note(&format!(
+            "{name}: Lighthouse report kept in {}",
+            kept.display()
+        ));
+    }
     let score = report["categories"]["performance"]["score"]
         .as_f64()
         .map(|s| s * 100.0);
@@ -381,6 +411,21 @@ async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str) {
             Some(("≤ 50 ms", tbt <= 50.0)),
         );
     }
+    // What the page really fetched from /pkg/ (lazy islands' chunks included,
+    // which its HTML does not name): encoded bytes with headers.
+    if let Some(items) = report["audits"]["network-requests"]["details"]["items"].as_array() {
+        let pkg: Vec<f64> = items
+            .iter()
+            .filter(|q| q["url"].as_str().is_some_and(|u| u.contains("/pkg/")))
+            .filter_map(|q| q["transferSize"].as_f64())
+            .collect();
+        let total: f64 = pkg.iter().sum();
+        r.figure(
+            &format!("{name}: JS + WASM + CSS fetched (Lighthouse)"),
+            &format!("{} in {} files", kb(total as usize), pkg.len()),
+            Some(("≤ 150 KB", total <= ASSETS_GOAL as f64)),
+        );
+    }
     if let Some(bytes) = audit("total-byte-weight") {
         r.figure(
             &format!("{name}: transferred (Lighthouse)"),
@@ -397,6 +442,118 @@ async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str) {
             );
         }
     }
+    if let Some(why) = lcp_inputs(&report) {
+        r.note(&format!("{name}: {why}"));
+    }
+}
+
+/// What Lighthouse's simulated LCP is made of: its estimate counts every
+/// request the unthrottled page load started before its own (observed)
+/// largest paint, so a download started early, even if nothing on screen
+/// needs it, pushes the simulated LCP out.
+fn lcp_inputs(report: &Value) -> Option<String> {
+    let observed = report["audits"]["metrics"]["details"]["items"][0]
+        ["observedLargestContentfulPaint"]
+        .as_f64()?;
+    let element = report["audits"]["largest-contentful-paint-element"]["details"]["items"][0]
+        ["items"][0]["node"]["selector"]
+        .as_str()
+        .unwrap_or("?");
+    let before: Vec<String> = report["audits"]["network-requests"]["details"]["items"]
+        .as_array()?
+        .iter()
+        .filter(|q| {
+            q["networkRequestTime"]
+                .as_f64()
+                .is_some_and(|t| t <= observed)
+        })
+        .filter_map(|q| q["url"].as_str())
+        .map(|u| {
+            let path = u.split_once("://").map_or(u, |(_, rest)| rest);
+            let path = path.find('/').map_or(path, |i| &path[i..]);
+            path.split('?').next().unwrap_or(path).to_string()
+        })
+        .collect();
+    Some(format!(
+        "LCP element {element}, observed at {observed:.0} ms unthrottled; requests started by then: {}",
+        before.join(", ")
+    ))
+}
+
+const ASSIST_QUESTION: &str = "Type the code sent to the phone";
+
+/// An assist handoff as a browser agent sends it: stuck on a two-factor
+/// screen, with a desktop-sized screenshot.
+fn assist_handoff() -> Value {
+    use base64::Engine;
+    let png = screenshot_png(1280, 800);
+    serde_json::json!({
+        "kind": "assist",
+        "agent_id": "agent_outbound_sf",
+        "interruption_type": "twofa",
+        "domain": "login.example.com",
+        "url": "https://login.example.com/verify",
+        "question": ASSIST_QUESTION,
+        "input": "code",
+        "capture": {
+            "screenshot": base64::engine::general_purpose::STANDARD.encode(png),
+            "viewport": {"width": 1280, "height": 800},
+        },
+    })
+}
+
+/// A grayscale PNG that compresses like a screenshot of a sign-in page: a
+/// dark header, lines of "text" (noise), a field and a button on white.
+fn screenshot_png(w: u32, h: u32) -> Vec<u8> {
+    let mut seed: u32 = 0x2545_f491;
+    let mut raw = Vec::with_capacity(((w + 1) * h) as usize);
+    for y in 0..h {
+        raw.push(0); // filter: none
+        let text_line = (160..400).contains(&y) && y % 28 < 14;
+        for x in 0..w {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let v = if y < 64 {
+                0x1f
+            } else if text_line && (440..840).contains(&x) {
+                if seed % 3 == 0 {
+                    0x30
+                } else {
+                    0xff
+                }
+            } else if (440..520).contains(&y) && (440..840).contains(&x) {
+                if y == 440 || y == 519 || x == 440 || x == 839 {
+                    0x90
+                } else {
+                    0xff
+                }
+            } else if (560..610).contains(&y) && (440..600).contains(&x) {
+                0x3a
+            } else {
+                0xff
+            };
+            raw.push(v);
+        }
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&raw).expect("writing to memory");
+    let idat = z.finish().expect("writing to memory");
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit grayscale, no interlace
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [(&b"IHDR"[..], &ihdr[..]), (b"IDAT", &idat), (b"IEND", &[])] {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        png.extend_from_slice(&crc.sum().to_be_bytes());
+    }
+    png
 }
 
 fn gzip(data: &[u8]) -> usize {
@@ -444,6 +601,14 @@ fn escape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_assist_screenshot_is_a_png_of_a_screenshots_weight() {
+        let png = super::screenshot_png(1280, 800);
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+        assert!(png.ends_with(&[0xae, 0x42, 0x60, 0x82]), "IEND's CRC");
+        assert!((5_000..200_000).contains(&png.len()), "{} bytes", png.len());
+    }
+
     #[test]
     fn scripts_are_cut_out() {
         let html = "<p>a</p><script>var x = 'b';</script><p>c</p><script type=module>d</script>";

@@ -59,6 +59,22 @@ pub mod ssr {
         Ok((app, op))
     }
 
+    /// A form posted by a browser without WASM (it asks for HTML, the
+    /// islands' fetch does not) goes back to the handoff page, which shows
+    /// the new state.
+    pub async fn back_to_the_page(id: &str) {
+        let Ok(headers) = leptos_axum::extract::<axum::http::HeaderMap>().await else {
+            return;
+        };
+        let wants_html = headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+        if wants_html {
+            leptos_axum::redirect(&format!("/m/{id}"));
+        }
+    }
+
     /// The operator of this request's password session, or 401 (a link
     /// session reaches only its handoff: `operator_for`).
     pub async fn operator() -> Result<(App, Operator), AppError> {
@@ -104,6 +120,7 @@ async fn handoff_step_inner(id: String, step: String) -> Result<String, AppError
         serde_json::json!({ "via": "mobile" }),
     )
     .await?;
+    ssr::back_to_the_page(&id).await;
     Ok(h.state.as_str().to_string())
 }
 

@@ -1,8 +1,8 @@
 //! The approval card: what the agent wants to do, the countdown, and the
 //! decision (note required to deny, optional payload edit).
 
-use super::actions::decide;
 use super::live;
+use super::post::post;
 use crate::domain::answer::{option_label, AnswerField};
 use leptos::prelude::*;
 
@@ -50,8 +50,9 @@ pub fn Countdown(timeout: i64) -> impl IntoView {
 }
 
 /// The decision form (note required to deny, optional payload edit), then
-/// the outcome once decided, kept live by `HandoffLive`.
-#[island]
+/// the outcome once decided, kept live by `HandoffLive`. Lazy: its code is a
+/// chunk only approval pages load, not part of every handoff page's WASM.
+#[island(lazy)]
 pub fn ApprovalDecision(
     handoff_id: String,
     /// Why this operator cannot decide (missing role), shown instead of the form.
@@ -79,7 +80,7 @@ pub fn ApprovalDecision(
         _ => String::new(),
     });
     let pending = move || crate::domain::State::parse(&state.get()).is_some_and(|s| s.is_open());
-    let submit = Action::new(
+    let submit = Action::new_unsync(
         move |(approve, note, payload, answer): &(bool, String, Option<String>, Option<String>)| {
             let (id, approve, note, payload, answer) = (
                 handoff_id.clone(),
@@ -88,7 +89,13 @@ pub fn ApprovalDecision(
                 payload.clone(),
                 answer.clone(),
             );
-            async move { decide(id, approve, Some(note), payload, answer).await }
+            async move {
+                let approve = if approve { "true" } else { "false" };
+                let mut fields = vec![("id", id.as_str()), ("approve", approve), ("note", &note)];
+                fields.extend(payload.as_deref().map(|p| ("payload", p)));
+                fields.extend(answer.as_deref().map(|a| ("answer", a)));
+                post::<String>("/fn/decide", &fields).await
+            }
         },
     );
     Effect::new(move |_| {

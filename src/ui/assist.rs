@@ -9,6 +9,7 @@
 //! and "Done" are plain forms posting to `/fn/…`: they work before and without WASM.
 
 use super::handoff_live::live;
+use super::post::post;
 use super::types::AssistScreenInit;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -62,24 +63,8 @@ async fn assist_act_inner(
         seq =
             crate::service::assist::operator_act(&app, &op.organization_id, &id, &op.id, a).await?;
     }
-    back_to_the_page(&id).await;
+    super::actions::ssr::back_to_the_page(&id).await;
     Ok(seq)
-}
-
-/// A form posted by a browser without WASM (it asks for HTML, the island's
-/// fetch does not) goes back to the handoff page, which shows the new state.
-#[cfg(feature = "ssr")]
-async fn back_to_the_page(id: &str) {
-    let Ok(headers) = leptos_axum::extract::<axum::http::HeaderMap>().await else {
-        return;
-    };
-    let wants_html = headers
-        .get(axum::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
-    if wants_html {
-        leptos_axum::redirect(&format!("/m/{id}"));
-    }
 }
 
 /// "Done — resume the agent": the handoff is solved and the agent asked to resume.
@@ -99,7 +84,7 @@ async fn assist_done_inner(id: String) -> Result<String, AppError> {
         crate::domain::Actor::Operator(op.id.clone()),
     )
     .await?;
-    back_to_the_page(&id).await;
+    super::actions::ssr::back_to_the_page(&id).await;
     Ok(h.state.as_str().to_string())
 }
 
@@ -120,8 +105,9 @@ fn lease_line(state: &str, mine: bool) -> &'static str {
     }
 }
 
-/// The captured screen and its controls.
-#[island]
+/// The captured screen and its controls. Lazy: its code is a chunk only
+/// assist pages load, not part of every handoff page's WASM.
+#[island(lazy)]
 pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
     super::hydrated::island_ready();
     let live = live();
@@ -145,10 +131,12 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
         Effect::new(move |_| {
             let url = format!("/m/{id}/live/frames?after={after}");
             super::live::follow(&url, &["frame"], move |_, data| {
-                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&data) {
-                    if let Some(n) = v["frame_seq"].as_i64() {
-                        frame_seq.update(|f| *f = (*f).max(n));
-                    }
+                #[derive(serde::Deserialize)]
+                struct Frame {
+                    frame_seq: i64,
+                }
+                if let Ok(f) = serde_json::from_str::<Frame>(&data) {
+                    frame_seq.update(|s| *s = (*s).max(f.frame_seq));
                 }
             });
         });
@@ -157,37 +145,45 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
             std::time::Duration::from_secs(1),
         );
     }
-    let act = Action::new(
-        move |(t, k, xy): &(Option<String>, Option<String>, Option<(i64, i64)>)| {
-            let (id, t, k, xy) = (init.handoff_id.clone(), t.clone(), k.clone(), *xy);
-            async move { assist_act(id, t, k, xy.map(|p| p.0), xy.map(|p| p.1)).await }
-        },
-    );
-    Effect::new(move |_| match act.value().get() {
-        Some(Ok(_)) => {
-            error.set(None);
-            text.set(String::new());
-            live.assignee.set(Some(live.operator_id.get_value()));
-            if live.state.get_untracked() != "solving" {
-                live.state.set("solving".into());
+    // Calls run with `spawn_local` rather than `Action`s (less code in the WASM).
+    let hid = StoredValue::new(init.handoff_id.clone());
+    let act = move |t: Option<String>, k: Option<String>, xy: Option<(i64, i64)>| {
+        leptos::task::spawn_local(async move {
+            let id = hid.get_value();
+            let (x, y) = xy.map_or((None, None), |(x, y)| {
+                (Some(x.to_string()), Some(y.to_string()))
+            });
+            let mut fields = vec![("id", id.as_str())];
+            fields.extend(t.as_deref().map(|t| ("text", t)));
+            fields.extend(k.as_deref().map(|k| ("key", k)));
+            fields.extend(x.as_deref().map(|x| ("x", x)));
+            fields.extend(y.as_deref().map(|y| ("y", y)));
+            match post::<i64>("/fn/assist_act", &fields).await {
+                Ok(_) => {
+                    error.set(None);
+                    text.set(String::new());
+                    live.assignee.set(Some(live.operator_id.get_value()));
+                    if live.state.get_untracked() != "solving" {
+                        live.state.set("solving".into());
+                    }
+                    waiting_since.set(Some((frame_seq.get_untracked(), super::live::now_unix())));
+                }
+                Err(e) => error.set(Some(e.message)),
             }
-            waiting_since.set(Some((frame_seq.get_untracked(), super::live::now_unix())));
-        }
-        Some(Err(e)) => error.set(Some(e.message)),
-        None => {}
-    });
-    let finish = Action::new(move |id: &String| {
-        let id = id.clone();
-        async move { assist_done(id).await }
-    });
-    Effect::new(move |_| match finish.value().get() {
-        Some(Ok(state)) => {
-            error.set(None);
-            live.state.set(state);
-        }
-        Some(Err(e)) => error.set(Some(e.message)),
-        None => {}
-    });
+        });
+    };
+    let finish = move || {
+        leptos::task::spawn_local(async move {
+            let id = hid.get_value();
+            match post::<String>("/fn/assist_done", &[("id", &id)]).await {
+                Ok(state) => {
+                    error.set(None);
+                    live.state.set(state);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
     let can_act = move || {
         let st = live.state.get();
         matches!(st.as_str(), "frozen" | "notified" | "escalated" | "opened")
@@ -196,7 +192,7 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
     let send = move |k: Option<String>| {
         let t = Some(text.get_untracked()).filter(|t| !t.is_empty());
         if t.is_some() || k.is_some() {
-            act.dispatch((t, k, None));
+            act(t, k, None);
         }
     };
     let on_tap = move |ev: leptos::ev::MouseEvent| {
@@ -220,7 +216,7 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
                 shown,
                 v,
             );
-            act.dispatch((None, None, Some((x, y))));
+            act(None, None, Some((x, y)));
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
@@ -232,12 +228,9 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
     let code = init.input == "code";
     let typing = init.input != "none";
     let done_id = id.clone();
-    let on_done = {
-        let id = id.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            finish.dispatch(id.clone());
-        }
+    let on_done = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        finish();
     };
     view! {
         <section class="assist" data-testid="assist-screen">
@@ -249,11 +242,11 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
                     alt="The agent's screen. Tap where you would click." on:click=on_tap/>
             })}
             <p class="fine">{move || format!("Frame {}", frame_seq.get())}</p>
-            <Show when=silent>
+            {move || silent().then(|| view! {
                 <p class="notice" role="alert" data-testid="silent-agent">
                     {format!("The agent has not answered for {} s.", crate::domain::assist::SILENT_AGENT_SECONDS)}
                 </p>
-            </Show>
+            })}
             {typing.then(|| view! {
                 <form method="post" action="/fn/assist_act" class="assist-type"
                     on:submit=move |ev| { ev.prevent_default(); send(None); }>

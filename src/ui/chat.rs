@@ -1,9 +1,11 @@
-//! The takeover chat: the conversation live, and the operator's messages sent
-//! through an outbox kept in localStorage, so a message typed on a flaky
-//! network is retried until the server has it and is never silently lost.
+//! The takeover chat: the messages that arrive after the page was rendered
+//! (the transcript so far is server-rendered HTML above it), and the
+//! operator's messages sent through an outbox kept in localStorage, so a
+//! message typed on a flaky network is retried until the server has it and is
+//! never silently lost.
 
-use super::actions::{load_snippets, send_message};
 use super::live;
+use super::post::post;
 use super::types::{Line, SnippetRow};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -29,7 +31,9 @@ pub fn snippet_matches<'a>(draft: &str, all: &'a [SnippetRow]) -> Option<Vec<&'a
     if word.chars().any(char::is_whitespace) {
         return None;
     }
-    let word = word.to_lowercase();
+    // Shortcuts are ASCII (lowercase letters, digits, - and _): no Unicode
+    // case tables needed in the WASM.
+    let word = word.to_ascii_lowercase();
     let starts = all.iter().filter(|s| s.shortcut.starts_with(&word));
     let inside = all
         .iter()
@@ -46,10 +50,10 @@ pub fn merge(lines: &mut Vec<Line>, line: Line) {
     lines.insert(at, line);
 }
 
-/// The takeover's conversation and composer (an island inside `HandoffLive`,
-/// whose signals it shares). `up_to_seq`: the last message the agent handled.
+/// The takeover's new messages and composer (an island inside `HandoffLive`,
+/// whose signals it shares), under the server-rendered transcript.
 #[island]
-pub fn Chat(handoff_id: String, up_to_seq: Option<i64>) -> impl IntoView {
+pub fn Chat(handoff_id: String) -> impl IntoView {
     super::hydrated::island_ready();
     let live = super::handoff_live::live();
     let lines = live.lines;
@@ -80,7 +84,8 @@ pub fn Chat(handoff_id: String, up_to_seq: Option<i64>) -> impl IntoView {
             return asked;
         }
         leptos::task::spawn_local(async move {
-            if let Ok(list) = load_snippets(id.get_value()).await {
+            let id = id.get_value();
+            if let Ok(list) = post::<Vec<SnippetRow>>("/fn/snippets", &[("id", &id)]).await {
                 snippets.set(Some(list));
             }
         });
@@ -129,10 +134,14 @@ pub fn Chat(handoff_id: String, up_to_seq: Option<i64>) -> impl IntoView {
             };
             sending.set(true);
             leptos::task::spawn_local(async move {
-                let result = send_message(
-                    id.get_value(),
-                    next.content.clone(),
-                    next.client_ref.clone(),
+                let id = id.get_value();
+                let result = post::<Line>(
+                    "/fn/send_message",
+                    &[
+                        ("id", &id),
+                        ("content", &next.content),
+                        ("client_ref", &next.client_ref),
+                    ],
                 )
                 .await;
                 sending.set(false);
@@ -140,7 +149,7 @@ pub fn Chat(handoff_id: String, up_to_seq: Option<i64>) -> impl IntoView {
                     Ok(line) => {
                         offline.set(false);
                         outbox.update(|o| o.retain(|p| p.client_ref != next.client_ref));
-                        lines.update(|l| merge(l, line));
+                        live.add_line(line);
                     }
                     Err(e) if e.is_transient() => {
                         offline.set(true);
@@ -206,79 +215,68 @@ pub fn Chat(handoff_id: String, up_to_seq: Option<i64>) -> impl IntoView {
         persist();
     };
 
+    // New messages and the outbox are short lists that only grow or shrink
+    // at the end: re-rendered whole, no keyed diffing (its code would be in the WASM).
     view! {
-        <section class="transcript chat" aria-label="Conversation">
-            <h2>"Conversation"</h2>
-            <ol aria-live="polite">
-                <For each=move || lines.get() key=|l| l.seq let:l>
-                    <li class=format!("msg {}", l.author) data-seq=l.seq>
-                        <span class="author">{l.author.clone()}</span>
-                        <p>{l.content.clone()}</p>
-                    </li>
-                    // After the last message the agent handled, a plain list item (a
-                    // `separator` role would take it out of the list for screen readers).
-                    {(up_to_seq == Some(l.seq)).then(|| view! {
-                        <li class="divider">"handed to a person"</li>
+        <ol class="live" aria-live="polite">
+            {move || lines.get().into_iter().map(super::handoff_live::line_item).collect_view()}
+            {move || outbox.get().into_iter().map(|p| view! {
+                <li class="msg operator pending" data-pending="true">
+                    <span class="author">
+                        {
+                            let refused = p.refused.is_some();
+                            move || match (refused, offline.get()) {
+                                (true, _) => "not sent",
+                                (false, true) => "waiting for connection",
+                                (false, false) => "sending…",
+                            }
+                        }
+                    </span>
+                    <p>{p.content.clone()}</p>
+                    {p.refused.clone().map(|why| {
+                        let r = p.client_ref.clone();
+                        view! {
+                            <p class="fine">{why}</p>
+                            <button type="button" class="secondary" on:click=move |_| discard(r.clone())>"Discard"</button>
+                        }
                     })}
-                </For>
-                <For each=move || outbox.get() key=|p| p.client_ref.clone() let:p>
-                    <li class="msg operator pending" data-pending="true">
-                        <span class="author">
-                            {
-                                let refused = p.refused.is_some();
-                                move || match (refused, offline.get()) {
-                                    (true, _) => "not sent",
-                                    (false, true) => "waiting for connection",
-                                    (false, false) => "sending…",
-                                }
-                            }
-                        </span>
-                        <p>{p.content.clone()}</p>
-                        {p.refused.clone().map(|why| {
-                            let r = p.client_ref.clone();
-                            view! {
-                                <p class="fine">{why}</p>
-                                <button type="button" class="secondary" on:click=move |_| discard(r.clone())>"Discard"</button>
-                            }
-                        })}
+                </li>
+            }).collect_view()}
+        </ol>
+        {move || offline.get().then(|| view! {
+            <p class="fine" role="status">"You are offline. Messages are kept on this device and sent when the connection returns."</p>
+        })}
+        <form class="composer" on:submit=submit>
+            <label for="reply" class="sr-only">"Message to the customer"</label>
+            <textarea
+                id="reply"
+                rows="2"
+                placeholder=move || if can_write.get() { "Write to the customer… (/ for canned replies)" } else { "Accept the handoff to write" }
+                prop:value=move || draft.get()
+                on:input=move |ev| {
+                    draft.set(event_target_value(&ev));
+                    dismissed.set(false);
+                    chosen.set(0);
+                }
+                on:keydown=on_key
+                aria-autocomplete="list"
+                aria-controls="snippet-list"
+                aria-activedescendant=move || matches.get().map(|_| format!("snippet-{}", chosen.get()))
+                disabled=move || !can_write.get()
+            ></textarea>
+            <ul id="snippet-list" role="listbox" aria-label="Canned replies" class="snippets"
+                hidden=move || matches.get().is_none()>
+                {move || matches.get().unwrap_or_default().into_iter().enumerate().map(|(i, s)| view! {
+                    <li role="option" id=format!("snippet-{i}") aria-selected=move || (chosen.get() == i).to_string()
+                        on:mousedown=|ev| ev.prevent_default()
+                        on:click=move |_| insert(i)>
+                        <code>{format!("/{}", s.shortcut)}</code>
+                        <span>{s.body.clone()}</span>
                     </li>
-                </For>
-            </ol>
-            <Show when=move || offline.get()>
-                <p class="fine" role="status">"You are offline. Messages are kept on this device and sent when the connection returns."</p>
-            </Show>
-            <form class="composer" on:submit=submit>
-                <label for="reply" class="sr-only">"Message to the customer"</label>
-                <textarea
-                    id="reply"
-                    rows="2"
-                    placeholder=move || if can_write.get() { "Write to the customer… (/ for canned replies)" } else { "Accept the handoff to write" }
-                    prop:value=move || draft.get()
-                    on:input=move |ev| {
-                        draft.set(event_target_value(&ev));
-                        dismissed.set(false);
-                        chosen.set(0);
-                    }
-                    on:keydown=on_key
-                    aria-autocomplete="list"
-                    aria-controls="snippet-list"
-                    aria-activedescendant=move || matches.get().map(|_| format!("snippet-{}", chosen.get()))
-                    disabled=move || !can_write.get()
-                ></textarea>
-                <ul id="snippet-list" role="listbox" aria-label="Canned replies" class="snippets"
-                    hidden=move || matches.get().is_none()>
-                    {move || matches.get().unwrap_or_default().into_iter().enumerate().map(|(i, s)| view! {
-                        <li role="option" id=format!("snippet-{i}") aria-selected=move || (chosen.get() == i).to_string()
-                            on:mousedown=|ev| ev.prevent_default()
-                            on:click=move |_| insert(i)>
-                            <code>{format!("/{}", s.shortcut)}</code>
-                            <span>{s.body.clone()}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-                <button type="submit" class="primary" disabled=move || !can_write.get()>"Send"</button>
-            </form>
-        </section>
+                }).collect_view()}
+            </ul>
+            <button type="submit" class="primary" disabled=move || !can_write.get()>"Send"</button>
+        </form>
     }
 }
 

@@ -1,11 +1,13 @@
 //! The islands of the handoff page that follow the handoff live.
 //!
 //! `HandoffLive` wraps the page: it holds the lifecycle state, the assignee,
-//! the decision and the conversation in signals, follows the handoff's two
-//! event streams, and provides them as context to the islands nested in its
-//! (server-rendered) children. Everything else on the page stays HTML.
+//! the decision and the messages that arrive after the page was rendered in
+//! signals, follows the handoff's two event streams, and provides them as
+//! context to the islands nested in its (server-rendered) children.
+//! Everything else on the page stays HTML, the transcript so far included:
+//! the islands only append to it.
 
-use super::actions::handoff_step;
+use super::post::post;
 use super::types::{Line, LiveInit};
 use crate::domain::state::next;
 use crate::domain::{Event, Kind, State};
@@ -19,7 +21,10 @@ pub struct LiveHandoff {
     pub assignee: RwSignal<Option<String>>,
     pub decision: RwSignal<Option<String>>,
     pub decided_by: RwSignal<Option<String>>,
+    /// Messages after the server-rendered transcript, in seq order.
     pub lines: RwSignal<Vec<Line>>,
+    /// The seq of the last message the server rendered.
+    pub shown_up_to: i64,
     pub celebrate: RwSignal<bool>,
     pub operator_id: StoredValue<String>,
     /// Votes and decisions heard on the stream (a quorum's count reloads on each).
@@ -34,10 +39,18 @@ impl LiveHandoff {
             assignee: RwSignal::new(init.assignee.clone()),
             decision: RwSignal::new(init.decision.clone()),
             decided_by: RwSignal::new(init.decided_by.clone()),
-            lines: RwSignal::new(init.transcript.clone()),
+            lines: RwSignal::new(Vec::new()),
+            shown_up_to: init.last_message_seq,
             celebrate: RwSignal::new(false),
             operator_id: StoredValue::new(init.operator_id.clone()),
             votes: RwSignal::new(0),
+        }
+    }
+
+    /// Adds a message (from the stream or just sent) unless the page shows it already.
+    pub fn add_line(&self, line: Line) {
+        if line.seq > self.shown_up_to {
+            self.lines.update(|l| super::chat::merge(l, line));
         }
     }
 
@@ -83,18 +96,18 @@ pub fn HandoffLive(init: LiveInit, children: Children) -> impl IntoView {
     {
         let id = init.id.clone();
         let after_event = init.last_event_seq;
-        let after_message = init.transcript.last().map_or(0, |l| l.seq);
+        let after_message = init.last_message_seq;
         Effect::new(move |_| {
             let url = format!("/m/{id}/live/events?after={after_event}");
             super::live::follow(&url, &super::live::EVENT_NAMES, move |_, data| {
-                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&data) {
-                    apply_event(&v, live);
+                if let Ok(e) = serde_json::from_str::<LiveEvent>(&data) {
+                    apply_event(e, live);
                 }
             });
             let url = format!("/m/{id}/live/messages?after={after_message}");
             super::live::follow(&url, &["message"], move |_, data| {
                 if let Ok(line) = serde_json::from_str::<Line>(&data) {
-                    live.lines.update(|l| super::chat::merge(l, line));
+                    live.add_line(line);
                 }
             });
         });
@@ -107,35 +120,56 @@ pub fn live() -> LiveHandoff {
     expect_context::<LiveHandoff>()
 }
 
+/// What the page reads of a lifecycle event on its stream (typed rather
+/// than a `serde_json::Value`, whose code would be in the WASM for this alone).
+#[cfg(feature = "hydrate")]
+#[derive(serde::Deserialize)]
+struct LiveEvent {
+    #[serde(default)]
+    event: String,
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    to_state: Option<String>,
+    #[serde(default)]
+    data: Option<EventData>,
+}
+
+#[cfg(feature = "hydrate")]
+#[derive(serde::Deserialize, Default)]
+struct EventData {
+    #[serde(default)]
+    assignee: Option<String>,
+    #[serde(default)]
+    decision: Option<String>,
+}
+
 /// Applies one live lifecycle event to the page's signals.
 #[cfg(feature = "hydrate")]
-fn apply_event(v: &serde_json::Value, live: LiveHandoff) {
-    let actor = v["actor"].as_str().unwrap_or("");
-    match v["event"].as_str() {
-        Some("open" | "accept") => {
-            if let Some(op) = actor.strip_prefix("operator:") {
+fn apply_event(e: LiveEvent, live: LiveHandoff) {
+    let data = e.data.unwrap_or_default();
+    match e.event.as_str() {
+        "open" | "accept" => {
+            if let Some(op) = e.actor.strip_prefix("operator:") {
                 live.assignee.set(Some(op.to_string()));
-            } else if let Some(a) = v["data"]["assignee"].as_str() {
-                live.assignee.set(Some(a.to_string()));
+            } else if let Some(a) = data.assignee {
+                live.assignee.set(Some(a));
             }
         }
-        Some("assign") => live
-            .assignee
-            .set(v["data"]["assignee"].as_str().map(str::to_string)),
-        Some("decide") => {
-            live.decision
-                .set(v["data"]["decision"].as_str().map(str::to_string));
-            live.decided_by.set(Some(actor.to_string()));
+        "assign" => live.assignee.set(data.assignee),
+        "decide" => {
+            live.decision.set(data.decision);
+            live.decided_by.set(Some(e.actor));
             live.votes.update(|n| *n += 1);
         }
-        Some("vote") => live.votes.update(|n| *n += 1),
+        "vote" => live.votes.update(|n| *n += 1),
         _ => {}
     }
-    if let Some(to) = v["to_state"].as_str() {
+    if let Some(to) = e.to_state {
         if to == "resumed" && live.state.get_untracked() != "resumed" {
             live.celebrate.set(true);
         }
-        live.state.set(to.to_string());
+        live.state.set(to);
     }
 }
 
@@ -146,89 +180,109 @@ pub fn StatusPill() -> impl IntoView {
     view! { <span class="pill" data-testid="live-status">{move || live.status()}</span> }
 }
 
+// The islands below avoid `<Show>`, `Action` and `into_any`: each of those
+// instantiates generic machinery (type-erased views, children functions, an
+// action's signals) per use in the page's WASM. A reactive `Option` of a view
+// and `spawn_local` do the same here for less code.
+
 #[island]
 pub fn TakenNotice() -> impl IntoView {
     super::hydrated::island_ready();
     let live = live();
     view! {
-        <Show when=move || live.taken()>
+        {move || live.taken().then(|| view! {
             <p class="notice" role="status" data-testid="taken">"Another operator has accepted this handoff and is working on it."</p>
-        </Show>
+        })}
     }
 }
 
-/// Accept, resolve, hand back.
+/// Accept, resolve, hand back: buttons of a plain form (it posts before and
+/// without WASM, and the server sends the browser back to the page), sent
+/// with `fetch` once the island is live.
 #[island]
 pub fn TakeoverActions(handoff_id: String) -> impl IntoView {
     super::hydrated::island_ready();
     let live = live();
     let error = RwSignal::new(None::<String>);
-    let step = Action::new(move |step: &&'static str| {
-        let (id, step) = (handoff_id.clone(), *step);
-        async move { handoff_step(id, step.to_string()).await.map(|s| (step, s)) }
-    });
-    Effect::new(move |_| match step.value().get() {
-        Some(Ok((name, new_state))) => {
-            error.set(None);
-            if name == "accept" {
-                live.assignee.set(Some(live.operator_id.get_value()));
-            }
-            live.state.set(new_state);
+    let pending = RwSignal::new(false);
+    let id = StoredValue::new(handoff_id);
+    let step = move |ev: leptos::ev::MouseEvent, step: &'static str| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
         }
-        Some(Err(e)) => error.set(Some(e.message)),
-        None => {}
-    });
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let id = id.get_value();
+            let result = post::<String>("/fn/handoff_step", &[("id", &id), ("step", step)]).await;
+            pending.set(false);
+            match result {
+                Ok(new_state) => {
+                    error.set(None);
+                    if step == "accept" {
+                        live.assignee.set(Some(live.operator_id.get_value()));
+                    }
+                    live.state.set(new_state);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
     let allowed = move |event: Event| {
         State::parse(&live.state.get()).is_some_and(|s| next(Kind::Takeover, s, event).is_ok())
             && !live.taken()
     };
     let finished = move || State::parse(&live.state.get()).is_some_and(|s| !s.is_open());
     view! {
-        <Show when=finished>
+        {move || finished().then(|| view! {
             <p class="notice" role="status" data-testid="finished">
-                {move || match live.state.get().as_str() {
+                {match live.state.get().as_str() {
                     "completed" => "Done: the handoff is resolved or handed back to the bot.",
                     "expired" => "Expired: nobody picked it up in time.",
                     _ => "Closed: the agent withdrew the request.",
                 }}
             </p>
-        </Show>
+        })}
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        <div class="actions sticky">
-            <Show when=move || allowed(Event::Accept) && live.parsed() != State::Solving>
-                <button type="button" class="primary" disabled=move || step.pending().get()
-                    on:click=move |_| { step.dispatch("accept"); }>"Accept"</button>
-            </Show>
-            <Show when=move || allowed(Event::Resolve)>
-                <button type="button" class="secondary" disabled=move || step.pending().get()
-                    on:click=move |_| { step.dispatch("hand_back"); }>"Hand back to bot"</button>
-                <button type="button" class="primary" disabled=move || step.pending().get()
-                    on:click=move |_| { step.dispatch("resolve"); }>"Resolve"</button>
-            </Show>
-        </div>
+        <form method="post" action="/fn/handoff_step" class="actions sticky">
+            <input type="hidden" name="id" value=id.get_value()/>
+            {move || (allowed(Event::Accept) && live.parsed() != State::Solving).then(|| view! {
+                <button type="submit" name="step" value="accept" class="primary" disabled=move || pending.get()
+                    on:click=move |ev| step(ev, "accept")>"Accept"</button>
+            })}
+            {move || allowed(Event::Resolve).then(|| view! {
+                <button type="submit" name="step" value="hand_back" class="secondary" disabled=move || pending.get()
+                    on:click=move |ev| step(ev, "hand_back")>"Hand back to bot"</button>
+                <button type="submit" name="step" value="resolve" class="primary" disabled=move || pending.get()
+                    on:click=move |ev| step(ev, "resolve")>"Resolve"</button>
+            })}
+        </form>
     }
 }
 
-/// The conversation of a handoff the operator does not write in (approvals, assists).
+/// The messages that arrive after the page was rendered, under the
+/// server-rendered transcript of a handoff the operator does not write in
+/// (approvals). `empty`: the page had no message ("No messages." until one comes).
 #[island]
-pub fn Transcript() -> impl IntoView {
+pub fn NewLines(empty: bool) -> impl IntoView {
     super::hydrated::island_ready();
     let lines = live().lines;
     view! {
-        <section class="transcript" aria-label="Conversation so far">
-            <h2>"Conversation"</h2>
-            <Show when=move || lines.with(|l| l.is_empty())>
-                <p class="fine">"No messages."</p>
-            </Show>
-            <ol>
-                <For each=move || lines.get() key=|l| l.seq let:l>
-                    <li class=format!("msg {}", l.author) data-seq=l.seq>
-                        <span class="author">{l.author.clone()}</span>
-                        <p>{l.content.clone()}</p>
-                    </li>
-                </For>
-            </ol>
-        </section>
+        {move || (empty && lines.with(Vec::is_empty)).then(|| view! { <p class="fine">"No messages."</p> })}
+        <ol class="live" aria-live="polite">
+            {move || lines.get().into_iter().map(line_item).collect_view()}
+        </ol>
+    }
+}
+
+/// One message as the transcript shows it (the server's list and the islands' alike).
+pub fn line_item(l: Line) -> impl IntoView {
+    let class = format!("msg {}", l.author);
+    view! {
+        <li class=class data-seq=l.seq>
+            <span class="author">{l.author}</span>
+            <p>{l.content}</p>
+        </li>
     }
 }
 
@@ -238,11 +292,11 @@ pub fn Celebrate() -> impl IntoView {
     super::hydrated::island_ready();
     let celebrate = live().celebrate;
     view! {
-        <Show when=move || celebrate.get()>
+        {move || celebrate.get().then(|| view! {
             <div class="confetti" aria-hidden="true">
                 // Positions come from style/main.css (nth-child): the CSP allows no inline styles.
                 {(0..24).map(|_| view! { <i></i> }).collect_view()}
             </div>
-        </Show>
+        })}
     }
 }

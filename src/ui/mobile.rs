@@ -1,10 +1,11 @@
 //! `/m/:id`: the page an operator opens from a notification on a phone.
 //!
-//! Server components only: the packet, the approval's subject and payload and
-//! the timeline are plain HTML that never hydrates (readable before and without
-//! WASM, and nothing re-renders them). The parts that change live are islands
-//! (`handoff_live`): the status pill, the takeover buttons, the chat, the
-//! decision form, the countdown; `HandoffLive` around them follows the
+//! Server components only: the packet, the approval's subject and payload,
+//! the transcript and the timeline are plain HTML that never hydrates
+//! (readable before and without WASM, and nothing re-renders them). The parts
+//! that change live are islands (`handoff_live`): the status pill, the
+//! takeover buttons, the messages that arrive after the page and the chat box,
+//! the decision form, the countdown; `HandoffLive` around them follows the
 //! handoff's streams and shares its state with them.
 
 use super::approval::{ApprovalDecision, Countdown};
@@ -12,14 +13,14 @@ use super::assist::AssistScreen;
 use super::chat::Chat;
 use super::desk::{DeskHeader, Here};
 use super::handoff_live::{
-    Celebrate, HandoffLive, StatusPill, TakenNotice, TakeoverActions, Transcript,
+    line_item, Celebrate, HandoffLive, NewLines, StatusPill, TakenNotice, TakeoverActions,
 };
 use super::preload::{desk_user, preloaded};
 use super::quorum_live::QuorumLive;
 use super::similar::SimilarSection;
 use super::title::PageTitle;
 use super::types::{
-    ApprovalCard, AssistCard, DeskUser, HandoffCard, LiveInit, MobileScreen, MobileView,
+    ApprovalCard, AssistCard, DeskUser, HandoffCard, Line, LiveInit, MobileScreen, MobileView,
     TimelineRow,
 };
 use crate::domain::link::LinkProblem;
@@ -162,7 +163,7 @@ fn HandoffView(view: MobileView) -> impl IntoView {
         decided_by: approval.as_ref().and_then(|a| a.decided_by.clone()),
         operator_id,
         last_event_seq,
-        transcript,
+        last_message_seq: transcript.last().map_or(0, |l| l.seq),
     };
     let id = card.id.clone();
     let up_to_seq = card.up_to_seq;
@@ -196,15 +197,52 @@ fn HandoffView(view: MobileView) -> impl IntoView {
                 }.into_any()
             })}
             {similar.map(|offer| view! { <SimilarSection handoff_id=id.clone() offer/> }.into_any())}
-            {(kind == Kind::Takeover).then(|| view! {
-                <TakeoverActions handoff_id=id.clone()/>
-                <Chat handoff_id=id.clone() up_to_seq/>
-            }.into_any())}
-            {(kind != Kind::Takeover && kind != Kind::Assist).then(|| view! { <Transcript/> }.into_any())}
+            {match kind {
+                Kind::Takeover => view! {
+                    <TakeoverActions handoff_id=id.clone()/>
+                    <section class="transcript chat" aria-label="Conversation">
+                        <h2>"Conversation"</h2>
+                        <SoFar lines=transcript up_to_seq/>
+                        <Chat handoff_id=id.clone()/>
+                    </section>
+                }.into_any(),
+                Kind::Assist => ().into_any(),
+                _ => {
+                    let empty = transcript.is_empty();
+                    view! {
+                        <section class="transcript" aria-label="Conversation so far">
+                            <h2>"Conversation"</h2>
+                            <SoFar lines=transcript up_to_seq/>
+                            <NewLines empty/>
+                        </section>
+                    }.into_any()
+                }
+            }}
             <Timeline rows=timeline/>
             <Celebrate/>
         </HandoffLive>
     }
+}
+
+/// The conversation up to the page's rendering, as plain HTML (what comes
+/// after is appended by the islands below it). `up_to_seq`: the last message
+/// the agent handled, followed by a divider.
+#[component]
+fn SoFar(lines: Vec<Line>, up_to_seq: Option<i64>) -> impl IntoView {
+    view! {
+        <ol>
+            {lines.into_iter().map(|l| {
+                let handed = up_to_seq == Some(l.seq);
+                view! {
+                    {line_item(l)}
+                    // A plain list item (a `separator` role would take it out
+                    // of the list for screen readers).
+                    {handed.then(|| view! { <li class="divider">"handed to a person"</li> })}
+                }
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
 }
 
 /// What the agent is stuck on, as text (never fetched, never markup).

@@ -18,11 +18,13 @@ pub mod hydrated;
 mod inbox;
 mod inbox_bulk;
 mod live;
+mod loader;
 mod login;
 mod mobile;
 mod notice;
 #[cfg(feature = "ssr")]
 pub mod pages;
+mod post;
 pub mod preload;
 mod quorum_live;
 mod routing;
@@ -40,7 +42,7 @@ use leptos_router::path;
 use title::PageTitle;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // leptos_axum provides a fresh nonce per request; HydrationScripts, the
+    // leptos_axum provides a fresh nonce per request; the islands loader, the
     // streamed resource and suspense scripts all carry it, so the page's CSP can
     // allow exactly those inline scripts without 'unsafe-inline'.
     let nonce = leptos::nonce::use_nonce();
@@ -65,7 +67,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#1f5fd1"/>
                 // Registered without waiting for the WASM: installability and the offline page work anyway.
                 <script nonce=nonce>"if('serviceWorker' in navigator){navigator.serviceWorker.register('/sw.js').catch(function(){})}"</script>
-                <HydrationScripts options islands=true/>
+                // The JS and WASM start after the first paint (src/ui/loader.rs).
+                <loader::IslandsLoader options/>
                 <MetaTags/>
             </head>
             <body>

@@ -580,5 +580,7 @@ pub struct LiveInit {
     pub operator_id: String,
     /// The audit seq of the latest event the page shows.
     pub last_event_seq: i64,
-    pub transcript: Vec<Line>,
+    /// The seq of the last message in the page's (server-rendered)
+    /// transcript, 0 if none: the islands show only what comes after it.
+    pub last_message_seq: i64,
 }
