@@ -26,6 +26,8 @@ pub mod sealed;
 pub mod seed_fields;
 #[cfg(feature = "ssr")]
 pub mod similar;
+/// Slack request signatures and payloads (server only: HMAC, hex, form parsing).
+#[cfg(feature = "ssr")]
 pub mod slack;
 pub mod state;
 pub mod time_to_human;

@@ -384,7 +384,9 @@ async fn four_eyes_and_quorum_hold_for_slack_presses() {
     let (_, q) = s.t.approval(json!({"required_approvals": 2})).await;
     let q = q["id"].as_str().unwrap().to_string();
     let ana_press = press("UANA", "tapin_approve", &q, None, &s.reply_url(2));
-    assert_eq!(s.send_signed(&ana_press, now(), SECRET).await.0, 200);
+    // The replay below resends these exact bytes with this exact timestamp.
+    let ana_at = now();
+    assert_eq!(s.send_signed(&ana_press, ana_at, SECRET).await.0, 200);
     let (_, reply) = s.next_reply().await;
     assert!(
         reply["text"].as_str().unwrap().contains("Ana approved"),
@@ -409,7 +411,7 @@ async fn four_eyes_and_quorum_hold_for_slack_presses() {
     assert_eq!(e["error"]["reason"], "already_voted");
     s.next_reply().await;
     // The first press replayed: refused before anything is counted.
-    let (code, e) = s.send_signed(&ana_press, now(), SECRET).await;
+    let (code, e) = s.send_signed(&ana_press, ana_at, SECRET).await;
     assert_eq!(code, 403, "{e}");
     assert_eq!(e["error"]["reason"], "replayed");
     assert_eq!(
