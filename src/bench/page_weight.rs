@@ -517,7 +517,7 @@ fn screenshot_png(w: u32, h: u32) -> Vec<u8> {
             let v = if y < 64 {
                 0x1f
             } else if text_line && (440..840).contains(&x) {
-                if seed % 3 == 0 {
+                if seed.is_multiple_of(3) {
                     0x30
                 } else {
                     0xff
