@@ -379,7 +379,7 @@ async fn pages_load_the_bundle_cargo_leptos_writes() {
     let p = get(&t, "/", None).await;
     assert!(p.html.contains("/pkg/tapin.js"), "{}", p.html);
     assert!(
-        p.html.contains("\"tapin\"") && !p.html.contains("tapin_bg"),
+        p.html.contains("/pkg/tapin.wasm") && !p.html.contains("tapin_bg"),
         "{}",
         p.html
     );
