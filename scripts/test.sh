@@ -11,6 +11,13 @@ if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+# A fresh clone's debug build and the release build each need several GB: say
+# so up front rather than fail mid-compile with "No space left on device".
+free_gb="$(df -Pk . | awk 'NR==2 {print int($4 / 1048576)}')"
+if [ "${free_gb:-0}" -lt 12 ]; then
+  printf '\033[1mwarning:\033[0m only %s GB free here; the test command needs about 12 GB (target/)\n' "$free_gb" >&2
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -169,7 +169,9 @@ fn follow(
                 return Some((Ok(ev), c));
             }
             if c.dirty {
-                match page(&c.app, &c.org_id, &c.topic, c.after).await {
+                // Boxed: the store read's future is large and lives only while it
+                // runs; inline, every idle stream would hold its size while waiting.
+                match Box::pin(page(&c.app, &c.org_id, &c.topic, c.after)).await {
                     Ok(rows) if !rows.is_empty() => {
                         c.after = rows.last().map_or(c.after, |(id, _)| *id);
                         c.buffer.extend(rows.into_iter().map(|(_, e)| e));

@@ -35,6 +35,15 @@ pub const BODY_MAX: usize = 6 * 1024 * 1024;
 /// Seconds without a frame after an action before the page says the agent
 /// has not answered.
 pub const SILENT_AGENT_SECONDS: i64 = 20;
+/// Seconds the operator solving a screen may do nothing before another
+/// operator's first action takes the lease over (a phone that died mid-solve
+/// must not lock the screen until the handoff expires).
+pub const LEASE_IDLE_SECONDS: i64 = 120;
+
+/// Whether a lease idle for `idle_seconds` may be taken over.
+pub fn lease_lapsed(idle_seconds: i64) -> bool {
+    idle_seconds >= LEASE_IDLE_SECONDS
+}
 
 /// The image types a screenshot may be, told by their first bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -100,6 +100,9 @@ pub struct Request {
     /// A quorum approval's votes so far (`decide`): an approve short of the
     /// quorum becomes a `vote`. The service reads the votes for every attempt.
     pub ballot: Option<Ballot>,
+    /// An operator taking over an assist screen (`assign` to themselves): how
+    /// long the lease holder has done nothing (filled in by the service).
+    pub lease_idle_seconds: Option<i64>,
 }
 
 impl Request {
@@ -129,6 +132,7 @@ impl Request {
             decision: None,
             by_admin: false,
             ballot: None,
+            lease_idle_seconds: None,
         }
     }
 }
@@ -281,7 +285,8 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
         }
     }
     // The lease on a captured screen: while an assist is being solved, only the
-    // operator solving it sends actions, solves it or hands it on.
+    // operator solving it sends actions, solves it or hands it on; another
+    // operator may take it to themselves once the holder has been idle too long.
     if let (
         Kind::Assist,
         State::Solving,
@@ -289,7 +294,12 @@ pub fn plan(h: &Handoff, req: Request) -> Result<Plan, LifecycleError> {
         Actor::Operator(op),
     ) = (h.kind, h.state, req.event, &req.actor)
     {
-        if h.assignee.as_deref() != Some(op.as_str()) {
+        let takes_lapsed_lease = req.event == Event::Assign
+            && req.assignee.as_deref() == Some(op.as_str())
+            && req
+                .lease_idle_seconds
+                .is_some_and(super::assist::lease_lapsed);
+        if h.assignee.as_deref() != Some(op.as_str()) && !takes_lapsed_lease {
             return Err(LifecycleError::Taken);
         }
     }
@@ -551,6 +561,31 @@ mod tests {
             plan(&h, Request::new(Event::Open, Actor::Operator("op2".into()))).unwrap_err(),
             LifecycleError::Taken
         );
+    }
+
+    #[test]
+    fn another_operator_takes_an_assist_lease_only_once_it_lapsed() {
+        let mut h = takeover(State::Solving);
+        h.kind = Kind::Assist;
+        h.assignee = Some("op1".into());
+        let take = |idle: Option<i64>, to: &str| {
+            let mut req = Request::new(Event::Assign, Actor::Operator("op2".into()));
+            req.assignee = Some(to.into());
+            req.lease_idle_seconds = idle;
+            req
+        };
+        let fresh = super::super::assist::LEASE_IDLE_SECONDS - 1;
+        let stale = super::super::assist::LEASE_IDLE_SECONDS;
+        assert_eq!(plan(&h, take(None, "op2")).unwrap_err(), LifecycleError::Taken);
+        assert_eq!(plan(&h, take(Some(fresh), "op2")).unwrap_err(), LifecycleError::Taken);
+        // Only to oneself: a lapsed lease is not a way to hand the screen to a third person.
+        assert_eq!(plan(&h, take(Some(stale), "op3")).unwrap_err(), LifecycleError::Taken);
+        let p = plan(&h, take(Some(stale), "op2")).unwrap();
+        assert_eq!((p.to, p.assignee.as_deref()), (State::Opened, Some("op2")));
+        // Acting still needs the lease, however idle it is.
+        let mut act = Request::new(Event::Act, Actor::Operator("op2".into()));
+        act.lease_idle_seconds = Some(stale);
+        assert_eq!(plan(&h, act).unwrap_err(), LifecycleError::Taken);
     }
 
     #[test]

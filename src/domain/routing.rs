@@ -189,6 +189,33 @@ impl AutoResolve {
             AutoResolve::Resolve => kind == super::Kind::Takeover,
         }
     }
+
+    /// What a matching policy's `auto_resolve` does to a new handoff: `Ok(None)`
+    /// when it does not apply to this kind, `Err(why)` when it applies but must
+    /// not settle this approval. A policy is one decider with no answer to give:
+    /// it never approves a question (`response_schema`) nor an approval that
+    /// asks for several people (`required_approvals` > 1); a deny still settles
+    /// both, as the first deny of a quorum does.
+    pub fn settles(
+        self,
+        kind: super::Kind,
+        approval: Option<&super::approval::Approval>,
+    ) -> Result<Option<AutoResolve>, &'static str> {
+        if !self.applies_to(kind) {
+            return Ok(None);
+        }
+        if self == AutoResolve::Approve {
+            if let Some(a) = approval {
+                if a.response_schema.is_some() {
+                    return Err("question");
+                }
+                if a.required_approvals > 1 {
+                    return Err("quorum");
+                }
+            }
+        }
+        Ok(Some(self))
+    }
 }
 
 /// What a matching policy does. Every field is optional.
@@ -341,6 +368,30 @@ pub fn first_match(policies: &[Policy], vars: &Map<String, Value>) -> Evaluation
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_policy_never_approves_a_quorum_or_a_question_but_may_deny_them() {
+        use crate::domain::approval::Approval;
+        let plain = Approval::default();
+        let quorum = Approval {
+            required_approvals: 3,
+            ..Approval::default()
+        };
+        let question = Approval {
+            response_schema: Some(serde_json::json!({"type": "string"})),
+            ..Approval::default()
+        };
+        let k = super::super::Kind::Approval;
+        assert_eq!(AutoResolve::Approve.settles(k, Some(&plain)), Ok(Some(AutoResolve::Approve)));
+        assert_eq!(AutoResolve::Approve.settles(k, Some(&quorum)), Err("quorum"));
+        assert_eq!(AutoResolve::Approve.settles(k, Some(&question)), Err("question"));
+        assert_eq!(AutoResolve::Deny.settles(k, Some(&quorum)), Ok(Some(AutoResolve::Deny)));
+        assert_eq!(AutoResolve::Approve.settles(super::super::Kind::Takeover, None), Ok(None));
+        assert_eq!(
+            AutoResolve::Resolve.settles(super::super::Kind::Takeover, None),
+            Ok(Some(AutoResolve::Resolve))
+        );
+    }
 
     #[test]
     fn an_edit_matching_a_stricter_policy_names_what_it_would_need() {

@@ -325,7 +325,8 @@ fn behind() -> AppError {
 }
 
 /// An action from an operator's page: an operator who is not solving yet
-/// takes the handoff (accept: `solving`, and the lease) with it.
+/// takes the handoff (accept: `solving`, and the lease) with it; one whose
+/// colleague's lease lapsed (`LEASE_IDLE_SECONDS` without a move) takes it over.
 pub async fn operator_act(
     app: &App,
     org_id: &str,
@@ -333,7 +334,26 @@ pub async fn operator_act(
     operator_id: &str,
     action: Action,
 ) -> Result<i64, AppError> {
-    let h = get(app, org_id, id).await?;
+    let mut h = get(app, org_id, id).await?;
+    let holder = h.assignee.clone().filter(|a| a != operator_id);
+    if let (Kind::Assist, State::Solving, Some(holder)) = (h.kind, h.state, holder) {
+        // Someone else holds the lease: the domain lets this operator take it
+        // over only when the holder has done nothing for too long (their last
+        // action, open or accept is the handoff's last change; frames are not).
+        let idle = chrono::DateTime::parse_from_rfc3339(&h.updated_at)
+            .map(|t| (chrono::Utc::now() - t.with_timezone(&chrono::Utc)).num_seconds())
+            .unwrap_or(0);
+        let mut req = Request::new(Event::Assign, Actor::Operator(operator_id.to_string()));
+        req.assignee = Some(operator_id.to_string());
+        req.lease_idle_seconds = Some(idle);
+        req.data = json!({
+            "via": "assist",
+            "lease_lapsed": true,
+            "from_operator": holder,
+            "idle_seconds": idle,
+        });
+        h = lifecycle::transition(app, org_id, id, req, Extras::default()).await?;
+    }
     let waiting = h.state.is_waiting() || h.state == State::Opened;
     if h.kind == Kind::Assist && waiting {
         let problems = action.check(details(app, org_id, id).await?.viewport);

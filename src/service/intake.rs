@@ -71,15 +71,16 @@ pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> 
             data: None,
         });
     }
-    // A policy never approves a question on someone's behalf: it has no answer to give.
-    let asks_answer = c
-        .approval
-        .as_ref()
-        .is_some_and(|a| a.response_schema.is_some());
-    let auto = actions
-        .auto_resolve
-        .filter(|a| a.applies_to(h.kind))
-        .filter(|a| !(asks_answer && *a == AutoResolve::Approve))
+    // A policy never approves a question nor a quorum on people's behalf; the
+    // route records why it left such an approval to them.
+    let (settle, auto_skipped) = match actions.auto_resolve {
+        Some(a) => match a.settles(h.kind, c.approval.as_ref()) {
+            Ok(s) => (s, None),
+            Err(why) => (None, Some(why)),
+        },
+        None => (None, None),
+    };
+    let auto = settle
         .zip(out.policy.as_ref())
         .map(|(a, p)| (p.0.clone(), p.1.clone(), a));
     let chain_name = match &out.chain_id {
@@ -114,6 +115,10 @@ pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> 
         "notify": notify,
         "policy_errors": out.errors.iter().map(|(id, e)| json!({"policy_id": id, "error": e})).collect::<Vec<_>>(),
     });
+    let mut route = route;
+    if let Some(why) = auto_skipped {
+        route["auto_resolve_skipped"] = why.into();
+    }
     if let Value::Object(data) = &mut c.data {
         data.insert("route".into(), route);
     } else {

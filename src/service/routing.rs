@@ -8,7 +8,7 @@ use crate::domain::expr::Expr;
 use crate::domain::limits::{too_long, REF_MAX};
 use crate::domain::records::{ChainRecord, PolicyRecord, RotationRecord, RoutingSettings};
 use crate::domain::routing::{
-    self, Actions, Chain, Override, Policy, Rotation, Step, Target, URGENCIES,
+    self, Actions, AutoResolve, Chain, Override, Policy, Rotation, Step, Target, URGENCIES,
 };
 use crate::domain::zone::{self, Tz};
 use crate::domain::{Handoff, Kind, Packet, Source};
@@ -577,6 +577,12 @@ fn check_actions(fields: &mut Vec<FieldError>, at: &str, a: &Actions, chain_ids:
                 format!("between 1 and {}", crate::domain::quorum::MAX_REQUIRED),
             ));
         }
+    }
+    if a.auto_resolve == Some(AutoResolve::Approve) && a.required_approvals.is_some_and(|n| n > 1) {
+        fields.push(FieldError::new(
+            format!("{at}.auto_resolve"),
+            "a policy that asks for several approvals cannot approve by itself",
+        ));
     }
     if let Some(role) = &a.approver_role {
         if role.trim().is_empty() || role.chars().count() > crate::domain::limits::REF_MAX {

@@ -88,12 +88,15 @@ async fn assist_done_inner(id: String) -> Result<String, AppError> {
     Ok(h.state.as_str().to_string())
 }
 
+// The lease line below says "2 minutes".
+const _: () = assert!(crate::domain::assist::LEASE_IDLE_SECONDS == 120);
+
 /// What the page says about the agent and the lease, from the live state.
 fn lease_line(state: &str, mine: bool) -> &'static str {
     match (state, mine) {
         ("solving", true) => "You are solving this screen: only you can send actions.",
         ("solving", false) => {
-            "Another operator is solving this screen: only they can send actions."
+            "Another operator is solving this screen: only they can send actions. If they do nothing for 2 minutes, your first action takes it over."
         }
         ("solved" | "resume_requested", _) => "Done. The agent has been asked to resume.",
         ("resumed", _) => "The agent resumed from where it stopped.",

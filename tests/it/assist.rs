@@ -588,6 +588,61 @@ async fn an_assist_can_be_expired_or_handed_to_another_operator_while_being_solv
 }
 
 #[tokio::test]
+async fn a_lease_whose_holder_went_quiet_is_taken_over_by_the_next_operators_action() {
+    let t = TestApp::spawn().await;
+    let (maria, cookie) = t.signed_in("maria@acme.test", "Maria", &["operator"]).await;
+    let (jordan, other) = t
+        .signed_in("jordan@acme.test", "Jordan", &["operator"])
+        .await;
+    let mut body = ask();
+    body["capture"] = capture("q");
+    let h = create(&t, body).await;
+    let hid = h["id"].as_str().unwrap().to_string();
+    let tap = [("id", hid.as_str()), ("x", "1"), ("y", "1")];
+    let (s, _) = call(&t, "assist_act", &cookie, &tap).await;
+    assert_eq!(s, 200);
+    // Maria is on it: Jordan cannot act.
+    let (s, e) = call(&t, "assist_act", &other, &tap).await;
+    assert_eq!((s, e["error"]["reason"].as_str()), (409, Some("taken")), "{e}");
+    // Her phone died three minutes ago (her last move is the handoff's last change).
+    let then = tapin::service::format_time(chrono::Utc::now() - chrono::Duration::minutes(3));
+    let changed = t
+        .db_exec(&format!(
+            "UPDATE handoffs SET updated_at = '{then}' WHERE id = '{hid}'"
+        ))
+        .await;
+    assert_eq!(changed, 1);
+    let (s, e) = call(&t, "assist_act", &other, &tap).await;
+    assert_eq!(s, 200, "{e}");
+    let (_, h) = t.get(&format!("/api/v1/handoffs/{hid}"), &t.key).await;
+    assert_eq!(
+        (h["state"].as_str(), h["assist"]["lease_holder"].as_str()),
+        (Some("solving"), Some(jordan.as_str()))
+    );
+    // The trail says who took it from whom, and why.
+    let (_, events) = t
+        .get(&format!("/api/v1/handoffs/{hid}/events"), &t.key)
+        .await;
+    let taken = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "assign")
+        .expect("an assign event");
+    assert_eq!(taken["actor"], format!("operator:{jordan}"));
+    assert_eq!(taken["data"]["lease_lapsed"], true);
+    assert_eq!(taken["data"]["from_operator"], maria.as_str());
+    assert!(taken["data"]["idle_seconds"].as_i64().unwrap() >= 170);
+    // Now Maria is the one who waits; Jordan's lease is fresh.
+    let (s, e) = call(&t, "assist_act", &cookie, &tap).await;
+    assert_eq!((s, e["error"]["reason"].as_str()), (409, Some("taken")), "{e}");
+    let (s, _) = call(&t, "assist_act", &other, &[("id", &hid), ("key", "Tab")]).await;
+    assert_eq!(s, 200);
+    let got = actions(&t, &hid, 0, 1).await;
+    assert_eq!(got["actions"].as_array().unwrap().len(), 3, "{got}");
+}
+
+#[tokio::test]
 async fn the_actions_stream_delivers_live_and_resumes_after_last_event_id() {
     let t = TestApp::spawn().await;
     let (_, cookie) = t.signed_in("maria@acme.test", "Maria", &["operator"]).await;

@@ -481,3 +481,65 @@ async fn an_edited_payload_is_checked_again_against_the_policies() {
     assert_eq!(s, 422, "{e}");
     assert_eq!(e["error"]["fields"][0]["field"], "payload");
 }
+
+#[tokio::test]
+async fn a_policy_that_approves_by_itself_leaves_a_quorum_to_the_people_it_asks_for() {
+    let t = TestApp::spawn().await;
+    let (_, bo) = t.signed_in("bo@acme.test", "Bo", &["billing_manager"]).await;
+    // One policy cannot both ask for several people and approve alone.
+    let (s, e) = t
+        .send_json(
+            "PUT",
+            "/api/v1/policies",
+            json!({"policies": [{"name": "Both", "condition": "true",
+                                 "actions": {"auto_resolve": "approve", "required_approvals": 2}}]}),
+        )
+        .await;
+    assert_eq!(s, 422, "{e}");
+    assert_eq!(
+        e["error"]["fields"][0]["field"],
+        "policies[0].actions.auto_resolve"
+    );
+    let (s, e) = t
+        .send_json(
+            "PUT",
+            "/api/v1/policies",
+            json!({"policies": [{"name": "Approve small ones", "condition": "payload.amount < 50",
+                                 "actions": {"auto_resolve": "approve"}}]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    // A plain approval is approved by the policy, as before.
+    let (_, plain) = t.approval(json!({"payload": {"amount": 5}})).await;
+    assert_eq!(plain["status"], "approved", "{plain}");
+    // The agent asked for three people: the policy is not three people.
+    let (_, q) = t
+        .approval(json!({"payload": {"amount": 5}, "required_approvals": 3}))
+        .await;
+    assert_eq!(q["status"], "pending", "{q}");
+    let id = q["id"].as_str().unwrap();
+    let evs = events_of(&t, id).await;
+    assert_eq!(count(&evs, "decide"), 0, "{evs:?}");
+    assert_eq!(evs[0]["data"]["route"]["auto_resolve_skipped"], "quorum");
+    assert!(evs[0]["data"]["route"]["auto_resolve"].is_null());
+    // It waits for people: Bo's approve is the first of the three.
+    let (s, body) = approve_as(&t, &bo, id).await;
+    assert_eq!(s, 200, "{body}");
+    let (_, q) = t.get(&format!("/api/v1/approvals/{id}"), &t.key).await;
+    assert_eq!((q["status"].as_str(), q["approvals"].as_array().map(Vec::len)), (Some("pending"), Some(1)), "{q}");
+    // A deny needs nobody's agreement: it settles a quorum approval as the first deny would.
+    let (s, e) = t
+        .send_json(
+            "PUT",
+            "/api/v1/policies",
+            json!({"policies": [{"name": "Deny test refunds", "condition": "payload.amount == 0",
+                                 "actions": {"auto_resolve": "deny"}}]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (_, d) = t
+        .approval(json!({"payload": {"amount": 0}, "required_approvals": 3}))
+        .await;
+    assert_eq!(d["status"], "denied", "{d}");
+    verifies(&t).await;
+}
