@@ -150,12 +150,12 @@ pub fn summary(results: &[ItemResult]) -> String {
     }
     let refused = n(Outcome::Refused);
     if refused > 0 {
-        let mut why: Vec<&str> = Vec::new();
-        for r in results.iter().filter_map(|r| r.refusal) {
-            if !why.contains(&r.words()) {
-                why.push(r.words());
-            }
-        }
+        // In the declared order of the reasons, whatever order the items came in.
+        let why: Vec<&str> = REFUSALS
+            .iter()
+            .filter(|r| results.iter().any(|i| i.refusal == Some(**r)))
+            .map(|r| r.words())
+            .collect();
         parts.push(format!("{refused} refused: {}", why.join(", ")));
     }
     if parts.is_empty() {
@@ -208,11 +208,12 @@ mod tests {
             ItemResult::refused(Refusal::FourEyes),
         ];
         assert_eq!(summary(&r), "3 approved, 1 refused: four-eyes");
+        // The same reasons in any order read the same.
         let r = [
+            ItemResult::refused(Refusal::AlreadyDecided),
             ItemResult::done(Outcome::Voted),
             ItemResult::refused(Refusal::MissingRole),
             ItemResult::refused(Refusal::MissingRole),
-            ItemResult::refused(Refusal::AlreadyDecided),
         ];
         assert_eq!(
             summary(&r),
