@@ -177,8 +177,8 @@ async def test_wrapped_async_agent_gets_past_2fa_with_an_operator_on_a_phone(tap
             # → 2FA page → assist handoff → the operator on the phone → resumed. A failure on
             # the phone fails the test at once rather than leaving the agent waiting.
             agent_task = asyncio.ensure_future(wrapped.click("#signin"))
-            while not agent_task.done():
-                await asyncio.wait([agent_task, *phones], return_when=asyncio.FIRST_COMPLETED)
+            while not agent_task.done():  # (re-checked each second: the phone starts mid-call)
+                await asyncio.wait([agent_task, *phones], timeout=1, return_when=asyncio.FIRST_COMPLETED)
                 for f in phones:
                     if f.done() and f.exception():
                         agent_task.cancel()
