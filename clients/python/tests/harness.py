@@ -37,6 +37,15 @@ def tapin_binary() -> Path:
     return target / "debug" / "tapin"
 
 
+def site_root(binary: Path) -> Path:
+    """The site tapin serves (pkg/ JS+WASM, CSS): ``TAPIN_SITE_ROOT``, else ``target/site``
+    next to the binary's ``target/<profile>/``. tapin starts here in clients/python, where
+    its default ``target/site`` is not; without it the pages would not hydrate."""
+    if os.environ.get("TAPIN_SITE_ROOT"):
+        return Path(os.environ["TAPIN_SITE_ROOT"]).resolve()
+    return (binary.parent.parent / "site").resolve()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -70,6 +79,7 @@ def start_tapin() -> TapinServer:
         "TAPIN_CONFIG": os.path.join(tmp, "none.toml"),
         "TAPIN_DATABASE_URL": f"sqlite://{os.path.join(tmp, 'tapin.db')}",
         "TAPIN_MASTER_KEY_FILE": os.path.join(tmp, "master.key"),
+        "TAPIN_SITE_ROOT": str(site_root(binary)),
         "LEPTOS_SITE_ADDR": f"127.0.0.1:{port}",
         "TAPIN_PUBLIC_URL": base,
         "TAPIN_LOG": "warn",

@@ -32,6 +32,10 @@ export interface WrapOptions {
   client: TapinClient;
   /** Who is asking (shown to operators; default `playwright-agent`). */
   agentId?: string;
+  /** Give each assist handoff at once to this operator (id or email). The handoff passed
+   * to `onHandoff` then carries `mobile_url`, the operator's signed single-use link to
+   * the phone page: send it to them. Without it, tapin's routing tells the operators. */
+  assignee?: string;
   /** Default: reCAPTCHA, hCaptcha, Turnstile and one-time-code inputs. */
   detectors?: Detector[];
   /** Adds an approval-modal detector for this CSS selector. */
@@ -42,7 +46,9 @@ export interface WrapOptions {
   waitTimeoutMs?: number;
   /** Pause after an applied action before the new frame is taken (default 300 ms). */
   settleMs?: number;
-  /** Called with each assist handoff once created (log it, page someone, …). */
+  /** Called with each assist handoff once created (log it, page someone, send
+   * `handoff.mobile_url` when `assignee` is set, …). The wrapper waits for it to return
+   * before it starts waiting for the operator's actions. */
   onHandoff?: (handoff: AssistHandoff, detection: Detection) => void | Promise<void>;
   /** Called after each operator action was applied to the page. */
   onAction?: (action: AssistAction) => void | Promise<void>;
@@ -243,6 +249,7 @@ export function wrapPage(page: Page, opts: WrapOptions): WrappedPage {
       input: detection.input,
       capture: await capture(),
       ...(opts.timeoutSeconds !== undefined && { timeout_seconds: opts.timeoutSeconds }),
+      ...(opts.assignee !== undefined && { assignee: opts.assignee }),
     });
     handoffs.push(handoff);
     await opts.onHandoff?.(handoff, detection);

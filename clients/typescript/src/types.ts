@@ -56,6 +56,9 @@ export interface AssistCreate {
   input?: AssistInput;
   capture?: Capture;
   timeout_seconds?: number;
+  /** Assign it at once to this operator (id or email; needs `capture`): the answer's
+   * `mobile_url` is then that operator's signed single-use link to the phone page. */
+  assignee?: string;
 }
 
 export interface AssistView {
@@ -79,7 +82,12 @@ export interface AssistView {
 }
 
 /** A handoff of kind `assist`, as tapin answers it. */
-export type AssistHandoff = HandoffRead & { assist?: AssistView };
+export type AssistHandoff = HandoffRead & {
+  assist?: AssistView;
+  /** Only on the answer to a create with `assignee`: that operator's signed single-use
+   * link to `/m/<id>` (pass it on: SMS, chat, …). Null or absent otherwise. */
+  mobile_url?: string | null;
+};
 
 export type AssistAction =
   | { seq: number; type: 'click'; x: number; y: number }

@@ -20,6 +20,14 @@ export function tapinBinary(): string {
   return path.join(target, 'debug', 'tapin');
 }
 
+/** The site tapin serves (pkg/ JS+WASM, CSS): `TAPIN_SITE_ROOT`, else `target/site` next
+ * to the binary's `target/<profile>/` (tapin starts here in clients/typescript, where its
+ * default `target/site` is not; without it the pages would not hydrate). */
+export function siteRoot(bin = tapinBinary()): string {
+  if (process.env.TAPIN_SITE_ROOT) return path.resolve(process.env.TAPIN_SITE_ROOT);
+  return path.resolve(path.dirname(bin), '..', 'site');
+}
+
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumArgs = [
   '--headless',
@@ -36,11 +44,11 @@ export interface Tapin {
   agentKey: string;
   /** approvals:decide: another principal, as tapin requires for decisions. */
   deciderKey: string;
-  /** admin: webhooks, and the operator's steps on assist handoffs. */
+  /** admin: webhooks. */
   adminKey: string;
   org: string;
   operatorEmail: string;
-  /** The operator's sign-in password (for the phone page's server functions). */
+  /** The operator's sign-in password (the assist test signs in by the handoff's link instead). */
   operatorPassword: string;
   cli(...args: string[]): string;
   stop(): Promise<void>;
@@ -67,6 +75,7 @@ export async function startTapin(): Promise<Tapin> {
     TAPIN_CONFIG: path.join(dir, 'none.toml'),
     TAPIN_DATABASE_URL: `sqlite://${path.join(dir, 'tapin.db')}`,
     TAPIN_MASTER_KEY_FILE: path.join(dir, 'master.key'),
+    TAPIN_SITE_ROOT: siteRoot(bin),
     LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
     TAPIN_PUBLIC_URL: base,
     TAPIN_LOG: 'warn',

@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { TapinClient, type AssistHandoff } from '../src/index.js';
 import { approvalModal, hcaptcha, oneTimeCode, recaptcha, turnstile, wrapPage } from '../src/playwright.js';
 import { chromiumArgs, chromiumPath, startDemoSite, startTapin, type DemoSite, type Tapin } from './harness.js';
+import { solveOnPhone, type PhoneRun } from './phone.js';
 
 describe('wrapPage', () => {
   let browser: Browser;
@@ -91,54 +92,61 @@ describe('wrapPage', () => {
     await page.context().close();
   });
 
-  it('a wrapped agent hits the 2FA page, an operator types the code, the agent reaches the success page', async (t) => {
+  it('a wrapped agent hits the 2FA page, an operator on a phone types the code, the agent reaches the success page', async (t) => {
     const doc = (await (await fetch(`${tapin.base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
     if (!doc.paths['/api/v1/handoffs/{id}/actions']) {
       t.skip('this tapin has no assist handoffs yet (no /api/v1/handoffs/{id}/actions)');
       return;
     }
     const agent = new TapinClient({ baseUrl: tapin.base, apiKey: tapin.agentKey });
-    const operator = await import('./operator.js');
     const page = await newPage();
     let created: AssistHandoff | undefined;
-    let operatorDone: Promise<void> | undefined;
+    let phone: Promise<PhoneRun> | undefined;
+    let phoneFailed!: (e: unknown) => void;
+    const phoneFailure = new Promise<never>((_, reject) => (phoneFailed = reject));
     const wrapped = wrapPage(page, {
       client: agent,
       agentId: 'agent_outbound_demo',
+      assignee: tapin.operatorEmail,
       timeoutSeconds: 600,
-      waitTimeoutMs: 60_000,
+      waitTimeoutMs: 90_000,
       onHandoff: async (h) => {
         created = h;
-        // The operator, on the phone page, taps the code box and types the code the demo
-        // site showed; here through the same API the page uses.
+        assert.ok(h.mobile_url, 'an assist created with an assignee carries their signed link');
+        // Where the code box is on the agent's screen: the operator sees it on the frame.
         const box = (await page.locator('#otp').boundingBox())!;
-        operatorDone = operator.solve(tapin, h.id, [
-          { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) },
-          { text: site.code },
-          { key: 'Enter' },
-        ]);
+        const target = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+        phone = solveOnPhone(browser, h.mobile_url, target, page.viewportSize()!.width, site.code);
+        phone.catch(phoneFailed);
       },
     });
     await wrapped.goto(`${site.base}/login`);
     assert.equal(wrapped.handoffs.length, 0, 'no wall on the login page');
     await wrapped.fill('#email', 'agent@example.com');
     await wrapped.fill('#password', 'hunter2');
-    await wrapped.click('#signin'); // → 2FA page → assist handoff → operator → resumed
-    await operatorDone;
+    // → 2FA page → assist handoff → the operator on the phone → resumed. A failure on the
+    // phone fails the test at once rather than leaving the agent waiting.
+    await Promise.race([wrapped.click('#signin'), phoneFailure]);
+    assert.equal(new URL(page.url()).pathname, '/success');
+    assert.equal(await page.textContent('#welcome'), 'Welcome back, you are signed in.');
+    const run = await phone!;
 
     assert.ok(created, 'an assist handoff was created');
     assert.equal(created.kind, 'assist');
-    assert.equal(created.state, 'frozen');
+    assert.equal(created.state, 'opened', 'given to the operator at once');
     assert.equal(created.assist?.interruption_type, 'twofa');
     assert.equal(created.assist?.input, 'code');
     assert.equal(created.assist?.domain, 'localhost');
     assert.match(created.assist!.url, /\/2fa$/);
     assert.deepEqual(created.assist?.viewport, { width: 1280, height: 800 });
-    assert.equal(new URL(page.url()).pathname, '/success');
-    assert.equal(await page.textContent('#welcome'), 'Welcome back, you are signed in.');
+    assert.match(created.mobile_url!, new RegExp(`^${tapin.base}/m/${created.id}\\?t=`));
+    // The phone saw the capture, the frame after the tap and the frame after the code.
+    assert.equal(run.srcs.length, 3);
+    assert.match(run.finalLease, /The agent resumed/);
     const after = await agent.getHandoff<AssistHandoff>(created.id);
     assert.equal(after.state, 'resumed');
-    assert.ok((after.assist?.frame_seq ?? 0) >= 1, 'frames were streamed');
+    assert.equal(after.assignee, created.assignee);
+    assert.ok((after.assist?.frame_seq ?? 0) >= 4, `a frame per action: ${after.assist?.frame_seq}`);
     const done = await agent.completeHandoff(created.id, { taskOutcome: 'success' });
     assert.equal(done.state, 'completed');
     await page.context().close();

@@ -120,6 +120,7 @@ def _assist_body(
     input: Optional[str],
     capture: Optional[Capture],
     timeout_seconds: Optional[int],
+    assignee: Optional[str] = None,
 ) -> Dict[str, Any]:
     body: Dict[str, Any] = {
         "kind": "assist",
@@ -135,6 +136,8 @@ def _assist_body(
         body["capture"] = capture
     if timeout_seconds is not None:
         body["timeout_seconds"] = timeout_seconds
+    if assignee is not None:
+        body["assignee"] = assignee  # given to them at once; the answer's mobile_url is their signed link
     return body
 
 
@@ -376,10 +379,17 @@ class Tapin:
         input: Optional[str] = None,
         capture: Optional[Capture] = None,
         timeout_seconds: Optional[int] = None,
+        assignee: Optional[str] = None,
         idempotency_key: Optional[str] = None,
     ) -> HandoffRead:
-        """A browser agent is stuck: ``frozen`` with a capture, ``detected`` without."""
-        body = _assist_body(agent_id, interruption_type, domain, url, question, input, capture, timeout_seconds)
+        """A browser agent is stuck: ``frozen`` with a capture, ``detected`` without.
+
+        With ``assignee`` (an operator id or email; needs ``capture``) it is given to that
+        operator at once (``opened``) and the answer's ``mobile_url`` is their signed
+        single-use link to the phone page."""
+        body = _assist_body(
+            agent_id, interruption_type, domain, url, question, input, capture, timeout_seconds, assignee
+        )
         return self._post("/handoffs", body, idempotency_key)
 
     def freeze_assist(self, id: str, capture: Capture) -> HandoffRead:
@@ -634,9 +644,12 @@ class AsyncTapin:
         input: Optional[str] = None,
         capture: Optional[Capture] = None,
         timeout_seconds: Optional[int] = None,
+        assignee: Optional[str] = None,
         idempotency_key: Optional[str] = None,
     ) -> HandoffRead:
-        body = _assist_body(agent_id, interruption_type, domain, url, question, input, capture, timeout_seconds)
+        body = _assist_body(
+            agent_id, interruption_type, domain, url, question, input, capture, timeout_seconds, assignee
+        )
         return await self._post("/handoffs", body, idempotency_key)
 
     async def freeze_assist(self, id: str, capture: Capture) -> HandoffRead:

@@ -215,6 +215,7 @@ class _Base:
         settle: float,
         on_handoff: Optional[Callable[..., Any]],
         on_action: Optional[Callable[..., Any]],
+        assignee: Optional[str] = None,
     ) -> None:
         self.unwrapped = page
         self.client = client
@@ -227,6 +228,7 @@ class _Base:
         self.settle_ms = int(settle * 1000)
         self.on_handoff = on_handoff
         self.on_action = on_action
+        self.assignee = assignee
         self.handoffs: List[HandoffRead] = []
 
     def _viewport(self, size: Optional[dict], fallback: dict) -> dict:
@@ -245,6 +247,8 @@ class _Base:
         }
         if self.timeout_seconds is not None:
             args["timeout_seconds"] = self.timeout_seconds
+        if self.assignee is not None:
+            args["assignee"] = self.assignee
         return args
 
 
@@ -426,9 +430,25 @@ def wrap_page(
     settle: float = 0.3,
     on_handoff: Optional[Callable[[HandoffRead, Detection], Union[None, Awaitable[None]]]] = None,
     on_action: Optional[Callable[[AssistAction], Union[None, Awaitable[None]]]] = None,
+    assignee: Optional[str] = None,
 ) -> Any:
-    """Wraps a Playwright page: ``AsyncTapin`` → ``AsyncWrappedPage``, ``Tapin`` → ``SyncWrappedPage``."""
+    """Wraps a Playwright page: ``AsyncTapin`` → ``AsyncWrappedPage``, ``Tapin`` → ``SyncWrappedPage``.
+
+    ``assignee`` (an operator id or email): each assist handoff is given to that operator
+    when created, and the handoff passed to ``on_handoff`` carries ``mobile_url``, their
+    signed single-use link to the phone page (send it to them). ``on_handoff`` runs before
+    the wrapper starts waiting for the operator's actions."""
     cls = AsyncWrappedPage if isinstance(client, AsyncTapin) else SyncWrappedPage
     return cls(
-        page, client, detectors, agent_id, approval_modal_selector, timeout_seconds, wait_timeout, settle, on_handoff, on_action
+        page,
+        client,
+        detectors,
+        agent_id,
+        approval_modal_selector,
+        timeout_seconds,
+        wait_timeout,
+        settle,
+        on_handoff,
+        on_action,
+        assignee,
     )
