@@ -264,11 +264,25 @@ fn no_store(path: &str) -> bool {
             .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
 }
 
+/// Which referrer a page lets the browser send. Signed links (`/m/…`) carry
+/// tokens in their URLs: none at all. Every other page keeps its referrer to
+/// this origin only (never to another site): a form posted before the page's
+/// WASM arrived is a plain POST to `/fn/…`, which answers with a redirect back
+/// to the referring page; without a referrer it would land on `/`.
+fn referrer_policy(path: &str) -> HeaderValue {
+    HeaderValue::from_static(if path.starts_with("/m/") {
+        "no-referrer"
+    } else {
+        "same-origin"
+    })
+}
+
 /// Security headers on every response: CSP (pages set theirs with a nonce;
-/// everything else gets the same policy without one), no referrer (links carry
-/// tokens), nosniff, HSTS over https, and no caching of link and session pages.
+/// everything else gets the same policy without one), the referrer policy
+/// above, nosniff, HSTS over https, and no caching of link and session pages.
 pub async fn security_headers(State(app): State<App>, req: Request, next: Next) -> Response {
     let cache_never = no_store(req.uri().path());
+    let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
@@ -276,10 +290,7 @@ pub async fn security_headers(State(app): State<App>, req: Request, next: Next) 
             h.insert(header::CONTENT_SECURITY_POLICY, v);
         }
     }
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    h.insert(header::REFERRER_POLICY, referrer_policy(&path));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -69,3 +69,17 @@ test('operators without the admin role cannot use /admin', async ({ page }) => {
   await expect(page.getByRole('alert')).toContainText('needs the `admin` role');
   await expect(page.getByRole('button', { name: 'Create key' })).toHaveCount(0);
 });
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('an admin form posts plainly and comes back to its page with the change', async ({ page }) => {
+    await signIn(page, admin);
+    const target = page.getByLabel('Pick up open handoffs within (minutes)');
+    await target.fill('7');
+    await page.getByRole('button', { name: 'Save target' }).click();
+    // Back on the page it was posted from (not the home page), showing what was saved.
+    await expect(page).toHaveURL(/\/admin\??$/);
+    await expect(target).toHaveValue('7');
+  });
+});

@@ -66,6 +66,8 @@ test('every page reaches every other from one header', async ({ page, request })
 test('waiting times tick and turn amber then red past the response target', async ({ page, request }) => {
   await page.clock.install();
   await signIn(page, '/admin');
+  // "Saved." is the island's answer; before the WASM arrives the form posts plainly.
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await page.getByLabel('Pick up open handoffs within (minutes)').fill('1');
   await page.getByRole('button', { name: 'Save target' }).click();
   await expect(page.getByText('Saved.').first()).toBeVisible();

@@ -79,6 +79,8 @@ test('webhooks: the admin page shows each signature scheme and changes it', asyn
   const scheme = hook.getByTestId('signature-scheme');
   await expect(scheme).toHaveAttribute('data-scheme', 'tapin-v1');
   await expect(scheme).toContainText('legacy tapin-signature');
+  // The scheme's long option names do not push the page sideways on a phone.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
   await hook.getByLabel('Change the signature to').selectOption('standard');
   await hook.getByRole('button', { name: 'Save signature' }).tap();
