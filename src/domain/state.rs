@@ -101,6 +101,23 @@ impl State {
         State::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
+    /// How far along the lifecycle a state is. A page that learns a state
+    /// from a call's answer and from its live stream (which race) keeps the
+    /// later one: an answer never moves the page back.
+    pub fn stage(self) -> u8 {
+        match self {
+            State::Created | State::Detected => 0,
+            State::Frozen => 1,
+            State::Notified | State::Escalated => 2,
+            State::Opened => 3,
+            State::Solving => 4,
+            State::Solved => 5,
+            State::ResumeRequested => 6,
+            State::Resumed => 7,
+            State::Completed | State::Expired | State::Cancelled | State::Failed => 8,
+        }
+    }
+
     /// No event leaves a terminal state.
     pub fn is_terminal(self) -> bool {
         matches!(
@@ -361,6 +378,24 @@ pub fn states_for_takeover_status(status: &str) -> Option<Vec<State>> {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn no_transition_but_a_reassignment_moves_a_state_to_an_earlier_stage() {
+        for kind in Kind::ALL {
+            for from in State::ALL {
+                for event in Event::ALL {
+                    if let Ok(to) = next(kind, from, event) {
+                        // Handing a screen being solved to another operator reopens it.
+                        let reassigned = event == Event::Assign && from == State::Solving;
+                        assert!(
+                            to.stage() >= from.stage() || reassigned,
+                            "{kind:?} {from:?} --{event:?}--> {to:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     /// The expected table, written out independently of `next()`:
     /// (kind, from, event) → to. Every triple not listed must be refused.

@@ -108,7 +108,7 @@ pub fn ApprovalDecision(
                 Ok(word) => {
                     error.set(None);
                     decision.set(Some(word));
-                    state.set("solved".into());
+                    live.advance("solved".into());
                 }
                 Err(e) => error.set(Some(e.message)),
             }

@@ -166,9 +166,7 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
                     error.set(None);
                     text.set(String::new());
                     live.assignee.set(Some(live.operator_id.get_value()));
-                    if live.state.get_untracked() != "solving" {
-                        live.state.set("solving".into());
-                    }
+                    live.advance("solving".into());
                     waiting_since.set(Some((frame_seq.get_untracked(), super::live::now_unix())));
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -181,7 +179,7 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
             match post::<String>("/fn/assist_done", &[("id", &id)]).await {
                 Ok(state) => {
                     error.set(None);
-                    live.state.set(state);
+                    live.advance(state);
                 }
                 Err(e) => error.set(Some(e.message)),
             }

@@ -54,6 +54,19 @@ impl LiveHandoff {
         }
     }
 
+    /// A state from a call's answer: applied unless the live stream already
+    /// moved the page past it (the answer and the stream's events race).
+    pub fn advance(&self, to: String) {
+        let later = State::parse(&to).is_some_and(|t| t.stage() >= self.parsed_untracked().stage());
+        if later && to != self.state.get_untracked() {
+            self.state.set(to);
+        }
+    }
+
+    fn parsed_untracked(&self) -> State {
+        State::parse(&self.state.get_untracked()).unwrap_or(State::Created)
+    }
+
     pub fn parsed(&self) -> State {
         State::parse(&self.state.get()).unwrap_or(State::Created)
     }
@@ -222,7 +235,7 @@ pub fn TakeoverActions(handoff_id: String) -> impl IntoView {
                     if step == "accept" {
                         live.assignee.set(Some(live.operator_id.get_value()));
                     }
-                    live.state.set(new_state);
+                    live.advance(new_state);
                 }
                 Err(e) => error.set(Some(e.message)),
             }
