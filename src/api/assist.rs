@@ -400,15 +400,15 @@ struct Follow {
     after: i64,
     state: Option<crate::domain::State>,
     buffer: VecDeque<SseEvent>,
-    rx: tokio::sync::broadcast::Receiver<crate::service::Notice>,
+    watch: crate::service::wakeups::Watch,
     dirty: bool,
     done: bool,
     _open: crate::telemetry::OpenStream,
     _slot: crate::service::caps::Slot,
 }
 
-/// Actions as SSE: re-reads the store whenever this handoff changes (the bus,
-/// fed by every node through the store), so nothing is missed or repeated.
+/// Actions as SSE: re-reads the store whenever this handoff changes (its
+/// wake-ups, fed by every node through the store), so nothing is missed or repeated.
 fn follow(
     app: App,
     org_id: String,
@@ -416,7 +416,7 @@ fn follow(
     after: i64,
     slot: crate::service::caps::Slot,
 ) -> impl futures::Stream<Item = Result<SseEvent, Infallible>> {
-    let rx = app.bus.subscribe();
+    let watch = app.watch(crate::service::wakeups::Key::Handoff(id.clone()));
     let f = Follow {
         app,
         org_id,
@@ -424,14 +424,13 @@ fn follow(
         after,
         state: None,
         buffer: VecDeque::new(),
-        rx,
+        watch,
         dirty: true,
         done: false,
         _open: crate::telemetry::OpenStream::new("sse"),
         _slot: slot,
     };
     futures::stream::unfold(f, |mut f| async move {
-        use tokio::sync::broadcast::error::RecvError;
         loop {
             if let Some(ev) = f.buffer.pop_front() {
                 return Some((Ok(ev), f));
@@ -477,12 +476,8 @@ fn follow(
                 f.done = svc::settled(state);
                 continue;
             }
-            match f.rx.recv().await {
-                Ok(n) if n.handoff_id.as_deref() == Some(f.id.as_str()) => f.dirty = true,
-                Ok(_) => {}
-                Err(RecvError::Lagged(_)) => f.dirty = true,
-                Err(RecvError::Closed) => return None,
-            }
+            f.watch.changed().await;
+            f.dirty = true;
         }
     })
 }

@@ -2,9 +2,10 @@
 //! messages, the organization's audit stream and its trace (transitions with timings). Every event has an `id:`; a
 //! client reconnecting with `Last-Event-ID` gets everything after it, in order.
 //!
-//! Gap-free by construction: the stream subscribes to the in-process bus
-//! first, then re-reads the store after the last id it sent whenever a notice
-//! arrives. The bus only says "look again"; the store is the source of truth.
+//! Gap-free by construction: the stream starts watching its handoff or
+//! conversation (`service::wakeups`; the organization-wide streams, the bus)
+//! first, then re-reads the store after the last id it sent whenever it is
+//! woken. A wake-up only says "look again"; the store is the source of truth.
 
 use super::extract::ApiAuth;
 use super::views::ErrorEnvelope;
@@ -129,13 +130,20 @@ async fn page(
     })
 }
 
+/// What wakes a stream: its handoff's or conversation's commits, or (for the
+/// organization-wide streams) every commit on the bus.
+enum Wake {
+    One(crate::service::wakeups::Watch),
+    All(tokio::sync::broadcast::Receiver<Notice>),
+}
+
 struct Cursor {
     app: App,
     org_id: String,
     topic: Topic,
     after: i64,
     buffer: VecDeque<Event>,
-    rx: tokio::sync::broadcast::Receiver<Notice>,
+    wake: Wake,
     /// Re-read the store before waiting (first poll, or after a notice).
     dirty: bool,
     /// Counts the stream in `tapin_open_streams` while it lives.
@@ -151,14 +159,19 @@ fn follow(
     after: i64,
     slot: Slot,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    let rx = app.bus.subscribe();
+    use crate::service::wakeups::Key;
+    let wake = match &topic {
+        Topic::Handoff(id) | Topic::AssistFrames(id) => Wake::One(app.watch(Key::Handoff(id.clone()))),
+        Topic::Conversation(id) => Wake::One(app.watch(Key::Conversation(id.clone()))),
+        Topic::Audit | Topic::Trace => Wake::All(app.bus.subscribe()),
+    };
     let cursor = Cursor {
         app,
         org_id,
         topic,
         after,
         buffer: VecDeque::new(),
-        rx,
+        wake,
         dirty: true,
         _open: crate::telemetry::OpenStream::new("sse"),
         _slot: slot,
@@ -184,11 +197,17 @@ fn follow(
                     }
                 }
             }
-            match c.rx.recv().await {
-                Ok(n) if c.topic.wants(&c.org_id, &n) => c.dirty = true,
-                Ok(_) => {}
-                Err(RecvError::Lagged(_)) => c.dirty = true,
-                Err(RecvError::Closed) => return None,
+            match &mut c.wake {
+                Wake::One(w) => {
+                    w.changed().await;
+                    c.dirty = true;
+                }
+                Wake::All(rx) => match rx.recv().await {
+                    Ok(n) if c.topic.wants(&c.org_id, &n) => c.dirty = true,
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => c.dirty = true,
+                    Err(RecvError::Closed) => return None,
+                },
             }
         }
     })

@@ -402,7 +402,7 @@ pub async fn actions(
     if after > 0 {
         app.store.ack_assist_actions(org_id, id, after).await?;
     }
-    let mut rx = app.bus.subscribe();
+    let mut watch = app.watch(super::wakeups::Key::Handoff(id.to_string()));
     let _open = crate::telemetry::OpenStream::new("long_poll");
     let deadline = tokio::time::Instant::now() + wait;
     loop {
@@ -410,19 +410,7 @@ pub async fn actions(
         if !got.is_empty() || settled(state) {
             return Ok((got, state));
         }
-        let woke = tokio::time::timeout_at(deadline, async {
-            loop {
-                match rx.recv().await {
-                    Ok(n) if n.handoff_id.as_deref() == Some(id) => return,
-                    Ok(_) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => return,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => {
-                        std::future::pending::<()>().await
-                    }
-                }
-            }
-        })
-        .await;
+        let woke = tokio::time::timeout_at(deadline, watch.changed()).await;
         if woke.is_err() {
             return pending(app, org_id, id, after).await;
         }

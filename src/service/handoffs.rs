@@ -342,8 +342,8 @@ pub async fn wait(
     id: &str,
     timeout: std::time::Duration,
 ) -> Result<Handoff, AppError> {
-    // Subscribe before reading, so a change between the read and the wait is not missed.
-    let mut rx = app.bus.subscribe();
+    // Watch before reading, so a change between the read and the wait is not missed.
+    let mut watch = app.watch(super::wakeups::Key::Handoff(id.to_string()));
     let _open = crate::telemetry::OpenStream::new("long_poll");
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
@@ -351,23 +351,7 @@ pub async fn wait(
         if !h.state.is_open() {
             return Ok(h);
         }
-        let woke = tokio::time::timeout_at(deadline, async {
-            loop {
-                match rx.recv().await {
-                    Ok(super::Notice {
-                        handoff_id: Some(hid),
-                        ..
-                    }) if hid == id => return,
-                    Ok(_) => continue,
-                    // Lagged: something may have been missed, so re-read.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => return,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => {
-                        std::future::pending::<()>().await
-                    }
-                }
-            }
-        })
-        .await;
+        let woke = tokio::time::timeout_at(deadline, watch.changed()).await;
         if woke.is_err() {
             return get(app, org_id, id).await;
         }

@@ -39,6 +39,7 @@ mod store_errors;
 pub mod time_to_human;
 pub mod timeouts;
 pub mod trace;
+pub mod wakeups;
 pub mod webhooks;
 pub mod workflows;
 
@@ -54,6 +55,9 @@ pub struct App {
     pub config: Arc<Config>,
     link_key: Arc<Vec<u8>>,
     pub bus: tokio::sync::broadcast::Sender<Notice>,
+    /// The same notices by handoff and conversation, for listeners that
+    /// follow one of them (`wakeups`): a commit wakes only its own followers.
+    pub wakeups: Arc<wakeups::Hub>,
     /// This process among the nodes sharing the database (random per start).
     pub node_id: Arc<str>,
     /// Each API key's request budget (`rate_limit_per_minute`), on all nodes.
@@ -133,6 +137,7 @@ impl App {
             store,
             link_key: Arc::new(link_key),
             bus: tokio::sync::broadcast::channel(1024).0,
+            wakeups: Arc::default(),
             node_id: hex::encode(random_bytes::<8>()).into(),
             api_budgets: Arc::new(rate_limit::ApiBudgets::new(config.rate_limit_per_minute)),
             login_limiter: Arc::new(rate_limit::limiter(10)),
@@ -162,7 +167,18 @@ impl App {
                 }
             });
         }
+        self.deliver(notice);
+    }
+
+    /// Hands a commit notice (this node's or another's) to its listeners.
+    pub fn deliver(&self, notice: Notice) {
+        self.wakeups.wake(&notice);
         let _ = self.bus.send(notice);
+    }
+
+    /// Starts following one handoff or conversation (see `wakeups`).
+    pub fn watch(&self, key: wakeups::Key) -> wakeups::Watch {
+        self.wakeups.watch(key)
     }
 
     pub(crate) fn link_key(&self) -> &[u8] {

@@ -18,7 +18,7 @@ pub async fn spawn(app: App) -> Result<(), String> {
     tokio::spawn(async move {
         while let Some(payload) = rx.recv().await {
             if let Some(n) = Notice::from_wire(&payload, &app.node_id) {
-                let _ = app.bus.send(n);
+                app.deliver(n);
             }
         }
     });
