@@ -74,7 +74,7 @@ async fn a_commit_on_one_node_reaches_streams_and_long_polls_on_the_other() {
     // An agent long-polls an approval on A; it is decided on B.
     let (_, approval) = a.approval(json!({"approver_role": null})).await;
     let aid = approval["id"].as_str().unwrap().to_string();
-    let listening = a.app.bus.receiver_count();
+    let listening = a.app.wakeups.watched();
     let wait = {
         let (client, base, key) = (a.client.clone(), a.base.clone(), a.key.clone());
         let aid = aid.clone();
@@ -88,10 +88,10 @@ async fn a_commit_on_one_node_reaches_streams_and_long_polls_on_the_other() {
             res.json::<serde_json::Value>().await.unwrap()
         })
     };
-    // Decide only once the long-poll waits on A (it subscribes to A's bus),
+    // Decide only once the long-poll waits on A (it watches the approval on A),
     // so its answer can only come from B's commit crossing over.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while a.app.bus.receiver_count() == listening {
+    while a.app.wakeups.watched() == listening {
         assert!(
             tokio::time::Instant::now() < deadline,
             "the long-poll never started"
