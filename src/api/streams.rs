@@ -161,7 +161,9 @@ fn follow(
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     use crate::service::wakeups::Key;
     let wake = match &topic {
-        Topic::Handoff(id) | Topic::AssistFrames(id) => Wake::One(app.watch(Key::Handoff(id.clone()))),
+        Topic::Handoff(id) | Topic::AssistFrames(id) => {
+            Wake::One(app.watch(Key::Handoff(id.clone())))
+        }
         Topic::Conversation(id) => Wake::One(app.watch(Key::Conversation(id.clone()))),
         Topic::Audit | Topic::Trace => Wake::All(app.bus.subscribe()),
     };

@@ -576,10 +576,19 @@ mod tests {
         };
         let fresh = super::super::assist::LEASE_IDLE_SECONDS - 1;
         let stale = super::super::assist::LEASE_IDLE_SECONDS;
-        assert_eq!(plan(&h, take(None, "op2")).unwrap_err(), LifecycleError::Taken);
-        assert_eq!(plan(&h, take(Some(fresh), "op2")).unwrap_err(), LifecycleError::Taken);
+        assert_eq!(
+            plan(&h, take(None, "op2")).unwrap_err(),
+            LifecycleError::Taken
+        );
+        assert_eq!(
+            plan(&h, take(Some(fresh), "op2")).unwrap_err(),
+            LifecycleError::Taken
+        );
         // Only to oneself: a lapsed lease is not a way to hand the screen to a third person.
-        assert_eq!(plan(&h, take(Some(stale), "op3")).unwrap_err(), LifecycleError::Taken);
+        assert_eq!(
+            plan(&h, take(Some(stale), "op3")).unwrap_err(),
+            LifecycleError::Taken
+        );
         let p = plan(&h, take(Some(stale), "op2")).unwrap();
         assert_eq!((p.to, p.assignee.as_deref()), (State::Opened, Some("op2")));
         // Acting still needs the lease, however idle it is.

@@ -382,11 +382,26 @@ mod tests {
             ..Approval::default()
         };
         let k = super::super::Kind::Approval;
-        assert_eq!(AutoResolve::Approve.settles(k, Some(&plain)), Ok(Some(AutoResolve::Approve)));
-        assert_eq!(AutoResolve::Approve.settles(k, Some(&quorum)), Err("quorum"));
-        assert_eq!(AutoResolve::Approve.settles(k, Some(&question)), Err("question"));
-        assert_eq!(AutoResolve::Deny.settles(k, Some(&quorum)), Ok(Some(AutoResolve::Deny)));
-        assert_eq!(AutoResolve::Approve.settles(super::super::Kind::Takeover, None), Ok(None));
+        assert_eq!(
+            AutoResolve::Approve.settles(k, Some(&plain)),
+            Ok(Some(AutoResolve::Approve))
+        );
+        assert_eq!(
+            AutoResolve::Approve.settles(k, Some(&quorum)),
+            Err("quorum")
+        );
+        assert_eq!(
+            AutoResolve::Approve.settles(k, Some(&question)),
+            Err("question")
+        );
+        assert_eq!(
+            AutoResolve::Deny.settles(k, Some(&quorum)),
+            Ok(Some(AutoResolve::Deny))
+        );
+        assert_eq!(
+            AutoResolve::Approve.settles(super::super::Kind::Takeover, None),
+            Ok(None)
+        );
         assert_eq!(
             AutoResolve::Resolve.settles(super::super::Kind::Takeover, None),
             Ok(Some(AutoResolve::Resolve))

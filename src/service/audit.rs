@@ -354,11 +354,21 @@ pub fn export(
 ) -> impl futures::Stream<Item = Result<String, AppError>> + Send {
     let header = (format == ExportFormat::Csv).then(|| CSV_HEADER.to_string());
     let first = futures::stream::iter(header.map(Ok));
-    let pages = futures::stream::try_unfold(Some(0i64), move |after| {
+    // `None` until the start is known: a window starts at its first event,
+    // so an export of last week does not read the chain from its beginning.
+    let pages = futures::stream::try_unfold(Some(None::<i64>), move |after| {
         let (app, org_id, range) = (app.clone(), org_id.clone(), range.clone());
         async move {
             let Some(after) = after else {
                 return Ok(None);
+            };
+            let after = match (after, range.stored().0) {
+                (Some(after), _) => after,
+                (None, None) => 0,
+                (None, Some(from)) => match app.store.first_seq_since(&org_id, &from).await? {
+                    Some(first) => first - 1,
+                    None => return Ok(None),
+                },
             };
             let rows = app
                 .store
@@ -367,7 +377,7 @@ pub fn export(
             let Some(last) = rows.last() else {
                 return Ok(None);
             };
-            let next = (rows.len() as i64 == EXPORT_PAGE).then_some(last.event.seq);
+            let next = (rows.len() as i64 == EXPORT_PAGE).then_some(Some(last.event.seq));
             let chunk: String = rows
                 .iter()
                 .filter(|e| range.holds(&e.event.created_at))

@@ -46,6 +46,9 @@ pub trait AuditStore {
         handoff_id: &str,
         events: &[&str],
     ) -> StoreResult<Option<String>>;
+    /// The lowest chain seq of the organization's events created at or after
+    /// `from` (a stored timestamp): where an export of a time window starts.
+    async fn first_seq_since(&self, org_id: &str, from: &str) -> StoreResult<Option<i64>>;
     async fn handoff_events(
         &self,
         org_id: &str,

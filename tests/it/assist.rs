@@ -603,7 +603,11 @@ async fn a_lease_whose_holder_went_quiet_is_taken_over_by_the_next_operators_act
     assert_eq!(s, 200);
     // Maria is on it: Jordan cannot act.
     let (s, e) = call(&t, "assist_act", &other, &tap).await;
-    assert_eq!((s, e["error"]["reason"].as_str()), (409, Some("taken")), "{e}");
+    assert_eq!(
+        (s, e["error"]["reason"].as_str()),
+        (409, Some("taken")),
+        "{e}"
+    );
     // Her phone died three minutes ago (her last move is the handoff's last change).
     let then = tapin::service::format_time(chrono::Utc::now() - chrono::Duration::minutes(3));
     let changed = t
@@ -635,7 +639,11 @@ async fn a_lease_whose_holder_went_quiet_is_taken_over_by_the_next_operators_act
     assert!(taken["data"]["idle_seconds"].as_i64().unwrap() >= 170);
     // Now Maria is the one who waits; Jordan's lease is fresh.
     let (s, e) = call(&t, "assist_act", &cookie, &tap).await;
-    assert_eq!((s, e["error"]["reason"].as_str()), (409, Some("taken")), "{e}");
+    assert_eq!(
+        (s, e["error"]["reason"].as_str()),
+        (409, Some("taken")),
+        "{e}"
+    );
     let (s, _) = call(&t, "assist_act", &other, &[("id", &hid), ("key", "Tab")]).await;
     assert_eq!(s, 200);
     let got = actions(&t, &hid, 0, 1).await;

@@ -180,6 +180,19 @@ async fn the_csv_export_has_a_header_and_time_bounds_are_validated() {
     assert_eq!(none, "", "nothing was created in the future");
     let (_, _, all) = export(&t, &t.key, "export.jsonl?to=2999-01-01T00:00:00Z").await;
     assert_eq!(all.lines().count(), 3);
+    // A window from the second event on holds the second and the third.
+    let second: serde_json::Value = serde_json::from_str(all.lines().nth(1).unwrap()).unwrap();
+    let from = second["created_at"].as_str().unwrap().replace('+', "%2B");
+    let (_, _, window) = export(&t, &t.key, &format!("export.jsonl?from={from}")).await;
+    let seqs: Vec<i64> = window
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["seq"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(seqs, [2, 3], "{window}");
     for (q, field) in [("from=yesterday", "from"), ("to=2026-13-01", "to")] {
         let (s, _, e) = export(&t, &t.key, &format!("export.csv?{q}")).await;
         assert_eq!(s, 422, "{e}");

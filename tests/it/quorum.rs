@@ -485,7 +485,9 @@ async fn an_edited_payload_is_checked_again_against_the_policies() {
 #[tokio::test]
 async fn a_policy_that_approves_by_itself_leaves_a_quorum_to_the_people_it_asks_for() {
     let t = TestApp::spawn().await;
-    let (_, bo) = t.signed_in("bo@acme.test", "Bo", &["billing_manager"]).await;
+    let (_, bo) = t
+        .signed_in("bo@acme.test", "Bo", &["billing_manager"])
+        .await;
     // One policy cannot both ask for several people and approve alone.
     let (s, e) = t
         .send_json(
@@ -526,7 +528,14 @@ async fn a_policy_that_approves_by_itself_leaves_a_quorum_to_the_people_it_asks_
     let (s, body) = approve_as(&t, &bo, id).await;
     assert_eq!(s, 200, "{body}");
     let (_, q) = t.get(&format!("/api/v1/approvals/{id}"), &t.key).await;
-    assert_eq!((q["status"].as_str(), q["approvals"].as_array().map(Vec::len)), (Some("pending"), Some(1)), "{q}");
+    assert_eq!(
+        (
+            q["status"].as_str(),
+            q["approvals"].as_array().map(Vec::len)
+        ),
+        (Some("pending"), Some(1)),
+        "{q}"
+    );
     // A deny needs nobody's agreement: it settles a quorum approval as the first deny would.
     let (s, e) = t
         .send_json(

@@ -192,12 +192,7 @@ fn assert_common_headers(res: &reqwest::Response) {
     } else {
         "same-origin"
     };
-    assert_eq!(
-        header(res, "referrer-policy"),
-        expected,
-        "{}",
-        res.url()
-    );
+    assert_eq!(header(res, "referrer-policy"), expected, "{}", res.url());
     assert_eq!(
         header(res, "x-content-type-options"),
         "nosniff",

@@ -231,6 +231,18 @@ impl AuditStore for PgStore {
         Ok(row.map(|(at,)| fmt_ts(at)))
     }
 
+    async fn first_seq_since(&self, org_id: &str, from: &str) -> StoreResult<Option<i64>> {
+        let row: (Option<i64>,) = sqlx::query_as(
+            "SELECT MIN(seq) FROM handoff_events WHERE organization_id = $1 \
+             AND created_at >= $2::timestamptz",
+        )
+        .bind(org_id)
+        .bind(from)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.0)
+    }
+
     async fn handoff_events(
         &self,
         org_id: &str,

@@ -229,6 +229,17 @@ impl AuditStore for SqliteStore {
         Ok(row.map(|(at,)| at))
     }
 
+    async fn first_seq_since(&self, org_id: &str, from: &str) -> StoreResult<Option<i64>> {
+        let row: (Option<i64>,) = sqlx::query_as(
+            "SELECT MIN(seq) FROM handoff_events WHERE organization_id = ? AND created_at >= ?",
+        )
+        .bind(org_id)
+        .bind(from)
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(row.0)
+    }
+
     async fn handoff_events(
         &self,
         org_id: &str,

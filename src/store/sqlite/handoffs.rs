@@ -275,7 +275,18 @@ impl HandoffStore for SqliteStore {
         if q.text.is_some() {
             sql.push_str(TEXT_MATCH);
         }
-        sql.push_str(" ORDER BY id DESC LIMIT ?");
+        // Open work is a few rows among the whole history: find them by state
+        // and sort them (`+id` keeps SQLite, which has no statistics here, from
+        // walking the id index through every finished handoff instead).
+        let few = q
+            .states
+            .as_ref()
+            .is_some_and(|ss| ss.iter().all(|s| !s.is_terminal()));
+        sql.push_str(if few {
+            " ORDER BY +id DESC LIMIT ?"
+        } else {
+            " ORDER BY id DESC LIMIT ?"
+        });
         let mut query = sqlx::query_as(&sql).bind(org_id);
         for s in q.states.iter().flatten() {
             query = query.bind(s.as_str());
