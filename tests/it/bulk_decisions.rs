@@ -153,7 +153,7 @@ async fn the_inbox_approves_several_each_as_its_own_decision_and_says_what_it_co
     assert_eq!(s, 200, "{result}");
     assert_eq!(
         result["summary"],
-        "2 approved, 1 voted (quorum), 4 refused: four-eyes, needs another role, needs a typed answer, no longer pending",
+        "2 approved, 1 voted (quorum), 4 refused: four-eyes, needs another role, no longer pending, needs a typed answer",
         "{result}"
     );
     let outcomes = rows(&result);
@@ -211,7 +211,7 @@ async fn the_inbox_approves_several_each_as_its_own_decision_and_says_what_it_co
     assert_eq!(s, 200, "{again}");
     assert_eq!(
         again["summary"],
-        "2 refused: already approved by you, no longer pending"
+        "2 refused: no longer pending, already approved by you"
     );
     verifies(&t).await;
 }
