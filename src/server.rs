@@ -149,9 +149,17 @@ pub async fn serve(config: Config) -> Result<(), String> {
         });
         println!("metrics on http://{addr}/metrics");
     }
+    use axum::serve::ListenerExt;
+    // No Nagle: a response written in pieces (a streamed export, a page and its
+    // trailer) otherwise waits for the client's delayed ACK, ~40 ms per piece.
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
-        .map_err(|e| format!("binding {}: {e}", config.site_addr))?;
+        .map_err(|e| format!("binding {}: {e}", config.site_addr))?
+        .tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
     println!("tapin listening on http://{}", config.site_addr);
     // A make-service: each connection gets a cheap clone of the built router.
     // Serving the Router itself rebuilds the route table per connection, which
