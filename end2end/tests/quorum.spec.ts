@@ -1,7 +1,8 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { Agent } from './agent';
 import { expectNoSeriousA11yViolations } from './axe';
 import { tapin } from './cli';
+import { openAs } from './link';
 
 // Four-eyes and quorum approvals on the phone page (issue 14 §3).
 const slug = `quorum-${Date.now().toString(36)}`;
@@ -15,14 +16,6 @@ test.beforeAll(() => {
   tapin('operator', 'create', '--org', slug, '--email', alice, '--name', 'Alice', '--role', 'billing_manager');
   tapin('operator', 'create', '--org', slug, '--email', bob, '--name', 'Bob', '--role', 'billing_manager');
 });
-
-/** Opens a fresh signed link for `email` in `page` and waits until the page is live. */
-async function openAs(page: Page, hid: string, email: string) {
-  await page.goto(tapin('link', hid, '--operator', email));
-  await page.getByRole('button', { name: 'Open handoff' }).tap();
-  await expect(page).toHaveURL(new RegExp(`/m/${hid}$`));
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
 
 async function phone(browser: Browser) {
   const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });

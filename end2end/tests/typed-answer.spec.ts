@@ -1,7 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { Agent } from './agent';
 import { expectNoSeriousA11yViolations } from './axe';
 import { tapin } from './cli';
+import { openAs } from './link';
 
 // Typed answers on the phone page (issue 14 §3): an approval whose
 // `response_schema` asks for a choice or a number gets a form for it, and the
@@ -16,13 +17,6 @@ test.beforeAll(() => {
   tapin('operator', 'create', '--org', slug, '--email', dana, '--name', 'Dana', '--role', 'billing_manager');
 });
 
-async function openAs(page: Page, hid: string) {
-  await page.goto(tapin('link', hid, '--operator', dana));
-  await page.getByRole('button', { name: 'Open handoff' }).tap();
-  await expect(page).toHaveURL(new RegExp(`/m/${hid}$`));
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
-
 test('a choice is answered from a list and reaches the agent', async ({ page, request }) => {
   const agent = new Agent(request, key);
   const { aid } = await agent.approval({
@@ -30,7 +24,7 @@ test('a choice is answered from a list and reaches the agent', async ({ page, re
     subject_ref: 'Which plan should the customer move to?',
     response_schema: { type: 'string', enum: ['basic', 'pro', 'enterprise'], description: 'The plan the refund is credited to.' },
   });
-  await openAs(page, aid);
+  await openAs(page, aid, dana);
   const answer = page.getByLabel('Your answer');
   await expect(answer).toBeVisible();
   await expect(page.getByText('The plan the refund is credited to.')).toBeVisible();
@@ -53,7 +47,7 @@ test('a number outside the schema is refused with the reason, and a good one cou
     subject_ref: 'How many seats does the customer need?',
     response_schema: { type: 'integer', minimum: 1, maximum: 10 },
   });
-  await openAs(page, aid);
+  await openAs(page, aid, dana);
   const answer = page.getByLabel('Your answer');
   await expect(answer).toHaveAttribute('inputmode', 'numeric');
   await answer.fill('42');

@@ -39,15 +39,11 @@ pub enum Topic {
     AssistFrames(String),
 }
 
-impl Topic {
-    fn wants(&self, org_id: &str, n: &Notice) -> bool {
-        n.organization_id == org_id
-            && match self {
-                Topic::Handoff(id) | Topic::AssistFrames(id) => n.handoff_id.as_deref() == Some(id),
-                Topic::Conversation(id) => n.conversation_id.as_deref() == Some(id),
-                Topic::Audit | Topic::Trace => n.handoff_id.is_some(),
-            }
-    }
+/// Whether a commit notice concerns an organization-wide stream (audit,
+/// trace) of `org_id`: the streams that follow one handoff or conversation are
+/// woken by their own key instead (`service::wakeups`).
+fn org_wide_wants(org_id: &str, n: &Notice) -> bool {
+    n.organization_id == org_id && n.handoff_id.is_some()
 }
 
 pub fn last_event_id(headers: &HeaderMap) -> Result<Option<i64>, AppError> {
@@ -131,10 +127,10 @@ async fn page(
 }
 
 /// What wakes a stream: its handoff's or conversation's commits, or (for the
-/// organization-wide streams) every commit on the bus.
+/// organization-wide streams) the organization's commits on the bus.
 enum Wake {
     One(crate::service::wakeups::Watch),
-    All(tokio::sync::broadcast::Receiver<Notice>),
+    Org(tokio::sync::broadcast::Receiver<Notice>),
 }
 
 struct Cursor {
@@ -165,7 +161,7 @@ fn follow(
             Wake::One(app.watch(Key::Handoff(id.clone())))
         }
         Topic::Conversation(id) => Wake::One(app.watch(Key::Conversation(id.clone()))),
-        Topic::Audit | Topic::Trace => Wake::All(app.bus.subscribe()),
+        Topic::Audit | Topic::Trace => Wake::Org(app.bus.subscribe()),
     };
     let cursor = Cursor {
         app,
@@ -204,8 +200,8 @@ fn follow(
                     w.changed().await;
                     c.dirty = true;
                 }
-                Wake::All(rx) => match rx.recv().await {
-                    Ok(n) if c.topic.wants(&c.org_id, &n) => c.dirty = true,
+                Wake::Org(rx) => match rx.recv().await {
+                    Ok(n) if org_wide_wants(&c.org_id, &n) => c.dirty = true,
                     Ok(_) => {}
                     Err(RecvError::Lagged(_)) => c.dirty = true,
                     Err(RecvError::Closed) => return None,

@@ -524,17 +524,25 @@ async fn every_bad_assist_input_is_refused_naming_the_field() {
     );
 }
 
-#[tokio::test]
-async fn an_assist_can_be_expired_or_handed_to_another_operator_while_being_solved() {
-    let t = TestApp::spawn().await;
-    let (maria, cookie) = t.signed_in("maria@acme.test", "Maria", &["operator"]).await;
-    let (jordan, other) = t
+/// Maria and Jordan, signed in (id, session cookie each), and a frozen assist
+/// with its capture (its id).
+async fn two_operators_and_a_frozen_assist(
+    t: &TestApp,
+) -> ((String, String), (String, String), String) {
+    let maria = t.signed_in("maria@acme.test", "Maria", &["operator"]).await;
+    let jordan = t
         .signed_in("jordan@acme.test", "Jordan", &["operator"])
         .await;
     let mut body = ask();
     body["capture"] = capture("m");
-    let h = create(&t, body.clone()).await;
-    let hid = h["id"].as_str().unwrap().to_string();
+    let h = create(t, body).await;
+    (maria, jordan, h["id"].as_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn an_assist_can_be_expired_or_handed_to_another_operator_while_being_solved() {
+    let t = TestApp::spawn().await;
+    let ((maria, cookie), (jordan, other), hid) = two_operators_and_a_frozen_assist(&t).await;
     // Maria's first tap makes it hers (solving, the lease).
     let (s, _) = call(
         &t,
@@ -590,14 +598,7 @@ async fn an_assist_can_be_expired_or_handed_to_another_operator_while_being_solv
 #[tokio::test]
 async fn a_lease_whose_holder_went_quiet_is_taken_over_by_the_next_operators_action() {
     let t = TestApp::spawn().await;
-    let (maria, cookie) = t.signed_in("maria@acme.test", "Maria", &["operator"]).await;
-    let (jordan, other) = t
-        .signed_in("jordan@acme.test", "Jordan", &["operator"])
-        .await;
-    let mut body = ask();
-    body["capture"] = capture("q");
-    let h = create(&t, body).await;
-    let hid = h["id"].as_str().unwrap().to_string();
+    let ((maria, cookie), (jordan, other), hid) = two_operators_and_a_frozen_assist(&t).await;
     let tap = [("id", hid.as_str()), ("x", "1"), ("y", "1")];
     let (s, _) = call(&t, "assist_act", &cookie, &tap).await;
     assert_eq!(s, 200);
