@@ -40,6 +40,21 @@ test('a choice is answered from a list and reaches the agent', async ({ page, re
   expect([decided.status, decided.answer]).toEqual(['approved', 'pro']);
 });
 
+test('hostile choices and description from the agent are shown as text', async ({ page, request }) => {
+  const agent = new Agent(request, key);
+  const evil = '<img src=x onerror="window.__pwned=1">';
+  const { aid } = await agent.approval({
+    subject_kind: 'question',
+    subject_ref: 'Which one?',
+    response_schema: { type: 'string', enum: ['safe', evil], description: `<b>bold</b> ${evil}` },
+  });
+  await openAs(page, aid, dana);
+  await expect(page.getByLabel('Your answer').locator('option', { hasText: 'onerror' })).toHaveText(evil);
+  await expect(page.getByText(`<b>bold</b> ${evil}`)).toBeVisible();
+  expect(await page.locator('img[src="x"], b:text("bold")').count()).toBe(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
 test('a number outside the schema is refused with the reason, and a good one counts', async ({ page, request }) => {
   const agent = new Agent(request, key);
   const { aid } = await agent.approval({
