@@ -77,17 +77,23 @@ fn audit_event(r: crate::domain::audit::ChainedEvent) -> (i64, Event) {
     (seq, to_event(&name, seq, super::views::event_json(r)))
 }
 
-/// Reads the next page after `after` as SSE events, with the id to continue from.
+/// Reads the next page after `after` as SSE events, with the id to continue
+/// from. A handoff's or conversation's stream shares the read with the other
+/// streams of its key that saw the same wake-up version `seen`
+/// (`service::shared_reads`).
 async fn page(
     app: &App,
     org_id: &str,
     topic: &Topic,
     after: i64,
+    seen: u64,
 ) -> Result<Vec<(i64, Event)>, AppError> {
+    use crate::service::shared_reads;
     Ok(match topic {
-        Topic::Handoff(id) => audit::events_after(app, org_id, Some(id), after, PAGE)
+        Topic::Handoff(id) => shared_reads::events_after(app, org_id, id, after, PAGE, seen)
             .await?
-            .into_iter()
+            .iter()
+            .cloned()
             .map(audit_event)
             .collect(),
         Topic::Audit => audit::events_after(app, org_id, None, after, PAGE)
@@ -114,9 +120,10 @@ async fn page(
             }
             _ => Vec::new(),
         },
-        Topic::Conversation(id) => crate::service::conversations::page(app, id, after, PAGE)
+        Topic::Conversation(id) => shared_reads::messages_after(app, id, after, PAGE, seen)
             .await?
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|m| {
                 let seq = m.seq;
                 let data = serde_json::to_string(&MessageRead::from(m)).unwrap_or_default();
@@ -180,10 +187,17 @@ fn follow(
                 return Some((Ok(ev), c));
             }
             if c.dirty {
+                let seen = match &mut c.wake {
+                    Wake::One(w) => w.seen(),
+                    Wake::Org(_) => 0,
+                };
                 // Boxed: the store read's future is large and lives only while it
                 // runs; inline, every idle stream would hold its size while waiting.
-                match Box::pin(page(&c.app, &c.org_id, &c.topic, c.after)).await {
+                match Box::pin(page(&c.app, &c.org_id, &c.topic, c.after, seen)).await {
                     Ok(rows) if !rows.is_empty() => {
+                        // A short page is everything up to the version seen:
+                        // the next commit wakes the stream again.
+                        c.dirty = rows.len() as i64 >= PAGE;
                         c.after = rows.last().map_or(c.after, |(id, _)| *id);
                         c.buffer.extend(rows.into_iter().map(|(_, e)| e));
                         continue;

@@ -32,6 +32,7 @@ pub mod rate_limit;
 pub mod routing;
 pub mod security_log;
 pub mod sessions;
+pub mod shared_reads;
 pub mod similar;
 pub mod slack;
 pub mod snippets;
@@ -58,6 +59,8 @@ pub struct App {
     /// The same notices by handoff and conversation, for listeners that
     /// follow one of them (`wakeups`): a commit wakes only its own followers.
     pub wakeups: Arc<wakeups::Hub>,
+    /// The store reads of listeners woken together, run once (`shared_reads`).
+    pub shared_reads: Arc<shared_reads::SharedReads>,
     /// This process among the nodes sharing the database (random per start).
     pub node_id: Arc<str>,
     /// Each API key's request budget (`rate_limit_per_minute`), on all nodes.
@@ -138,6 +141,7 @@ impl App {
             link_key: Arc::new(link_key),
             bus: tokio::sync::broadcast::channel(1024).0,
             wakeups: Arc::default(),
+            shared_reads: Arc::default(),
             node_id: hex::encode(random_bytes::<8>()).into(),
             api_budgets: Arc::new(rate_limit::ApiBudgets::new(config.rate_limit_per_minute)),
             login_limiter: Arc::new(rate_limit::limiter(10)),

@@ -77,6 +77,12 @@ pub struct Watch {
 }
 
 impl Watch {
+    /// The key's version now, marked as seen: a read started after this sees
+    /// every commit announced up to it (`shared_reads` keys reads by it).
+    pub fn seen(&mut self) -> u64 {
+        *self.rx.borrow_and_update()
+    }
+
     /// Waits for a change of the key after the last one seen.
     pub async fn changed(&mut self) {
         // The sender lives in the hub while this receiver does: no error.
