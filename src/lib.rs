@@ -21,6 +21,8 @@ pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
+pub mod connections;
+#[cfg(feature = "ssr")]
 pub mod decide_http;
 #[cfg(feature = "ssr")]
 pub mod edge;

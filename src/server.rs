@@ -149,29 +149,15 @@ pub async fn serve(config: Config) -> Result<(), String> {
         });
         println!("metrics on http://{addr}/metrics");
     }
-    use axum::serve::ListenerExt;
-    // No Nagle: a response written in pieces (a streamed export, a page and its
-    // trailer) otherwise waits for the client's delayed ACK, ~40 ms per piece.
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
-        .map_err(|e| format!("binding {}: {e}", config.site_addr))?
-        .tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "could not set TCP_NODELAY");
-            }
-        });
+        .map_err(|e| format!("binding {}: {e}", config.site_addr))?;
     println!("tapin listening on http://{}", config.site_addr);
-    // A make-service: each connection gets a cheap clone of the built router.
-    // Serving the Router itself rebuilds the route table per connection, which
-    // cost ~130 KB per open SSE stream (docs/performance.md, memory).
-    // With the peer address (sign-in attempts are limited per client address).
-    axum::serve(
-        listener,
-        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server error: {e}"))
+    // Each connection gets a cheap clone of the built router (serving a fresh
+    // Router per connection rebuilt the route table: ~130 KB per open SSE
+    // stream, docs/performance.md, memory) and its peer address.
+    crate::connections::serve(listener, router(app), shutdown_signal()).await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -642,3 +642,47 @@ async fn a_kill_9_mid_load_loses_nothing_acknowledged() {
     );
     drop((a, b));
 }
+
+/// The node's own accept loop (`src/connections.rs`): SIGTERM with an
+/// operator's stream still open stops the node within its bounded drain
+/// instead of waiting for the stream forever, and the stream saw the events
+/// committed before.
+#[tokio::test]
+async fn a_node_stops_on_sigterm_with_a_stream_open() {
+    let t = TestApp::spawn().await;
+    let mut node = Node::start(&t, "node-conn", 3).await;
+    let mut stream = t
+        .client
+        .get(format!("{}/api/v1/audit/stream", node.base))
+        .header("x-api-key", &t.key)
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let body = json!({
+        "conversation_id": t.conversation().await,
+        "subject_kind": "tool_call",
+        "subject_ref": "refund.create",
+        "payload": {"amount": 120, "currency": "EUR"},
+    });
+    let (s, h) = post(&t, &node.base, "/api/v1/approvals", body).await;
+    assert_eq!(s, 201, "{h}");
+    let mut seen = String::new();
+    assert!(
+        read_until(&mut stream, &mut seen, "event: create").await,
+        "{seen}"
+    );
+
+    let pid = node.child.id().unwrap().to_string();
+    let term = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = tokio::time::timeout(Duration::from_secs(30), node.child.wait())
+        .await
+        .expect("the node exits within its drain despite the open stream")
+        .unwrap();
+    assert!(status.success(), "{status}: {}", node.log_text());
+}
