@@ -28,7 +28,8 @@
   function setIntent(which) {
     var note = document.getElementById('note');
     var button = document.querySelector('[data-shortcut="' + which + '"]');
-    if (!note || !button || button.disabled) return false;
+    // offsetParent is null for a button not shown (the approval is decided).
+    if (!note || !button || button.disabled || button.offsetParent === null) return false;
     clearIntent();
     intent = which;
     button.classList.add('armed');

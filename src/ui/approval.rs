@@ -50,9 +50,15 @@ pub fn Countdown(timeout: i64) -> impl IntoView {
 }
 
 /// The decision form (note required to deny, optional payload edit), then
-/// the outcome once decided, kept live by `HandoffLive`. Lazy: its code is a
-/// chunk only approval pages load, not part of every handoff page's WASM.
-#[island(lazy)]
+/// the outcome once decided, kept live by `HandoffLive`.
+///
+/// In the page's main WASM, not a lazy chunk: as a lazy island its code came
+/// as ~40 split chunks that an approval page fetched and instantiated one by
+/// one after the main module (Lighthouse TBT 200 ms, docs/performance.md).
+/// Lean like the other handoff islands: no `<Show>`, `Action` or `into_any`,
+/// each of which instantiates generic machinery per use; reactive `Option`s,
+/// `Either`s and `spawn_local` do the same for less code.
+#[island]
 pub fn ApprovalDecision(
     handoff_id: String,
     /// Why this operator cannot decide (missing role), shown instead of the form.
@@ -65,41 +71,40 @@ pub fn ApprovalDecision(
     /// Link to "approve similar" once approved here (admins).
     similar_link: bool,
 ) -> impl IntoView {
+    use leptos::either::Either;
     super::hydrated::island_ready();
     let live = super::handoff_live::live();
     let (state, decision, decided_by) = (live.state, live.decision, live.decided_by);
     let similar_href = format!("/m/{handoff_id}?similar=preview#similar");
+    let id = StoredValue::new(handoff_id);
     let note = RwSignal::new(String::new());
     let edit_open = RwSignal::new(false);
     let edited = RwSignal::new(payload_json);
     let error = RwSignal::new(None::<String>);
     let voted = RwSignal::new(false);
+    let sending = RwSignal::new(false);
     let asks_answer = answer_field.is_some();
     let answer = RwSignal::new(match &answer_field {
         Some(AnswerField::Boolean) => "false".to_string(),
         _ => String::new(),
     });
     let pending = move || crate::domain::State::parse(&state.get()).is_some_and(|s| s.is_open());
-    let submit = Action::new_unsync(
-        move |(approve, note, payload, answer): &(bool, String, Option<String>, Option<String>)| {
-            let (id, approve, note, payload, answer) = (
-                handoff_id.clone(),
-                *approve,
-                note.clone(),
-                payload.clone(),
-                answer.clone(),
-            );
-            async move {
-                let approve = if approve { "true" } else { "false" };
-                let mut fields = vec![("id", id.as_str()), ("approve", approve), ("note", &note)];
-                fields.extend(payload.as_deref().map(|p| ("payload", p)));
-                fields.extend(answer.as_deref().map(|a| ("answer", a)));
-                post::<String>("/fn/decide", &fields).await
-            }
-        },
-    );
-    Effect::new(move |_| {
-        if let Some(result) = submit.value().get() {
+    let send = move |approve: bool| {
+        if sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        let payload = edit_open.get_untracked().then(|| edited.get_untracked());
+        let answer = (asks_answer && approve).then(|| answer.get_untracked());
+        let note = note.get_untracked();
+        leptos::task::spawn_local(async move {
+            let id = id.get_value();
+            let approve = if approve { "true" } else { "false" };
+            let mut fields = vec![("id", id.as_str()), ("approve", approve), ("note", &note)];
+            fields.extend(payload.as_deref().map(|p| ("payload", p)));
+            fields.extend(answer.as_deref().map(|a| ("answer", a)));
+            let result = post::<String>("/fn/decide", &fields).await;
+            sending.set(false);
             match result {
                 Ok(word) if word == "voted" => {
                     error.set(None);
@@ -112,14 +117,9 @@ pub fn ApprovalDecision(
                 }
                 Err(e) => error.set(Some(e.message)),
             }
-        }
-    });
-    let send = move |approve: bool| {
-        let payload = edit_open.get_untracked().then(|| edited.get_untracked());
-        let answer = (asks_answer && approve).then(|| answer.get_untracked());
-        submit.dispatch((approve, note.get_untracked(), payload, answer));
+        });
     };
-    let outcome = Signal::derive(move || {
+    let outcome = move || {
         let st = state.get();
         let word = crate::domain::approval::status(
             crate::domain::State::parse(&st).unwrap_or(crate::domain::State::Created),
@@ -142,57 +142,58 @@ pub fn ApprovalDecision(
             _ => "",
         };
         head + tail
-    });
+    };
     let approved = move || decision.get().as_deref() == Some("approved");
+    let form = match cannot_decide {
+        Some(why) => Either::Left(
+            view! { <p class="notice" role="note" data-testid="cannot-decide">{why}</p> },
+        ),
+        None => Either::Right(view! {
+            <section class="decide" aria-label="Decision" hidden=move || voted.get()>
+                {answer_field.map(|field| view! {
+                    <AnswerInput field hint=answer_hint value=answer/>
+                })}
+                <label for="note">{if asks_answer { "Note for the agent (required to decline)" } else { "Note for the agent (required to deny)" }}</label>
+                <textarea id="note" rows="2" prop:value=move || note.get()
+                    on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || edit_open.get()
+                        on:change=move |ev| edit_open.set(event_target_checked(&ev))/>
+                    "Edit the payload before approving"
+                </label>
+                {move || edit_open.get().then(|| view! {
+                    <label for="payload" class="sr-only">"Payload (JSON)"</label>
+                    <textarea id="payload" class="raw" rows="6" prop:value=move || edited.get()
+                        on:input=move |ev| edited.set(event_target_value(&ev))></textarea>
+                })}
+                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <p id="decide-hint" class="fine" aria-live="polite"></p>
+                <div class="actions">
+                    <button type="button" class="danger" data-shortcut="deny" aria-keyshortcuts="d"
+                        disabled=move || sending.get()
+                        on:click=move |_| send(false)>{if asks_answer { "Decline" } else { "Deny" }}</button>
+                    <button type="button" class="primary" data-shortcut="approve" aria-keyshortcuts="a"
+                        disabled=move || sending.get()
+                        on:click=move |_| send(true)>{if asks_answer { "Send answer" } else { "Approve" }}</button>
+                </div>
+            </section>
+        }),
+    };
     view! {
-        <Show
-            when=pending
-            fallback=move || view! {
-                <section class="notice outcome" role="status" data-testid="outcome">
-                    <p>{outcome}</p>
-                    {(similar_link && approved()).then(|| view! {
-                        <p><a href=similar_href.clone() data-testid="similar-link">"Approve similar ones without a person…"</a></p>
-                    })}
-                </section>
-            }
-        >
-            <Show when=move || voted.get()>
+        {move || (!pending()).then(|| view! {
+            <section class="notice outcome" role="status" data-testid="outcome">
+                <p>{outcome}</p>
+                {(similar_link && approved()).then(|| view! {
+                    <p><a href=similar_href.clone() data-testid="similar-link">"Approve similar ones without a person…"</a></p>
+                })}
+            </section>
+        })}
+        <div hidden=move || !pending()>
+            {move || voted.get().then(|| view! {
                 <p class="notice" role="status" data-testid="voted">"Your approval is recorded. It needs approvals from others too."</p>
-            </Show>
-            {match cannot_decide.clone() {
-                Some(why) => view! { <p class="notice" role="note" data-testid="cannot-decide">{why}</p> }.into_any(),
-                None => view! {
-                    <section class="decide" aria-label="Decision" hidden=move || voted.get()>
-                        {answer_field.clone().map(|field| view! {
-                            <AnswerInput field hint=answer_hint.clone() value=answer/>
-                        })}
-                        <label for="note">{if asks_answer { "Note for the agent (required to decline)" } else { "Note for the agent (required to deny)" }}</label>
-                        <textarea id="note" rows="2" prop:value=move || note.get()
-                            on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                        <label class="check">
-                            <input type="checkbox" prop:checked=move || edit_open.get()
-                                on:change=move |ev| edit_open.set(event_target_checked(&ev))/>
-                            "Edit the payload before approving"
-                        </label>
-                        <Show when=move || edit_open.get()>
-                            <label for="payload" class="sr-only">"Payload (JSON)"</label>
-                            <textarea id="payload" class="raw" rows="6" prop:value=move || edited.get()
-                                on:input=move |ev| edited.set(event_target_value(&ev))></textarea>
-                        </Show>
-                        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                        <p id="decide-hint" class="fine" aria-live="polite"></p>
-                        <div class="actions">
-                            <button type="button" class="danger" data-shortcut="deny" aria-keyshortcuts="d"
-                                disabled=move || submit.pending().get()
-                                on:click=move |_| send(false)>{if asks_answer { "Decline" } else { "Deny" }}</button>
-                            <button type="button" class="primary" data-shortcut="approve" aria-keyshortcuts="a"
-                                disabled=move || submit.pending().get()
-                                on:click=move |_| send(true)>{if asks_answer { "Send answer" } else { "Approve" }}</button>
-                        </div>
-                    </section>
-                }.into_any(),
-            }}
-        </Show>
+            })}
+            {form}
+        </div>
     }
 }
 
@@ -200,45 +201,44 @@ pub fn ApprovalDecision(
 /// a yes/no box, a choice, or JSON. The server parses and validates what it posts.
 #[component]
 fn AnswerInput(field: AnswerField, hint: Option<String>, value: RwSignal<String>) -> impl IntoView {
+    use leptos::either::EitherOf6;
     let set = move |ev| value.set(event_target_value(&ev));
     let input = match field {
-        AnswerField::Line { max_length } => view! {
+        AnswerField::Line { max_length } => EitherOf6::A(view! {
             <input id="answer" name="answer" type="text" required
                 maxlength=max_length.map(|m| m.to_string())
                 prop:value=move || value.get() on:input=set/>
-        }
-        .into_any(),
-        AnswerField::Text { max_length } => view! {
+        }),
+        AnswerField::Text { max_length } => EitherOf6::B(view! {
             <textarea id="answer" name="answer" rows="4" required
                 maxlength=max_length.map(|m| m.to_string())
                 prop:value=move || value.get() on:input=set></textarea>
-        }
-        .into_any(),
-        AnswerField::Number { integer, minimum, maximum } => view! {
+        }),
+        AnswerField::Number {
+            integer,
+            minimum,
+            maximum,
+        } => EitherOf6::C(view! {
             <input id="answer" name="answer" type="number" inputmode=if integer { "numeric" } else { "decimal" }
                 step=if integer { "1" } else { "any" } required
                 min=minimum.map(|m| m.to_string()) max=maximum.map(|m| m.to_string())
                 prop:value=move || value.get() on:input=set/>
-        }
-        .into_any(),
-        AnswerField::Boolean => view! {
+        }),
+        AnswerField::Boolean => EitherOf6::D(view! {
             <input id="answer" name="answer" type="checkbox" class="answer-check"
                 prop:checked=move || value.get() == "true"
                 on:change=move |ev| value.set(event_target_checked(&ev).to_string())/>
-        }
-        .into_any(),
-        AnswerField::Choice { options } => view! {
+        }),
+        AnswerField::Choice { options } => EitherOf6::E(view! {
             <select id="answer" name="answer" required prop:value=move || value.get() on:change=set>
                 <option value="" disabled selected>"Choose…"</option>
                 {options.iter().map(option_label).map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
             </select>
-        }
-        .into_any(),
-        AnswerField::Json => view! {
+        }),
+        AnswerField::Json => EitherOf6::F(view! {
             <textarea id="answer" name="answer" class="raw" rows="5" required
                 prop:value=move || value.get() on:input=set></textarea>
-        }
-        .into_any(),
+        }),
     };
     view! {
         <div class="answer-field" data-testid="answer-field">
