@@ -84,7 +84,9 @@ impl<K: Hash + Eq + Clone, V: Clone> Drop for Forget<'_, K, V> {
     fn drop(&mut self) {
         let mut running = self.flight.lock();
         // Clones are taken under this lock: 2 = the map's and this call's.
-        let ours = running.get(self.key).is_some_and(|c| Arc::ptr_eq(c, self.cell));
+        let ours = running
+            .get(self.key)
+            .is_some_and(|c| Arc::ptr_eq(c, self.cell));
         if ours && (self.cell.initialized() || Arc::strong_count(self.cell) <= 2) {
             running.remove(self.key);
         }
@@ -230,9 +232,8 @@ mod tests {
         // With a waiter: `join!` polls the first (its read starts and never
         // ends), then the second (it waits on the first's entry), then
         // cancels the first; the waiter runs its own read.
-        let (first, cancel) = futures::future::abortable(
-            flight.run(1, || std::future::pending::<&'static str>()),
-        );
+        let (first, cancel) =
+            futures::future::abortable(flight.run(1, std::future::pending::<&'static str>));
         let second = flight.run(1, || async { "read again" });
         let (first, second, ()) = tokio::join!(first, second, async {
             assert_eq!(flight.running(), 1, "one entry, two callers");
