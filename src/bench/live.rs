@@ -75,11 +75,11 @@ pub async fn open_streams(
 
 pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     r.section("3. live delivery");
-    let targets = followed(s, p.live_handoffs).await?;
+    let mut targets = followed(s, p.live_handoffs).await?;
     let largest = p.stream_counts.iter().copied().max().unwrap_or(0);
     let mut p99s = Vec::new();
     for &n in &p.stream_counts {
-        let (lat, post) = delivery(s, s, p, &targets, n).await?;
+        let (lat, post) = delivery(s, s, p, &mut targets, n).await?;
         let p99 = percentile(&lat, 99.0).unwrap_or_default();
         p99s.push((n, p99));
         let goal = (n == largest).then_some(("p99 < 25 ms", p99 < DELIVERY_GOAL));
@@ -121,12 +121,14 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
 /// Posts `p.live_messages` customer messages through `post_via` while `n`
 /// streams listen on `s` (the same server, or another node of its database);
 /// every (message, subscribed stream) pair must arrive. Returns (delivery
-/// latencies, POST round trips).
+/// latencies, POST round trips). Each target's `last_seq` moves to its last
+/// message, so the streams of the next run start after it (as a page opened
+/// now would) instead of replaying this run's messages when they open.
 pub async fn delivery(
     s: &Server,
     post_via: &Server,
     p: &Params,
-    targets: &[Followed],
+    targets: &mut [Followed],
     n: usize,
 ) -> Result<(Vec<Duration>, Vec<Duration>), String> {
     let streams = open_streams(s, targets, n).await?;
@@ -174,14 +176,21 @@ pub async fn delivery(
         if Instant::now() > deadline {
             break;
         }
-        let conv = &targets[k % targets.len()].conversation;
+        let target = k % targets.len();
         let t = Instant::now();
         let _ = sent[k].set(t);
-        post_via
+        let m = post_via
             .api
-            .message(conv, "user", &format!("bench live {k}"))
+            .message(
+                &targets[target].conversation,
+                "user",
+                &format!("bench live {k}"),
+            )
             .await?;
         post.push(t.elapsed());
+        if let Some(seq) = m["seq"].as_i64() {
+            targets[target].last_seq = seq;
+        }
         posted += 1;
         // A steady stream of customer messages, not one burst.
         tokio::time::sleep(p.live_gap).await;

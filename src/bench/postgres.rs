@@ -138,9 +138,9 @@ async fn measure(r: &mut Report, p: &Params, site_root: &Path, url: &str) -> Res
         );
     }
 
-    let targets = followed(&a, p.live_handoffs).await?;
+    let mut targets = followed(&a, p.live_handoffs).await?;
     let n = p.stream_counts.iter().copied().max().unwrap_or(100);
-    let (lat, post) = delivery(&b, &a, p, &targets, n).await?;
+    let (lat, post) = delivery(&b, &a, p, &mut targets, n).await?;
     let p99 = percentile(&lat, 99.0).unwrap_or_default();
     r.figure(
         &format!(
