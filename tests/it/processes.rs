@@ -660,13 +660,8 @@ async fn a_node_stops_on_sigterm_with_a_stream_open() {
         .await
         .unwrap();
     assert_eq!(stream.status(), 200);
-    let body = json!({
-        "conversation_id": t.conversation().await,
-        "subject_kind": "tool_call",
-        "subject_ref": "refund.create",
-        "payload": {"amount": 120, "currency": "EUR"},
-    });
-    let (s, h) = post(&t, &node.base, "/api/v1/approvals", body).await;
+    let body = crate::common::takeover_body(&t.conversation().await);
+    let (s, h) = post(&t, &node.base, "/api/v1/handoffs", body).await;
     assert_eq!(s, 201, "{h}");
     let mut seen = String::new();
     assert!(
