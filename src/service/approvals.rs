@@ -374,8 +374,14 @@ pub async fn decide_via(
             votes: Vec::new(),
         });
     }
-    lifecycle::transition(app, org_id, id, req, Extras::default()).await?;
-    get(app, org_id, id).await
+    let h = lifecycle::transition_seen(app, org_id, id, Some(h), req, Extras::default()).await?;
+    // The handoff as written; the approval row as the decision left it.
+    let a = app
+        .store
+        .approval(&h.id)
+        .await?
+        .ok_or_else(|| AppError::not_found("approval"))?;
+    Ok((h, a))
 }
 
 /// Runs the routing policies again on the edited payload, as they ran when the
@@ -397,7 +403,8 @@ async fn recheck_edit(
     let at = chrono::DateTime::parse_from_rfc3339(&h.created_at)
         .map(|t| t.with_timezone(&chrono::Utc))
         .unwrap_or_else(|_| chrono::Utc::now());
-    let out = super::routing::decide(app, &h, Some(&as_edited), requester, at).await?;
+    let setup = super::setup::current(app, &h.organization_id).await?;
+    let out = super::routing::decide(&setup, &h, Some(&as_edited), requester, at);
     let Some((_, name, actions)) = out.policy else {
         return Ok(());
     };

@@ -4,6 +4,7 @@
 //! reach, is recorded and shown on the handoff's timeline. The sending itself
 //! is in `crate::channels`.
 
+use super::setup::Setup;
 use super::{links, new_id, now, push, App};
 use crate::channels::push as push_channel;
 use crate::channels::{email, provider, slack};
@@ -211,20 +212,18 @@ fn unreachable(
 
 /// Who can be reached on which of their chosen channels for this handoff's
 /// urgency; operators with none are returned as `skipped` records.
-pub async fn plan(
+pub fn plan(
     app: &App,
+    setup: &Setup,
     h: &Handoff,
     ops: &[Operator],
     step: i64,
-) -> Result<(Vec<Plan>, Vec<NotificationRecord>), AppError> {
+) -> (Vec<Plan>, Vec<NotificationRecord>) {
     if ops.is_empty() {
-        return Ok((vec![], vec![]));
+        return (vec![], vec![]);
     }
-    let org = &h.organization_id;
-    let contacts = app.store.contacts(org).await?;
-    let subs = app.store.org_push_subscriptions(org).await?;
-    let stored = app.store.routing_settings(org).await?.slack_webhook_url;
-    let slack_url = super::routing::slack_url(app, org, stored).await?;
+    let (contacts, subs) = (&setup.contacts, &setup.push_subscriptions);
+    let slack_url = setup.slack_url.clone();
     let slack = slack_url.is_some();
     let (mut plans, mut skipped) = (Vec::new(), Vec::new());
     for op in ops {
@@ -273,7 +272,7 @@ pub async fn plan(
             });
         }
     }
-    Ok((plans, skipped))
+    (plans, skipped)
 }
 
 fn record(

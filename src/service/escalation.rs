@@ -4,6 +4,7 @@
 //! makes it fire once even if the worker and a kick race for it.
 
 use super::lifecycle::{self, Extras};
+use super::setup::Setup;
 use super::{channels, format_time, new_id, routing, App};
 use crate::domain::lifecycle::Request;
 use crate::domain::records::{Operator, Timer};
@@ -50,15 +51,16 @@ pub fn first_timer(h: &Handoff, chain_id: Option<String>) -> Timer {
 /// anyone now. When it would not, a new handoff needs no timer at all: the
 /// route never escalates, so nothing would ever happen later either, and the
 /// creation stays one commit.
-pub async fn built_in_reaches_anyone(
+pub fn built_in_reaches_anyone(
     app: &App,
+    setup: &Setup,
     h: &Handoff,
     approver_role: Option<&str>,
-) -> Result<bool, AppError> {
+) -> bool {
     let chain = Chain::built_in(approver_role);
-    let ops = recipients(app, h, &chain, 0, Utc::now()).await?;
-    let (plans, _) = channels::plan(app, h, &ops, 1).await?;
-    Ok(!plans.is_empty())
+    let ops = recipients(setup, &chain, 0, Utc::now());
+    let (plans, _) = channels::plan(app, setup, h, &ops, 1);
+    !plans.is_empty()
 }
 
 /// Fires `t` now, off the caller's path (the worker would within a second anyway).
@@ -147,17 +149,11 @@ async fn step(app: &App, t: &Timer, now: DateTime<Utc>) -> Result<(bool, Option<
 }
 
 /// The active operators a step names at `at`, each once, in the step's order.
-async fn recipients(
-    app: &App,
-    h: &Handoff,
-    chain: &Chain,
-    step: usize,
-    at: DateTime<Utc>,
-) -> Result<Vec<Operator>, AppError> {
+fn recipients(setup: &Setup, chain: &Chain, step: usize, at: DateTime<Utc>) -> Vec<Operator> {
     let Some(s) = chain.steps.get(step) else {
-        return Ok(vec![]);
+        return vec![];
     };
-    let all = app.store.operators(&h.organization_id).await?;
+    let all = &setup.operators;
     let mut out: Vec<Operator> = Vec::new();
     for target in &s.targets {
         let found: Vec<&Operator> = match target {
@@ -165,7 +161,7 @@ async fn recipients(
             Target::Role(r) => all.iter().filter(|o| o.roles.contains(r)).collect(),
             Target::Everyone => all.iter().collect(),
             Target::OnCall(rid) => {
-                let who = routing::on_call(app, &h.organization_id, rid, at).await?;
+                let who = setup.on_call(rid, at);
                 all.iter().filter(|o| Some(&o.id) == who.as_ref()).collect()
             }
         };
@@ -175,7 +171,7 @@ async fn recipients(
             }
         }
     }
-    Ok(out)
+    out
 }
 
 fn chain_data(chain: &Chain, pos: &Position) -> serde_json::Map<String, serde_json::Value> {
@@ -196,8 +192,9 @@ async fn notify(
     pos: &Position,
     now: DateTime<Utc>,
 ) -> Result<(bool, Option<Timer>), AppError> {
-    let ops = recipients(app, h, chain, pos.step, now).await?;
-    let (plans, skipped) = channels::plan(app, h, &ops, pos.step as i64 + 1).await?;
+    let setup = super::setup::current(app, &h.organization_id).await?;
+    let ops = recipients(&setup, chain, pos.step, now);
+    let (plans, skipped) = channels::plan(app, &setup, h, &ops, pos.step as i64 + 1);
     app.store.insert_notifications(&skipped).await?;
     if plans.is_empty() {
         // Nobody here can be reached: waiting would only lose time, so go on at once.
@@ -278,8 +275,8 @@ async fn escalate(
             .await?;
         return Ok((false, claimed.then_some(notify)));
     }
-    let next_ops: Vec<String> = recipients(app, h, chain, to.step, now)
-        .await?
+    let setup = super::setup::current(app, &h.organization_id).await?;
+    let next_ops: Vec<String> = recipients(&setup, chain, to.step, now)
         .into_iter()
         .map(|o| o.id)
         .collect();

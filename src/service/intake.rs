@@ -45,7 +45,9 @@ pub struct Routed {
 /// creation's audit row (`data.route`).
 pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> {
     let at = Utc::now();
-    let out = routing::decide(app, &c.handoff, c.approval.as_ref(), Some(&c.actor), at).await?;
+    // One read of the set-up's version (and of the set-up when it changed).
+    let setup = super::setup::current(app, &c.handoff.organization_id).await?;
+    let out = routing::decide(&setup, &c.handoff, c.approval.as_ref(), Some(&c.actor), at);
     let actions = out.policy.as_ref().map(|p| p.2.clone()).unwrap_or_default();
     if let Some(p) = &actions.priority {
         c.handoff.priority = p.clone();
@@ -95,7 +97,7 @@ pub async fn route_new(app: &App, c: &mut Creation) -> Result<Routed, AppError> 
     let mut notify = auto.is_none() && (h.kind != Kind::Agent || out.chain_id.is_some());
     if notify && out.chain_id.is_none() {
         let role = c.approval.as_ref().and_then(|a| a.approver_role.as_deref());
-        notify = escalation::built_in_reaches_anyone(app, h, role).await?;
+        notify = escalation::built_in_reaches_anyone(app, &setup, h, role);
     }
     if notify {
         c.timers

@@ -166,6 +166,19 @@ pub async fn transition(
     app: &App,
     org_id: &str,
     handoff_id: &str,
+    req: Request,
+    extras: Extras,
+) -> Result<Handoff, AppError> {
+    transition_seen(app, org_id, handoff_id, None, req, extras).await
+}
+
+/// Like `transition`, planned first on `seen`, the handoff the caller has
+/// just read (one read less); a write that loses a race reads it afresh.
+pub async fn transition_seen(
+    app: &App,
+    org_id: &str,
+    handoff_id: &str,
+    mut seen: Option<Handoff>,
     mut req: Request,
     extras: Extras,
 ) -> Result<Handoff, AppError> {
@@ -188,11 +201,14 @@ pub async fn transition(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let h = app
-            .store
-            .handoff(org_id, handoff_id)
-            .await?
-            .ok_or_else(|| AppError::not_found("handoff"))?;
+        let h = match seen.take().filter(|h| h.id == handoff_id) {
+            Some(h) => h,
+            None => app
+                .store
+                .handoff(org_id, handoff_id)
+                .await?
+                .ok_or_else(|| AppError::not_found("handoff"))?,
+        };
         // A quorum's votes are read after the handoff: a vote committed in
         // between moved the version too, so this write then loses and recounts.
         if let Some(ballot) = &mut req.ballot {

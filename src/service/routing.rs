@@ -2,6 +2,7 @@
 //! organization's default route and Slack hook) and what happens to a new
 //! handoff because of them: `route_new` runs the policies at creation.
 
+use super::setup::Setup;
 use super::{new_id, now, orgs, App};
 use crate::domain::approval::{Approval, SubjectKind};
 use crate::domain::expr::Expr;
@@ -258,7 +259,7 @@ pub struct RotationView {
     pub updated_at: String,
 }
 
-fn rotation_of(r: &RotationRecord, zone: Tz) -> Rotation {
+pub(super) fn rotation_of(r: &RotationRecord, zone: Tz) -> Rotation {
     Rotation {
         zone,
         operators: serde_json::from_str(&r.operators).unwrap_or_default(),
@@ -742,18 +743,25 @@ pub struct Outcome {
 }
 
 /// `requester` is who asks (the creation's actor label), the `requester` variable.
-pub async fn decide(
-    app: &App,
+pub fn decide(
+    setup: &Setup,
     h: &Handoff,
     approval: Option<&Approval>,
     requester: Option<&str>,
     at: DateTime<Utc>,
-) -> Result<Outcome, AppError> {
-    let list = compiled_policies(app, &h.organization_id).await?;
-    let zone = orgs::time_zone(app, &h.organization_id).await?;
-    let mut vars = routing::vars(h.kind, h.source, &h.priority, &h.packet, approval, at, zone);
+) -> Outcome {
+    let list = &setup.policies;
+    let mut vars = routing::vars(
+        h.kind,
+        h.source,
+        &h.priority,
+        &h.packet,
+        approval,
+        at,
+        setup.zone,
+    );
     routing::set_requester(&mut vars, requester);
-    let eval = routing::first_match(&list, &vars);
+    let eval = routing::first_match(list, &vars);
     let policy = eval.matched.map(|i| {
         (
             list[i].id.clone(),
@@ -763,18 +771,13 @@ pub async fn decide(
     });
     let chain_id = match policy.as_ref().and_then(|p| p.2.route.clone()) {
         Some(c) => Some(c),
-        None => {
-            app.store
-                .routing_settings(&h.organization_id)
-                .await?
-                .default_chain_id
-        }
+        None => setup.default_chain_id.clone(),
     };
-    Ok(Outcome {
+    Outcome {
         policy,
         chain_id,
         errors: eval.errors,
-    })
+    }
 }
 
 // ---------------------------------------------------------------- test box
@@ -916,7 +919,8 @@ pub async fn test(app: &App, org_id: &str, s: PolicySample) -> Result<PolicyTest
     h.priority = priority;
     let at = s.at.unwrap_or_else(Utc::now);
     too_long("requester", s.requester.as_deref(), REF_MAX)?;
-    let out = decide(app, &h, approval.as_ref(), s.requester.as_deref(), at).await?;
+    let setup = super::setup::current(app, org_id).await?;
+    let out = decide(&setup, &h, approval.as_ref(), s.requester.as_deref(), at);
     let actions = out.policy.as_ref().map(|p| p.2.clone()).unwrap_or_default();
     let chain_name = match &out.chain_id {
         Some(id) => app.store.chain(org_id, id).await?.map(|c| c.name),

@@ -21,4 +21,8 @@ pub trait OrgStore {
     /// The organization's IANA time zone name (`UTC` until an admin sets one).
     async fn time_zone(&self, org_id: &str) -> StoreResult<String>;
     async fn set_time_zone(&self, org_id: &str, zone: &str) -> StoreResult<()>;
+    /// The version of the organization's routing set-up: every change to its
+    /// policies, chains, rotations, operators, push devices or settings bumps
+    /// it in the same transaction (triggers); 0 for an unknown organization.
+    async fn setup_version(&self, org_id: &str) -> StoreResult<i64>;
 }

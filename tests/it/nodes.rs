@@ -275,3 +275,87 @@ async fn a_link_used_on_one_node_is_refused_on_the_other_and_its_session_works_t
         .unwrap();
     assert!(page.contains("static-text"), "node B knows A's session");
 }
+
+/// Each node keeps the routing set-up it read (`service::setup`) and reads it
+/// again when its version in the database moved: a policy saved on A routes
+/// the very next handoff B creates, and so does its removal.
+#[tokio::test]
+async fn a_routing_change_on_one_node_routes_the_next_handoff_on_the_other() {
+    let a = TestApp::spawn().await;
+    let (_b, b_base) = second_node(&a).await;
+    let create_on_b = || async {
+        let cid = a.conversation().await;
+        let res = a
+            .client
+            .post(format!("{b_base}/api/v1/handoffs"))
+            .header("x-api-key", &a.key)
+            .json(&crate::common::takeover_body(&cid))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        res.json::<serde_json::Value>().await.unwrap()
+    };
+    // B reads the set-up (no policy) and keeps it.
+    assert_eq!(create_on_b().await["priority"], "medium");
+    assert_eq!(create_on_b().await["priority"], "medium");
+
+    let policies = json!({"policies": [{"name": "Refunds are urgent",
+        "condition": "kind == 'takeover'", "actions": {"priority": "urgent"}}]});
+    let (s, _) = a.send_json("PUT", "/api/v1/policies", policies).await;
+    assert_eq!(s, 200);
+    assert_eq!(create_on_b().await["priority"], "urgent");
+
+    let (s, _) = a
+        .send_json("PUT", "/api/v1/policies", json!({"policies": []}))
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(create_on_b().await["priority"], "medium");
+}
+
+/// What bumps the set-up's version: routing changes do, the lifecycle's own
+/// writes (a creation, its audit row) and a password change do not (else
+/// every creation would read the whole set-up again).
+#[tokio::test]
+async fn the_setup_version_moves_with_routing_changes_only() {
+    let t = TestApp::spawn().await;
+    let store = &t.app.store;
+    let version = || async { store.setup_version(&t.org_id).await.unwrap() };
+    let v0 = version().await;
+    t.takeover(1).await;
+    assert_eq!(version().await, v0, "a creation is not a routing change");
+
+    let op =
+        tapin::service::orgs::create_operator(&t.app, &t.org_id, "new@example.com", "New", vec![])
+            .await
+            .unwrap();
+    let v1 = version().await;
+    assert!(v1 > v0, "a new operator is routed to");
+    tapin::service::passwords::set(&t.app, &op, "a long enough password")
+        .await
+        .unwrap();
+    assert_eq!(version().await, v1, "a password routes nothing");
+
+    let (s, _) = t
+        .send_json(
+            "PUT",
+            &format!("/api/v1/operators/{}/channels", op.id),
+            json!({"phone": "+15550100", "channels": {"urgent": ["sms"]}}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let v2 = version().await;
+    assert!(v2 > v1, "contact details choose the channels");
+    let (s, _) = t
+        .send_json(
+            "PUT",
+            "/api/v1/routing/settings",
+            json!({"time_zone": "Europe/Berlin"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        version().await > v2,
+        "the time zone changes policy hours and rotations"
+    );
+}

@@ -92,6 +92,15 @@ impl OrgStore for PgStore {
         Ok(zone)
     }
 
+    async fn setup_version(&self, org_id: &str) -> StoreResult<i64> {
+        let v: Option<(i64,)> =
+            sqlx::query_as("SELECT setup_version FROM organizations WHERE id = $1")
+                .bind(org_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(v.map_or(0, |(v,)| v))
+    }
+
     async fn set_time_zone(&self, org_id: &str, zone: &str) -> StoreResult<()> {
         sqlx::query("UPDATE organizations SET time_zone = $1 WHERE id = $2")
             .bind(zone)

@@ -177,7 +177,11 @@ impl ApprovalStore for SqliteStore {
                 .await?;
         let Some(row) = row else { return Ok(None) };
         let mut a = Approval::try_from(row)?;
-        a.votes = self.approval_votes(handoff_id).await?;
+        // Votes are written only for a quorum (`required_approvals`, fixed at
+        // creation): a single approver's approval has none to read.
+        if a.required_approvals > 1 {
+            a.votes = self.approval_votes(handoff_id).await?;
+        }
         Ok(Some(a))
     }
 

@@ -3,6 +3,7 @@ use crate::domain::records::{Attempt, Delivery, SignatureScheme, Webhook};
 use crate::domain::writes::OutboxEntry;
 use crate::store::{Claim, StoreError, StoreResult, WebhookStore};
 use async_trait::async_trait;
+use rusqlite::OptionalExtension;
 
 #[derive(sqlx::FromRow)]
 struct WebhookRow {
@@ -227,43 +228,14 @@ impl WebhookStore for SqliteStore {
         now: &str,
         node: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        let mut held = std::collections::HashSet::new();
-        for id in outbox_ids {
-            let event: Option<(String,)> = sqlx::query_as(
-                "UPDATE outbox SET delivered_at = ?, claimed_by = NULL, lease_until = NULL \
-                 WHERE id = ? AND delivered_at IS NULL AND claimed_by = ? RETURNING event_id",
-            )
-            .bind(now)
-            .bind(id)
-            .bind(node)
-            .fetch_optional(&mut *tx)
+        // Through the group-commit writer: the whole fan-out is one hop and
+        // one savepoint, instead of a hop per row holding the write lock
+        // while creations and decisions wait for it.
+        let (ids, deliveries) = (outbox_ids.to_vec(), deliveries.to_vec());
+        let (now, node) = (now.to_string(), node.to_string());
+        self.group
+            .write(move |c| fan_out_in(c, &ids, &deliveries, &now, &node).map(|()| 0))
             .await?;
-            held.extend(event.map(|e| e.0));
-        }
-        for d in deliveries.iter().filter(|d| held.contains(&d.event_id)) {
-            sqlx::query(
-                "INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, \
-                 ordering_key, seq, handoff_id, conversation_id, topic, payload, next_attempt_at, \
-                 created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) \
-                 ON CONFLICT (webhook_id, event_id) DO NOTHING",
-            )
-            .bind(&d.id)
-            .bind(&d.webhook_id)
-            .bind(&d.organization_id)
-            .bind(&d.event_id)
-            .bind(&d.ordering_key)
-            .bind(d.seq)
-            .bind(&d.handoff_id)
-            .bind(&d.conversation_id)
-            .bind(&d.topic)
-            .bind(&d.payload)
-            .bind(&d.next_attempt_at)
-            .bind(&d.created_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -350,4 +322,49 @@ impl WebhookStore for SqliteStore {
         .await?;
         Ok(done.rows_affected() == 1)
     }
+}
+
+/// Marks the outbox rows this node still holds delivered and stores their
+/// deliveries (an event already delivered to a subscription is skipped).
+fn fan_out_in(
+    c: &rusqlite::Connection,
+    outbox_ids: &[String],
+    deliveries: &[Delivery],
+    now: &str,
+    node: &str,
+) -> StoreResult<()> {
+    let mut held = std::collections::HashSet::new();
+    let mut done = c.prepare_cached(
+        "UPDATE outbox SET delivered_at = ?, claimed_by = NULL, lease_until = NULL \
+         WHERE id = ? AND delivered_at IS NULL AND claimed_by = ? RETURNING event_id",
+    )?;
+    for id in outbox_ids {
+        let event: Option<String> = done
+            .query_row(rusqlite::params![now, id, node], |r| r.get(0))
+            .optional()?;
+        held.extend(event);
+    }
+    let mut insert = c.prepare_cached(
+        "INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, \
+         ordering_key, seq, handoff_id, conversation_id, topic, payload, next_attempt_at, \
+         created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) \
+         ON CONFLICT (webhook_id, event_id) DO NOTHING",
+    )?;
+    for d in deliveries.iter().filter(|d| held.contains(&d.event_id)) {
+        insert.execute(rusqlite::params![
+            d.id,
+            d.webhook_id,
+            d.organization_id,
+            d.event_id,
+            d.ordering_key,
+            d.seq,
+            d.handoff_id,
+            d.conversation_id,
+            d.topic,
+            d.payload,
+            d.next_attempt_at,
+            d.created_at,
+        ])?;
+    }
+    Ok(())
 }
