@@ -201,12 +201,16 @@ pub async fn get(app: &App, org_id: &str, id: &str) -> Result<(Handoff, Approval
         .await?
         .filter(|h| h.kind == Kind::Approval)
         .ok_or_else(|| AppError::not_found("approval"))?;
-    let a = app
-        .store
+    let a = approval_of(app, &h).await?;
+    Ok((h, a))
+}
+
+/// The approval row of approval handoff `h`.
+async fn approval_of(app: &App, h: &Handoff) -> Result<Approval, AppError> {
+    app.store
         .approval(&h.id)
         .await?
-        .ok_or_else(|| AppError::not_found("approval"))?;
-    Ok((h, a))
+        .ok_or_else(|| AppError::not_found("approval"))
 }
 
 pub async fn list(
@@ -376,11 +380,7 @@ pub async fn decide_via(
     }
     let h = lifecycle::transition_seen(app, org_id, id, Some(h), req, Extras::default()).await?;
     // The handoff as written; the approval row as the decision left it.
-    let a = app
-        .store
-        .approval(&h.id)
-        .await?
-        .ok_or_else(|| AppError::not_found("approval"))?;
+    let a = approval_of(app, &h).await?;
     Ok((h, a))
 }
 

@@ -446,12 +446,8 @@ pub async fn on_call(
     rotation_id: &str,
     at: DateTime<Utc>,
 ) -> Result<Option<String>, AppError> {
-    let zone = orgs::time_zone(app, org_id).await?;
-    Ok(app
-        .store
-        .rotation(org_id, rotation_id)
-        .await?
-        .and_then(|r| rotation_of(&r, zone).on_call(at).map(str::to_string)))
+    let setup = super::setup::current(app, org_id).await?;
+    Ok(setup.on_call(rotation_id, at))
 }
 
 // ---------------------------------------------------------------- policies
