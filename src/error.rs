@@ -17,6 +17,36 @@ pub enum ErrorCode {
     InternalError,
 }
 
+impl ErrorCode {
+    /// The code from its wire name (`not_found`); `None` for an unknown one.
+    pub fn parse(name: &str) -> Option<ErrorCode> {
+        use ErrorCode::*;
+        [
+            Unauthorized,
+            Forbidden,
+            RateLimited,
+            BadRequest,
+            NotFound,
+            Conflict,
+            InternalError,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == name)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::InternalError => "internal_error",
+        }
+    }
+}
+
 /// A problem with one named input field (JSON path such as `packet.static_text`).
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -446,15 +446,14 @@ fn check_answer(
     }
 }
 
-/// Who requested the approval: the actor label of its `create` audit event.
+/// Who requested the approval: the actor label of its `create` audit event
+/// (one row, not the handoff's whole history).
 async fn requester(app: &App, org_id: &str, id: &str) -> Result<Option<String>, AppError> {
     Ok(app
         .store
-        .handoff_events(org_id, id)
+        .creators(org_id, &[id.to_string()])
         .await?
-        .into_iter()
-        .find(|e| e.event.event == "create")
-        .map(|e| e.event.actor))
+        .remove(id))
 }
 
 /// Long-poll: returns once the approval is no longer pending, or after `timeout`.

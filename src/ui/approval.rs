@@ -1,9 +1,9 @@
 //! The approval card: what the agent wants to do, the countdown, and the
 //! decision (note required to deny, optional payload edit).
 
+use super::handoff_data::{handoff_data, AnswerInputKind, AnswerSpec};
 use super::live;
 use super::post::post;
-use crate::domain::answer::{option_label, AnswerField};
 use leptos::prelude::*;
 
 fn countdown(seconds: i64) -> String {
@@ -30,8 +30,12 @@ pub fn decided_by_label(decided_by: Option<&str>, me: &str) -> String {
 
 /// Time left to decide; blank once the approval is no longer pending.
 #[island]
-pub fn Countdown(timeout: i64) -> impl IntoView {
+pub fn Countdown() -> impl IntoView {
     super::hydrated::island_ready();
+    let timeout = handoff_data()
+        .approval
+        .and_then(|a| a.timeout_unix)
+        .unwrap_or_default();
     let state = super::handoff_live::live().state;
     let now = RwSignal::new(live::now_unix());
     #[cfg(feature = "hydrate")]
@@ -59,20 +63,19 @@ pub fn Countdown(timeout: i64) -> impl IntoView {
 /// each of which instantiates generic machinery per use; reactive `Option`s,
 /// `Either`s and `spawn_local` do the same for less code.
 #[island]
-pub fn ApprovalDecision(
-    handoff_id: String,
-    /// Why this operator cannot decide (missing role), shown instead of the form.
-    cannot_decide: Option<String>,
-    payload_json: String,
-    /// The field the approval's `response_schema` asks for (typed answers).
-    answer_field: Option<AnswerField>,
-    /// The schema's description of the answer.
-    answer_hint: Option<String>,
-    /// Link to "approve similar" once approved here (admins).
-    similar_link: bool,
-) -> impl IntoView {
+pub fn ApprovalDecision() -> impl IntoView {
     use leptos::either::Either;
     super::hydrated::island_ready();
+    let data = handoff_data();
+    let handoff_id = data.id;
+    let d = data.approval.unwrap_or_default();
+    let (cannot_decide, payload_json, answer_field, answer_hint, similar_link) = (
+        d.cannot_decide,
+        d.payload_json,
+        d.answer,
+        d.answer_hint,
+        d.similar_link,
+    );
     let live = super::handoff_live::live();
     let (state, decision, decided_by) = (live.state, live.decision, live.decided_by);
     let similar_href = format!("/m/{handoff_id}?similar=preview#similar");
@@ -84,8 +87,8 @@ pub fn ApprovalDecision(
     let voted = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let asks_answer = answer_field.is_some();
-    let answer = RwSignal::new(match &answer_field {
-        Some(AnswerField::Boolean) => "false".to_string(),
+    let answer = RwSignal::new(match answer_field.as_ref().map(|f| f.input) {
+        Some(AnswerInputKind::Boolean) => "false".to_string(),
         _ => String::new(),
     });
     let pending = move || crate::domain::State::parse(&state.get()).is_some_and(|s| s.is_open());
@@ -200,42 +203,45 @@ pub fn ApprovalDecision(
 /// The answer's input, as its schema asks: a line, a text area, a number,
 /// a yes/no box, a choice, or JSON. The server parses and validates what it posts.
 #[component]
-fn AnswerInput(field: AnswerField, hint: Option<String>, value: RwSignal<String>) -> impl IntoView {
+fn AnswerInput(field: AnswerSpec, hint: Option<String>, value: RwSignal<String>) -> impl IntoView {
     use leptos::either::EitherOf6;
     let set = move |ev| value.set(event_target_value(&ev));
-    let input = match field {
-        AnswerField::Line { max_length } => EitherOf6::A(view! {
-            <input id="answer" name="answer" type="text" required
-                maxlength=max_length.map(|m| m.to_string())
+    let AnswerSpec {
+        input,
+        max_length,
+        min,
+        max,
+        options,
+    } = field;
+    let input = match input {
+        AnswerInputKind::Line => EitherOf6::A(view! {
+            <input id="answer" name="answer" type="text" required maxlength=max_length
                 prop:value=move || value.get() on:input=set/>
         }),
-        AnswerField::Text { max_length } => EitherOf6::B(view! {
-            <textarea id="answer" name="answer" rows="4" required
-                maxlength=max_length.map(|m| m.to_string())
+        AnswerInputKind::Text => EitherOf6::B(view! {
+            <textarea id="answer" name="answer" rows="4" required maxlength=max_length
                 prop:value=move || value.get() on:input=set></textarea>
         }),
-        AnswerField::Number {
-            integer,
-            minimum,
-            maximum,
-        } => EitherOf6::C(view! {
-            <input id="answer" name="answer" type="number" inputmode=if integer { "numeric" } else { "decimal" }
-                step=if integer { "1" } else { "any" } required
-                min=minimum.map(|m| m.to_string()) max=maximum.map(|m| m.to_string())
-                prop:value=move || value.get() on:input=set/>
-        }),
-        AnswerField::Boolean => EitherOf6::D(view! {
+        kind @ (AnswerInputKind::Number | AnswerInputKind::Integer) => {
+            let integer = kind == AnswerInputKind::Integer;
+            EitherOf6::C(view! {
+                <input id="answer" name="answer" type="number" inputmode=if integer { "numeric" } else { "decimal" }
+                    step=if integer { "1" } else { "any" } required min=min max=max
+                    prop:value=move || value.get() on:input=set/>
+            })
+        }
+        AnswerInputKind::Boolean => EitherOf6::D(view! {
             <input id="answer" name="answer" type="checkbox" class="answer-check"
                 prop:checked=move || value.get() == "true"
                 on:change=move |ev| value.set(event_target_checked(&ev).to_string())/>
         }),
-        AnswerField::Choice { options } => EitherOf6::E(view! {
+        AnswerInputKind::Choice => EitherOf6::E(view! {
             <select id="answer" name="answer" required prop:value=move || value.get() on:change=set>
                 <option value="" disabled selected>"Choose…"</option>
-                {options.iter().map(option_label).map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+                {options.into_iter().map(|o| { let label = o.clone(); view! { <option value=o>{label}</option> } }).collect_view()}
             </select>
         }),
-        AnswerField::Json => EitherOf6::F(view! {
+        AnswerInputKind::Json => EitherOf6::F(view! {
             <textarea id="answer" name="answer" class="raw" rows="5" required
                 prop:value=move || value.get() on:input=set></textarea>
         }),

@@ -4,19 +4,45 @@
 //! message typed on a flaky network is retried until the server has it and is
 //! never silently lost.
 
+use super::json::{FromJson, Json};
 use super::live;
 use super::post::post;
 use super::types::{Line, SnippetRow};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// A message typed here that the server has not confirmed yet.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pending {
     pub client_ref: String,
     pub content: String,
     /// Why the server refused it for good (shown; the operator may discard it).
     pub refused: Option<String>,
+}
+
+impl FromJson for Pending {
+    fn from_json(j: &Json) -> Option<Self> {
+        Some(Pending {
+            client_ref: j.str_of("client_ref")?,
+            content: j.str_of("content")?,
+            refused: j.str_of("refused"),
+        })
+    }
+}
+
+/// The outbox as localStorage keeps it (a JSON array; the names are what
+/// earlier versions stored, so a message waiting across an upgrade is kept).
+fn outbox_text(outbox: &[Pending]) -> String {
+    let items = outbox
+        .iter()
+        .map(|p| {
+            Json::object(&[
+                ("client_ref", Some(p.client_ref.as_str())),
+                ("content", Some(p.content.as_str())),
+                ("refused", p.refused.as_deref()),
+            ])
+        })
+        .collect();
+    Json::array(items).text()
 }
 
 fn outbox_key(handoff_id: &str) -> String {
@@ -53,8 +79,9 @@ pub fn merge(lines: &mut Vec<Line>, line: Line) {
 /// The takeover's new messages and composer (an island inside `HandoffLive`,
 /// whose signals it shares), under the server-rendered transcript.
 #[island]
-pub fn Chat(handoff_id: String) -> impl IntoView {
+pub fn Chat() -> impl IntoView {
     super::hydrated::island_ready();
+    let handoff_id = super::handoff_data::handoff_data().id;
     let live = super::handoff_live::live();
     let lines = live.lines;
     // Whether this operator may write now (accepted and assigned to them).
@@ -114,8 +141,7 @@ pub fn Chat(handoff_id: String) -> impl IntoView {
     let offline = RwSignal::new(false);
 
     let persist = move || {
-        let json = serde_json::to_string(&outbox.get_untracked()).unwrap_or_default();
-        live::store(&key.get_value(), &json);
+        live::store(&key.get_value(), &outbox.with_untracked(|o| outbox_text(o)));
     };
 
     // Sends what is waiting, oldest first; stops at the first network failure
@@ -176,7 +202,7 @@ pub fn Chat(handoff_id: String) -> impl IntoView {
     {
         Effect::new(move |_| {
             if let Some(saved) = live::stored(&key.get_value()) {
-                if let Ok(saved) = serde_json::from_str::<Vec<Pending>>(&saved) {
+                if let Some(saved) = Vec::<Pending>::from_text(&saved) {
                     outbox.set(saved);
                 }
             }
@@ -283,6 +309,36 @@ pub fn Chat(handoff_id: String) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_outbox_survives_a_reload_and_reads_what_earlier_versions_kept() {
+        let outbox = vec![
+            Pending {
+                client_ref: "m1".into(),
+                content: "héllo \"you\" </p>".into(),
+                refused: None,
+            },
+            Pending {
+                client_ref: "m2".into(),
+                content: "x".into(),
+                refused: Some("too long".into()),
+            },
+        ];
+        assert_eq!(
+            Vec::<Pending>::from_text(&outbox_text(&outbox)),
+            Some(outbox)
+        );
+        // As serde wrote it before this file read JSON by hand.
+        let earlier = r#"[{"client_ref":"m9","content":"hi","refused":null}]"#;
+        assert_eq!(
+            Vec::<Pending>::from_text(earlier),
+            Some(vec![Pending {
+                client_ref: "m9".into(),
+                content: "hi".into(),
+                refused: None
+            }])
+        );
+    }
 
     fn line(seq: i64) -> Line {
         Line {

@@ -7,8 +7,9 @@
 //! Everything else on the page stays HTML, the transcript so far included:
 //! the islands only append to it.
 
+use super::handoff_data::{handoff_data, HandoffData};
 use super::post::post;
-use super::types::{Line, LiveInit};
+use super::types::Line;
 use crate::domain::state::next;
 use crate::domain::{Event, Kind, State};
 use leptos::prelude::*;
@@ -32,7 +33,7 @@ pub struct LiveHandoff {
 }
 
 impl LiveHandoff {
-    fn new(init: &LiveInit) -> Self {
+    fn new(init: &HandoffData) -> Self {
         LiveHandoff {
             kind: Kind::parse(&init.kind).unwrap_or(Kind::Takeover),
             state: RwSignal::new(init.state.clone()),
@@ -100,9 +101,12 @@ impl LiveHandoff {
 }
 
 /// The page's shared live state; nested islands read it with `live()`.
+/// Like every island of the handoff page it takes no props: it starts from
+/// the page's `HandoffData` (`super::handoff_data`).
 #[island]
-pub fn HandoffLive(init: LiveInit, children: Children) -> impl IntoView {
+pub fn HandoffLive(children: Children) -> impl IntoView {
     super::hydrated::island_ready();
+    let init = handoff_data();
     let live = LiveHandoff::new(&init);
     provide_context(live);
     #[cfg(feature = "hydrate")]
@@ -113,13 +117,13 @@ pub fn HandoffLive(init: LiveInit, children: Children) -> impl IntoView {
         Effect::new(move |_| {
             let url = format!("/m/{id}/live/events?after={after_event}");
             super::live::follow(&url, &super::live::EVENT_NAMES, move |_, data| {
-                if let Ok(e) = serde_json::from_str::<LiveEvent>(&data) {
+                if let Some(e) = LiveEvent::read(&data) {
                     apply_event(e, live);
                 }
             });
             let url = format!("/m/{id}/live/messages?after={after_message}");
             super::live::follow(&url, &["message"], move |_, data| {
-                if let Ok(line) = serde_json::from_str::<Line>(&data) {
+                if let Some(line) = <Line as super::json::FromJson>::from_text(&data) {
                     live.add_line(line);
                 }
             });
@@ -133,45 +137,47 @@ pub fn live() -> LiveHandoff {
     expect_context::<LiveHandoff>()
 }
 
-/// What the page reads of a lifecycle event on its stream (typed rather
-/// than a `serde_json::Value`, whose code would be in the WASM for this alone).
-#[cfg(feature = "hydrate")]
-#[derive(serde::Deserialize)]
+/// What the page reads of a lifecycle event on its stream.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, PartialEq)]
 struct LiveEvent {
-    #[serde(default)]
     event: String,
-    #[serde(default)]
     actor: String,
-    #[serde(default)]
     to_state: Option<String>,
-    #[serde(default)]
-    data: Option<EventData>,
+    assignee: Option<String>,
+    decision: Option<String>,
 }
 
-#[cfg(feature = "hydrate")]
-#[derive(serde::Deserialize, Default)]
-struct EventData {
-    #[serde(default)]
-    assignee: Option<String>,
-    #[serde(default)]
-    decision: Option<String>,
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+impl LiveEvent {
+    fn read(text: &str) -> Option<LiveEvent> {
+        let j = super::json::Json::parse(text)?;
+        let data = j.get("data");
+        let of_data = |key: &str| data.as_ref().and_then(|d| d.str_of(key));
+        Some(LiveEvent {
+            event: j.str_of("event").unwrap_or_default(),
+            actor: j.str_of("actor").unwrap_or_default(),
+            to_state: j.str_of("to_state"),
+            assignee: of_data("assignee"),
+            decision: of_data("decision"),
+        })
+    }
 }
 
 /// Applies one live lifecycle event to the page's signals.
 #[cfg(feature = "hydrate")]
 fn apply_event(e: LiveEvent, live: LiveHandoff) {
-    let data = e.data.unwrap_or_default();
     match e.event.as_str() {
         "open" | "accept" => {
             if let Some(op) = e.actor.strip_prefix("operator:") {
                 live.assignee.set(Some(op.to_string()));
-            } else if let Some(a) = data.assignee {
+            } else if let Some(a) = e.assignee {
                 live.assignee.set(Some(a));
             }
         }
-        "assign" => live.assignee.set(data.assignee),
+        "assign" => live.assignee.set(e.assignee),
         "decide" => {
-            live.decision.set(data.decision);
+            live.decision.set(e.decision);
             live.decided_by.set(Some(e.actor));
             live.votes.update(|n| *n += 1);
         }
@@ -213,9 +219,10 @@ pub fn TakenNotice() -> impl IntoView {
 /// without WASM, and the server sends the browser back to the page), sent
 /// with `fetch` once the island is live.
 #[island]
-pub fn TakeoverActions(handoff_id: String) -> impl IntoView {
+pub fn TakeoverActions() -> impl IntoView {
     super::hydrated::island_ready();
     let live = live();
+    let handoff_id = handoff_data().id;
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let id = StoredValue::new(handoff_id);
@@ -275,10 +282,11 @@ pub fn TakeoverActions(handoff_id: String) -> impl IntoView {
 
 /// The messages that arrive after the page was rendered, under the
 /// server-rendered transcript of a handoff the operator does not write in
-/// (approvals). `empty`: the page had no message ("No messages." until one comes).
+/// (approvals).
 #[island]
-pub fn NewLines(empty: bool) -> impl IntoView {
+pub fn NewLines() -> impl IntoView {
     super::hydrated::island_ready();
+    let empty = handoff_data().no_messages;
     let lines = live().lines;
     view! {
         {move || (empty && lines.with(Vec::is_empty)).then(|| view! { <p class="fine">"No messages."</p> })}
@@ -311,5 +319,30 @@ pub fn Celebrate() -> impl IntoView {
                 {(0..24).map(|_| view! { <i></i> }).collect_view()}
             </div>
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LiveEvent;
+
+    #[test]
+    fn a_stream_event_reads_its_state_and_people() {
+        let text = r#"{"seq": 9, "event": "assign", "actor": "operator:op-1", "to_state": null,
+            "data": {"assignee": "op-2", "via": "desk"}}"#;
+        let e = LiveEvent::read(text).expect("an event");
+        assert_eq!(e.event, "assign");
+        assert_eq!(e.actor, "operator:op-1");
+        assert_eq!(e.to_state, None);
+        assert_eq!(e.assignee.as_deref(), Some("op-2"));
+        let decided = LiveEvent::read(
+            r#"{"event": "decide", "to_state": "solved", "data": {"decision": "denied"}}"#,
+        )
+        .expect("an event");
+        assert_eq!(
+            (decided.to_state.as_deref(), decided.decision.as_deref()),
+            (Some("solved"), Some("denied"))
+        );
+        assert_eq!(LiveEvent::read("not json"), None);
     }
 }

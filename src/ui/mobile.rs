@@ -12,6 +12,7 @@ use super::approval::{ApprovalDecision, Countdown};
 use super::assist::AssistScreen;
 use super::chat::Chat;
 use super::desk::{DeskHeader, Here};
+use super::handoff_data::{AnswerSpec, DecisionData, HandoffData, HandoffDataElement};
 use super::handoff_live::{
     line_item, Celebrate, HandoffLive, NewLines, StatusPill, TakenNotice, TakeoverActions,
 };
@@ -20,8 +21,7 @@ use super::quorum_live::QuorumLive;
 use super::similar::SimilarSection;
 use super::title::PageTitle;
 use super::types::{
-    ApprovalCard, AssistCard, DeskUser, HandoffCard, Line, LiveInit, MobileScreen, MobileView,
-    TimelineRow,
+    ApprovalCard, AssistCard, DeskUser, HandoffCard, Line, MobileScreen, MobileView, TimelineRow,
 };
 use crate::domain::link::LinkProblem;
 use crate::domain::Kind;
@@ -154,7 +154,8 @@ fn HandoffView(view: MobileView) -> impl IntoView {
         similar,
     } = view;
     let kind = Kind::parse(&card.kind).unwrap_or(Kind::Takeover);
-    let init = LiveInit {
+    // What the islands start from (they take no props: `handoff_data`).
+    let data = HandoffData {
         id: card.id.clone(),
         kind: card.kind.clone(),
         state: card.state.clone(),
@@ -164,6 +165,16 @@ fn HandoffView(view: MobileView) -> impl IntoView {
         operator_id,
         last_event_seq,
         last_message_seq: transcript.last().map_or(0, |l| l.seq),
+        no_messages: transcript.is_empty(),
+        approval: approval.as_ref().map(|a| DecisionData {
+            cannot_decide: a.cannot_decide.clone(),
+            payload_json: a.payload_json.clone(),
+            answer: a.answer_field.as_ref().map(AnswerSpec::from),
+            answer_hint: a.answer_hint.clone(),
+            similar_link: a.similar_link,
+            timeout_unix: a.timeout_unix,
+            quorum: a.quorum.clone().map(|q| (q, a.voters.clone())),
+        }),
     };
     let id = card.id.clone();
     let up_to_seq = card.up_to_seq;
@@ -174,9 +185,12 @@ fn HandoffView(view: MobileView) -> impl IntoView {
         admin: false,
         link_only,
     });
+    // Read by the islands while the server renders them.
+    provide_context(data.clone());
     view! {
         <PageTitle text=format!("Handoff: {}", card.static_text)/>
-        <HandoffLive init>
+        <HandoffDataElement data/>
+        <HandoffLive>
             <DeskHeader here=Here::Handoff user=Some(user)>
                 <StatusPill/>
             </DeskHeader>
@@ -185,38 +199,28 @@ fn HandoffView(view: MobileView) -> impl IntoView {
             // `into_any` at each block keeps the page's view type shallow enough for release builds.
             {(kind != Kind::Approval && kind != Kind::Assist).then(|| view! { <PacketCard card/> }.into_any())}
             {assist.map(|a| view! { <AssistQuestion card=a.clone()/> <AssistScreen init=a.screen/> }.into_any())}
-            {approval.map(|a| {
-                let cannot_decide = a.cannot_decide.clone();
-                let payload_json = a.payload_json.clone();
-                let answer_field = a.answer_field.clone();
-                let answer_hint = a.answer_hint.clone();
-                let similar_link = a.similar_link;
-                view! {
-                    <ApprovalSubject handoff_id=id.clone() card=a/>
-                    <ApprovalDecision handoff_id=id.clone() cannot_decide payload_json answer_field answer_hint similar_link/>
-                }.into_any()
-            })}
+            {approval.map(|a| view! {
+                <ApprovalSubject card=a/>
+                <ApprovalDecision/>
+            }.into_any())}
             {similar.map(|offer| view! { <SimilarSection handoff_id=id.clone() offer/> }.into_any())}
             {match kind {
                 Kind::Takeover => view! {
-                    <TakeoverActions handoff_id=id.clone()/>
+                    <TakeoverActions/>
                     <section class="transcript chat" aria-label="Conversation">
                         <h2>"Conversation"</h2>
                         <SoFar lines=transcript up_to_seq/>
-                        <Chat handoff_id=id.clone()/>
+                        <Chat/>
                     </section>
                 }.into_any(),
                 Kind::Assist => ().into_any(),
-                _ => {
-                    let empty = transcript.is_empty();
-                    view! {
-                        <section class="transcript" aria-label="Conversation so far">
-                            <h2>"Conversation"</h2>
-                            <SoFar lines=transcript up_to_seq/>
-                            <NewLines empty/>
-                        </section>
-                    }.into_any()
-                }
+                _ => view! {
+                    <section class="transcript" aria-label="Conversation so far">
+                        <h2>"Conversation"</h2>
+                        <SoFar lines=transcript up_to_seq/>
+                        <NewLines/>
+                    </section>
+                }.into_any(),
             }}
             <Timeline rows=timeline/>
             <Celebrate/>
@@ -319,7 +323,7 @@ fn PacketCard(card: HandoffCard) -> impl IntoView {
 /// What the agent wants to do: subject, payload, what the customer sees, and
 /// the countdown (an island: it ticks).
 #[component]
-fn ApprovalSubject(handoff_id: String, card: ApprovalCard) -> impl IntoView {
+fn ApprovalSubject(card: ApprovalCard) -> impl IntoView {
     let question = card.subject_kind == "question";
     view! {
         <article class="card approval" aria-labelledby="subject">
@@ -336,9 +340,7 @@ fn ApprovalSubject(handoff_id: String, card: ApprovalCard) -> impl IntoView {
             {card.suspend_message.clone().map(|m| view! {
                 <p class="fine">"The customer sees: " <q>{m}</q></p>
             })}
-            {card.quorum.clone().map(|progress| view! {
-                <QuorumLive handoff_id=handoff_id.clone() progress voters=card.voters.clone()/>
-            })}
+            {card.quorum.is_some().then(|| view! { <QuorumLive/> })}
             {card.four_eyes.then(|| view! {
                 <p class="fine" data-testid="four-eyes">"Four-eyes: whoever asked for this cannot approve it."</p>
             })}
@@ -349,7 +351,7 @@ fn ApprovalSubject(handoff_id: String, card: ApprovalCard) -> impl IntoView {
                 <summary>"Raw JSON"</summary>
                 <pre class="raw">{card.payload_json.clone()}</pre>
             </details>
-            {card.timeout_unix.map(|timeout| view! { <Countdown timeout/> })}
+            {card.timeout_unix.is_some().then(|| view! { <Countdown/> })}
         </article>
     }
 }

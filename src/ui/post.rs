@@ -4,17 +4,17 @@
 //! `#[server]` functions themselves; only the browser side differs. Leptos's
 //! generated client (its request and response types, streaming support and
 //! `serde_qs`) would be in the page's main WASM module for these calls
-//! alone; this is a few imports of browser APIs and the `serde_json` the
-//! islands' props already need.
+//! alone; this is a few imports of browser APIs, and the answer is read with
+//! the browser's own JSON parser (`super::json`).
 
+use super::json::FromJson;
 use crate::error::AppError;
-use serde::de::DeserializeOwned;
 
 /// POSTs `fields` to `path` (`/fn/…`) and reads the JSON answer; a refusal
 /// is the server's `AppError`, no answer at all an `offline` internal error
 /// (`is_transient`: callers may retry).
 #[cfg(feature = "hydrate")]
-pub async fn post<T: DeserializeOwned>(path: &str, fields: &[(&str, &str)]) -> Result<T, AppError> {
+pub async fn post<T: FromJson>(path: &str, fields: &[(&str, &str)]) -> Result<T, AppError> {
     use crate::error::ErrorCode;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
@@ -43,10 +43,10 @@ pub async fn post<T: DeserializeOwned>(path: &str, fields: &[(&str, &str)]) -> R
         .as_string()
         .unwrap_or_default();
     if res.ok() {
-        serde_json::from_str(&body)
-            .map_err(|e| AppError::new(ErrorCode::InternalError, format!("unexpected answer: {e}")))
+        T::from_text(&body)
+            .ok_or_else(|| AppError::new(ErrorCode::InternalError, "unexpected answer"))
     } else {
-        Err(serde_json::from_str::<AppError>(&body).unwrap_or_else(|_| {
+        Err(AppError::from_text(&body).unwrap_or_else(|| {
             AppError::new(
                 ErrorCode::InternalError,
                 format!("the server answered {}", res.status()),
@@ -57,7 +57,7 @@ pub async fn post<T: DeserializeOwned>(path: &str, fields: &[(&str, &str)]) -> R
 
 /// Islands run their calls in the browser only.
 #[cfg(not(feature = "hydrate"))]
-pub async fn post<T: DeserializeOwned>(path: &str, fields: &[(&str, &str)]) -> Result<T, AppError> {
+pub async fn post<T: FromJson>(path: &str, fields: &[(&str, &str)]) -> Result<T, AppError> {
     let _ = (path, fields);
     Err(AppError::internal())
 }

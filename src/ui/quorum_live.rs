@@ -26,9 +26,11 @@ async fn inner(id: String) -> Result<Option<(String, Vec<String>)>, AppError> {
 
 /// "2 of 3 approved: Ann, Bob", refreshed on every vote the page hears of.
 #[island]
-pub fn QuorumLive(handoff_id: String, progress: String, voters: Vec<String>) -> impl IntoView {
+pub fn QuorumLive() -> impl IntoView {
     super::hydrated::island_ready();
-    let line = RwSignal::new((progress, voters));
+    let data = super::handoff_data::handoff_data();
+    let handoff_id = data.id;
+    let line = RwSignal::new(data.approval.and_then(|a| a.quorum).unwrap_or_default());
     let votes = super::handoff_live::live().votes;
     // Only the newest request's answer is shown (two votes close together).
     let latest = StoredValue::new(0u32);
@@ -38,7 +40,14 @@ pub fn QuorumLive(handoff_id: String, progress: String, voters: Vec<String>) -> 
             let id = handoff_id.clone();
             latest.set_value(now);
             leptos::task::spawn_local(async move {
-                if let Ok(Some(fresh)) = quorum_line(id).await {
+                // A plain fetch (`post`), not the generated client: that client
+                // (server_fn, serde_qs) would be in the page's main WASM for this alone.
+                let fresh = super::post::post::<Option<(String, Vec<String>)>>(
+                    "/fn/quorum_line",
+                    &[("id", &id)],
+                )
+                .await;
+                if let Ok(Some(fresh)) = fresh {
                     if latest.get_value() == now {
                         line.set(fresh);
                     }

@@ -565,22 +565,3 @@ pub struct AssistCard {
     pub agent_id: String,
     pub screen: AssistScreenInit,
 }
-
-/// What the handoff page's live island starts from (its props, serialized
-/// into the page): the lifecycle fields that change, who is looking, and
-/// where the streams continue.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LiveInit {
-    pub id: String,
-    pub kind: String,
-    pub state: String,
-    pub assignee: Option<String>,
-    pub decision: Option<String>,
-    pub decided_by: Option<String>,
-    pub operator_id: String,
-    /// The audit seq of the latest event the page shows.
-    pub last_event_seq: i64,
-    /// The seq of the last message in the page's (server-rendered)
-    /// transcript, 0 if none: the islands show only what comes after it.
-    pub last_message_seq: i64,
-}
