@@ -120,6 +120,17 @@ async function visit(browser: Browser, js: boolean, viewport: { width: number; h
   expect(await page.title()).toBe('Settings · tapin');
   await page.goto(`/m/${takeover}`);
   expect(await page.title()).toBe(`Handoff: Refund ${H}`);
+  if (js) {
+    // The decision form's islands start from the page's #handoff-data
+    // attributes, not from props: the payload to edit reads back as sent.
+    await page.goto(`/m/${approval}`);
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await page.getByLabel('Edit the payload before approving').check();
+    const edit = page.locator('textarea#payload');
+    await expect(edit).toBeVisible();
+    expect(JSON.parse(await edit.inputValue()).note).toBe(`payload ${H}`);
+    await check(`/m/${approval} payload edit (${viewport.width}px)`);
+  }
   await ctx.close();
 }
 
