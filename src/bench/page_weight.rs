@@ -11,7 +11,7 @@ use super::server::Server;
 use super::Params;
 use serde_json::Value;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// One TCP initial window (10 segments), as the goal counts it.
@@ -341,76 +341,144 @@ async fn first_response_time(
     Ok(())
 }
 
-/// Lighthouse's mobile performance audit through `scripts/lighthouse.sh`.
-async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str) {
-    let label = format!("{name}: Lighthouse mobile score");
-    let script = Path::new("scripts/lighthouse.sh");
-    if !script.exists() {
-        r.skipped(
-            &label,
-            "scripts/lighthouse.sh not found (run from the repository root)",
-        );
-        return;
-    }
-    let out = s.dir.join(format!("lighthouse-{name}.json"));
+/// How many times Lighthouse audits each page (`TAPIN_BENCH_LIGHTHOUSE_RUNS`,
+/// 1 to 9, default 3). One run's TBT and LCP moved by a factor of two to four
+/// between runs on these shared machines; the median of a few is what the
+/// goals are judged on (as Lighthouse's own docs on variability advise).
+fn lighthouse_runs() -> usize {
+    std::env::var("TAPIN_BENCH_LIGHTHOUSE_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3usize)
+        .clamp(1, 9)
+}
+
+/// One Lighthouse audit of the page: its report, or why there is none.
+async fn lighthouse_once(
+    s: &Server,
+    name: &str,
+    path: &str,
+    run: usize,
+) -> Result<(PathBuf, Value), String> {
+    let out = s.dir.join(format!("lighthouse-{name}-{run}.json"));
     let headers = serde_json::json!({ "Cookie": s.cookie }).to_string();
-    let run = tokio::time::timeout(
+    let output = tokio::time::timeout(
         Duration::from_secs(300),
         tokio::process::Command::new("bash")
-            .arg(script)
+            .arg("scripts/lighthouse.sh")
             .arg(format!("{}{path}", s.base))
             .arg(&out)
             .arg(&headers)
             .kill_on_drop(true)
             .output(),
     )
-    .await;
-    let output = match run {
-        Err(_) => return r.skipped(&label, "Lighthouse did not finish within 300 s"),
-        Ok(Err(e)) => return r.skipped(&label, &format!("could not run the script: {e}")),
-        Ok(Ok(o)) => o,
-    };
+    .await
+    .map_err(|_| "Lighthouse did not finish within 300 s".to_string())?
+    .map_err(|e| format!("could not run the script: {e}"))?;
     let report: Option<Value> = std::fs::read_to_string(&out)
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok());
-    let Some(report) = report.filter(|_| output.status.success()) else {
-        let err = String::from_utf8_lossy(&output.stderr);
-        let why = err
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("no output");
-        return r.skipped(&label, &format!("Lighthouse failed: {why}"));
+    report
+        .filter(|_| output.status.success())
+        .map(|r| (out, r))
+        .ok_or_else(|| {
+            let err = String::from_utf8_lossy(&output.stderr);
+            let why = err
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("no output");
+            format!("Lighthouse failed: {why}")
+        })
+}
+
+/// Lighthouse's mobile performance audit through `scripts/lighthouse.sh`,
+/// a few runs per page: score, LCP and TBT are judged on their medians (each
+/// run's value printed beside them); the other figures and the kept report
+/// are those of the run whose TBT is the median.
+async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str) {
+    let label = format!("{name}: Lighthouse mobile score");
+    if !Path::new("scripts/lighthouse.sh").exists() {
+        r.skipped(
+            &label,
+            "scripts/lighthouse.sh not found (run from the repository root)",
+        );
+        return;
+    }
+    let mut runs = Vec::new();
+    for run in 0..lighthouse_runs() {
+        match lighthouse_once(s, name, path, run).await {
+            Ok(done) => runs.push(done),
+            Err(why) => return r.skipped(&label, &why),
+        }
+    }
+    let numeric = |report: &Value, id: &str| report["audits"][id]["numericValue"].as_f64();
+    let score_of = |report: &Value| {
+        report["categories"]["performance"]["score"]
+            .as_f64()
+            .map(|s| s * 100.0)
+    };
+    runs.sort_by(|a, b| {
+        let tbt = |r: &Value| numeric(r, "total-blocking-time").unwrap_or(f64::MAX);
+        tbt(&a.1).total_cmp(&tbt(&b.1))
+    });
+    let (out, report) = &runs[runs.len() / 2];
+    let reports: Vec<&Value> = runs.iter().map(|(_, r)| r).collect();
+    // The median of one value over the runs, with every run's value.
+    let median = |values: Vec<f64>, fmt: &dyn Fn(f64) -> String| -> Option<(f64, String)> {
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let mid = *sorted.get(sorted.len() / 2)?;
+        let each = values
+            .iter()
+            .map(|v| fmt(*v))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some((
+            mid,
+            if values.len() > 1 {
+                format!("{} (runs: {each})", fmt(mid))
+            } else {
+                fmt(mid)
+            },
+        ))
     };
     let kept = Path::new(REPORTS).join(format!("lighthouse-{name}.json"));
-    if std::fs::create_dir_all(REPORTS).is_ok() && std::fs::copy(&out, &kept).is_ok() {
+    if std::fs::create_dir_all(REPORTS).is_ok() && std::fs::copy(out, &kept).is_ok() {
         r.note(&format!(
-            "{name}: Lighthouse report kept in {}",
-            kept.display()
+            "{name}: Lighthouse report kept in {} (the median-TBT run of {})",
+            kept.display(),
+            runs.len()
         ));
     }
-    let score = report["categories"]["performance"]["score"]
-        .as_f64()
-        .map(|s| s * 100.0);
-    let audit = |id: &str| report["audits"][id]["numericValue"].as_f64();
-    match score {
-        Some(sc) => r.figure(&label, &format!("{sc:.0}"), Some(("≥ 98", sc >= 98.0))),
+    let scores: Vec<f64> = reports.iter().filter_map(|r| score_of(r)).collect();
+    match median(scores, &|v| format!("{v:.0}")) {
+        Some((sc, text)) => r.figure(&label, &text, Some(("≥ 98", sc >= 98.0))),
         None => r.skipped(&label, "no performance score in the report"),
     }
-    if let Some(lcp) = audit("largest-contentful-paint") {
+    let of = |id: &str| {
+        reports
+            .iter()
+            .filter_map(|r| numeric(r, id))
+            .collect::<Vec<f64>>()
+    };
+    if let Some((lcp, text)) = median(of("largest-contentful-paint"), &|v| {
+        format!("{:.2} s", v / 1000.0)
+    }) {
         r.figure(
             &format!("{name}: LCP (simulated slow 4G)"),
-            &format!("{:.2} s", lcp / 1000.0),
+            &text,
             Some(("≤ 1.5 s", lcp <= 1500.0)),
         );
     }
-    if let Some(tbt) = audit("total-blocking-time") {
+    if let Some((tbt, text)) = median(of("total-blocking-time"), &|v| format!("{v:.0} ms")) {
         r.figure(
             &format!("{name}: TBT"),
-            &format!("{tbt:.0} ms"),
+            &text,
             Some(("≤ 50 ms", tbt <= 50.0)),
         );
     }
+    let audit = |id: &str| report["audits"][id]["numericValue"].as_f64();
     // What the page really fetched from /pkg/ (lazy islands' chunks included,
     // which its HTML does not name): encoded bytes with headers.
     if let Some(items) = report["audits"]["network-requests"]["details"]["items"].as_array() {
@@ -442,7 +510,7 @@ async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str) {
             );
         }
     }
-    if let Some(why) = lcp_inputs(&report) {
+    if let Some(why) = lcp_inputs(report) {
         r.note(&format!("{name}: {why}"));
     }
 }
