@@ -16,6 +16,7 @@ const S = '</title></script><img src=x onerror="alert(1)">\u202E';
 
 let takeover = '';
 let approval = '';
+let gated = '';
 let assist = '';
 // A URL admits no spaces: the same markup without them, shown as text.
 const U = 'https://login.example.test/v?x=</title></script><img/src=x/onerror=alert(1)>';
@@ -46,6 +47,14 @@ test.beforeAll(async ({ request }) => {
     subject_ref: `refund ${H}`,
     payload: { note: `payload ${H}` },
     suspend_message: `wait ${H}`,
+    timeout_seconds: 600,
+  })).id;
+  // A role the admin lacks: its name (agent text) is shown in the decision form's place.
+  gated = (await agent.post('/approvals', {
+    conversation_id: acid,
+    subject_kind: 'tool_call',
+    subject_ref: 'refund.gated',
+    approver_role: `role ${S}`,
     timeout_seconds: 600,
   })).id;
   assist = (await agent.post('/handoffs', {
@@ -120,6 +129,11 @@ async function visit(browser: Browser, js: boolean, viewport: { width: number; h
   expect(await page.title()).toBe('Settings · tapin');
   await page.goto(`/m/${takeover}`);
   expect(await page.title()).toBe(`Handoff: Refund ${H}`);
+  // Why this operator cannot decide travels to the island in #handoff-data too.
+  await page.goto(`/m/${gated}`);
+  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByTestId('cannot-decide')).toContainText(`role ${S}`);
+  await check(`/m/${gated} (js ${js}, ${viewport.width}px)`);
   if (js) {
     // The decision form's islands start from the page's #handoff-data
     // attributes, not from props: the payload to edit reads back as sent.
