@@ -18,20 +18,19 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: [ErrorCode; 7] = [
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::RateLimited,
+        ErrorCode::BadRequest,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::InternalError,
+    ];
+
     /// The code from its wire name (`not_found`); `None` for an unknown one.
     pub fn parse(name: &str) -> Option<ErrorCode> {
-        use ErrorCode::*;
-        [
-            Unauthorized,
-            Forbidden,
-            RateLimited,
-            BadRequest,
-            NotFound,
-            Conflict,
-            InternalError,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == name)
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
     }
 
     pub fn as_str(self) -> &'static str {
