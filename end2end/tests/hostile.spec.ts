@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { Agent } from './agent';
 import { AdminOrg } from './admin-org';
 import { tapin } from './cli';
+import { openAs } from './link';
 
 // Issue 11, finding 0, class-wide: every text an agent, a customer or a tenant
 // controls holds hostile markup, and every page that shows it is opened with
@@ -18,12 +19,13 @@ let takeover = '';
 let approval = '';
 let gated = '';
 let assist = '';
+let quorum = '';
 // A URL admits no spaces: the same markup without them, shown as text.
 const U = 'https://login.example.test/v?x=</title></script><img/src=x/onerror=alert(1)>';
 // A 1×1 PNG: the assist page shows the captured screen beside the agent's texts.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
-test.beforeAll(async ({ request }) => {
+test.beforeAll(async ({ request, browser }) => {
   org.create();
   tapin('operator', 'create', '--org', org.slug, '--email', `eve@${org.slug}.test`, '--name', `Eve ${H}`);
   const agent = new Agent(request, org.key);
@@ -67,6 +69,20 @@ test.beforeAll(async ({ request }) => {
     input: 'code',
     capture: { screenshot: PNG, viewport: { width: 1, height: 1 } },
   })).id;
+  // A quorum Eve (a tenant's name) has voted on: the page lists its voters.
+  quorum = (await agent.post('/approvals', {
+    conversation_id: acid,
+    subject_kind: 'tool_call',
+    subject_ref: 'refund.quorum',
+    required_approvals: 2,
+    timeout_seconds: 600,
+  })).id;
+  const eve = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const evePage = await eve.newPage();
+  await openAs(evePage, quorum, `eve@${org.slug}.test`);
+  await evePage.getByRole('button', { name: 'Approve' }).tap();
+  await expect(evePage.getByTestId('voted')).toBeVisible();
+  await eve.close();
   const put = await request.put('/api/v1/policies', {
     headers: { authorization: `Bearer ${org.key}` },
     data: { policies: [{ name: `policy ${S}`, condition: "kind == 'never'", actions: { priority: 'high' } }] },
@@ -134,6 +150,11 @@ async function visit(browser: Browser, js: boolean, viewport: { width: number; h
   if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByTestId('cannot-decide')).toContainText(`role ${S}`);
   await check(`/m/${gated} (js ${js}, ${viewport.width}px)`);
+  // The voters' names travel to the quorum island in #handoff-data.
+  await page.goto(`/m/${quorum}`);
+  if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByTestId('quorum')).toContainText(`1 of 2 approved: Eve ${H}`);
+  await check(`/m/${quorum} (js ${js}, ${viewport.width}px)`);
   if (js) {
     // The decision form's islands start from the page's #handoff-data
     // attributes, not from props: the payload to edit reads back as sent.

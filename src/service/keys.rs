@@ -55,6 +55,8 @@ pub struct ApiPrincipal {
     pub key_id: String,
     pub organization_id: String,
     pub scopes: Vec<String>,
+    /// The organization's routing set-up version, read with the key.
+    pub setup_version: i64,
 }
 
 impl ApiPrincipal {
@@ -126,16 +128,17 @@ pub async fn authenticate(app: &App, raw: &str) -> Result<ApiPrincipal, AppError
     if !raw.starts_with("tk_") || raw.len() > 200 {
         return Err(unknown());
     }
-    let record = app
+    let (record, setup_version) = app
         .store
         .api_key_by_hash(&sha256_hex(raw.as_bytes()))
         .await?
-        .filter(|k| k.revoked_at.is_none())
+        .filter(|(k, _)| k.revoked_at.is_none())
         .ok_or_else(unknown)?;
     Ok(ApiPrincipal {
         key_id: record.id,
         organization_id: record.organization_id,
         scopes: record.scopes,
+        setup_version,
     })
 }
 
@@ -157,6 +160,7 @@ mod tests {
             key_id: "k".into(),
             organization_id: "o".into(),
             scopes: vec!["read".into()],
+            setup_version: 0,
         };
         assert!(p.require("read").is_ok());
         assert_eq!(p.require("handoffs:write").unwrap_err().http_status(), 403);

@@ -63,10 +63,35 @@ impl SetupCache {
     }
 }
 
-/// The organization's set-up as of now: one read of its version, and the
-/// whole set-up only when it changed since this node last read it.
+tokio::task_local! {
+    /// (organization, set-up version) read with the API key of the request
+    /// this task serves: the same request, so no change committed before it
+    /// is missed, and a creation needs no read of the version of its own.
+    static SEEN: (String, i64);
+}
+
+/// Runs `request` (an API request's handler) knowing the set-up version its
+/// key was read with.
+pub async fn with_version_seen<F: std::future::Future>(
+    org_id: String,
+    version: i64,
+    request: F,
+) -> F::Output {
+    SEEN.scope((org_id, version), request).await
+}
+
+/// The organization's set-up as of now: one read of its version (none when
+/// the request's API key brought it), and the whole set-up only when it
+/// changed since this node last read it.
 pub async fn current(app: &App, org_id: &str) -> Result<Arc<Setup>, AppError> {
-    let version = app.store.setup_version(org_id).await?;
+    let seen = SEEN
+        .try_with(|(org, v)| (org == org_id).then_some(*v))
+        .ok()
+        .flatten();
+    let version = match seen {
+        Some(v) => v,
+        None => app.store.setup_version(org_id).await?,
+    };
     if let Some(s) = app.setup.kept(org_id, version) {
         return Ok(s);
     }

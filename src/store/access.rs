@@ -7,7 +7,9 @@ use async_trait::async_trait;
 #[async_trait]
 pub trait ApiKeyStore {
     async fn insert_api_key(&self, key: &ApiKeyRecord, key_hash: &str) -> StoreResult<()>;
-    async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>>;
+    /// The key with this hash, and its organization's routing set-up version
+    /// read in the same statement (so a creation needs no read of its own).
+    async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<(ApiKeyRecord, i64)>>;
     /// Revokes a key of the organization by id or by its printed prefix; false if none matched.
     async fn revoke_api_key(
         &self,

@@ -17,6 +17,13 @@ struct KeyRow {
     revoked_at: Option<Ts>,
 }
 
+#[derive(sqlx::FromRow)]
+struct KeyFoundRow {
+    #[sqlx(flatten)]
+    key: KeyRow,
+    setup_version: i64,
+}
+
 impl From<KeyRow> for ApiKeyRecord {
     fn from(r: KeyRow) -> Self {
         ApiKeyRecord {
@@ -77,14 +84,16 @@ impl ApiKeyStore for PgStore {
         Ok(())
     }
 
-    async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
-        let row: Option<KeyRow> = sqlx::query_as(&format!(
-            "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = $1"
-        ))
+    async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<(ApiKeyRecord, i64)>> {
+        let row: Option<KeyFoundRow> = sqlx::query_as(
+            "SELECT k.id, k.organization_id, k.name, k.prefix, k.scopes, k.created_at, \
+             k.revoked_at, o.setup_version FROM api_keys k \
+             JOIN organizations o ON o.id = k.organization_id WHERE k.key_hash = $1",
+        )
         .bind(key_hash)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(ApiKeyRecord::from))
+        Ok(row.map(|r| (ApiKeyRecord::from(r.key), r.setup_version)))
     }
 
     async fn revoke_api_key(

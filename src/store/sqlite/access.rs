@@ -29,6 +29,13 @@ impl From<KeyRow> for ApiKeyRecord {
 }
 
 #[derive(sqlx::FromRow)]
+struct KeyFoundRow {
+    #[sqlx(flatten)]
+    key: KeyRow,
+    setup_version: i64,
+}
+
+#[derive(sqlx::FromRow)]
 struct OperatorRow {
     id: String,
     organization_id: String,
@@ -74,12 +81,15 @@ impl ApiKeyStore for SqliteStore {
         Ok(())
     }
 
-    async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
-        let row: Option<KeyRow> = sqlx::query_as("SELECT * FROM api_keys WHERE key_hash = ?")
-            .bind(key_hash)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(row.map(ApiKeyRecord::from))
+    async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<(ApiKeyRecord, i64)>> {
+        let row: Option<KeyFoundRow> = sqlx::query_as(
+            "SELECT k.*, o.setup_version FROM api_keys k \
+             JOIN organizations o ON o.id = k.organization_id WHERE k.key_hash = ?",
+        )
+        .bind(key_hash)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(row.map(|r| (ApiKeyRecord::from(r.key), r.setup_version)))
     }
 
     async fn revoke_api_key(
