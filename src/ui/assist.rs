@@ -111,8 +111,12 @@ fn lease_line(state: &str, mine: bool) -> &'static str {
 /// The captured screen and its controls. Lazy: its code is a chunk only
 /// assist pages load, not part of every handoff page's WASM.
 #[island(lazy)]
-pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
+pub fn AssistScreen() -> impl IntoView {
     super::hydrated::island_ready();
+    // From `#handoff-data`, not props (no serde in the island's chunk).
+    let init: AssistScreenInit = super::handoff_data::handoff_data()
+        .assist
+        .unwrap_or_default();
     let live = live();
     let id = init.handoff_id.clone();
     let frame_seq = RwSignal::new(init.frame_seq);
@@ -134,12 +138,11 @@ pub fn AssistScreen(init: AssistScreenInit) -> impl IntoView {
         Effect::new(move |_| {
             let url = format!("/m/{id}/live/frames?after={after}");
             super::live::follow(&url, &["frame"], move |_, data| {
-                #[derive(serde::Deserialize)]
-                struct Frame {
-                    frame_seq: i64,
-                }
-                if let Ok(f) = serde_json::from_str::<Frame>(&data) {
-                    frame_seq.update(|s| *s = (*s).max(f.frame_seq));
+                let seq = super::json::Json::parse(&data)
+                    .and_then(|f| f.get("frame_seq"))
+                    .and_then(|s| s.int());
+                if let Some(seq) = seq {
+                    frame_seq.update(|s| *s = (*s).max(seq));
                 }
             });
         });

@@ -11,6 +11,7 @@
 // The readers run in the browser (and in the unit tests), not in the server.
 #![cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 
+use super::types::AssistScreenInit;
 use crate::domain::answer::{option_label, AnswerField};
 use leptos::prelude::*;
 
@@ -36,6 +37,8 @@ pub struct HandoffData {
     /// The page showed no message ("No messages." until one comes).
     pub no_messages: bool,
     pub approval: Option<DecisionData>,
+    /// An assist handoff's screen (its `handoff_id` is `id`).
+    pub assist: Option<AssistScreenInit>,
 }
 
 /// What an approval's islands need besides the handoff.
@@ -220,6 +223,14 @@ impl HandoffData {
                 ("data-voters", d.quorum.as_ref().map(|q| joined(&q.1))),
             ]);
         }
+        if let Some(s) = &self.assist {
+            a.extend([
+                ("data-assist-input", Some(s.input.clone())),
+                ("data-frame-seq", Some(s.frame_seq.to_string())),
+                ("data-viewport-width", Some(s.viewport_width.to_string())),
+                ("data-viewport-height", Some(s.viewport_height.to_string())),
+            ]);
+        }
         a
     }
 
@@ -243,6 +254,13 @@ impl HandoffData {
             timeout_unix: attr("data-timeout").and_then(|t| t.parse().ok()),
             quorum: attr("data-quorum").map(|q| (q, split(attr("data-voters")))),
         });
+        let assist = attr("data-assist-input").map(|input| AssistScreenInit {
+            handoff_id: attr("data-id").unwrap_or_default(),
+            input,
+            frame_seq: int("data-frame-seq"),
+            viewport_width: int("data-viewport-width"),
+            viewport_height: int("data-viewport-height"),
+        });
         HandoffData {
             id: attr("data-id").unwrap_or_default(),
             kind: attr("data-kind").unwrap_or_default(),
@@ -255,6 +273,7 @@ impl HandoffData {
             last_message_seq: int("data-message-seq"),
             no_messages: attr("data-no-messages").is_some(),
             approval,
+            assist,
         }
     }
 }
@@ -321,6 +340,18 @@ mod tests {
             ..takeover.clone()
         };
         assert_eq!(round_trip(&approval), approval);
+        let assist = HandoffData {
+            kind: "assist".into(),
+            assist: Some(AssistScreenInit {
+                handoff_id: "h1".into(),
+                input: "code".into(),
+                frame_seq: 3,
+                viewport_width: 390,
+                viewport_height: 844,
+            }),
+            ..takeover.clone()
+        };
+        assert_eq!(round_trip(&assist), assist);
     }
 
     #[test]

@@ -175,6 +175,7 @@ fn HandoffView(view: MobileView) -> impl IntoView {
             timeout_unix: a.timeout_unix,
             quorum: a.quorum.clone().map(|q| (q, a.voters.clone())),
         }),
+        assist: assist.as_ref().map(|a| a.screen.clone()),
     };
     let id = card.id.clone();
     let up_to_seq = card.up_to_seq;
@@ -198,7 +199,7 @@ fn HandoffView(view: MobileView) -> impl IntoView {
             // An approval's own card already says what the packet says.
             // `into_any` at each block keeps the page's view type shallow enough for release builds.
             {(kind != Kind::Approval && kind != Kind::Assist).then(|| view! { <PacketCard card/> }.into_any())}
-            {assist.map(|a| view! { <AssistQuestion card=a.clone()/> <AssistScreen init=a.screen/> }.into_any())}
+            {assist.map(|a| view! { <AssistQuestion card=a.clone()/> <AssistScreen/> }.into_any())}
             {approval.map(|a| view! {
                 <ApprovalSubject card=a/>
                 <ApprovalDecision/>

@@ -543,8 +543,8 @@ pub struct NewSecret {
     pub secret: String,
 }
 
-/// What the assist screen island starts from (its props).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// What the assist screen island starts from (in `#handoff-data`, not props).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssistScreenInit {
     pub handoff_id: String,
     /// code | text | none.
