@@ -168,7 +168,7 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params, site_root: &Path) -> Re
             ("approval", &pages.approval),
             ("assist", &pages.assist),
         ] {
-            lighthouse(r, s, name, path).await;
+            lighthouse(r, s, name, path, site_root).await;
         }
     }
     Ok(())
@@ -396,7 +396,7 @@ async fn lighthouse_once(
 /// a few runs per page: score, LCP and TBT are judged on their medians (each
 /// run's value printed beside them); the other figures and the kept report
 /// are those of the run whose TBT is the median.
-async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str) {
+async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str, site_root: &Path) {
     let label = format!("{name}: Lighthouse mobile score");
     if !Path::new("scripts/lighthouse.sh").exists() {
         r.skipped(
@@ -482,15 +482,22 @@ async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str) {
     // What the page really fetched from /pkg/ (lazy islands' chunks included,
     // which its HTML does not name): encoded bytes with headers.
     if let Some(items) = report["audits"]["network-requests"]["details"]["items"].as_array() {
-        let pkg: Vec<f64> = items
-            .iter()
-            .filter(|q| q["url"].as_str().is_some_and(|u| u.contains("/pkg/")))
-            .filter_map(|q| q["transferSize"].as_f64())
-            .collect();
-        let total: f64 = pkg.iter().sum();
+        let pkg = site_root.join("pkg");
+        let (total, files, unfinished) = pkg_bytes(items, |file| {
+            let br = pkg.join(format!("{file}.br"));
+            std::fs::metadata(&br)
+                .or_else(|_| std::fs::metadata(pkg.join(file)))
+                .map(|m| m.len() as f64)
+                .unwrap_or(0.0)
+        });
+        let note = if unfinished > 0 {
+            format!(" ({unfinished} not finished when Lighthouse stopped: counted at their brotli size)")
+        } else {
+            String::new()
+        };
         r.figure(
             &format!("{name}: JS + WASM + CSS fetched (Lighthouse)"),
-            &format!("{} in {} files", kb(total as usize), pkg.len()),
+            &format!("{} in {files} files{note}", kb(total as usize)),
             Some(("≤ 150 KB", total <= ASSETS_GOAL as f64)),
         );
     }
@@ -519,6 +526,31 @@ async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str) {
 /// request the unthrottled page load started before its own (observed)
 /// largest paint, so a download started early, even if nothing on screen
 /// needs it, pushes the simulated LCP out.
+/// Bytes of the page's `/pkg/` requests: (total, files, unfinished). A request
+/// Lighthouse stopped before it finished has no transfer size; it still
+/// belongs to the page, so it counts at `on_disk(file name)`.
+fn pkg_bytes(items: &[Value], on_disk: impl Fn(&str) -> f64) -> (f64, usize, usize) {
+    let (mut total, mut files, mut unfinished) = (0.0, 0, 0);
+    for q in items {
+        let Some(file) = q["url"]
+            .as_str()
+            .and_then(|u| u.split_once("/pkg/"))
+            .map(|(_, f)| f.split(['?', '#']).next().unwrap_or(f))
+        else {
+            continue;
+        };
+        files += 1;
+        match q["transferSize"].as_f64().filter(|b| *b > 0.0) {
+            Some(b) => total += b,
+            None => {
+                unfinished += 1;
+                total += on_disk(file);
+            }
+        }
+    }
+    (total, files, unfinished)
+}
+
 fn lcp_inputs(report: &Value) -> Option<String> {
     let observed = report["audits"]["metrics"]["details"]["items"][0]
         ["observedLargestContentfulPaint"]
@@ -675,6 +707,18 @@ mod tests {
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
         assert!(png.ends_with(&[0xae, 0x42, 0x60, 0x82]), "IEND's CRC");
         assert!((5_000..200_000).contains(&png.len()), "{} bytes", png.len());
+    }
+
+    #[test]
+    fn a_chunk_lighthouse_did_not_finish_still_counts() {
+        let items: Vec<serde_json::Value> = serde_json::from_str(
+            r#"[{"url": "http://h/pkg/tapin.wasm", "transferSize": 1000},
+                {"url": "http://h/pkg/chunk_9.wasm?v=1", "transferSize": 0},
+                {"url": "http://h/m/abc", "transferSize": 500}]"#,
+        )
+        .unwrap();
+        let on_disk = |f: &str| if f == "chunk_9.wasm" { 300.0 } else { 0.0 };
+        assert_eq!(super::pkg_bytes(&items, on_disk), (1300.0, 2, 1));
     }
 
     #[test]
