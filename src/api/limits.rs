@@ -48,9 +48,9 @@ pub async fn authenticate(State(app): State<App>, mut req: Request, next: Next) 
     };
     match keys::authenticate(&app, raw).await {
         Ok(principal) => {
-            let seen = (principal.organization_id.clone(), principal.setup_version);
+            let (org, version) = (principal.organization_id.clone(), principal.setup_version);
             req.extensions_mut().insert(principal);
-            return crate::service::setup::with_version_seen(seen.0, seen.1, next.run(req)).await;
+            return crate::service::setup::with_version_seen(org, version, next.run(req)).await;
         }
         Err(e) if e.http_status() == 401 => {
             req.extensions_mut().insert(AuthFailure(e));

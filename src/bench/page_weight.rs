@@ -522,10 +522,6 @@ async fn lighthouse(r: &mut Report, s: &Server, name: &str, path: &str, site_roo
     }
 }
 
-/// What Lighthouse's simulated LCP is made of: its estimate counts every
-/// request the unthrottled page load started before its own (observed)
-/// largest paint, so a download started early, even if nothing on screen
-/// needs it, pushes the simulated LCP out.
 /// Bytes of the page's `/pkg/` requests: (total, files, unfinished). A request
 /// Lighthouse stopped before it finished has no transfer size; it still
 /// belongs to the page, so it counts at `on_disk(file name)`.
@@ -551,6 +547,10 @@ fn pkg_bytes(items: &[Value], on_disk: impl Fn(&str) -> f64) -> (f64, usize, usi
     (total, files, unfinished)
 }
 
+/// What Lighthouse's simulated LCP is made of: its estimate counts every
+/// request the unthrottled page load started before its own (observed)
+/// largest paint, so a download started early, even if nothing on screen
+/// needs it, pushes the simulated LCP out.
 fn lcp_inputs(report: &Value) -> Option<String> {
     let observed = report["audits"]["metrics"]["details"]["items"][0]
         ["observedLargestContentfulPaint"]
