@@ -1,3 +1,4 @@
+use super::point_reads::by_name;
 use super::{plain_row, split_list, SqliteStore};
 use crate::domain::records::{ApiKeyRecord, Operator, Session, SessionGrant};
 use crate::store::{ApiKeyStore, OperatorStore, StoreResult};
@@ -14,6 +15,16 @@ struct KeyRow {
     revoked_at: Option<String>,
 }
 
+by_name!(KeyRow {
+    id,
+    organization_id,
+    name,
+    prefix,
+    scopes,
+    created_at,
+    revoked_at
+});
+
 impl From<KeyRow> for ApiKeyRecord {
     fn from(r: KeyRow) -> Self {
         ApiKeyRecord {
@@ -26,13 +37,6 @@ impl From<KeyRow> for ApiKeyRecord {
             revoked_at: r.revoked_at,
         }
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct KeyFoundRow {
-    #[sqlx(flatten)]
-    key: KeyRow,
-    setup_version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -82,14 +86,22 @@ impl ApiKeyStore for SqliteStore {
     }
 
     async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<(ApiKeyRecord, i64)>> {
-        let row: Option<KeyFoundRow> = sqlx::query_as(
-            "SELECT k.*, o.setup_version FROM api_keys k \
-             JOIN organizations o ON o.id = k.organization_id WHERE k.key_hash = ?",
-        )
-        .bind(key_hash)
-        .fetch_optional(&self.reader)
-        .await?;
-        Ok(row.map(|r| (ApiKeyRecord::from(r.key), r.setup_version)))
+        use rusqlite::OptionalExtension;
+        let key_hash = key_hash.to_string();
+        let found = self
+            .points
+            .read(move |c| {
+                c.prepare_cached(
+                    "SELECT k.*, o.setup_version FROM api_keys k \
+                     JOIN organizations o ON o.id = k.organization_id WHERE k.key_hash = ?",
+                )?
+                .query_row([&key_hash], |r| {
+                    Ok((KeyRow::by_name(r)?, r.get::<_, i64>("setup_version")?))
+                })
+                .optional()
+            })
+            .await?;
+        Ok(found.map(|(key, version)| (ApiKeyRecord::from(key), version)))
     }
 
     async fn revoke_api_key(

@@ -1,3 +1,4 @@
+use super::point_reads::by_name;
 use super::{marks, SqliteStore};
 use crate::domain::approval::{Approval, Decision, NodeRef, SubjectKind};
 use crate::domain::quorum::Vote;
@@ -31,6 +32,30 @@ struct ApprovalRow {
     required_approvals: i64,
     distinct_roles: bool,
 }
+
+by_name!(ApprovalRow {
+    handoff_id,
+    subject_kind,
+    subject_ref,
+    payload,
+    approver_role,
+    suspend_message,
+    timeout_at,
+    workflow_id,
+    node_id,
+    on_approve,
+    on_deny,
+    decision_note,
+    decided_by,
+    decided_at,
+    decided_payload,
+    response_schema,
+    answer,
+    requested_by,
+    four_eyes,
+    required_approvals,
+    distinct_roles,
+});
 
 #[derive(sqlx::FromRow)]
 struct VoteRow {
@@ -170,11 +195,16 @@ pub(super) fn vote_in(c: &Connection, handoff_id: &str, v: &Vote) -> StoreResult
 #[async_trait]
 impl ApprovalStore for SqliteStore {
     async fn approval(&self, handoff_id: &str) -> StoreResult<Option<Approval>> {
-        let row: Option<ApprovalRow> =
-            sqlx::query_as("SELECT * FROM approvals WHERE handoff_id = ?")
-                .bind(handoff_id)
-                .fetch_optional(&self.reader)
-                .await?;
+        use rusqlite::OptionalExtension;
+        let id = handoff_id.to_string();
+        let row = self
+            .points
+            .read(move |c| {
+                c.prepare_cached("SELECT * FROM approvals WHERE handoff_id = ?")?
+                    .query_row([&id], ApprovalRow::by_name)
+                    .optional()
+            })
+            .await?;
         let Some(row) = row else { return Ok(None) };
         let mut a = Approval::try_from(row)?;
         // Votes are written only for a quorum (`required_approvals`, fixed at

@@ -216,17 +216,21 @@ impl AuditStore for SqliteStore {
         handoff_id: &str,
         events: &[&str],
     ) -> StoreResult<Option<String>> {
+        use rusqlite::OptionalExtension;
         let sql = format!(
             "SELECT created_at FROM handoff_events WHERE handoff_id = ? AND organization_id = ? \
              AND event IN ({}) ORDER BY seq LIMIT 1",
             marks(events.len())
         );
-        let mut query = sqlx::query_as(&sql).bind(handoff_id).bind(org_id);
-        for e in events {
-            query = query.bind(*e);
-        }
-        let row: Option<(String,)> = query.fetch_optional(&self.reader).await?;
-        Ok(row.map(|(at,)| at))
+        let mut values = vec![handoff_id.to_string(), org_id.to_string()];
+        values.extend(events.iter().map(|e| e.to_string()));
+        self.points
+            .read(move |c| {
+                c.prepare_cached(&sql)?
+                    .query_row(rusqlite::params_from_iter(&values), |r| r.get(0))
+                    .optional()
+            })
+            .await
     }
 
     async fn first_seq_since(&self, org_id: &str, from: &str) -> StoreResult<Option<i64>> {
@@ -268,12 +272,17 @@ impl AuditStore for SqliteStore {
              AND event = 'create' AND handoff_id IN ({})",
             marks(handoff_ids.len())
         );
-        let mut query = sqlx::query_as(&sql).bind(org_id);
-        for id in handoff_ids {
-            query = query.bind(id);
-        }
-        let rows: Vec<(String, String)> = query.fetch_all(&self.reader).await?;
-        Ok(rows.into_iter().collect())
+        let mut values = vec![org_id.to_string()];
+        values.extend(handoff_ids.iter().cloned());
+        self.points
+            .read(move |c| {
+                c.prepare_cached(&sql)?
+                    .query_map(rusqlite::params_from_iter(&values), |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?
+                    .collect()
+            })
+            .await
     }
 
     async fn trace_after(

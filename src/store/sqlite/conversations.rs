@@ -1,3 +1,4 @@
+use super::point_reads::by_name;
 use super::{marks, plain_row, SqliteStore};
 use crate::domain::records::{Conversation, Message};
 use crate::domain::transcript_chain::ChainedMessage;
@@ -18,6 +19,19 @@ plain_row!(ConversationRow => Conversation {
     head_hash: Option<String>,
     created_at: String,
     updated_at: String,
+});
+
+by_name!(ConversationRow {
+    id,
+    organization_id,
+    external_ref,
+    status,
+    termination_reason,
+    status_reason,
+    last_seq,
+    head_hash,
+    created_at,
+    updated_at,
 });
 
 plain_row!(MessageRow => Message {
@@ -103,12 +117,18 @@ impl ConversationStore for SqliteStore {
     }
 
     async fn conversation(&self, org_id: &str, id: &str) -> StoreResult<Option<Conversation>> {
-        let row: Option<ConversationRow> =
-            sqlx::query_as("SELECT * FROM conversations WHERE id = ? AND organization_id = ?")
-                .bind(id)
-                .bind(org_id)
-                .fetch_optional(&self.reader)
-                .await?;
+        use rusqlite::OptionalExtension;
+        let (id, org_id) = (id.to_string(), org_id.to_string());
+        let row = self
+            .points
+            .read(move |c| {
+                c.prepare_cached(
+                    "SELECT * FROM conversations WHERE id = ? AND organization_id = ?",
+                )?
+                .query_row([&id, &org_id], ConversationRow::by_name)
+                .optional()
+            })
+            .await?;
         Ok(row.map(Conversation::from))
     }
 

@@ -1,3 +1,4 @@
+use super::point_reads::by_name;
 use super::{marks, SqliteStore};
 use crate::domain::records::{AgentDetails, Timer};
 use crate::domain::writes::{NewHandoff, TransitionWrite};
@@ -8,6 +9,10 @@ use rusqlite::{params, Connection};
 
 const HANDOFF_COLUMNS: &str = "id, organization_id, kind, state, version, conversation_id, \
      source, packet, transcript_ptr, assignee, decision, created_at, updated_at, resolved_at, priority";
+/// Read on every transition (`point_reads`), so its text is made once.
+static HANDOFF_BY_ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("SELECT {HANDOFF_COLUMNS} FROM handoffs WHERE id = ? AND organization_id = ?")
+});
 const INSERT_HANDOFF: &str = "INSERT INTO handoffs (id, organization_id, kind, state, version, \
      conversation_id, source, packet, transcript_ptr, assignee, decision, created_at, updated_at, \
      resolved_at, priority) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
@@ -30,6 +35,24 @@ struct HandoffRow {
     updated_at: String,
     resolved_at: Option<String>,
 }
+
+by_name!(HandoffRow {
+    id,
+    organization_id,
+    kind,
+    state,
+    version,
+    conversation_id,
+    source,
+    packet,
+    transcript_ptr,
+    assignee,
+    decision,
+    priority,
+    created_at,
+    updated_at,
+    resolved_at,
+});
 
 impl TryFrom<HandoffRow> for Handoff {
     type Error = StoreError;
@@ -238,13 +261,16 @@ impl HandoffStore for SqliteStore {
     }
 
     async fn handoff(&self, org_id: &str, id: &str) -> StoreResult<Option<Handoff>> {
-        let row: Option<HandoffRow> = sqlx::query_as(&format!(
-            "SELECT {HANDOFF_COLUMNS} FROM handoffs WHERE id = ? AND organization_id = ?"
-        ))
-        .bind(id)
-        .bind(org_id)
-        .fetch_optional(&self.reader)
-        .await?;
+        use rusqlite::OptionalExtension;
+        let (id, org_id) = (id.to_string(), org_id.to_string());
+        let row = self
+            .points
+            .read(move |c| {
+                c.prepare_cached(&HANDOFF_BY_ID)?
+                    .query_row([&id, &org_id], HandoffRow::by_name)
+                    .optional()
+            })
+            .await?;
         row.map(Handoff::try_from).transpose()
     }
 

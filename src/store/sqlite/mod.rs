@@ -4,7 +4,8 @@
 //! Writes go through a one-connection pool so transactions never race for the
 //! write lock (SQLite has one writer anyway); reads use their own pool. The
 //! lifecycle writes (creations, transitions, messages) are batched on that
-//! connection by `group_commit`.
+//! connection by `group_commit`; the reads nearly every request makes first
+//! (one row by its key) run on the request's thread (`point_reads`).
 
 mod access;
 mod approvals;
@@ -16,6 +17,7 @@ mod handoffs;
 mod idempotency;
 mod leads;
 mod orgs;
+mod point_reads;
 mod push;
 mod routing;
 mod security;
@@ -35,6 +37,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     group: group_commit::GroupCommit,
+    /// The hot reads by key (a request's key, conversation, handoff).
+    points: point_reads::PointReads,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -80,6 +84,7 @@ impl SqliteStore {
             writer,
             reader,
             group,
+            points: point_reads::PointReads::new(file),
         })
     }
 }
