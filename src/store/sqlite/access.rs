@@ -50,6 +50,16 @@ struct OperatorRow {
     created_at: String,
 }
 
+by_name!(OperatorRow {
+    id,
+    organization_id,
+    email,
+    name,
+    roles,
+    active,
+    created_at,
+});
+
 impl From<OperatorRow> for Operator {
     fn from(r: OperatorRow) -> Self {
         Operator {
@@ -65,6 +75,12 @@ impl From<OperatorRow> for Operator {
 }
 
 plain_row!(SessionRow => Session { operator_id: String, organization_id: String, expires_at: String, handoff_id: Option<String> });
+by_name!(SessionRow {
+    operator_id,
+    organization_id,
+    expires_at,
+    handoff_id
+});
 
 #[async_trait]
 impl ApiKeyStore for SqliteStore {
@@ -164,9 +180,15 @@ impl OperatorStore for SqliteStore {
     }
 
     async fn operator_by_id(&self, id: &str) -> StoreResult<Option<Operator>> {
-        let row: Option<OperatorRow> = sqlx::query_as("SELECT * FROM operators WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.reader)
+        use rusqlite::OptionalExtension;
+        let id = id.to_string();
+        let row = self
+            .points
+            .read(move |c| {
+                c.prepare_cached("SELECT * FROM operators WHERE id = ?")?
+                    .query_row([&id], OperatorRow::by_name)
+                    .optional()
+            })
             .await?;
         Ok(row.map(Operator::from))
     }
@@ -211,12 +233,17 @@ impl OperatorStore for SqliteStore {
     }
 
     async fn password_hash(&self, operator_id: &str) -> StoreResult<Option<String>> {
-        let row: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT password_hash FROM operators WHERE id = ?")
-                .bind(operator_id)
-                .fetch_optional(&self.reader)
-                .await?;
-        Ok(row.and_then(|(h,)| h))
+        use rusqlite::OptionalExtension;
+        let id = operator_id.to_string();
+        let row: Option<Option<String>> = self
+            .points
+            .read(move |c| {
+                c.prepare_cached("SELECT password_hash FROM operators WHERE id = ?")?
+                    .query_row([&id], |r| r.get(0))
+                    .optional()
+            })
+            .await?;
+        Ok(row.flatten())
     }
 
     async fn insert_session(&self, s: &SessionGrant) -> StoreResult<()> {
@@ -236,15 +263,20 @@ impl OperatorStore for SqliteStore {
     }
 
     async fn session(&self, token_hash: &str, now: &str) -> StoreResult<Option<Session>> {
-        let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT s.operator_id, s.organization_id, s.expires_at, s.handoff_id FROM operator_sessions s \
-             JOIN operators o ON o.id = s.operator_id \
-             WHERE s.token_hash = ? AND s.expires_at > ? AND o.active = 1",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.reader)
-        .await?;
+        use rusqlite::OptionalExtension;
+        let (token_hash, now) = (token_hash.to_string(), now.to_string());
+        let row = self
+            .points
+            .read(move |c| {
+                c.prepare_cached(
+                    "SELECT s.operator_id, s.organization_id, s.expires_at, s.handoff_id \
+                     FROM operator_sessions s JOIN operators o ON o.id = s.operator_id \
+                     WHERE s.token_hash = ? AND s.expires_at > ? AND o.active = 1",
+                )?
+                .query_row([&token_hash, &now], SessionRow::by_name)
+                .optional()
+            })
+            .await?;
         Ok(row.map(Session::from))
     }
 
