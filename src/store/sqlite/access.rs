@@ -102,20 +102,14 @@ impl ApiKeyStore for SqliteStore {
     }
 
     async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<(ApiKeyRecord, i64)>> {
-        use rusqlite::OptionalExtension;
-        let key_hash = key_hash.to_string();
         let found = self
             .points
-            .read(move |c| {
-                c.prepare_cached(
-                    "SELECT k.*, o.setup_version FROM api_keys k \
-                     JOIN organizations o ON o.id = k.organization_id WHERE k.key_hash = ?",
-                )?
-                .query_row([&key_hash], |r| {
-                    Ok((KeyRow::by_name(r)?, r.get::<_, i64>("setup_version")?))
-                })
-                .optional()
-            })
+            .optional(
+                "SELECT k.*, o.setup_version FROM api_keys k \
+                 JOIN organizations o ON o.id = k.organization_id WHERE k.key_hash = ?",
+                vec![key_hash.to_string()],
+                |r| Ok((KeyRow::by_name(r)?, r.get::<_, i64>("setup_version")?)),
+            )
             .await?;
         Ok(found.map(|(key, version)| (ApiKeyRecord::from(key), version)))
     }
@@ -180,15 +174,13 @@ impl OperatorStore for SqliteStore {
     }
 
     async fn operator_by_id(&self, id: &str) -> StoreResult<Option<Operator>> {
-        use rusqlite::OptionalExtension;
-        let id = id.to_string();
         let row = self
             .points
-            .read(move |c| {
-                c.prepare_cached("SELECT * FROM operators WHERE id = ?")?
-                    .query_row([&id], OperatorRow::by_name)
-                    .optional()
-            })
+            .optional(
+                "SELECT * FROM operators WHERE id = ?",
+                vec![id.to_string()],
+                OperatorRow::by_name,
+            )
             .await?;
         Ok(row.map(Operator::from))
     }
@@ -233,15 +225,13 @@ impl OperatorStore for SqliteStore {
     }
 
     async fn password_hash(&self, operator_id: &str) -> StoreResult<Option<String>> {
-        use rusqlite::OptionalExtension;
-        let id = operator_id.to_string();
         let row: Option<Option<String>> = self
             .points
-            .read(move |c| {
-                c.prepare_cached("SELECT password_hash FROM operators WHERE id = ?")?
-                    .query_row([&id], |r| r.get(0))
-                    .optional()
-            })
+            .optional(
+                "SELECT password_hash FROM operators WHERE id = ?",
+                vec![operator_id.to_string()],
+                |r| r.get(0),
+            )
             .await?;
         Ok(row.flatten())
     }
@@ -263,19 +253,15 @@ impl OperatorStore for SqliteStore {
     }
 
     async fn session(&self, token_hash: &str, now: &str) -> StoreResult<Option<Session>> {
-        use rusqlite::OptionalExtension;
-        let (token_hash, now) = (token_hash.to_string(), now.to_string());
         let row = self
             .points
-            .read(move |c| {
-                c.prepare_cached(
-                    "SELECT s.operator_id, s.organization_id, s.expires_at, s.handoff_id \
-                     FROM operator_sessions s JOIN operators o ON o.id = s.operator_id \
-                     WHERE s.token_hash = ? AND s.expires_at > ? AND o.active = 1",
-                )?
-                .query_row([&token_hash, &now], SessionRow::by_name)
-                .optional()
-            })
+            .optional(
+                "SELECT s.operator_id, s.organization_id, s.expires_at, s.handoff_id \
+                 FROM operator_sessions s JOIN operators o ON o.id = s.operator_id \
+                 WHERE s.token_hash = ? AND s.expires_at > ? AND o.active = 1",
+                vec![token_hash.to_string(), now.to_string()],
+                SessionRow::by_name,
+            )
             .await?;
         Ok(row.map(Session::from))
     }

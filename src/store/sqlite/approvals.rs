@@ -195,15 +195,13 @@ pub(super) fn vote_in(c: &Connection, handoff_id: &str, v: &Vote) -> StoreResult
 #[async_trait]
 impl ApprovalStore for SqliteStore {
     async fn approval(&self, handoff_id: &str) -> StoreResult<Option<Approval>> {
-        use rusqlite::OptionalExtension;
-        let id = handoff_id.to_string();
         let row = self
             .points
-            .read(move |c| {
-                c.prepare_cached("SELECT * FROM approvals WHERE handoff_id = ?")?
-                    .query_row([&id], ApprovalRow::by_name)
-                    .optional()
-            })
+            .optional(
+                "SELECT * FROM approvals WHERE handoff_id = ?",
+                vec![handoff_id.to_string()],
+                ApprovalRow::by_name,
+            )
             .await?;
         let Some(row) = row else { return Ok(None) };
         let mut a = Approval::try_from(row)?;

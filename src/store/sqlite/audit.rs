@@ -216,7 +216,6 @@ impl AuditStore for SqliteStore {
         handoff_id: &str,
         events: &[&str],
     ) -> StoreResult<Option<String>> {
-        use rusqlite::OptionalExtension;
         let sql = format!(
             "SELECT created_at FROM handoff_events WHERE handoff_id = ? AND organization_id = ? \
              AND event IN ({}) ORDER BY seq LIMIT 1",
@@ -224,13 +223,7 @@ impl AuditStore for SqliteStore {
         );
         let mut values = vec![handoff_id.to_string(), org_id.to_string()];
         values.extend(events.iter().map(|e| e.to_string()));
-        self.points
-            .read(move |c| {
-                c.prepare_cached(&sql)?
-                    .query_row(rusqlite::params_from_iter(&values), |r| r.get(0))
-                    .optional()
-            })
-            .await
+        self.points.optional(sql, values, |r| r.get(0)).await
     }
 
     async fn first_seq_since(&self, org_id: &str, from: &str) -> StoreResult<Option<i64>> {

@@ -117,17 +117,13 @@ impl ConversationStore for SqliteStore {
     }
 
     async fn conversation(&self, org_id: &str, id: &str) -> StoreResult<Option<Conversation>> {
-        use rusqlite::OptionalExtension;
-        let (id, org_id) = (id.to_string(), org_id.to_string());
         let row = self
             .points
-            .read(move |c| {
-                c.prepare_cached(
-                    "SELECT * FROM conversations WHERE id = ? AND organization_id = ?",
-                )?
-                .query_row([&id, &org_id], ConversationRow::by_name)
-                .optional()
-            })
+            .optional(
+                "SELECT * FROM conversations WHERE id = ? AND organization_id = ?",
+                vec![id.to_string(), org_id.to_string()],
+                ConversationRow::by_name,
+            )
             .await?;
         Ok(row.map(Conversation::from))
     }

@@ -261,15 +261,13 @@ impl HandoffStore for SqliteStore {
     }
 
     async fn handoff(&self, org_id: &str, id: &str) -> StoreResult<Option<Handoff>> {
-        use rusqlite::OptionalExtension;
-        let (id, org_id) = (id.to_string(), org_id.to_string());
         let row = self
             .points
-            .read(move |c| {
-                c.prepare_cached(&HANDOFF_BY_ID)?
-                    .query_row([&id, &org_id], HandoffRow::by_name)
-                    .optional()
-            })
+            .optional(
+                HANDOFF_BY_ID.as_str(),
+                vec![id.to_string(), org_id.to_string()],
+                HandoffRow::by_name,
+            )
             .await?;
         row.map(Handoff::try_from).transpose()
     }

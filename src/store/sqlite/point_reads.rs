@@ -62,6 +62,26 @@ impl PointReads {
         answer.map_err(StoreError::from)
     }
 
+    /// The row `sql` finds for `params` (one text value per `?`), if any, read by `row`.
+    pub(super) async fn optional<T, S>(
+        &self,
+        sql: S,
+        params: Vec<String>,
+        row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> StoreResult<Option<T>>
+    where
+        S: AsRef<str> + Send + 'static,
+        T: Send + 'static,
+    {
+        use rusqlite::OptionalExtension;
+        self.read(move |c| {
+            c.prepare_cached(sql.as_ref())?
+                .query_row(rusqlite::params_from_iter(&params), row)
+                .optional()
+        })
+        .await
+    }
+
     fn take(&self) -> StoreResult<Connection> {
         if let Some(c) = self.lock().pop() {
             return Ok(c);
