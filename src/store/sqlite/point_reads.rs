@@ -1,5 +1,5 @@
 //! Point reads on the request's own thread: the rows nearly every API
-//! request reads first (its key, the conversation, the handoff, each one row
+//! request reads first (its key or session, the conversation, the handoff, each one row
 //! by its key) come through rusqlite on a connection of this small pool,
 //! without sqlx's round trip to a worker thread. That round trip is two
 //! thread wake-ups, which cost more CPU than the read itself
