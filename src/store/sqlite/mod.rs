@@ -63,10 +63,16 @@ impl SqliteStore {
         // No liveness ping before each acquire: a local SQLite file does not drop
         // connections, and the ping is one more thread hop inside every write
         // (docs/performance.md, write path).
+        // `temp_store = memory`: the group commit runs each write in its own
+        // savepoint, and SQLite copies every page a savepoint changes into a
+        // statement journal first; past 64 KiB that journal spilled to a temp
+        // file, two `pwrite`s per page, more than the WAL itself wrote
+        // (docs/performance.md, eighth session). In memory it is a copy, freed
+        // at each RELEASE, and no customer data lands in a temp file.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("temp_store", "memory"))
             .await
             .map_err(|e| format!("opening {url}: {e}"))?;
         MIGRATOR
