@@ -47,6 +47,9 @@ pub struct Params {
     /// Requests per peak-rate loop, and how many are in flight.
     pub write_requests: usize,
     pub write_concurrency: usize,
+    /// Numbers in flight the SQLite peak is measured at: the best is the
+    /// peak (fewer leave the server idle while it waits for the disk).
+    pub write_sweep: Vec<usize>,
     /// Length of each open-loop run at half the peak rate.
     pub open_loop_secs: f64,
     pub stream_counts: Vec<usize>,
@@ -73,6 +76,7 @@ impl Params {
                 commits: 200,
                 write_requests: 200,
                 write_concurrency: 8,
+                write_sweep: vec![8],
                 open_loop_secs: 1.0,
                 stream_counts: vec![50],
                 live_handoffs: 10,
@@ -91,6 +95,7 @@ impl Params {
                 commits: 3000,
                 write_requests: 3000,
                 write_concurrency: 16,
+                write_sweep: vec![16, 32, 64],
                 open_loop_secs: 5.0,
                 stream_counts: vec![100, 1000, 10_000],
                 live_handoffs: 100,

@@ -98,8 +98,8 @@ async fn measure(r: &mut Report, p: &Params, site_root: &Path, url: &str) -> Res
     ));
 
     let raw1 = raw_commits(url, p).await?;
-    let handoff_body = handoff_bodies(&a, p).await?;
-    let handoffs = closed_loop(&a, p, p.write_requests, &handoff_body).await?;
+    let handoff_body = handoff_bodies(&a, p, p.write_concurrency).await?;
+    let handoffs = closed_loop(&a, p, p.write_requests, p.write_concurrency, &handoff_body).await?;
     let ids = Arc::new(pending_approvals(&a, p, p.write_requests).await?);
     let count = ids.len();
     let decide_body = move |i: usize| -> (String, Value) {
@@ -108,7 +108,7 @@ async fn measure(r: &mut Report, p: &Params, site_root: &Path, url: &str) -> Res
             json!({"decision": "approve", "note": "benchmark"}),
         )
     };
-    let decides = closed_loop(&a, p, count, &decide_body).await?;
+    let decides = closed_loop(&a, p, count, p.write_concurrency, &decide_body).await?;
     let raw2 = raw_commits(url, p).await?;
     let raw = (raw1 + raw2) / 2.0;
     r.figure(

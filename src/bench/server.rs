@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 const OPERATOR_PASSWORD: &str = "bench operator password";
 pub const OPERATOR_EMAIL: &str = "bench@tapin.local";
 
+/// The bench servers' `/metrics` token (loopback only, a throwaway server).
+const METRICS_TOKEN: &str = "bench-metrics";
+
 pub struct Server {
     pub base: String,
     pub pid: u32,
@@ -188,6 +191,8 @@ fn spawn_child(
         // The push section's endpoint is a local http:// one.
         .env("TAPIN_PUSH_ALLOW_HTTP", "1")
         .env("TAPIN_LOG", "warn")
+        // The write section reads the group commit's batch sizes from /metrics.
+        .env("TAPIN_METRICS_TOKEN", METRICS_TOKEN)
         .stdin(Stdio::null())
         .stdout(Stdio::from(log))
         .stderr(Stdio::from(log2))
@@ -255,6 +260,30 @@ impl Server {
     }
 
     /// CPU time (user + system) the server has used so far.
+    /// The group commit's counters: writes and commits so far (SQLite only;
+    /// `None` where the server records no batches).
+    pub async fn batch_writes(&self) -> Result<Option<(f64, f64)>, String> {
+        let text = self
+            .api
+            .http
+            .get(format!("{}/metrics", self.base))
+            .bearer_auth(METRICS_TOKEN)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(|e| format!("GET /metrics: {e}"))?
+            .text()
+            .await
+            .map_err(|e| format!("GET /metrics: {e}"))?;
+        let value = |name: &str| {
+            text.lines()
+                .filter(|l| l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']))
+                .find_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        };
+        Ok(value("tapin_sqlite_batch_writes_sum").zip(value("tapin_sqlite_batch_writes_count")))
+    }
+
     pub fn cpu_time(&self) -> Result<Duration, String> {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid))
             .map_err(|e| format!("reading /proc/{}/stat: {e}", self.pid))?;

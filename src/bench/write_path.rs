@@ -26,20 +26,26 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     r.section("2. write path vs the SQLite limit");
     let raw1 = raw_commits(s, p, "raw1").await?;
 
-    let handoff_body = handoff_bodies(s, p).await?;
-    let handoffs = closed_loop(s, p, p.write_requests, &handoff_body).await?;
+    let most = p
+        .write_sweep
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(p.write_concurrency);
+    let handoff_body = handoff_bodies(s, p, most).await?;
+    let mut handoff_runs = Vec::new();
+    for &in_flight in &p.write_sweep {
+        handoff_runs.push(with_batches(s, in_flight, p.write_requests, &handoff_body, p).await?);
+    }
 
-    // Decisions: pending approvals made beforehand, one decision each.
-    let approvals = pending_approvals(s, p, p.write_requests).await?;
-    let decide_body = |ids: Arc<Vec<String>>| {
-        move |i: usize| -> (String, Value) {
-            (
-                format!("/api/v1/approvals/{}/decide", ids[i]),
-                json!({"decision": "approve", "note": "benchmark"}),
-            )
-        }
-    };
-    let decides = closed_loop(s, p, approvals.len(), &decide_body(Arc::new(approvals))).await?;
+    // Decisions: pending approvals made beforehand, one decision each, a
+    // fresh set for each number in flight.
+    let mut decide_runs = Vec::new();
+    for &in_flight in &p.write_sweep {
+        let approvals = pending_approvals(s, p, p.write_requests).await?;
+        let body = decide_body(Arc::new(approvals));
+        decide_runs.push(with_batches(s, in_flight, p.write_requests, &body, p).await?);
+    }
     let raw2 = raw_commits(s, p, "raw2").await?;
     let raw = (raw1 + raw2) / 2.0;
 
@@ -48,38 +54,13 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
         &format!("{raw:.0} /s (runs: {raw1:.0}, {raw2:.0})"),
         None,
     );
-    r.figure(
-        "(b) POST /api/v1/handoffs, peak",
-        &format!(
-            "{:.0} /s ({} requests, {} in flight)",
-            handoffs.rate, handoffs.done, p.write_concurrency
-        ),
-        None,
-    );
-    r.figure(
-        "    CPU per request: server · load generator",
-        &format!("{} · {}", ms(handoffs.server_cpu), ms(handoffs.client_cpu)),
-        None,
-    );
-    r.figure(
-        "    handoffs b/a",
-        &format!("{:.2}", handoffs.rate / raw),
-        Some(("≥ 1.0", handoffs.rate / raw >= RATIO_GOAL)),
-    );
-    r.figure(
-        "(b) POST /api/v1/approvals/{id}/decide, peak",
-        &format!("{:.0} /s ({} requests)", decides.rate, decides.done),
-        None,
-    );
-    r.figure(
-        "    CPU per request: server · load generator",
-        &format!("{} · {}", ms(decides.server_cpu), ms(decides.client_cpu)),
-        None,
-    );
-    r.figure(
-        "    decide b/a",
-        &format!("{:.2}", decides.rate / raw),
-        Some(("≥ 1.0", decides.rate / raw >= RATIO_GOAL)),
+    let handoffs = report_runs(r, "POST /api/v1/handoffs", "handoffs", &handoff_runs, raw);
+    let decides = report_runs(
+        r,
+        "POST /api/v1/approvals/{id}/decide",
+        "decide",
+        &decide_runs,
+        raw,
     );
 
     // Open loop at half the measured peak: sent on a schedule, so queueing shows.
@@ -102,6 +83,74 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
     );
     r.note("latency is measured from each request's scheduled send time (no coordinated omission)");
     Ok(())
+}
+
+/// One decision per pending approval `ids[i]`.
+fn decide_body(ids: Arc<Vec<String>>) -> impl Fn(usize) -> (String, Value) + Sync {
+    move |i: usize| -> (String, Value) {
+        (
+            format!("/api/v1/approvals/{}/decide", ids[i]),
+            json!({"decision": "approve", "note": "benchmark"}),
+        )
+    }
+}
+
+/// A closed loop at `in_flight`, with how many writes each SQLite commit
+/// carried meanwhile and how many writes each request made (the group
+/// commit's counters, read from `/metrics`).
+async fn with_batches(
+    s: &Server,
+    in_flight: usize,
+    n: usize,
+    body: &(dyn Fn(usize) -> (String, Value) + Sync),
+    p: &Params,
+) -> Result<(usize, Peak, Option<(f64, f64)>), String> {
+    let before = s.batch_writes().await?;
+    let peak = closed_loop(s, p, n, in_flight, body).await?;
+    let after = s.batch_writes().await?;
+    let batches = match (before, after) {
+        (Some((w0, c0)), Some((w1, c1))) if c1 > c0 && peak.done > 0 => {
+            Some(((w1 - w0) / (c1 - c0), (w1 - w0) / peak.done as f64))
+        }
+        _ => None,
+    };
+    Ok((in_flight, peak, batches))
+}
+
+/// One line per number in flight; the best of them is the peak, judged
+/// against the raw commit rate.
+fn report_runs<'a>(
+    r: &mut Report,
+    what: &str,
+    short: &str,
+    runs: &'a [(usize, Peak, Option<(f64, f64)>)],
+    raw: f64,
+) -> &'a Peak {
+    for (in_flight, peak, batches) in runs {
+        let batches = batches.map_or(String::new(), |(per_commit, per_request)| {
+            format!(" · {per_commit:.1} writes per commit, {per_request:.2} per request")
+        });
+        r.figure(
+            &format!("(b) {what}, {in_flight} in flight"),
+            &format!("{:.0} /s ({} requests){batches}", peak.rate, peak.done),
+            None,
+        );
+        r.figure(
+            "    CPU per request: server · load generator",
+            &format!("{} · {}", ms(peak.server_cpu), ms(peak.client_cpu)),
+            None,
+        );
+    }
+    let (in_flight, best, _) = runs
+        .iter()
+        .max_by(|a, b| a.1.rate.total_cmp(&b.1.rate))
+        .expect("at least one number in flight");
+    r.figure(
+        &format!("    {short} b/a (peak: {in_flight} in flight)"),
+        &format!("{:.2}", best.rate / raw),
+        Some(("≥ 1.0", best.rate / raw >= RATIO_GOAL)),
+    );
+    best
 }
 
 /// Issue 12: p99 < 20 ms at half the peak rate.
@@ -157,7 +206,7 @@ pub struct Peak {
     pub client_cpu: Duration,
 }
 
-/// `n` POSTs (bounded by `p.loop_deadline`) from `p.write_concurrency` workers,
+/// `n` POSTs (bounded by `p.loop_deadline`) from `in_flight` workers,
 /// each sending its next as soon as the previous answered. Any non-2xx is an error.
 /// The requests of the handoff-creation loops: each worker posts on its own
 /// conversation (a conversation can carry several handoffs), so the loop
@@ -165,8 +214,9 @@ pub struct Peak {
 pub async fn handoff_bodies(
     s: &Server,
     p: &Params,
+    workers: usize,
 ) -> Result<impl Fn(usize) -> (String, Value) + Sync, String> {
-    let convs = setup(p.write_concurrency, p.write_concurrency, |_| {
+    let convs = setup(workers, p.write_concurrency, |_| {
         let api = s.api.clone();
         async move { api.conversation().await }
     })
@@ -184,6 +234,7 @@ pub async fn closed_loop(
     s: &Server,
     p: &Params,
     n: usize,
+    in_flight: usize,
     body: &(dyn Fn(usize) -> (String, Value) + Sync),
 ) -> Result<Peak, String> {
     let api = &s.api;
@@ -203,7 +254,7 @@ pub async fn closed_loop(
             done += 1;
         }
     };
-    let results = futures::future::join_all((0..p.write_concurrency).map(|_| worker())).await;
+    let results = futures::future::join_all((0..in_flight).map(|_| worker())).await;
     let elapsed = start.elapsed().as_secs_f64();
     let mut done = 0;
     for r in results {
