@@ -4,8 +4,8 @@
 
 use super::approval::{Approval, Decision};
 use super::audit::{
-    answer_digest, approval_digest, attach_content, chain_hash, decision_digest, packet_digest,
-    vote_digest, AuditEvent, ChainedEvent, GENESIS,
+    answer_digest, approval_digest, attach_content, canonical_json, chain_hash, decision_digest,
+    packet_digest, vote_digest, AuditEvent, ChainedEvent, GENESIS,
 };
 use super::lifecycle::{Actor, ConversationEffect, Handoff, Plan, MESSAGE_TOPIC};
 use super::records::{
@@ -49,6 +49,52 @@ impl EventDraft {
             prev_hash: prev_hash.to_string(),
             hash,
         }
+    }
+
+    /// Everything of the sealed row that does not depend on its place in the
+    /// chain, worked out before SQLite's single writer takes the write: the
+    /// writer then only hashes known bytes around the seq it reads.
+    pub fn prepare(&self) -> PreparedEvent {
+        let s = |v: &str| Value::String(v.to_string()).to_string();
+        // The keys of `AuditEvent::canonical` in their sorted order; `seq`
+        // falls between `organization_id` and `to_state`.
+        let before_seq = format!(
+            "{{\"actor\":{},\"created_at\":{},\"data\":{},\"event\":{},\"from_state\":{},\
+             \"handoff_id\":{},\"id\":{},\"organization_id\":{},\"seq\":",
+            s(&self.actor),
+            s(&self.created_at),
+            canonical_json(&self.data),
+            s(&self.event),
+            self.from_state
+                .as_deref()
+                .map_or_else(|| "null".to_string(), s),
+            s(&self.handoff_id),
+            s(&self.id),
+            s(&self.organization_id),
+        );
+        PreparedEvent {
+            before_seq,
+            after_seq: format!(",\"to_state\":{}}}", s(&self.to_state)),
+            data_json: self.data.to_string(),
+        }
+    }
+}
+
+/// An [`EventDraft`]'s canonical JSON split around its seq, and its `data` as
+/// stored (`EventDraft::prepare`).
+#[derive(Clone, Debug)]
+pub struct PreparedEvent {
+    before_seq: String,
+    after_seq: String,
+    pub data_json: String,
+}
+
+impl PreparedEvent {
+    /// The chain hash of the draft sealed at `seq` after `prev_hash`: the hash
+    /// `EventDraft::seal(seq - 1, prev_hash)` gives.
+    pub fn hash(&self, seq: i64, prev_hash: &str) -> String {
+        let canonical = format!("{}{seq}{}", self.before_seq, self.after_seq);
+        chain_hash(prev_hash, &canonical)
     }
 }
 
@@ -355,5 +401,54 @@ pub fn rows(h: &Handoff, plan: Plan, stamp: Stamp) -> TransitionWrite {
         timers: Vec::new(),
         event,
         outbox,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(from_state: Option<&str>, data: Value) -> EventDraft {
+        EventDraft {
+            id: "0193a0c4-7d2e-7000-8000-00000000000a".into(),
+            organization_id: "org \"quoted\" ✓".into(),
+            handoff_id: "h\u{1}<script>".into(),
+            event: "handoff.created".into(),
+            from_state: from_state.map(str::to_string),
+            to_state: "pending".into(),
+            actor: "api_key:k1".into(),
+            data,
+            created_at: "2026-12-04T10:00:00.000000Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_prepared_event_hashes_as_the_sealed_one() {
+        let drafts = [
+            draft(None, json!({})),
+            draft(
+                Some("open"),
+                json!({"z": [1, {"y": "é\"", "x": null}], "a": 2.5, "m": -3}),
+            ),
+            draft(
+                Some(""),
+                json!({"packet": {"static_text": "line\nbreak \u{2028}"}}),
+            ),
+        ];
+        for (i, d) in drafts.iter().enumerate() {
+            for (prev_seq, prev_hash) in [(0, GENESIS.to_string()), (41, "ab".repeat(32))] {
+                let sealed = d.seal(prev_seq, &prev_hash);
+                let prepared = d.prepare();
+                assert_eq!(
+                    prepared.hash(prev_seq + 1, &prev_hash),
+                    sealed.hash,
+                    "draft {i}"
+                );
+                assert_eq!(prepared.data_json, sealed.event.data.to_string());
+            }
+        }
+        // The seq is part of what is hashed.
+        let p = drafts[0].prepare();
+        assert_ne!(p.hash(1, GENESIS), p.hash(2, GENESIS));
     }
 }

@@ -1,6 +1,6 @@
 use super::{marks, SqliteStore};
 use crate::domain::audit::{AuditEvent, ChainedEvent};
-use crate::domain::writes::{EventDraft, OutboxEntry};
+use crate::domain::writes::{EventDraft, OutboxEntry, PreparedEvent};
 use crate::store::{AuditChain, AuditStore, Race, StoreError, StoreResult, TraceRow};
 use async_trait::async_trait;
 use rusqlite::{params, Connection};
@@ -90,17 +90,20 @@ pub(super) fn insert_outbox(c: &Connection, o: &OutboxEntry, seq: i64) -> StoreR
 /// Appends the audit row at the end of its organization's hash chain, moves
 /// the chain head, and writes the event's outbox row at the same seq. Runs
 /// in the group commit's transaction: the head read here includes every
-/// earlier write of the batch.
+/// earlier write of the batch. `prepared` is `draft.prepare()`, made before
+/// the job was queued.
 pub(super) fn append_event(
     c: &Connection,
     draft: &EventDraft,
+    prepared: &PreparedEvent,
     outbox: &OutboxEntry,
 ) -> StoreResult<()> {
     let (prev_seq, prev_hash): (i64, String) = c
         .prepare_cached("SELECT audit_seq, audit_head FROM organizations WHERE id = ?")?
         .query_row([&draft.organization_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let sealed = draft.seal(prev_seq, &prev_hash);
-    let e = &sealed.event;
+    let seq = prev_seq + 1;
+    let hash = prepared.hash(seq, &prev_hash);
+    let e = draft;
     c.prepare_cached(
         "INSERT INTO handoff_events (id, organization_id, seq, handoff_id, event, from_state, \
          to_state, actor, data, created_at, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -108,27 +111,27 @@ pub(super) fn append_event(
     .execute(params![
         e.id,
         e.organization_id,
-        e.seq,
+        seq,
         e.handoff_id,
         e.event,
         e.from_state,
         e.to_state,
         e.actor,
-        e.data.to_string(),
+        prepared.data_json,
         e.created_at,
-        sealed.prev_hash,
-        sealed.hash,
+        prev_hash,
+        hash,
     ])?;
     // One writer, so the head cannot have moved; the check stays as a guard.
     let moved = c
         .prepare_cached(
             "UPDATE organizations SET audit_seq = ?, audit_head = ? WHERE id = ? AND audit_seq = ?",
         )?
-        .execute(params![e.seq, sealed.hash, e.organization_id, prev_seq])?;
+        .execute(params![seq, hash, e.organization_id, prev_seq])?;
     if moved != 1 {
         return Err(StoreError::Conflict(Race::AuditHead));
     }
-    insert_outbox(c, outbox, e.seq)
+    insert_outbox(c, outbox, seq)
 }
 
 #[async_trait]

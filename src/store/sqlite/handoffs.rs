@@ -1,7 +1,7 @@
 use super::point_reads::by_name;
 use super::{marks, SqliteStore};
 use crate::domain::records::{AgentDetails, Timer};
-use crate::domain::writes::{NewHandoff, TransitionWrite};
+use crate::domain::writes::{NewHandoff, PreparedEvent, TransitionWrite};
 use crate::domain::{Handoff, Kind, Packet, Source, State, TranscriptPtr};
 use crate::store::{contains_pattern, HandoffQuery, HandoffStore, Race, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -111,7 +111,14 @@ pub(super) fn claim_timer(c: &Connection, id: &str, now: &str) -> StoreResult<bo
 }
 
 /// A new handoff and everything it brings, in the group commit's transaction.
-fn create_in(c: &Connection, new: &NewHandoff) -> StoreResult<()> {
+/// `packet` is its stored JSON, serialized before the job is queued: the
+/// writer runs one job at a time, so what can be done before stays out of it.
+fn create_in(
+    c: &Connection,
+    new: &NewHandoff,
+    packet: &str,
+    event: &PreparedEvent,
+) -> StoreResult<()> {
     let h = &new.handoff;
     if let Some(conversation) = &new.conversation {
         super::conversations::write_in(c, conversation)?;
@@ -124,7 +131,7 @@ fn create_in(c: &Connection, new: &NewHandoff) -> StoreResult<()> {
         h.version,
         h.conversation_id,
         h.source.as_str(),
-        packet_json(&h.packet),
+        packet,
         h.packet.transcript_ptr.as_ref().map(TranscriptPtr::to_wire),
         h.assignee,
         h.decision,
@@ -155,11 +162,11 @@ fn create_in(c: &Connection, new: &NewHandoff) -> StoreResult<()> {
     for t in &new.timers {
         insert_timer(c, t)?;
     }
-    super::audit::append_event(c, &new.event, &new.outbox)
+    super::audit::append_event(c, &new.event, event, &new.outbox)
 }
 
 /// One transition's rows, in the group commit's transaction.
-fn transition_in(c: &Connection, w: &TransitionWrite) -> StoreResult<()> {
+fn transition_in(c: &Connection, w: &TransitionWrite, event: &PreparedEvent) -> StoreResult<()> {
     let h = &w.handoff;
     let now = &w.event.created_at;
     if let Some(n) = &w.nonce {
@@ -234,7 +241,7 @@ fn transition_in(c: &Connection, w: &TransitionWrite) -> StoreResult<()> {
             s.handoff_id,
         ])?;
     }
-    super::audit::append_event(c, &w.event, &w.outbox)
+    super::audit::append_event(c, &w.event, event, &w.outbox)
 }
 
 /// `HandoffQuery::text`: five bindings of the same pattern. SQLite's LIKE
@@ -253,9 +260,10 @@ const TEXT_MATCH: &str = " AND (EXISTS (SELECT 1 FROM json_tree(handoffs.packet)
 #[async_trait]
 impl HandoffStore for SqliteStore {
     async fn create_handoff(&self, new: &NewHandoff) -> StoreResult<()> {
+        let (packet, event) = (packet_json(&new.handoff.packet), new.event.prepare());
         let new = new.clone();
         self.group
-            .write(move |c| create_in(c, &new).map(|()| 0))
+            .write(move |c| create_in(c, &new, &packet, &event).map(|()| 0))
             .await?;
         Ok(())
     }
@@ -335,9 +343,9 @@ impl HandoffStore for SqliteStore {
     }
 
     async fn write_transition(&self, w: &TransitionWrite) -> StoreResult<()> {
-        let w = w.clone();
+        let (w, event) = (w.clone(), w.event.prepare());
         self.group
-            .write(move |c| transition_in(c, &w).map(|()| 0))
+            .write(move |c| transition_in(c, &w, &event).map(|()| 0))
             .await?;
         Ok(())
     }
