@@ -91,7 +91,9 @@ pub fn router(app: App) -> Router {
             app.clone(),
             ui::preload::ssr::preload,
         ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), web::reject_cross_site))
+        // The state each middleware gets is cloned per request: `App` (one
+        // Arc), not `AppState` with Leptos's options.
+        .layer(axum::middleware::from_fn_with_state(app.clone(), web::reject_cross_site))
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::edge::timeout))
         .layer(axum::middleware::from_fn_with_state(app.clone(), web::security_headers))
         // Pages and JSON go out compressed when the client accepts it (a page is
