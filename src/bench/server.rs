@@ -259,7 +259,6 @@ impl Server {
         proc_status_kb(self.pid, "VmHWM:").map(|kb| kb * 1024)
     }
 
-    /// CPU time (user + system) the server has used so far.
     /// The group commit's counters: writes and commits so far (SQLite only;
     /// `None` where the server records no batches).
     pub async fn batch_writes(&self) -> Result<Option<(f64, f64)>, String> {
@@ -284,6 +283,7 @@ impl Server {
         Ok(value("tapin_sqlite_batch_writes_sum").zip(value("tapin_sqlite_batch_writes_count")))
     }
 
+    /// CPU time (user + system) the server has used so far.
     pub fn cpu_time(&self) -> Result<Duration, String> {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid))
             .map_err(|e| format!("reading /proc/{}/stat: {e}", self.pid))?;
