@@ -103,22 +103,21 @@ pub(super) fn append_event(
         .query_row([&draft.organization_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let seq = prev_seq + 1;
     let hash = prepared.hash(seq, &prev_hash);
-    let e = draft;
     c.prepare_cached(
         "INSERT INTO handoff_events (id, organization_id, seq, handoff_id, event, from_state, \
          to_state, actor, data, created_at, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
     )?
     .execute(params![
-        e.id,
-        e.organization_id,
+        draft.id,
+        draft.organization_id,
         seq,
-        e.handoff_id,
-        e.event,
-        e.from_state,
-        e.to_state,
-        e.actor,
+        draft.handoff_id,
+        draft.event,
+        draft.from_state,
+        draft.to_state,
+        draft.actor,
         prepared.data_json,
-        e.created_at,
+        draft.created_at,
         prev_hash,
         hash,
     ])?;
@@ -127,7 +126,7 @@ pub(super) fn append_event(
         .prepare_cached(
             "UPDATE organizations SET audit_seq = ?, audit_head = ? WHERE id = ? AND audit_seq = ?",
         )?
-        .execute(params![seq, hash, e.organization_id, prev_seq])?;
+        .execute(params![seq, hash, draft.organization_id, prev_seq])?;
     if moved != 1 {
         return Err(StoreError::Conflict(Race::AuditHead));
     }
