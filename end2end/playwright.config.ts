@@ -38,7 +38,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // The server built by `cargo leptos build`, on a fresh throwaway database
+    // The server built by `scripts/build-site.sh`, on a fresh throwaway database
     // (reset here: Playwright starts the web server before any global setup).
     command: `rm -rf '${e2e.dir}' && mkdir -p '${e2e.dir}' && exec '${e2e.binary}' serve`,
     url: `${e2e.base}/api/v1/healthz`,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generated-input test of the agent API: schemathesis (PyPI) reads the served
 # OpenAPI document and sends generated requests to every operation; the run
-# fails on any 5xx. Expects the server binary of `cargo leptos build --release`
+# fails on any 5xx. Expects the server binary of `scripts/build-site.sh`
 # (FUZZ_BINARY overrides it).
 #   scripts/api-fuzz.sh [max-seconds]
 set -euo pipefail

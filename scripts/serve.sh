@@ -5,12 +5,12 @@
 # makes the link openable from a phone on the same network.
 #
 # It serves what ships: the release server and the size-optimised, precompressed
-# browser build (the same build the tests and `tapin bench` measure), not a debug
-# build a phone would download megabytes of. A second run with nothing changed
-# skips the compile and starts in seconds.
+# browser build (scripts/build-site.sh: the same build the tests and `tapin bench`
+# measure), not a debug build a phone would download megabytes of. A second run
+# with nothing changed skips the build and starts in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh build
-PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release -P --split
+scripts/build-site.sh
 export TAPIN_DEMO="${TAPIN_DEMO:-1}"
 exec target/release/tapin serve

@@ -95,7 +95,8 @@ step "build the site as shipped (release server + wasm-release bundle, precompre
 # missing wasm-opt) show up here, not at deploy time.
 # --split: the lazy pages (everything but /m/<id>) become separate WASM chunks;
 # a build without it leaves the bundle importing a module that does not exist.
-PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release -P --split
+# Two browser modules: the full one and the phone pages' (scripts/build-site.sh).
+scripts/build-site.sh
 
 # --- benchmarks (issue 6) -------------------------------------------------
 step "benchmarks, quick mode (real server on loopback; fails only on errors)"

@@ -189,24 +189,22 @@ async fn page(api: &Api, path: &str, cookie: &str) -> Result<String, String> {
     res.text().await.map_err(|e| format!("GET {path}: {e}"))
 }
 
-/// The JS, WASM and CSS in `<site>/pkg`: raw, and brotli as cargo-leptos
-/// precompressed it (`-P` writes `.br` beside each file), compressed here if not.
+/// The JS, WASM and CSS in `<site>/pkg` and its `phone/` module: raw, and
+/// brotli as cargo-leptos precompressed it (`-P` writes `.br` beside each
+/// file), compressed here if not. Names are relative to `pkg`.
 async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Result<(), String> {
     let pkg = site_root.join("pkg");
-    let mut files: Vec<(String, usize, usize, bool, usize)> = Vec::new();
-    let entries = std::fs::read_dir(&pkg).map_err(|e| {
+    let mut names = pkg_files(&pkg, "").map_err(|e| {
         format!(
-            "reading {}: {e} (build the site first: cargo leptos build --release -P --split)",
+            "reading {}: {e} (build the site first: scripts/build-site.sh)",
             pkg.display()
         )
     })?;
+    names.extend(pkg_files(&pkg, "phone/").unwrap_or_default());
+    let mut files: Vec<(String, usize, usize, bool, usize)> = Vec::new();
     let mut precompressed = true;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        if !(name.ends_with(".js") || name.ends_with(".wasm") || name.ends_with(".css")) {
-            continue;
-        }
-        let raw = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+    for name in names {
+        let raw = std::fs::read(pkg.join(&name)).map_err(|e| e.to_string())?;
         let br = match std::fs::metadata(pkg.join(format!("{name}.br"))) {
             Ok(m) => m.len() as usize,
             Err(_) => {
@@ -214,7 +212,9 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
                 brotli(&raw)
             }
         };
-        let loaded = loaded_by_page(&pkg, html, &name);
+        let glue = std::fs::read_to_string(pkg.join(module_dir(html)).join("tapin.js"))
+            .unwrap_or_default();
+        let loaded = loaded_by_page(html, &glue, &name);
         // What this server sends when the browser accepts br and gzip.
         let wire = s
             .api
@@ -234,23 +234,33 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
     let total_br: usize = files.iter().filter(|f| f.3).map(|f| f.2).sum();
     let total_raw: usize = files.iter().filter(|f| f.3).map(|f| f.1).sum();
     let total_wire: usize = files.iter().filter(|f| f.3).map(|f| f.4).sum();
-    // The lazy pages' chunks (`--split`), summed on one line rather than one each.
-    let (mut lazy_n, mut lazy_raw, mut lazy_br) = (0, 0, 0);
+    // What the page does not load, summed per module on one line each: the
+    // lazy pages' chunks (`--split`), and the other module's files.
+    let mut unloaded: Vec<(&str, usize, usize, usize)> = Vec::new();
     for (name, raw, br, loaded, wire) in &files {
-        if !loaded && (name.starts_with("chunk_") || name.starts_with("split_")) {
-            (lazy_n, lazy_raw, lazy_br) = (lazy_n + 1, lazy_raw + raw, lazy_br + br);
+        if *loaded {
+            r.figure(
+                &format!("  {name}"),
+                &format!("raw {} · br {} · served {}", kb(*raw), kb(*br), kb(*wire)),
+                None,
+            );
             continue;
         }
-        r.figure(
-            &format!("  {name}{}", if *loaded { "" } else { " (not loaded)" }),
-            &format!("raw {} · br {} · served {}", kb(*raw), kb(*br), kb(*wire)),
-            None,
-        );
+        let dir = if name.starts_with("phone/") {
+            "phone/"
+        } else {
+            ""
+        };
+        match unloaded.iter_mut().find(|u| u.0 == dir) {
+            Some(u) => (u.1, u.2, u.3) = (u.1 + 1, u.2 + raw, u.3 + br),
+            None => unloaded.push((dir, 1, *raw, *br)),
+        }
     }
-    if lazy_n > 0 {
+    for (dir, n, raw, br) in unloaded {
+        let which = if dir.is_empty() { "pkg/" } else { "pkg/phone/" };
         r.figure(
-            &format!("  {lazy_n} chunks of the lazy pages (not loaded)"),
-            &format!("raw {} · br {}", kb(lazy_raw), kb(lazy_br)),
+            &format!("  {n} other files in {which} (not loaded)"),
+            &format!("raw {} · br {}", kb(raw), kb(br)),
             None,
         );
     }
@@ -278,23 +288,47 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
     Ok(())
 }
 
-/// Whether the page downloads `name` to become interactive: the files its HTML
-/// names (the JS glue, the main WASM, and with `--split` the preloaded chunks of
-/// the lazy code it rendered), plus the split loader the JS glue imports. The
-/// other chunks (`chunk_*.wasm`, `split_*.wasm`) belong to the lazy pages.
-fn loaded_by_page(pkg: &Path, html: &str, name: &str) -> bool {
+/// The JS, WASM and CSS files directly in `pkg/<dir>`, named `<dir><file>`.
+fn pkg_files(pkg: &Path, dir: &str) -> std::io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(pkg.join(dir))?.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.ends_with(".js") || name.ends_with(".wasm") || name.ends_with(".css") {
+            names.push(format!("{dir}{name}"));
+        }
+    }
+    Ok(names)
+}
+
+/// The directory under `/pkg/` of the browser module the page loads: `phone/`
+/// when its loader names the phone pages' module, else the full module's `""`.
+fn module_dir(html: &str) -> &'static str {
+    if html.contains("/pkg/phone/") {
+        "phone/"
+    } else {
+        ""
+    }
+}
+
+/// Whether the page downloads `name` (relative to `/pkg/`) to become
+/// interactive: the files its HTML names (the stylesheet, the JS glue), the
+/// main WASM of the module it loads, and the split loader that module's JS
+/// glue (`glue`) imports. The other chunks (`chunk_*.wasm`, `split_*.wasm`)
+/// belong to lazy islands, and the other module's files to other pages.
+fn loaded_by_page(html: &str, glue: &str, name: &str) -> bool {
     if html.contains(&format!("/pkg/{name}")) {
         return true;
     }
-    let split_chunk = name.starts_with("chunk_") || name.starts_with("split_");
-    if name.ends_with(".wasm") {
+    let dir = module_dir(html);
+    let Some(file) = name.strip_prefix(dir).filter(|f| !f.contains('/')) else {
+        return false;
+    };
+    let split_chunk = file.starts_with("chunk_") || file.starts_with("split_");
+    if file.ends_with(".wasm") {
         // The main module under whatever name the build gave it.
         return !split_chunk && html.contains("/pkg/");
     }
-    name.ends_with(".js")
-        && name.starts_with("__wasm_split")
-        && std::fs::read_to_string(pkg.join("tapin.js"))
-            .is_ok_and(|glue| glue.contains(&format!("./{name}")))
+    file.ends_with(".js") && file.starts_with("__wasm_split") && glue.contains(&format!("./{file}"))
 }
 
 /// Median time of the first HTML response, over `p.page_requests` sequential
@@ -719,6 +753,41 @@ mod tests {
         .unwrap();
         let on_disk = |f: &str| if f == "chunk_9.wasm" { 300.0 } else { 0.0 };
         assert_eq!(super::pkg_bytes(&items, on_disk), (1300.0, 2, 1));
+    }
+
+    #[test]
+    fn a_page_on_the_phone_module_counts_that_module_only() {
+        let html = r#"<link rel="stylesheet" href="/pkg/tapin.css"/>
+            <script>((js, wasm) => {})("/pkg/phone/tapin.js", "/pkg/phone/tapin.wasm");</script>"#;
+        let glue = "import('./__wasm_split.______.js')";
+        let loaded = |name| super::loaded_by_page(html, glue, name);
+        for name in [
+            "tapin.css",
+            "phone/tapin.js",
+            "phone/tapin.wasm",
+            "phone/__wasm_split.______.js",
+        ] {
+            assert!(loaded(name), "{name}");
+        }
+        for name in [
+            "tapin.js",
+            "tapin.wasm",
+            "chunk_3.wasm",
+            "phone/split_assist_1.wasm",
+            "__wasm_split.______.js",
+        ] {
+            assert!(!loaded(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_page_on_the_full_module_counts_that_module_only() {
+        let html = r#"<script>((js, wasm) => {})("/pkg/tapin.js", "/pkg/tapin.wasm");</script>"#;
+        let loaded = |name| super::loaded_by_page(html, "", name);
+        assert!(loaded("tapin.wasm") && loaded("tapin.js"));
+        assert!(
+            !loaded("phone/tapin.wasm") && !loaded("phone/tapin.js") && !loaded("chunk_1.wasm")
+        );
     }
 
     #[test]

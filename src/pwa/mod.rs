@@ -14,7 +14,14 @@ const TEMPLATE: &str = include_str!("sw.js");
 /// site has not been built, e.g. in API tests).
 pub fn build_version(site_root: &str) -> String {
     let mut data = Vec::new();
-    for f in ["tapin.wasm", "tapin.js", "tapin.css"] {
+    // The phone pages' module (`phone/`) ships in the same deploy.
+    for f in [
+        "tapin.wasm",
+        "tapin.js",
+        "tapin.css",
+        "phone/tapin.wasm",
+        "phone/tapin.js",
+    ] {
         if let Ok(bytes) = std::fs::read(std::path::Path::new(site_root).join("pkg").join(f)) {
             data.extend_from_slice(&bytes);
         }

@@ -21,7 +21,11 @@ pub fn AdminPage() -> impl IntoView {
 }
 
 /// Administration: operators, keys, messages, audit; the whole page is one island: its forms and lists live.
-#[island(lazy)]
+// Not in the phone pages' module (feature `phone`, docs/performance.md): there
+// it is a plain component, which nothing in the browser calls, so its code and
+// its strings are left out.
+#[cfg_attr(not(feature = "phone"), island(lazy))]
+#[cfg_attr(feature = "phone", component)]
 fn AdminIsland(initial: Loaded<AdminView>, children: Children) -> impl IntoView {
     super::hydrated::island_ready();
     let add = ServerAction::<AdminAddOperator>::new();

@@ -32,7 +32,11 @@ pub fn InboxPage() -> impl IntoView {
 
 /// The list, refreshed whenever anything in the organization changes; the
 /// waiting times count on every second between refreshes.
-#[island(lazy)]
+// Not in the phone pages' module (feature `phone`, docs/performance.md): there
+// it is a plain component, which nothing in the browser calls, so its code and
+// its strings are left out.
+#[cfg_attr(not(feature = "phone"), island(lazy))]
+#[cfg_attr(feature = "phone", component)]
 fn InboxIsland(
     initial: Loaded<InboxScreen>,
     filter: InboxFilter,

@@ -68,7 +68,8 @@ pub fn IslandsLoader(options: LeptosOptions) -> impl IntoView {
     if let Some(sc) = Owner::current_shared_context() {
         sc.set_is_hydrating(false);
     }
-    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    let dir = module_dir(&options);
+    let pkg = format!("/{}/{dir}{}", options.site_pkg_dir, options.output_name);
     // cargo-leptos names the bindgen output after the crate; without it
     // (a plain cargo build) wasm-bindgen's default `_bg` suffix applies.
     let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
@@ -83,4 +84,64 @@ pub fn IslandsLoader(options: LeptosOptions) -> impl IntoView {
     );
     let nonce = use_nonce();
     view! { <script type="module" nonce=nonce>{call}</script> }.into_any()
+}
+
+/// The phone pages' module: the same crate built with the `phone` feature
+/// (scripts/build-site.sh), holding only the islands of `/m/<id>`, so a phone
+/// does not download the code and strings of the desk and admin pages.
+#[cfg(feature = "ssr")]
+const PHONE_DIR: &str = "phone/";
+
+/// Which build of the browser code the requested page loads: the phone
+/// module's directory for `/m/…` when that module was built, else the full
+/// module (`""`). A site built without the phone step still works everywhere.
+/// Checked per page (one `stat`), so a site rebuilt under a running server
+/// is followed.
+fn module_dir(options: &LeptosOptions) -> &'static str {
+    #[cfg(feature = "ssr")]
+    {
+        let phone_page = use_context::<axum::http::request::Parts>()
+            .is_some_and(|p| is_phone_page(p.uri.path()));
+        let built = || {
+            std::path::Path::new(options.site_root.as_ref())
+                .join(options.site_pkg_dir.as_ref())
+                .join(PHONE_DIR)
+                .join(format!("{}.wasm", options.output_name))
+                .exists()
+        };
+        if phone_page && built() {
+            return PHONE_DIR;
+        }
+    }
+    let _ = options;
+    ""
+}
+
+/// The pages the phone module serves: the signed handoff link and what hangs
+/// under it. Their islands are the handoff page's (status, chat, decision,
+/// quorum, countdown, assist screen); no desk or admin island appears there.
+#[cfg(feature = "ssr")]
+pub(crate) fn is_phone_page(path: &str) -> bool {
+    path.starts_with("/m/")
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn only_the_signed_link_pages_load_the_phone_module() {
+        use super::is_phone_page;
+        assert!(is_phone_page("/m/01a23b8f-17a9-765d-86e1-c5931f41b9d1"));
+        assert!(is_phone_page("/m/01a23b8f/decide"));
+        for desk in [
+            "/",
+            "/inbox",
+            "/admin",
+            "/admin/routing",
+            "/settings",
+            "/login",
+            "/mobile",
+        ] {
+            assert!(!is_phone_page(desk), "{desk}");
+        }
+    }
 }

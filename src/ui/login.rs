@@ -17,7 +17,11 @@ pub fn LoginPage() -> impl IntoView {
 }
 
 /// The form; `next` is where a successful sign-in goes (checked by the server).
-#[island(lazy)]
+// Not in the phone pages' module (feature `phone`, docs/performance.md): there
+// it is a plain component, which nothing in the browser calls, so its code and
+// its strings are left out.
+#[cfg_attr(not(feature = "phone"), island(lazy))]
+#[cfg_attr(feature = "phone", component)]
 fn LoginForm(next: String) -> impl IntoView {
     super::hydrated::island_ready();
     let action = ServerAction::<Login>::new();

@@ -385,6 +385,38 @@ async fn pages_load_the_bundle_cargo_leptos_writes() {
     );
 }
 
+#[tokio::test]
+async fn the_handoff_page_loads_the_phone_module_once_it_is_built() {
+    let t = TestApp::spawn().await;
+    let (_, h) = t.takeover(2).await;
+    let hid = h["id"].as_str().unwrap().to_string();
+    let page = |path: String| {
+        let t = &t;
+        async move { get(t, &path, None).await.html }
+    };
+    // Without pkg/phone (a site built by cargo-leptos alone) every page loads
+    // the full module.
+    assert!(page(format!("/m/{hid}"))
+        .await
+        .contains(r#""/pkg/tapin.js""#));
+    let phone = t.dir.path().join("site/pkg/phone");
+    std::fs::create_dir_all(&phone).unwrap();
+    std::fs::write(phone.join("tapin.wasm"), b"\0asm").unwrap();
+    let m = page(format!("/m/{hid}")).await;
+    assert!(
+        m.contains(r#""/pkg/phone/tapin.js""#) && m.contains(r#""/pkg/phone/tapin.wasm""#),
+        "{m}"
+    );
+    // The desk's pages keep the module with their islands.
+    for desk in ["/", "/login", "/inbox"] {
+        let html = page(desk.to_string()).await;
+        assert!(
+            html.contains(r#""/pkg/tapin.js""#) && !html.contains("/pkg/phone/"),
+            "{desk}: {html}"
+        );
+    }
+}
+
 async fn login(t: &TestApp, org: &str, email: &str, password: &str) -> reqwest::Response {
     t.client
         .post(format!("{}/fn/login", t.base))
