@@ -49,11 +49,12 @@ test('the operator types the 2FA code on the captured screen and the agent resum
   // The phone pages load their own, smaller WASM module (scripts/build-site.sh):
   // every island of the page, the lazy assist screen included, hydrates from it,
   // and nothing of the desk's module is fetched.
-  const fetched: string[] = [];
-  page.on('request', (r) => { const u = new URL(r.url()); if (u.pathname.startsWith('/pkg/')) fetched.push(u.pathname); });
   await page.goto(`/m/${h.id}`);
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-  const code = fetched.filter((f) => f.endsWith('.wasm') || f.endsWith('.js'));
+  // This document's own fetches (the previous page's may still be finishing).
+  const code = (await page.evaluate(() =>
+    performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
+  )).filter((f) => f.startsWith('/pkg/') && (f.endsWith('.wasm') || f.endsWith('.js')));
   expect(code).toContain('/pkg/phone/tapin.wasm');
   expect(code.some((f) => f.startsWith('/pkg/phone/split_'))).toBe(true);
   expect(code.filter((f) => !f.startsWith('/pkg/phone/'))).toEqual([]);
