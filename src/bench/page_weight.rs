@@ -9,6 +9,7 @@ use super::fixtures::{customer_line, takeover_packet};
 use super::report::{kb, ms, percentile, Report};
 use super::server::Server;
 use super::Params;
+use crate::ui::loader::PHONE_DIR;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -200,7 +201,10 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
             pkg.display()
         )
     })?;
-    names.extend(pkg_files(&pkg, "phone/").unwrap_or_default());
+    names.extend(pkg_files(&pkg, PHONE_DIR).unwrap_or_default());
+    // The JS glue of the page's module: the split loader it imports is loaded too.
+    let glue =
+        std::fs::read_to_string(pkg.join(module_dir(html)).join("tapin.js")).unwrap_or_default();
     let mut files: Vec<(String, usize, usize, bool, usize)> = Vec::new();
     let mut precompressed = true;
     for name in names {
@@ -212,8 +216,6 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
                 brotli(&raw)
             }
         };
-        let glue = std::fs::read_to_string(pkg.join(module_dir(html)).join("tapin.js"))
-            .unwrap_or_default();
         let loaded = loaded_by_page(html, &glue, &name);
         // What this server sends when the browser accepts br and gzip.
         let wire = s
@@ -246,8 +248,8 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
             );
             continue;
         }
-        let dir = if name.starts_with("phone/") {
-            "phone/"
+        let dir = if name.starts_with(PHONE_DIR) {
+            PHONE_DIR
         } else {
             ""
         };
@@ -257,9 +259,8 @@ async fn assets(r: &mut Report, s: &Server, site_root: &Path, html: &str) -> Res
         }
     }
     for (dir, n, raw, br) in unloaded {
-        let which = if dir.is_empty() { "pkg/" } else { "pkg/phone/" };
         r.figure(
-            &format!("  {n} other files in {which} (not loaded)"),
+            &format!("  {n} other files in pkg/{dir} (not loaded)"),
             &format!("raw {} · br {}", kb(raw), kb(br)),
             None,
         );
@@ -303,8 +304,8 @@ fn pkg_files(pkg: &Path, dir: &str) -> std::io::Result<Vec<String>> {
 /// The directory under `/pkg/` of the browser module the page loads: `phone/`
 /// when its loader names the phone pages' module, else the full module's `""`.
 fn module_dir(html: &str) -> &'static str {
-    if html.contains("/pkg/phone/") {
-        "phone/"
+    if html.contains(&format!("/pkg/{PHONE_DIR}")) {
+        PHONE_DIR
     } else {
         ""
     }

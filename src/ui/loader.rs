@@ -90,7 +90,7 @@ pub fn IslandsLoader(options: LeptosOptions) -> impl IntoView {
 /// (scripts/build-site.sh), holding only the islands of `/m/<id>`, so a phone
 /// does not download the code and strings of the desk and admin pages.
 #[cfg(feature = "ssr")]
-const PHONE_DIR: &str = "phone/";
+pub const PHONE_DIR: &str = "phone/";
 
 /// Which build of the browser code the requested page loads: the phone
 /// module's directory for `/m/…` when that module was built, else the full
@@ -121,7 +121,7 @@ fn module_dir(options: &LeptosOptions) -> &'static str {
 /// under it. Their islands are the handoff page's (status, chat, decision,
 /// quorum, countdown, assist screen); no desk or admin island appears there.
 #[cfg(feature = "ssr")]
-pub(crate) fn is_phone_page(path: &str) -> bool {
+fn is_phone_page(path: &str) -> bool {
     path.starts_with("/m/")
 }
 

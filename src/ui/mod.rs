@@ -20,7 +20,7 @@ mod inbox;
 mod inbox_bulk;
 mod json;
 mod live;
-mod loader;
+pub mod loader;
 mod login;
 mod mobile;
 mod notice;
