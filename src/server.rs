@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -86,32 +87,41 @@ pub fn router(app: App) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(ui::shell))
-        .layer(axum::middleware::from_fn(crate::edge::server_fns))
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            ui::preload::ssr::preload,
-        ))
+        // One `layer` call for the whole stack: each `Router::layer` boxes
+        // every route once more, and a request then cloned that chain of
+        // boxes at every middleware (docs/performance.md, tenth session).
+        // Outermost first: the request id, the trace span, the count,
+        // compression, headers, the time limit, the cross-site check, the
+        // preload hints, and the server functions' own checks innermost.
         // The state each middleware gets is cloned per request: `App` (one
         // Arc), not `AppState` with Leptos's options.
-        .layer(axum::middleware::from_fn_with_state(app.clone(), web::reject_cross_site))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), crate::edge::timeout))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), web::security_headers))
-        // Pages and JSON go out compressed when the client accepts it (a page is
-        // ~16 KB raw, ~3 KB gzip); SSE streams and precompressed assets are left alone.
-        .layer(axum::middleware::from_fn(web::compress))
-        .layer(axum::middleware::from_fn(web::count_request))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                let id = req
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-");
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-            }),
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(TraceLayer::new_for_http().make_span_with(
+                    |req: &axum::http::Request<_>| {
+                        let id = req
+                            .headers()
+                            .get("x-request-id")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                    },
+                ))
+                .layer(axum::middleware::from_fn(web::count_request))
+                // Pages and JSON go out compressed when the client accepts it (a page is
+                // ~16 KB raw, ~3 KB gzip); SSE streams and precompressed assets are left alone.
+                .layer(axum::middleware::from_fn(web::compress))
+                .layer(axum::middleware::from_fn_with_state(app.clone(), web::security_headers))
+                .layer(axum::middleware::from_fn_with_state(app.clone(), crate::edge::timeout))
+                .layer(axum::middleware::from_fn_with_state(app.clone(), web::reject_cross_site))
+                .layer(axum::middleware::from_fn_with_state(
+                    app.clone(),
+                    ui::preload::ssr::preload,
+                ))
+                .layer(axum::middleware::from_fn(crate::edge::server_fns)),
         )
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 

@@ -156,21 +156,25 @@ where
         .route("/audit/trace/stream", get(streams::trace_stream))
         .route("/metrics/time-to-human", get(metrics::time_to_human))
         .fallback(|| async { AppError::not_found("endpoint") })
-        // The last layer runs first: authentication (a bad key is a 401 before
+        // Outermost first: authentication (a bad key is a 401 before
         // anything is stored or counted), then the rate limit (it counts every
-        // authenticated request, replays included), then idempotency.
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            limits::idempotency,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            limits::rate_limit,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            limits::authenticate,
-        ))
+        // authenticated request, replays included), then idempotency. One
+        // `layer` call, so each route is boxed once (server.rs).
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::middleware::from_fn_with_state(
+                    app.clone(),
+                    limits::authenticate,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    app.clone(),
+                    limits::rate_limit,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    app.clone(),
+                    limits::idempotency,
+                )),
+        )
 }
 
 #[utoipa::path(

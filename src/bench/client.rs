@@ -68,6 +68,37 @@ impl Api {
         }
     }
 
+    /// POSTs JSON serialized before the clock started; a 2xx is all it
+    /// reads (the answer is drained, and shown only in an error). The timed
+    /// write loops use it: the load generator shares the server's two cores,
+    /// so what it spends per request is taken from the server.
+    pub async fn post_prepared(&self, path: &str, json: Vec<u8>) -> Result<(), String> {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("x-api-key", &self.key)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json)
+            .timeout(REQUEST_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| format!("POST {path}: {e}"))?;
+        let status = res.status();
+        let answer = res
+            .bytes()
+            .await
+            .map_err(|e| format!("reading {path}: {e}"))?;
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "POST {path}: {} {}",
+                status.as_u16(),
+                String::from_utf8_lossy(&answer)
+            ))
+        }
+    }
+
     pub async fn conversation(&self) -> Result<String, String> {
         let c = self.post_ok("/api/v1/conversations", &json!({})).await?;
         id_of(&c)

@@ -250,6 +250,7 @@ pub async fn closed_loop(
     body: &(dyn Fn(usize) -> (String, Value) + Sync),
 ) -> Result<Peak, String> {
     let api = &s.api;
+    let requests = prepared(n, body);
     let next = AtomicUsize::new(0);
     let deadline = Instant::now() + p.loop_deadline;
     let (server0, client0) = (s.cpu_time()?, own_cpu_time());
@@ -261,8 +262,8 @@ pub async fn closed_loop(
             if i >= n || Instant::now() > deadline {
                 return Ok::<usize, String>(done);
             }
-            let (path, b) = body(i);
-            api.post_ok(&path, &b).await?;
+            let (path, json) = &requests[i];
+            api.post_prepared(path, json.clone()).await?;
             done += 1;
         }
     };
@@ -290,15 +291,15 @@ async fn open_loop(
     body: &(dyn Fn(usize) -> (String, Value) + Sync),
 ) -> Result<Vec<Duration>, String> {
     let interval = Duration::from_secs_f64(1.0 / rate.max(1.0));
+    let requests = prepared(n, body);
     let start = tokio::time::Instant::now() + Duration::from_millis(20);
     let mut tasks = Vec::with_capacity(n);
-    for i in 0..n {
+    for (i, (path, json)) in requests.into_iter().enumerate() {
         let at = start + interval * i as u32;
         tokio::time::sleep_until(at).await;
-        let (path, b) = body(i);
         let api = api.clone();
         tasks.push(tokio::spawn(async move {
-            api.post_ok(&path, &b).await?;
+            api.post_prepared(&path, json).await?;
             Ok::<Duration, String>(at.elapsed())
         }));
     }
@@ -307,6 +308,19 @@ async fn open_loop(
         out.push(t.await.map_err(|e| e.to_string())??);
     }
     Ok(out)
+}
+
+/// The `n` requests of a loop, serialized before its clock starts.
+fn prepared(n: usize, body: &(dyn Fn(usize) -> (String, Value) + Sync)) -> Vec<(String, Vec<u8>)> {
+    (0..n)
+        .map(|i| {
+            let (path, b) = body(i);
+            (
+                path,
+                serde_json::to_vec(&b).expect("a JSON value serializes"),
+            )
+        })
+        .collect()
 }
 
 /// `n` pending approvals, created 8 at a time (set-up, not timed).

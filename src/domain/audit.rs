@@ -35,46 +35,77 @@ impl AuditEvent {
 
 /// Serializes with sorted keys and no insignificant whitespace.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(256);
     write_canonical(value, &mut out);
-    out
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-fn write_canonical(value: &Value, out: &mut String) {
+/// Keys and scalars are written by serde_json itself (the same escapes and
+/// number forms as `Value::to_string`), straight into `out`: every audit row
+/// and content digest goes through here, so nothing is allocated per value.
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_canonical(&map[key], out);
+                write_scalar(key, out);
+                out.push(b':');
+                write_canonical(item, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
-        scalar => out.push_str(&scalar.to_string()),
+        scalar => write_scalar(scalar, out),
     }
+}
+
+fn write_scalar<T: Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
+    serde_json::to_writer(out, v).expect("a string or scalar serializes into memory");
+}
+
+/// `value` as compact JSON: the bytes `Value::to_string` gives, written
+/// without going through `fmt` (every audit row and outbox payload).
+pub fn json_text(value: &Value) -> String {
+    serde_json::to_string(value).expect("a JSON value serializes")
+}
+
+/// `s` as a JSON string (quoted, escaped as serde_json escapes it).
+pub fn json_string(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serializes")
 }
 
 /// `sha256(prev_hash || canonical)` as lowercase hex. `prev_hash` is hex.
 pub fn chain_hash(prev_hash: &str, canonical: &str) -> String {
+    chain_hash_parts(prev_hash, &[canonical.as_bytes()])
+}
+
+/// `chain_hash` of the concatenation of `parts` (no copy into one string).
+pub fn chain_hash_parts(prev_hash: &str, parts: &[&[u8]]) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(hex::decode(prev_hash).unwrap_or_else(|_| prev_hash.as_bytes().to_vec()));
-    hasher.update(canonical.as_bytes());
+    let mut prev = [0u8; 32];
+    match hex::decode_to_slice(prev_hash, &mut prev) {
+        Ok(()) => hasher.update(prev),
+        Err(_) => {
+            hasher.update(hex::decode(prev_hash).unwrap_or_else(|_| prev_hash.as_bytes().to_vec()))
+        }
+    }
+    for part in parts {
+        hasher.update(part);
+    }
     hex::encode(hasher.finalize())
 }
 
@@ -454,6 +485,71 @@ mod tests {
             canonical_json(&a),
             r#"{"a":{"c":"é\"","z":[1,{"x":3,"y":2}]},"b":1}"#
         );
+    }
+
+    /// Rows already in the chain were hashed over the bytes the first
+    /// canonical writer produced (`Value::to_string` per key and scalar); the
+    /// faster writer must produce exactly those bytes, or every old chain
+    /// stops verifying.
+    #[test]
+    fn canonical_json_writes_the_bytes_the_chain_was_hashed_over() {
+        fn by_display(value: &Value, out: &mut String) {
+            match value {
+                Value::Object(map) => {
+                    let mut keys: Vec<&String> = map.keys().collect();
+                    keys.sort();
+                    out.push('{');
+                    for (i, key) in keys.into_iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push_str(&Value::String(key.clone()).to_string());
+                        out.push(':');
+                        by_display(&map[key], out);
+                    }
+                    out.push('}');
+                }
+                Value::Array(items) => {
+                    out.push('[');
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        by_display(item, out);
+                    }
+                    out.push(']');
+                }
+                scalar => out.push_str(&scalar.to_string()),
+            }
+        }
+        let hostile = json!({
+            "quote\"back\\slash": "<script>alert(1)</script>\u{0}\u{1f}\u{7f}\n\t",
+            "emoji 👩‍💻": ["é", "\u{2028}\u{2029}", "\u{fffd}", ""],
+            "numbers": [0, -1, 9007199254740993u64, i64::MIN, 1.5, -0.0, 1e300, 3.0],
+            "nested": {"B": null, "a": true, "b": false, "": {}, "Z": []},
+            "Ω": {"z": [{"y": [[], {}]}]},
+        });
+        let mut want = String::new();
+        by_display(&hostile, &mut want);
+        assert_eq!(canonical_json(&hostile), want);
+        assert_eq!(json_text(&hostile), hostile.to_string());
+        assert_eq!(
+            json_string("a\"\u{1}é"),
+            Value::from("a\"\u{1}é").to_string()
+        );
+    }
+
+    #[test]
+    fn the_chain_hash_is_sha256_of_the_previous_hash_bytes_then_the_event() {
+        let first = chain_hash(GENESIS, "first");
+        for prev in [first.as_str(), GENESIS, "not hex", "abc"] {
+            let prev_bytes = hex::decode(prev).unwrap_or_else(|_| prev.as_bytes().to_vec());
+            let want = hex::encode(Sha256::digest(
+                [prev_bytes.as_slice(), b"{\"seq\":12}"].concat(),
+            ));
+            assert_eq!(chain_hash(prev, "{\"seq\":12}"), want);
+            assert_eq!(chain_hash_parts(prev, &[b"{\"seq\":", b"12", b"}"]), want);
+        }
     }
 
     #[test]

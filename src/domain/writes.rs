@@ -4,8 +4,9 @@
 
 use super::approval::{Approval, Decision};
 use super::audit::{
-    answer_digest, approval_digest, attach_content, canonical_json, chain_hash, decision_digest,
-    packet_digest, vote_digest, AuditEvent, ChainedEvent, GENESIS,
+    answer_digest, approval_digest, attach_content, canonical_json, chain_hash, chain_hash_parts,
+    decision_digest, json_string, json_text, packet_digest, vote_digest, AuditEvent, ChainedEvent,
+    GENESIS,
 };
 use super::lifecycle::{Actor, ConversationEffect, Handoff, Plan, MESSAGE_TOPIC};
 use super::records::{
@@ -55,7 +56,7 @@ impl EventDraft {
     /// chain, worked out before SQLite's single writer takes the write: the
     /// writer then only hashes known bytes around the seq it reads.
     pub fn prepare(&self) -> PreparedEvent {
-        let s = |v: &str| Value::String(v.to_string()).to_string();
+        let s = json_string;
         // The keys of `AuditEvent::canonical` in their sorted order; `seq`
         // falls between `organization_id` and `to_state`.
         let before_seq = format!(
@@ -75,7 +76,7 @@ impl EventDraft {
         PreparedEvent {
             before_seq,
             after_seq: format!(",\"to_state\":{}}}", s(&self.to_state)),
-            data_json: self.data.to_string(),
+            data_json: json_text(&self.data),
         }
     }
 }
@@ -93,8 +94,15 @@ impl PreparedEvent {
     /// The chain hash of the draft sealed at `seq` after `prev_hash`: the hash
     /// `EventDraft::seal(seq - 1, prev_hash)` gives.
     pub fn hash(&self, seq: i64, prev_hash: &str) -> String {
-        let canonical = format!("{}{seq}{}", self.before_seq, self.after_seq);
-        chain_hash(prev_hash, &canonical)
+        let seq = seq.to_string();
+        chain_hash_parts(
+            prev_hash,
+            &[
+                self.before_seq.as_bytes(),
+                seq.as_bytes(),
+                self.after_seq.as_bytes(),
+            ],
+        )
     }
 }
 
@@ -153,7 +161,7 @@ pub fn lifecycle_outbox(
         ordering_key: event.handoff_id.clone(),
         seq: 0,
         topic: topic.to_string(),
-        payload: payload.to_string(),
+        payload: json_text(&payload),
         created_at: event.created_at.clone(),
     }
 }
@@ -248,7 +256,7 @@ impl ConversationWrite {
             ordering_key: conv.id.clone(),
             seq,
             topic: MESSAGE_TOPIC.to_string(),
-            payload: payload.to_string(),
+            payload: json_text(&payload),
             created_at: message.created_at.clone(),
         };
         self.messages.push(StoredMessage {

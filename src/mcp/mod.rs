@@ -42,19 +42,20 @@ where
         NeverSessionManager::default().into(),
         config,
     );
-    // The last layer runs first: authenticate the key, refuse the request
-    // without one (401), then count it against the key's rate limit.
-    Router::new()
-        .nest_service("/mcp", service)
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            limits::rate_limit,
-        ))
-        .layer(axum::middleware::from_fn(require_key))
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            limits::authenticate,
-        ))
+    // Outermost first: authenticate the key, refuse the request without one
+    // (401), then count it against the key's rate limit.
+    Router::new().nest_service("/mcp", service).layer(
+        tower::ServiceBuilder::new()
+            .layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                limits::authenticate,
+            ))
+            .layer(axum::middleware::from_fn(require_key))
+            .layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                limits::rate_limit,
+            )),
+    )
 }
 
 /// A request without a valid API key is a 401 with the error envelope, before

@@ -33,6 +33,8 @@ struct Queued {
 const MAX_BATCH: usize = 64;
 /// Writes that may wait for the writer before callers wait to enqueue.
 const QUEUE: usize = 4096;
+/// Prepared statements kept for the length of a batch (all a batch can use).
+const STATEMENTS: usize = 64;
 
 #[derive(Clone)]
 pub(super) struct GroupCommit {
@@ -107,7 +109,12 @@ async fn apply(writer: &SqlitePool, jobs: Vec<Job>) -> Vec<StoreResult<i64>> {
         // the rusqlite wrapper does not own it (no close on drop) and
         // finalizes its statements when dropped at the end of `batch`.
         match unsafe { Connection::from_handle(handle.as_ptr()) } {
-            Ok(c) => batch(&c, jobs),
+            Ok(c) => {
+                // Every statement of the batch stays prepared to its end: a
+                // mixed batch uses more than rusqlite's default 16.
+                c.set_prepared_statement_cache_capacity(STATEMENTS);
+                batch(&c, jobs)
+            }
             Err(e) => every(n, &StoreError::from(e)),
         }
     })
@@ -130,21 +137,18 @@ fn batch(c: &Connection, jobs: Vec<Job>) -> Vec<StoreResult<i64>> {
     }
     let mut results = Vec::with_capacity(n);
     for job in jobs {
-        let result = c
-            .execute_batch("SAVEPOINT job")
+        let result = run_cached(c, "SAVEPOINT job")
             .map_err(StoreError::from)
             .and_then(|()| {
                 // A panicking job fails alone instead of stopping the writer.
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(c)))
                     .unwrap_or_else(|_| Err(StoreError::Other("a write panicked".into())));
                 let end = if result.is_ok() {
-                    "RELEASE job"
+                    run_cached(c, "RELEASE job")
                 } else {
-                    "ROLLBACK TO job; RELEASE job"
+                    c.execute_batch("ROLLBACK TO job; RELEASE job")
                 };
-                c.execute_batch(end)
-                    .map(|()| result)
-                    .map_err(StoreError::from)
+                end.map(|()| result).map_err(StoreError::from)
             });
         match result {
             Ok(result) => results.push(result),
@@ -161,6 +165,12 @@ fn batch(c: &Connection, jobs: Vec<Job>) -> Vec<StoreResult<i64>> {
             every(n, &e.into())
         }
     }
+}
+
+/// Runs one statement that returns no rows, prepared once per batch rather
+/// than parsed for every job (each job opens and releases its savepoint).
+fn run_cached(c: &Connection, sql: &str) -> rusqlite::Result<()> {
+    c.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
 /// The same failure for each of `n` callers.
