@@ -47,13 +47,18 @@ impl Api {
         read(res, path).await
     }
 
-    pub async fn post(&self, path: &str, body: &Value) -> Result<(u16, Value), String> {
-        let res = self
-            .http
+    /// A POST to `path` with the key, bounded by `REQUEST_TIMEOUT`; the body is the caller's.
+    fn posting(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
             .post(format!("{}{path}", self.base))
             .header("x-api-key", &self.key)
-            .json(body)
             .timeout(REQUEST_TIMEOUT)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Result<(u16, Value), String> {
+        let res = self
+            .posting(path)
+            .json(body)
             .send()
             .await
             .map_err(|e| format!("POST {path}: {e}"))?;
@@ -74,12 +79,9 @@ impl Api {
     /// so what it spends per request is taken from the server.
     pub async fn post_prepared(&self, path: &str, json: Vec<u8>) -> Result<(), String> {
         let res = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("x-api-key", &self.key)
+            .posting(path)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(json)
-            .timeout(REQUEST_TIMEOUT)
             .send()
             .await
             .map_err(|e| format!("POST {path}: {e}"))?;

@@ -96,13 +96,7 @@ pub fn chain_hash(prev_hash: &str, canonical: &str) -> String {
 /// `chain_hash` of the concatenation of `parts` (no copy into one string).
 pub fn chain_hash_parts(prev_hash: &str, parts: &[&[u8]]) -> String {
     let mut hasher = Sha256::new();
-    let mut prev = [0u8; 32];
-    match hex::decode_to_slice(prev_hash, &mut prev) {
-        Ok(()) => hasher.update(prev),
-        Err(_) => {
-            hasher.update(hex::decode(prev_hash).unwrap_or_else(|_| prev_hash.as_bytes().to_vec()))
-        }
-    }
+    hasher.update(hex::decode(prev_hash).unwrap_or_else(|_| prev_hash.as_bytes().to_vec()));
     for part in parts {
         hasher.update(part);
     }
