@@ -1,11 +1,11 @@
 //! Group commit for the lifecycle writes (handoff creations, transitions,
 //! conversation messages, timer reschedules, assist frames).
 //!
-//! One writer task takes every write waiting in its queue and applies them in
-//! one transaction, each inside its own savepoint, so each stays
-//! all-or-nothing: a write that fails is rolled back alone and its caller
-//! hears why. Every caller is answered only after the batch's COMMIT is
-//! durable (WAL, `synchronous = FULL`): one fsync for many requests.
+//! One writer thread takes every write waiting in its queue and applies them
+//! in one transaction, each still all-or-nothing: a write that fails is
+//! rolled back alone and its caller hears why (see `batch` for how). Every
+//! caller is answered only after the batch's COMMIT is durable (WAL,
+//! `synchronous = FULL`): one fsync for many requests.
 //!
 //! The batch runs as one synchronous call on the writer connection's own
 //! handle, which sqlx lends out (`lock_handle`), through rusqlite. Through
@@ -17,11 +17,14 @@ use super::StoreResult;
 use crate::store::StoreError;
 use rusqlite::Connection;
 use sqlx::SqlitePool;
+use std::time::{Duration, Instant};
+use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot};
 
 /// A write: statements on the open transaction; its `i64` is the caller's
-/// (a sequence number, a count) and is handed back after the commit.
-type Job = Box<dyn FnOnce(&Connection) -> StoreResult<i64> + Send>;
+/// (a sequence number, a count) and is handed back after the commit. `Fn`,
+/// not `FnOnce`: a batch whose first pass failed runs its jobs again.
+type Job = Box<dyn Fn(&Connection) -> StoreResult<i64> + Send>;
 
 struct Queued {
     job: Job,
@@ -33,8 +36,12 @@ struct Queued {
 const MAX_BATCH: usize = 64;
 /// Writes that may wait for the writer before callers wait to enqueue.
 const QUEUE: usize = 4096;
-/// Prepared statements kept for the length of a batch (all a batch can use).
+/// Prepared statements kept while the writer holds its connection (all a
+/// batch can use).
 const STATEMENTS: usize = 64;
+/// Longest the writer keeps its connection while writes keep coming: how long
+/// a write outside the group commit may wait for it beyond one batch.
+const HOLD: Duration = Duration::from_millis(10);
 
 #[derive(Clone)]
 pub(super) struct GroupCommit {
@@ -42,18 +49,22 @@ pub(super) struct GroupCommit {
 }
 
 impl GroupCommit {
-    /// Starts the writer task on the current runtime; it ends when the store
-    /// (every sender) is dropped.
+    /// Starts the writer thread; it ends when the store (every sender) is
+    /// dropped. Its writes run on the current runtime's sqlx pool.
     pub(super) fn start(writer: SqlitePool) -> GroupCommit {
         let (queue, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(writer, rx));
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::Builder::new()
+            .name("tapin-writer".into())
+            .spawn(move || run(&runtime, &writer, rx))
+            .expect("the SQLite writer thread starts");
         GroupCommit { queue }
     }
 
     /// Queues `job` and waits until its batch committed (or failed).
     pub(super) async fn write(
         &self,
-        job: impl FnOnce(&Connection) -> StoreResult<i64> + Send + 'static,
+        job: impl Fn(&Connection) -> StoreResult<i64> + Send + 'static,
     ) -> StoreResult<i64> {
         let (reply, answer) = oneshot::channel();
         let queued = Queued {
@@ -70,99 +81,158 @@ impl GroupCommit {
     }
 }
 
-async fn run(writer: SqlitePool, mut rx: mpsc::Receiver<Queued>) {
-    let mut waiting = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut waiting, MAX_BATCH).await > 0 {
-        let (jobs, replies): (Vec<Job>, Vec<_>) =
-            waiting.drain(..).map(|q| (q.job, q.reply)).unzip();
-        crate::telemetry::write_batch(jobs.len());
-        let results = apply(&writer, jobs).await;
-        for (result, reply) in results.into_iter().zip(replies) {
-            // A caller that went away (client disconnected) still had its
-            // write applied; nobody is left to tell.
-            let _ = reply.send(result);
-        }
+/// The writer thread: sleeps until a write arrives, then holds the writer
+/// connection for as long as writes keep arriving (`hold`).
+///
+/// A thread of its own, not a task: the batch's statements and its fsync
+/// never stall the async workers, and no batch waits for a worker to be free
+/// to start it or to hear that it ended (at full load the workers are busy
+/// with HTTP; waiting for them took a third of each batch's time,
+/// docs/performance.md).
+fn run(runtime: &Handle, writer: &SqlitePool, mut rx: mpsc::Receiver<Queued>) {
+    while let Some(first) = rx.blocking_recv() {
+        // sqlx returns a pool connection to its pool on a task of the runtime.
+        let _runtime = runtime.enter();
+        hold(runtime, writer, &mut rx, first);
     }
 }
 
-/// Runs one batch on the writer connection; one result per job, in order.
-///
-/// The batch runs on a blocking thread that owns the connection and its lock
-/// from start to end: the statements and the fsync (and SQLite's busy wait,
-/// should another process hold the file) never stall the async workers, and
-/// cancelling the caller cannot release the lock while the handle is in use.
-async fn apply(writer: &SqlitePool, jobs: Vec<Job>) -> Vec<StoreResult<i64>> {
-    let n = jobs.len();
-    let mut conn = match writer.acquire().await {
+/// Takes the writer connection and its lock, and runs batch after batch on
+/// it while the queue has writes, for at most `HOLD`: then the connection
+/// goes back to the pool, where the writes that do not go through the group
+/// commit (sessions, keys, outbox claims) wait for it. Holding it across
+/// batches spares each batch the hand-over from sqlx's worker thread and
+/// keeps the prepared statements.
+fn hold(runtime: &Handle, writer: &SqlitePool, rx: &mut mpsc::Receiver<Queued>, first: Queued) {
+    let mut waiting = vec![first];
+    let mut conn = match runtime.block_on(writer.acquire()) {
         Ok(conn) => conn,
-        Err(e) => return every(n, &StoreError::from(e)),
+        Err(e) => return answer(waiting, every(1, &e.into())),
     };
-    let runtime = tokio::runtime::Handle::current();
-    let done = tokio::task::spawn_blocking(move || {
-        let mut locked = match runtime.block_on(conn.lock_handle()) {
-            Ok(locked) => locked,
-            Err(e) => return every(n, &StoreError::from(e)),
-        };
-        let handle = locked.as_raw_handle();
-        // SAFETY: the handle is sqlx's open connection, locked out of its
-        // worker thread while `locked` lives (to the end of this closure);
-        // the rusqlite wrapper does not own it (no close on drop) and
-        // finalizes its statements when dropped at the end of `batch`.
-        match unsafe { Connection::from_handle(handle.as_ptr()) } {
-            Ok(c) => {
-                // Every statement of the batch stays prepared to its end: a
-                // mixed batch uses more than rusqlite's default 16.
-                c.set_prepared_statement_cache_capacity(STATEMENTS);
-                batch(&c, jobs)
+    let mut locked = match runtime.block_on(conn.lock_handle()) {
+        Ok(locked) => locked,
+        Err(e) => return answer(waiting, every(1, &e.into())),
+    };
+    let handle = locked.as_raw_handle();
+    // SAFETY: the handle is sqlx's open connection, locked out of its worker
+    // thread while `locked` lives (to the end of this function); the rusqlite
+    // wrapper does not own it (no close on drop) and finalizes its prepared
+    // statements when it is dropped, before `locked`.
+    let c = match unsafe { Connection::from_handle(handle.as_ptr()) } {
+        Ok(c) => c,
+        Err(e) => return answer(waiting, every(1, &e.into())),
+    };
+    // Every statement a mixed batch uses stays prepared (rusqlite keeps 16).
+    c.set_prepared_statement_cache_capacity(STATEMENTS);
+    let since = Instant::now();
+    loop {
+        while waiting.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(q) => waiting.push(q),
+                Err(_) => break,
             }
-            Err(e) => every(n, &StoreError::from(e)),
         }
-    })
-    .await;
-    done.unwrap_or_else(|e| {
-        every(
-            n,
-            &StoreError::Other(format!("the SQLite writer failed: {e}")),
-        )
-    })
+        if waiting.is_empty() {
+            break;
+        }
+        let (jobs, replies): (Vec<Job>, Vec<_>) =
+            waiting.drain(..).map(|q| (q.job, q.reply)).unzip();
+        crate::telemetry::write_batch(jobs.len());
+        // A bug in the writer itself fails its batch, not every later write.
+        let results = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| batch(&c, &jobs)))
+            .unwrap_or_else(|_| {
+                let _ = c.execute_batch("ROLLBACK");
+                every(
+                    jobs.len(),
+                    &StoreError::Other("the SQLite writer failed".into()),
+                )
+            });
+        answer_each(replies, results);
+        if since.elapsed() >= HOLD {
+            break;
+        }
+    }
+    drop(c);
 }
 
-/// BEGIN, each job in its own savepoint, COMMIT. If the transaction itself
-/// fails (BEGIN, a savepoint, COMMIT: disk full, I/O), every job fails and
-/// nothing of the batch is kept.
-fn batch(c: &Connection, jobs: Vec<Job>) -> Vec<StoreResult<i64>> {
+/// Tells each caller its result. A caller that went away (client
+/// disconnected) still had its write applied; nobody is left to tell.
+fn answer_each(replies: Vec<oneshot::Sender<StoreResult<i64>>>, results: Vec<StoreResult<i64>>) {
+    for (reply, result) in replies.into_iter().zip(results) {
+        let _ = reply.send(result);
+    }
+}
+
+fn answer(waiting: Vec<Queued>, results: Vec<StoreResult<i64>>) {
+    answer_each(waiting.into_iter().map(|q| q.reply).collect(), results);
+}
+
+/// Applies a batch in one transaction: first every job straight on it, and
+/// if all succeed, COMMIT. A job that fails may have written part of its
+/// rows, so then nothing of that pass is kept: ROLLBACK, and the batch runs
+/// again with each job in its own savepoint (`guarded`), where a failing job
+/// is rolled back alone. Jobs are plain statements on their inputs, so the
+/// second run of those that succeeded writes what the first did.
+///
+/// Failures are rare (a lost race, a used link), and a savepoint is not free:
+/// SQLite copies each page a savepoint changes into a statement journal first,
+/// about a fifth of the writer's work per write (docs/performance.md).
+fn batch(c: &Connection, jobs: &[Job]) -> Vec<StoreResult<i64>> {
     let n = jobs.len();
     if let Err(e) = c.execute_batch("BEGIN IMMEDIATE") {
         return every(n, &e.into());
     }
     let mut results = Vec::with_capacity(n);
     for job in jobs {
-        let result = run_cached(c, "SAVEPOINT job")
-            .map_err(StoreError::from)
-            .and_then(|()| {
-                // A panicking job fails alone instead of stopping the writer.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(c)))
-                    .unwrap_or_else(|_| Err(StoreError::Other("a write panicked".into())));
-                let end = if result.is_ok() {
-                    run_cached(c, "RELEASE job")
-                } else {
-                    c.execute_batch("ROLLBACK TO job; RELEASE job")
-                };
-                end.map(|()| result).map_err(StoreError::from)
-            });
-        match result {
-            Ok(result) => results.push(result),
-            Err(e) => {
-                let _ = c.execute_batch("ROLLBACK");
-                return every(n, &e);
+        match run_job(c, job) {
+            Ok(value) => results.push(Ok(value)),
+            Err(_) => {
+                if let Err(e) = c.execute_batch("ROLLBACK; BEGIN IMMEDIATE") {
+                    let _ = c.execute_batch("ROLLBACK");
+                    return every(n, &e.into());
+                }
+                return guarded(c, jobs).unwrap_or_else(|e| {
+                    let _ = c.execute_batch("ROLLBACK");
+                    every(n, &e)
+                });
             }
         }
     }
+    commit(c, results)
+}
+
+/// The open transaction, each job in its own savepoint, then COMMIT. If the
+/// transaction itself fails (a savepoint, COMMIT: disk full, I/O), the error
+/// is returned and the caller rolls back: nothing of the batch is kept.
+fn guarded(c: &Connection, jobs: &[Job]) -> StoreResult<Vec<StoreResult<i64>>> {
+    let mut results = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        run_cached(c, "SAVEPOINT job")?;
+        let result = run_job(c, job);
+        if result.is_ok() {
+            run_cached(c, "RELEASE job")?;
+        } else {
+            c.execute_batch("ROLLBACK TO job; RELEASE job")?;
+        }
+        results.push(result);
+    }
+    Ok(commit(c, results))
+}
+
+/// One job; a panicking job fails alone instead of stopping the writer.
+fn run_job(c: &Connection, job: &Job) -> StoreResult<i64> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(c)))
+        .unwrap_or_else(|_| Err(StoreError::Other("a write panicked".into())))
+}
+
+/// COMMIT, then every job's own result; if the COMMIT fails, nothing is kept
+/// and every job hears why.
+fn commit(c: &Connection, results: Vec<StoreResult<i64>>) -> Vec<StoreResult<i64>> {
     match c.execute_batch("COMMIT") {
         Ok(()) => results,
         Err(e) => {
             let _ = c.execute_batch("ROLLBACK");
-            every(n, &e.into())
+            every(results.len(), &e.into())
         }
     }
 }
@@ -176,4 +246,103 @@ fn run_cached(c: &Connection, sql: &str) -> rusqlite::Result<()> {
 /// The same failure for each of `n` callers.
 fn every(n: usize, e: &StoreError) -> Vec<StoreResult<i64>> {
     (0..n).map(|_| Err(e.clone())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Connection {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch("CREATE TABLE t (k TEXT PRIMARY KEY)")
+            .unwrap();
+        c
+    }
+
+    /// Inserts `a`, then `b`: a duplicate `b` fails after `a` was written.
+    fn insert_two(a: &'static str, b: &'static str) -> Job {
+        Box::new(move |c: &Connection| {
+            c.execute("INSERT INTO t (k) VALUES (?)", [a])?;
+            c.execute("INSERT INTO t (k) VALUES (?)", [b])?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
+    fn keys(c: &Connection) -> Vec<String> {
+        let mut s = c.prepare("SELECT k FROM t ORDER BY k").unwrap();
+        let rows = s.query_map([], |r| r.get(0)).unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn a_batch_that_succeeds_keeps_every_write_and_answers_each() {
+        let c = table();
+        let results = batch(&c, &[insert_two("a", "b"), insert_two("c", "d")]);
+        let values: Vec<i64> = results.into_iter().map(Result::unwrap).collect();
+        assert_eq!(values, [2, 4]);
+        assert_eq!(keys(&c), ["a", "b", "c", "d"]);
+        assert!(c.is_autocommit(), "the transaction is closed");
+    }
+
+    #[test]
+    fn a_write_that_fails_half_way_is_rolled_back_alone() {
+        let c = table();
+        // The second job writes "x", then collides with the first job's "b".
+        let jobs = [
+            insert_two("a", "b"),
+            insert_two("x", "b"),
+            insert_two("c", "d"),
+        ];
+        let results = batch(&c, &jobs);
+        assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
+        assert!(
+            matches!(results[1], Err(StoreError::Duplicate)),
+            "{results:?}"
+        );
+        assert_eq!(
+            keys(&c),
+            ["a", "b", "c", "d"],
+            "nothing of the failed write"
+        );
+        assert!(c.is_autocommit());
+    }
+
+    #[test]
+    fn a_panicking_write_fails_alone() {
+        let c = table();
+        let jobs: [Job; 3] = [
+            insert_two("a", "b"),
+            Box::new(|c: &Connection| {
+                c.execute("INSERT INTO t (k) VALUES ('p')", [])?;
+                panic!("a bug in one write")
+            }),
+            insert_two("c", "d"),
+        ];
+        let results = batch(&c, &jobs);
+        assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
+        assert!(matches!(&results[1], Err(StoreError::Other(_))));
+        assert_eq!(keys(&c), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn a_failing_commit_fails_every_write_and_keeps_nothing() {
+        let c = table();
+        c.execute_batch(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY);
+             CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);
+             PRAGMA foreign_keys = ON;",
+        )
+        .unwrap();
+        // A deferred foreign key is checked at COMMIT, which then fails.
+        let jobs: [Job; 2] = [
+            insert_two("a", "b"),
+            Box::new(
+                |c: &Connection| Ok(c.execute("INSERT INTO child (p) VALUES (7)", [])? as i64),
+            ),
+        ];
+        let results = batch(&c, &jobs);
+        assert!(results.iter().all(Result::is_err), "{results:?}");
+        assert_eq!(keys(&c), Vec::<String>::new());
+        assert!(c.is_autocommit());
+    }
 }
