@@ -186,7 +186,12 @@ fn batch(c: &Connection, jobs: &[Job]) -> Vec<StoreResult<i64>> {
     for job in jobs {
         match run_job(c, job) {
             Ok(value) => results.push(Ok(value)),
-            Err(_) => {
+            Err(failed) => {
+                // SQLite has already rolled back after some errors (disk
+                // full, I/O); then the callers hear that error.
+                if c.is_autocommit() {
+                    return every(n, &failed);
+                }
                 if let Err(e) = c.execute_batch("ROLLBACK; BEGIN IMMEDIATE") {
                     let _ = c.execute_batch("ROLLBACK");
                     return every(n, &e.into());
@@ -237,8 +242,9 @@ fn commit(c: &Connection, results: Vec<StoreResult<i64>>) -> Vec<StoreResult<i64
     }
 }
 
-/// Runs one statement that returns no rows, prepared once per batch rather
-/// than parsed for every job (each job opens and releases its savepoint).
+/// Runs one statement that returns no rows, prepared once while the writer
+/// holds its connection rather than parsed for every job (each job of a
+/// guarded pass opens and releases its savepoint).
 fn run_cached(c: &Connection, sql: &str) -> rusqlite::Result<()> {
     c.prepare_cached(sql)?.execute([]).map(|_| ())
 }
