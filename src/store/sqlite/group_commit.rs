@@ -11,7 +11,8 @@
 //! handle, which sqlx lends out (`lock_handle`), through rusqlite. Through
 //! sqlx every statement is a round trip to the connection's worker thread
 //! (two thread wake-ups), and a handoff creation has about ten of them
-//! (docs/performance.md, write path); here a whole batch costs one.
+//! (docs/performance.md, write path); here the handle is taken once for
+//! all the batches the writer runs while it holds the connection.
 
 use super::StoreResult;
 use crate::store::StoreError;
@@ -104,26 +105,28 @@ fn run(runtime: &Handle, writer: &SqlitePool, mut rx: mpsc::Receiver<Queued>) {
 /// batches spares each batch the hand-over from sqlx's worker thread and
 /// keeps the prepared statements.
 fn hold(runtime: &Handle, writer: &SqlitePool, rx: &mut mpsc::Receiver<Queued>, first: Queued) {
-    let mut waiting = vec![first];
+    // Without the connection, the write that woke the writer hears why.
+    let refuse = |first: Queued, e: StoreError| drop(first.reply.send(Err(e)));
     let mut conn = match runtime.block_on(writer.acquire()) {
         Ok(conn) => conn,
-        Err(e) => return answer(waiting, every(1, &e.into())),
+        Err(e) => return refuse(first, e.into()),
     };
     let mut locked = match runtime.block_on(conn.lock_handle()) {
         Ok(locked) => locked,
-        Err(e) => return answer(waiting, every(1, &e.into())),
+        Err(e) => return refuse(first, e.into()),
     };
     let handle = locked.as_raw_handle();
     // SAFETY: the handle is sqlx's open connection, locked out of its worker
     // thread while `locked` lives (to the end of this function); the rusqlite
     // wrapper does not own it (no close on drop) and finalizes its prepared
-    // statements when it is dropped, before `locked`.
+    // statements when it is dropped: declared after `locked`, before it.
     let c = match unsafe { Connection::from_handle(handle.as_ptr()) } {
         Ok(c) => c,
-        Err(e) => return answer(waiting, every(1, &e.into())),
+        Err(e) => return refuse(first, e.into()),
     };
     // Every statement a mixed batch uses stays prepared (rusqlite keeps 16).
     c.set_prepared_statement_cache_capacity(STATEMENTS);
+    let mut waiting = vec![first];
     let since = Instant::now();
     loop {
         while waiting.len() < MAX_BATCH {
@@ -152,7 +155,6 @@ fn hold(runtime: &Handle, writer: &SqlitePool, rx: &mut mpsc::Receiver<Queued>, 
             break;
         }
     }
-    drop(c);
 }
 
 /// Tells each caller its result. A caller that went away (client
@@ -161,10 +163,6 @@ fn answer_each(replies: Vec<oneshot::Sender<StoreResult<i64>>>, results: Vec<Sto
     for (reply, result) in replies.into_iter().zip(results) {
         let _ = reply.send(result);
     }
-}
-
-fn answer(waiting: Vec<Queued>, results: Vec<StoreResult<i64>>) {
-    answer_each(waiting.into_iter().map(|q| q.reply).collect(), results);
 }
 
 /// Applies a batch in one transaction: first every job straight on it, and
