@@ -104,6 +104,17 @@ impl Default for Approval {
 }
 
 impl Approval {
+    /// The approval as the store holds it once decision `d` is written at
+    /// `at` (the columns `decide` sets); a quorum's votes are not counted here.
+    pub fn decided(mut self, d: &Decision, at: &str) -> Approval {
+        self.decision_note = d.note.clone();
+        self.decided_by = Some(d.decided_by.clone());
+        self.decided_at = Some(at.to_string());
+        self.decided_payload = d.payload.clone();
+        self.answer = d.answer.clone();
+        self
+    }
+
     /// The role an operator with `roles` lacks to decide this approval, if any.
     pub fn missing_role(&self, roles: &[String]) -> Option<&str> {
         self.approver_role

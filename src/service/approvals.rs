@@ -378,10 +378,16 @@ pub async fn decide_via(
             votes: Vec::new(),
         });
     }
-    let h = lifecycle::transition_seen(app, org_id, id, Some(h), req, Extras::default()).await?;
-    // The handoff as written; the approval row as the decision left it.
-    let a = approval_of(app, &h).await?;
-    Ok((h, a))
+    let w = lifecycle::transition_written(app, org_id, id, Some(h), req, Extras::default()).await?;
+    // The handoff and the approval as written: one approver's decision is
+    // the row read above with the decision applied (it changes no other
+    // column, and a rival decision would have failed this one); a quorum's
+    // votes are read again.
+    let a = match &w.decision {
+        Some(d) if approval.required_approvals <= 1 => approval.decided(d, &w.event.created_at),
+        _ => approval_of(app, &w.handoff).await?,
+    };
+    Ok((w.handoff, a))
 }
 
 /// Runs the routing policies again on the edited payload, as they ran when the

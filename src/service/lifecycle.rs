@@ -10,7 +10,7 @@ use crate::domain::approval::Approval;
 use crate::domain::lifecycle::{plan, Request};
 use crate::domain::records::{AgentDetails, NewMessage, SessionGrant, Timer};
 use crate::domain::writes::{
-    lifecycle_outbox, rows, ConversationWrite, EventDraft, NewHandoff, Stamp,
+    lifecycle_outbox, rows, ConversationWrite, EventDraft, NewHandoff, Stamp, TransitionWrite,
 };
 use crate::domain::{Actor, Event, Handoff, Kind};
 use crate::error::AppError;
@@ -178,10 +178,24 @@ pub async fn transition_seen(
     app: &App,
     org_id: &str,
     handoff_id: &str,
+    seen: Option<Handoff>,
+    req: Request,
+    extras: Extras,
+) -> Result<Handoff, AppError> {
+    let w = transition_written(app, org_id, handoff_id, seen, req, extras).await?;
+    Ok(w.handoff)
+}
+
+/// Like `transition_seen`, answering with the rows as written (a decision's
+/// row and time, for one): what the caller would otherwise read back.
+pub async fn transition_written(
+    app: &App,
+    org_id: &str,
+    handoff_id: &str,
     mut seen: Option<Handoff>,
     mut req: Request,
     extras: Extras,
-) -> Result<Handoff, AppError> {
+) -> Result<TransitionWrite, AppError> {
     if let (Actor::Policy(_), Value::Object(data)) = (&req.actor, &mut req.data) {
         data.insert("source".into(), "policy".into());
     }
@@ -234,10 +248,10 @@ pub async fn transition_seen(
             }
             Err(e) => return Err(e.into()),
             Ok(()) => {
-                let h = w.handoff;
+                let h = &w.handoff;
                 app.announce(org_id, Some(&h.id), h.conversation_id.as_deref());
                 crate::telemetry::transition(h.kind.as_str(), &w.event.event, h.state.as_str());
-                return Ok(h);
+                return Ok(w);
             }
         }
     }

@@ -139,6 +139,71 @@ async fn a_deny_carries_its_note_and_edits_cannot_change_the_subject() {
     assert_eq!(d["payload"]["amount"], 120, "the original request is kept");
 }
 
+/// What a decision answers is the approval as stored: a later read returns
+/// the same object (edit, note, answer, decider, time and votes).
+#[tokio::test]
+async fn a_decisions_answer_is_the_approval_as_a_later_read_returns_it() {
+    let t = TestApp::spawn().await;
+    let decider = t.key_in(&t.org_id, &["approvals:decide"]).await;
+    let second = t.key_in(&t.org_id, &["approvals:decide"]).await;
+    let (_, edited) = t.approval(json!({})).await;
+    let (_, denied) = t.approval(json!({})).await;
+    let (_, question) = t
+        .approval(
+            json!({"subject_kind": "question", "subject_ref": "Which plan?",
+                         "response_schema": {"type": "string", "enum": ["basic", "pro"]}}),
+        )
+        .await;
+    let (_, quorum) = t.approval(json!({"required_approvals": 2})).await;
+    let decisions = [
+        (
+            &edited,
+            &decider,
+            json!({"decision": "approve", "note": "  Halved  ",
+                                   "payload": {"amount": 60, "currency": "EUR"}}),
+        ),
+        (
+            &denied,
+            &decider,
+            json!({"decision": "deny", "note": "Over the limit"}),
+        ),
+        (
+            &question,
+            &decider,
+            json!({"decision": "approve", "answer": "pro"}),
+        ),
+        (&quorum, &decider, json!({"decision": "approve"})),
+        (
+            &quorum,
+            &second,
+            json!({"decision": "approve", "note": "second pair of eyes"}),
+        ),
+    ];
+    for (a, key, body) in decisions {
+        let id = a["id"].as_str().unwrap();
+        let (s, answer) = t
+            .post(&format!("/api/v1/approvals/{id}/decide"), key, body.clone())
+            .await;
+        assert_eq!(s, 200, "{body}: {answer}");
+        let (_, stored) = t.get(&format!("/api/v1/approvals/{id}"), &t.key).await;
+        assert_eq!(answer, stored, "{body}");
+    }
+    let (_, e) = t
+        .get(
+            &format!("/api/v1/approvals/{}", edited["id"].as_str().unwrap()),
+            &t.key,
+        )
+        .await;
+    assert_eq!(
+        (
+            e["status"].as_str(),
+            e["decision_note"].as_str(),
+            &e["decided_payload"]["amount"]
+        ),
+        (Some("approved"), Some("Halved"), &json!(60))
+    );
+}
+
 #[tokio::test]
 async fn fifty_concurrent_decisions_have_exactly_one_winner() {
     let t = TestApp::spawn().await;

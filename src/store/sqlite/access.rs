@@ -1,8 +1,9 @@
-use super::point_reads::by_name;
+use super::point_reads::point_row;
 use super::{plain_row, split_list, SqliteStore};
 use crate::domain::records::{ApiKeyRecord, Operator, Session, SessionGrant};
 use crate::store::{ApiKeyStore, OperatorStore, StoreResult};
 use async_trait::async_trait;
+use std::sync::LazyLock;
 
 #[derive(sqlx::FromRow)]
 struct KeyRow {
@@ -15,7 +16,7 @@ struct KeyRow {
     revoked_at: Option<String>,
 }
 
-by_name!(KeyRow {
+point_row!(KeyRow {
     id,
     organization_id,
     name,
@@ -50,7 +51,7 @@ struct OperatorRow {
     created_at: String,
 }
 
-by_name!(OperatorRow {
+point_row!(OperatorRow {
     id,
     organization_id,
     email,
@@ -75,11 +76,33 @@ impl From<OperatorRow> for Operator {
 }
 
 plain_row!(SessionRow => Session { operator_id: String, organization_id: String, expires_at: String, handoff_id: Option<String> });
-by_name!(SessionRow {
+point_row!(SessionRow {
     operator_id,
     organization_id,
     expires_at,
     handoff_id
+});
+
+// Point reads on every request: their text is made once.
+static KEY_BY_HASH: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {}, o.setup_version FROM api_keys k \
+         JOIN organizations o ON o.id = k.organization_id WHERE k.key_hash = ?",
+        KeyRow::columns("k.")
+    )
+});
+static OPERATOR_BY_ID: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM operators WHERE id = ?",
+        OperatorRow::columns("")
+    )
+});
+static SESSION_BY_HASH: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM operator_sessions s JOIN operators o ON o.id = s.operator_id \
+         WHERE s.token_hash = ? AND s.expires_at > ? AND o.active = 1",
+        SessionRow::columns("s.")
+    )
 });
 
 #[async_trait]
@@ -104,12 +127,9 @@ impl ApiKeyStore for SqliteStore {
     async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<(ApiKeyRecord, i64)>> {
         let found = self
             .points
-            .optional(
-                "SELECT k.*, o.setup_version FROM api_keys k \
-                 JOIN organizations o ON o.id = k.organization_id WHERE k.key_hash = ?",
-                vec![key_hash.to_string()],
-                |r| Ok((KeyRow::by_name(r)?, r.get::<_, i64>("setup_version")?)),
-            )
+            .optional(KEY_BY_HASH.as_str(), vec![key_hash.to_string()], |r| {
+                Ok((KeyRow::read(r)?, r.get::<_, i64>(KeyRow::WIDTH)?))
+            })
             .await?;
         Ok(found.map(|(key, version)| (ApiKeyRecord::from(key), version)))
     }
@@ -177,9 +197,9 @@ impl OperatorStore for SqliteStore {
         let row = self
             .points
             .optional(
-                "SELECT * FROM operators WHERE id = ?",
+                OPERATOR_BY_ID.as_str(),
                 vec![id.to_string()],
-                OperatorRow::by_name,
+                OperatorRow::read,
             )
             .await?;
         Ok(row.map(Operator::from))
@@ -256,11 +276,9 @@ impl OperatorStore for SqliteStore {
         let row = self
             .points
             .optional(
-                "SELECT s.operator_id, s.organization_id, s.expires_at, s.handoff_id \
-                 FROM operator_sessions s JOIN operators o ON o.id = s.operator_id \
-                 WHERE s.token_hash = ? AND s.expires_at > ? AND o.active = 1",
+                SESSION_BY_HASH.as_str(),
                 vec![token_hash.to_string(), now.to_string()],
-                SessionRow::by_name,
+                SessionRow::read,
             )
             .await?;
         Ok(row.map(Session::from))

@@ -1,4 +1,4 @@
-use super::point_reads::by_name;
+use super::point_reads::point_row;
 use super::{marks, SqliteStore};
 use crate::domain::approval::{Approval, Decision, NodeRef, SubjectKind};
 use crate::domain::quorum::Vote;
@@ -33,7 +33,7 @@ struct ApprovalRow {
     distinct_roles: bool,
 }
 
-by_name!(ApprovalRow {
+point_row!(ApprovalRow {
     handoff_id,
     subject_kind,
     subject_ref,
@@ -192,15 +192,22 @@ pub(super) fn vote_in(c: &Connection, handoff_id: &str, v: &Vote) -> StoreResult
     Ok(())
 }
 
+static APPROVAL_BY_HANDOFF: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM approvals WHERE handoff_id = ?",
+        ApprovalRow::columns("")
+    )
+});
+
 #[async_trait]
 impl ApprovalStore for SqliteStore {
     async fn approval(&self, handoff_id: &str) -> StoreResult<Option<Approval>> {
         let row = self
             .points
             .optional(
-                "SELECT * FROM approvals WHERE handoff_id = ?",
+                APPROVAL_BY_HANDOFF.as_str(),
                 vec![handoff_id.to_string()],
-                ApprovalRow::by_name,
+                ApprovalRow::read,
             )
             .await?;
         let Some(row) = row else { return Ok(None) };

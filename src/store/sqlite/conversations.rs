@@ -1,4 +1,4 @@
-use super::point_reads::by_name;
+use super::point_reads::point_row;
 use super::{marks, plain_row, SqliteStore};
 use crate::domain::records::{Conversation, Message};
 use crate::domain::transcript_chain::ChainedMessage;
@@ -21,7 +21,7 @@ plain_row!(ConversationRow => Conversation {
     updated_at: String,
 });
 
-by_name!(ConversationRow {
+point_row!(ConversationRow {
     id,
     organization_id,
     external_ref,
@@ -32,6 +32,14 @@ by_name!(ConversationRow {
     head_hash,
     created_at,
     updated_at,
+});
+
+/// Read on nearly every request (`point_reads`), so its text is made once.
+static CONVERSATION_BY_ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM conversations WHERE id = ? AND organization_id = ?",
+        ConversationRow::columns("")
+    )
 });
 
 plain_row!(MessageRow => Message {
@@ -120,9 +128,9 @@ impl ConversationStore for SqliteStore {
         let row = self
             .points
             .optional(
-                "SELECT * FROM conversations WHERE id = ? AND organization_id = ?",
+                CONVERSATION_BY_ID.as_str(),
                 vec![id.to_string(), org_id.to_string()],
-                ConversationRow::by_name,
+                ConversationRow::read,
             )
             .await?;
         Ok(row.map(Conversation::from))

@@ -1,4 +1,4 @@
-use super::point_reads::by_name;
+use super::point_reads::point_row;
 use super::{marks, SqliteStore};
 use crate::domain::records::{AgentDetails, Timer};
 use crate::domain::writes::{NewHandoff, PreparedEvent, TransitionWrite};
@@ -6,12 +6,16 @@ use crate::domain::{Handoff, Kind, Packet, Source, State, TranscriptPtr};
 use crate::store::{contains_pattern, HandoffQuery, HandoffStore, Race, StoreError, StoreResult};
 use async_trait::async_trait;
 use rusqlite::{params, Connection};
+use std::sync::LazyLock;
 
-const HANDOFF_COLUMNS: &str = "id, organization_id, kind, state, version, conversation_id, \
-     source, packet, transcript_ptr, assignee, decision, created_at, updated_at, resolved_at, priority";
+/// The handoff's columns in `HandoffRow`'s order (made once).
+static HANDOFF_COLUMNS: LazyLock<String> = LazyLock::new(|| HandoffRow::columns(""));
 /// Read on every transition (`point_reads`), so its text is made once.
-static HANDOFF_BY_ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!("SELECT {HANDOFF_COLUMNS} FROM handoffs WHERE id = ? AND organization_id = ?")
+static HANDOFF_BY_ID: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM handoffs WHERE id = ? AND organization_id = ?",
+        *HANDOFF_COLUMNS
+    )
 });
 const INSERT_HANDOFF: &str = "INSERT INTO handoffs (id, organization_id, kind, state, version, \
      conversation_id, source, packet, transcript_ptr, assignee, decision, created_at, updated_at, \
@@ -36,7 +40,7 @@ struct HandoffRow {
     resolved_at: Option<String>,
 }
 
-by_name!(HandoffRow {
+point_row!(HandoffRow {
     id,
     organization_id,
     kind,
@@ -274,7 +278,7 @@ impl HandoffStore for SqliteStore {
             .optional(
                 HANDOFF_BY_ID.as_str(),
                 vec![id.to_string(), org_id.to_string()],
-                HandoffRow::by_name,
+                HandoffRow::read,
             )
             .await?;
         row.map(Handoff::try_from).transpose()
@@ -282,7 +286,8 @@ impl HandoffStore for SqliteStore {
 
     async fn handoff_any_org(&self, id: &str) -> StoreResult<Option<Handoff>> {
         let row: Option<HandoffRow> = sqlx::query_as(&format!(
-            "SELECT {HANDOFF_COLUMNS} FROM handoffs WHERE id = ?"
+            "SELECT {} FROM handoffs WHERE id = ?",
+            *HANDOFF_COLUMNS
         ))
         .bind(id)
         .fetch_optional(&self.reader)
@@ -291,7 +296,10 @@ impl HandoffStore for SqliteStore {
     }
 
     async fn handoffs(&self, org_id: &str, q: &HandoffQuery) -> StoreResult<Vec<Handoff>> {
-        let mut sql = format!("SELECT {HANDOFF_COLUMNS} FROM handoffs WHERE organization_id = ?");
+        let mut sql = format!(
+            "SELECT {} FROM handoffs WHERE organization_id = ?",
+            *HANDOFF_COLUMNS
+        );
         if let Some(states) = &q.states {
             sql.push_str(&format!(" AND state IN ({})", marks(states.len())));
         }
