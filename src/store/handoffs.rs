@@ -39,7 +39,8 @@ pub fn contains_pattern(text: &str) -> String {
 #[async_trait]
 pub trait HandoffStore {
     /// Writes the handoff, its conversation change, approval or agent details,
-    /// timers, the chained audit row and the outbox row: one transaction.
+    /// timers, the chained audit row and the outbox row (only where the
+    /// organization has a webhook subscription): one transaction.
     async fn create_handoff(&self, new: &NewHandoff) -> StoreResult<()>;
     async fn handoff(&self, org_id: &str, id: &str) -> StoreResult<Option<Handoff>>;
     /// Looks a handoff up without a tenant (signed links carry no organization).

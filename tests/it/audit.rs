@@ -107,6 +107,7 @@ async fn a_truncated_chain_fails_verification() {
 #[tokio::test]
 async fn each_change_writes_one_outbox_row_with_its_event_id() {
     let t = TestApp::spawn().await;
+    let _hooks = t.subscribe_all().await;
     three_events(&t).await;
     let rows: Vec<(String, String)> = t
         .db_rows(

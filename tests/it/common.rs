@@ -381,6 +381,24 @@ impl TestApp {
         read(res).await
     }
 
+    /// Subscribes the organization to every event, delivered to a sink on
+    /// loopback (kept open by the receiver it returns): webhook events are
+    /// queued only for an organization with a subscription.
+    pub async fn subscribe_all(
+        &self,
+    ) -> tokio::sync::mpsc::UnboundedReceiver<crate::sinks::Request> {
+        let (url, rx) = crate::sinks::http_sink().await;
+        let (s, w) = self
+            .post(
+                "/api/v1/webhooks",
+                &self.key,
+                json!({"url": format!("{url}/hook"), "events": ["*"]}),
+            )
+            .await;
+        assert_eq!(s, 201, "{w}");
+        rx
+    }
+
     /// A conversation with `n` messages, and a takeover handoff on it.
     pub async fn takeover(&self, n: usize) -> (String, Value) {
         let (s, conv) = self

@@ -198,6 +198,7 @@ async fn agent_handoffs_accept_both_spellings_and_are_audited() {
 #[tokio::test]
 async fn escalation_flips_the_conversation_and_each_post_is_a_new_handoff() {
     let t = TestApp::spawn().await;
+    let _hooks = t.subscribe_all().await;
     let cid = t.conversation().await;
     let (s, r) = t
         .post_raw(&format!("/api/v1/conversations/{cid}/escalate"), &t.key, "")

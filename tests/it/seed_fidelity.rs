@@ -234,6 +234,7 @@ async fn payload(t: &TestApp, hid: &str, topic: &str) -> Value {
 #[tokio::test]
 async fn webhook_payloads_carry_seed_004s_fields_for_every_kind() {
     let t = TestApp::spawn().await;
+    let _hooks = t.subscribe_all().await;
     let (_, h) = t.takeover(0).await;
     let hid = h["id"].as_str().unwrap();
     let created = payload(&t, hid, "handoff.created").await;

@@ -153,6 +153,32 @@ async fn audit_ids(t: &TestApp) -> Vec<(String, String)> {
         .collect()
 }
 
+/// An organization without a subscription queues no webhook events (no
+/// outbox row to write, claim and mark per change); the first change after
+/// it subscribes is queued and delivered, signed.
+#[tokio::test]
+async fn events_are_queued_from_the_first_subscription_on() {
+    let t = TestApp::spawn_with(fast).await;
+    const TOPICS: &str = "SELECT topic FROM outbox";
+    t.takeover(0).await;
+    assert_eq!(t.db_rows::<(String,)>(TOPICS).await, []);
+    let mut r = receiver(200).await;
+    subscribe(&t, &r, json!(["*"])).await;
+    let (_, h) = t.takeover(0).await;
+    assert_eq!(
+        t.db_rows::<(String,)>(TOPICS).await,
+        [("handoff.created".to_string(),)],
+        "one row, for the change after the subscription"
+    );
+    let worker = webhooks::spawn(t.app.clone());
+    let got = collect(&mut r, 1).await;
+    assert_eq!(
+        (got[0].body["handoff_id"].as_str(), got[0].signature_ok),
+        (h["id"].as_str(), true)
+    );
+    worker.abort();
+}
+
 #[tokio::test]
 async fn subscriptions_are_managed_and_validated_over_the_api() {
     let t = TestApp::spawn().await;

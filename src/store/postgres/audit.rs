@@ -64,13 +64,17 @@ struct MilestoneRow {
     handoff_kind: String,
 }
 
-/// One outbox row; `seq` is its position within its ordering key.
+/// One outbox row; `seq` is its position within its ordering key. Written
+/// only where the organization has a webhook subscription (nobody to fan
+/// it out to otherwise), checked in the same transaction: it sees the
+/// subscriptions committed before the statement.
 pub(super) async fn insert_outbox(tx: &mut Tx<'_>, o: &OutboxEntry, seq: i64) -> StoreResult<()> {
     let created_at = ts(&o.created_at)?;
     sqlx::query(
         "INSERT INTO outbox (id, organization_id, event_id, handoff_id, conversation_id, \
          ordering_key, seq, topic, payload, created_at, available_at) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10)",
+         SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10 \
+         WHERE EXISTS (SELECT 1 FROM webhooks WHERE organization_id = $2)",
     )
     .bind(&o.id)
     .bind(&o.organization_id)

@@ -65,11 +65,16 @@ struct MilestoneRow {
     handoff_kind: String,
 }
 
-/// One outbox row; `seq` is its position within its ordering key.
+/// One outbox row; `seq` is its position within its ordering key. Written
+/// only where the organization has a webhook subscription (nobody to fan
+/// it out to otherwise), checked in the same transaction: the single writer
+/// orders it with a subscription's creation.
 pub(super) fn insert_outbox(c: &Connection, o: &OutboxEntry, seq: i64) -> StoreResult<()> {
     c.prepare_cached(
         "INSERT INTO outbox (id, organization_id, event_id, handoff_id, conversation_id, \
-         ordering_key, seq, topic, payload, created_at, available_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+         ordering_key, seq, topic, payload, created_at, available_at) \
+         SELECT ?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10 \
+         WHERE EXISTS (SELECT 1 FROM webhooks WHERE organization_id = ?2)",
     )?
     .execute(params![
         o.id,
@@ -81,7 +86,6 @@ pub(super) fn insert_outbox(c: &Connection, o: &OutboxEntry, seq: i64) -> StoreR
         seq,
         o.topic,
         o.payload,
-        o.created_at,
         o.created_at,
     ])?;
     Ok(())
