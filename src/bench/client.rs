@@ -65,6 +65,22 @@ impl Api {
         read(res, path).await
     }
 
+    /// A DELETE that must succeed (2xx).
+    pub async fn delete_ok(&self, path: &str) -> Result<(), String> {
+        let res = self
+            .http
+            .delete(format!("{}{path}", self.base))
+            .header("x-api-key", &self.key)
+            .timeout(REQUEST_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| format!("DELETE {path}: {e}"))?;
+        match res.status().as_u16() {
+            200..=299 => Ok(()),
+            s => Err(format!("DELETE {path}: {s}")),
+        }
+    }
+
     /// A POST that must succeed (2xx); its JSON body.
     pub async fn post_ok(&self, path: &str, body: &Value) -> Result<Value, String> {
         match self.post(path, body).await? {

@@ -31,6 +31,7 @@ mod report;
 mod scale;
 mod server;
 mod write_path;
+mod webhook_cost;
 
 use report::Report;
 use server::Server;

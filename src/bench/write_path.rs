@@ -2,7 +2,8 @@
 //! single-row SQLite commits with tapin's pragmas on the same disk, (b) tapin's
 //! `POST /api/v1/handoffs` and `POST /api/v1/approvals/{id}/decide` end to end
 //! (HTTP, auth, rate limiter, transition, audit hash, outbox), b/a, then
-//! latency at half the peak rate, open-loop.
+//! latency at half the peak rate, open-loop; then the creations with a
+//! webhook subscribed (`webhook_cost`).
 
 use super::client::{id_of, Api};
 use super::fixtures::takeover_packet;
@@ -82,7 +83,7 @@ pub async fn run(r: &mut Report, s: &Server, p: &Params) -> Result<(), String> {
         p99_goal(&lat),
     );
     r.note("latency is measured from each request's scheduled send time (no coordinated omission)");
-    Ok(())
+    super::webhook_cost::run(r, s, p, most, raw, &handoff_body).await
 }
 
 /// One decision per pending approval `ids[i]`.
