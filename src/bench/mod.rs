@@ -30,8 +30,8 @@ mod push;
 mod report;
 mod scale;
 mod server;
-mod write_path;
 mod webhook_cost;
+mod write_path;
 
 use report::Report;
 use server::Server;

@@ -37,7 +37,9 @@ pub async fn run(
     let hook_id = id_of(&hook)?;
     let outcome = measure(s, p, in_flight, body, &receiver).await;
     // The sections after this one measure an organization without webhooks.
-    s.api.delete_ok(&format!("/api/v1/webhooks/{hook_id}")).await?;
+    s.api
+        .delete_ok(&format!("/api/v1/webhooks/{hook_id}"))
+        .await?;
     let (peak, during, caught_up) = outcome?;
     r.figure(
         &format!("(b) POST /api/v1/handoffs with a webhook subscribed, {in_flight} in flight"),
@@ -82,7 +84,11 @@ async fn measure(
     let want = before + peak.done;
     while receiver.count() < want {
         let left = CATCH_UP.saturating_sub(ended.elapsed());
-        if left.is_zero() || tokio::time::timeout(left, receiver.posted.notified()).await.is_err() {
+        if left.is_zero()
+            || tokio::time::timeout(left, receiver.posted.notified())
+                .await
+                .is_err()
+        {
             return Ok((peak, during, None));
         }
     }

@@ -24,8 +24,9 @@ pub trait ConversationStore {
         states: &[State],
     ) -> StoreResult<Option<String>>;
     /// Writes the conversation as `w.after` with its messages and their outbox
-    /// rows (where the organization has a webhook subscription), in one transaction, if it is still as it was read:
-    /// `Conflict(Race::Conversation)` otherwise; `Duplicate` for a reused client_ref.
+    /// rows (where the organization has a webhook subscription), in one
+    /// transaction, if it is still as it was read: `Conflict(Race::Conversation)`
+    /// otherwise; `Duplicate` for a reused client_ref.
     async fn write_conversation(&self, w: &ConversationWrite) -> StoreResult<()>;
     /// Messages with `since_seq < seq <= up_to_seq`, in order.
     async fn messages(
