@@ -37,27 +37,24 @@ impl Api {
 
     pub async fn get(&self, path: &str) -> Result<(u16, Value), String> {
         let res = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("x-api-key", &self.key)
-            .timeout(REQUEST_TIMEOUT)
+            .request(reqwest::Method::GET, path)
             .send()
             .await
             .map_err(|e| format!("GET {path}: {e}"))?;
         read(res, path).await
     }
 
-    /// A POST to `path` with the key, bounded by `REQUEST_TIMEOUT`; the body is the caller's.
-    fn posting(&self, path: &str) -> reqwest::RequestBuilder {
+    /// A request to `path` with the key, bounded by `REQUEST_TIMEOUT`; any body is the caller's.
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.http
-            .post(format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base))
             .header("x-api-key", &self.key)
             .timeout(REQUEST_TIMEOUT)
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Result<(u16, Value), String> {
         let res = self
-            .posting(path)
+            .request(reqwest::Method::POST, path)
             .json(body)
             .send()
             .await
@@ -68,10 +65,7 @@ impl Api {
     /// A DELETE that must succeed (2xx).
     pub async fn delete_ok(&self, path: &str) -> Result<(), String> {
         let res = self
-            .http
-            .delete(format!("{}{path}", self.base))
-            .header("x-api-key", &self.key)
-            .timeout(REQUEST_TIMEOUT)
+            .request(reqwest::Method::DELETE, path)
             .send()
             .await
             .map_err(|e| format!("DELETE {path}: {e}"))?;
@@ -95,7 +89,7 @@ impl Api {
     /// so what it spends per request is taken from the server.
     pub async fn post_prepared(&self, path: &str, json: Vec<u8>) -> Result<(), String> {
         let res = self
-            .posting(path)
+            .request(reqwest::Method::POST, path)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(json)
             .send()
